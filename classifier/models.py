@@ -1,0 +1,149 @@
+"""The one data model every part of indicator-qa speaks: ingest, rules, index,
+LLM, store, report and UI all pass these types around."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+
+
+class Label(str, Enum):
+    """Row labels of LABELS.md v1 — the only names used anywhere."""
+
+    vague_description = "vague_description"
+    unmeasurable_value = "unmeasurable_value"
+    unit_mismatch = "unit_mismatch"
+    implausible_value = "implausible_value"
+    wrong_category = "wrong_category"
+    copy_paste = "copy_paste"
+
+
+class ProjectCode(str, Enum):
+    """Project-level findings of LABELS.md (not labels of a row)."""
+
+    missing_dimension = "missing_dimension"
+    cost_over_budget = "cost_over_budget"
+    duplicate_names = "duplicate_names"
+
+
+LABELS: tuple[str, ...] = tuple(l.value for l in Label)
+PROJECT_CODES: tuple[str, ...] = tuple(c.value for c in ProjectCode)
+LABELS_ZH = {
+    "vague_description": "描述空泛",
+    "unmeasurable_value": "指标值不可衡量",
+    "unit_mismatch": "单位或口径不符",
+    "implausible_value": "数值不合理",
+    "wrong_category": "归类错误",
+    "copy_paste": "照搬套用",
+    "missing_dimension": "缺少维度",
+    "cost_over_budget": "成本超预算",
+    "duplicate_names": "指标名称重复",
+}
+SEVERITIES = ("block", "warn", "suggest")
+# Where a finding came from. rules_fallback marks rows whose LLM answer failed.
+SOURCES = ("rule", "index", "llm", "model", "rules_fallback")
+
+
+@dataclass
+class Indicator:
+    id: str  # stable within its file: T<table>-<row>, e.g. T001-04
+    level1: str
+    level2: str
+    level3: str
+    description: str
+    value: str
+    row: int = 0  # source row: 1-based row in the table, or the sheet/CSV line
+    value_parts: dict[str, str] = field(default_factory=dict)  # operator/number/unit columns as published
+    extra: dict[str, str] = field(default_factory=dict)  # weight/score and other kept columns
+    # Gold annotations carried by a labelled file. Never read by predictors.
+    gold_labels: list[str] | None = None
+    gold_rewrite: dict | None = None
+    gold_note: str = ""
+
+    def text(self) -> str:
+        return f"{self.level3} | {self.description} | {self.value}"
+
+
+@dataclass
+class Project:
+    id: str  # T001 …, unique within its file
+    title: str
+    unit: str = ""  # unit as printed: code + name, e.g. 340101天津市机关事务管理局财务管理处
+    unit_code: str = ""
+    unit_name: str = ""
+    budget: float | None = None  # 预算数, 万元
+    fiscal_funds: float | None = None  # 其中：财政资金
+    other_funds: float | None = None
+    purpose: str = ""  # 资金用途
+    goal: str = ""  # 绩效目标
+    source_file: str = ""
+    source_hash: str = ""  # sha256 of the file's bytes
+    table_index: int = 0  # 0-based table index in the source file
+    indicators: list[Indicator] = field(default_factory=list)
+    gold_findings: list[str] | None = None
+
+
+@dataclass
+class Problem:
+    """Something found while reading: names file, table and row where known."""
+
+    file: str
+    message: str
+    table: int | None = None  # 1-based table / sheet number
+    row: int | None = None
+    fatal: bool = False  # the whole file could not be read
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.table is not None:
+            where += f", 表{self.table}"
+        if self.row is not None:
+            where += f", 行{self.row}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ReadResult:
+    projects: list[Project] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Finding:
+    """One judgement about a row (row_id set) or a project (row_id None)."""
+
+    code: str  # a Label or ProjectCode value
+    severity: str  # block | warn | suggest
+    rule: str  # R1…R9 of RULES.md
+    evidence: str
+    source: str = "rule"  # rule | index | llm | model | rules_fallback
+    confidence: float = 1.0
+    project_id: str = ""
+    row_id: str | None = None
+    related: list[str] = field(default_factory=list)  # e.g. other members of a copy-paste cluster
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Finding":
+        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+
+@dataclass
+class Rewrite:
+    level1: str
+    level2: str
+    level3: str
+    description: str
+    value: str
+    rationale: str
+    status: str = "ok"  # ok | needs_human
+    source: str = "template"  # template | llm | gold | reviewer
+    remaining: list[str] = field(default_factory=list)  # labels the checker still finds
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Rewrite":
+        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})

@@ -1,0 +1,138 @@
+"""Review = read projects → rule findings → (index, model, LLM) → merged labels
+→ rewrites that check themselves. One Review object feeds CLI, app and reports."""
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from .models import LABELS, PROJECT_CODES, Finding, Indicator, Problem, Project, ReadResult, Rewrite
+from .rewrite import recheck, template_rewrite
+from .rules import check_all
+
+Progress = Callable[[int, int, str], None]  # (done, total, what)
+
+
+@dataclass
+class Review:
+    projects: list[Project]
+    findings: list[Finding] = field(default_factory=list)
+    rewrites: dict[str, Rewrite] = field(default_factory=dict)  # row id → rewrite
+    row_source: dict[str, str] = field(default_factory=dict)  # row id → rules | llm | model | rules_fallback
+    problems: list[Problem] = field(default_factory=list)
+    run: dict = field(default_factory=dict)  # backend, prompt version, calls, tokens, seconds, cost
+
+    def __post_init__(self) -> None:
+        self._index()
+
+    def _index(self) -> None:
+        self._by_row: dict[str, list[Finding]] = defaultdict(list)
+        self._by_project: dict[str, list[Finding]] = defaultdict(list)
+        for f in self.findings:
+            if f.row_id:
+                self._by_row[f.row_id].append(f)
+            else:
+                self._by_project[f.project_id].append(f)
+
+    def set_findings(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        self._index()
+
+    def row_findings(self, row_id: str) -> list[Finding]:
+        return self._by_row.get(row_id, [])
+
+    def project_findings(self, project_id: str) -> list[Finding]:
+        return self._by_project.get(project_id, [])
+
+    def labels(self, row_id: str) -> list[str]:
+        have = {f.code for f in self._by_row.get(row_id, [])}
+        return [l for l in LABELS if l in have]
+
+    def rows(self) -> Iterable[tuple[Project, Indicator]]:
+        for p in self.projects:
+            for ind in p.indicators:
+                yield p, ind
+
+    def row_dict(self, p: Project, ind: Indicator) -> dict:
+        rw = self.rewrites.get(ind.id)
+        d = {
+            "id": ind.id, "file": p.source_file, "project_id": p.id, "project": p.title, "unit": p.unit,
+            "budget": p.budget, "level1": ind.level1, "level2": ind.level2, "level3": ind.level3,
+            "description": ind.description, "value": ind.value, "labels": self.labels(ind.id),
+            "findings": [f.to_dict() for f in self.row_findings(ind.id)],
+            "rewrite": rw.to_dict() if rw else None, "source": self.row_source.get(ind.id, "rules"),
+        }
+        if ind.value_parts:
+            d["value_parts"] = ind.value_parts
+        if ind.extra:
+            d["extra"] = ind.extra
+        return d
+
+    def summary(self) -> dict:
+        rows = list(self.rows())
+        flagged = [ind for _, ind in rows if self.labels(ind.id)]
+        by_label = Counter(l for _, ind in rows for l in self.labels(ind.id))
+        by_severity = Counter(f.severity for f in self.findings)
+        by_unit: dict[str, dict] = {}
+        for p, ind in rows:
+            u = by_unit.setdefault(p.unit, {"tables": set(), "rows": 0, "flagged": 0})
+            u["tables"].add(p.id)
+            u["rows"] += 1
+            u["flagged"] += bool(self.labels(ind.id))
+        project_codes = Counter(f.code for f in self.findings if not f.row_id)
+        return {
+            "files": len({p.source_file for p in self.projects}),
+            "tables": len(self.projects),
+            "units": len({p.unit for p in self.projects}),
+            "rows": len(rows),
+            "flagged_rows": len(flagged),
+            "flagged_share": round(len(flagged) / len(rows), 4) if rows else 0.0,
+            "by_label": {l: by_label.get(l, 0) for l in LABELS},
+            "by_severity": {s: by_severity.get(s, 0) for s in ("block", "warn", "suggest")},
+            "project_findings": {c: project_codes.get(c, 0) for c in PROJECT_CODES},
+            "by_unit": {u: {"tables": len(v["tables"]), "rows": v["rows"], "flagged": v["flagged"]} for u, v in sorted(by_unit.items())},
+            "rewrites": len(self.rewrites),
+            "rewrites_needing_human": sum(1 for r in self.rewrites.values() if r.status != "ok"),
+            "problems": len(self.problems),
+        }
+
+    def to_json(self) -> dict:
+        projects = []
+        for p in self.projects:
+            projects.append({
+                "id": p.id, "title": p.title, "unit": p.unit, "unit_code": p.unit_code, "unit_name": p.unit_name,
+                "budget": p.budget, "fiscal_funds": p.fiscal_funds, "goal": p.goal, "file": p.source_file,
+                "file_hash": p.source_hash, "table_index": p.table_index,
+                "findings": [f.to_dict() for f in self.project_findings(p.id)],
+                "indicators": [self.row_dict(p, ind) for ind in p.indicators],
+            })
+        return {"projects": projects, "summary": self.summary(), "problems": [vars(pr) | {"text": str(pr)} for pr in self.problems],
+                "run": self.run}
+
+
+def add_rewrites(review: Review, only_missing: bool = True) -> None:
+    """Template rewrite for every flagged row without one, each re-checked."""
+    for p, ind in review.rows():
+        fs = review.row_findings(ind.id)
+        if not fs or (only_missing and ind.id in review.rewrites):
+            continue
+        rw = template_rewrite(ind, p, fs)
+        if rw:
+            review.rewrites[ind.id] = recheck(rw, ind, p)
+
+
+def review(read: ReadResult, backend: str = "offline", *, progress: Progress | None = None, **options) -> Review:
+    """Review every readable row. `backend`: offline (rules + index + learned
+    model + templates, no network) or openai (an OpenAI-compatible endpoint)."""
+    started = time.perf_counter()
+    rv = Review(projects=read.projects, problems=list(read.problems))
+    findings = check_all(read.projects)
+    rv.set_findings(findings)
+    rv.row_source = {ind.id: "rules" for _, ind in rv.rows()}
+    if progress:
+        progress(len(rv.row_source), len(rv.row_source), "rules")
+    add_rewrites(rv)
+    rv.run = {"backend": backend, "seconds": round(time.perf_counter() - started, 3), "calls": 0, "cache_hits": 0,
+              "prompt_tokens": 0, "completion_tokens": 0, "cost": 0.0}
+    return rv

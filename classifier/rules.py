@@ -1,0 +1,360 @@
+"""Deterministic checks: one small pure function per rule of RULES.md.
+
+Each row check takes (indicator, project) and returns findings; checks that
+need the whole batch (duplicates across projects) take the list of projects.
+Checks aim at high precision: judgement calls are left to the model."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Callable, Iterable
+
+from .models import Finding, Indicator, Project
+from .values import GRADE_WORDS, ParsedValue, normalize, parse_value
+
+# Severity per code: block = must be fixed before approval; warn = likely wrong; suggest = improve.
+SEVERITY = {
+    "unmeasurable_value": "block",
+    "implausible_value": "warn",
+    "unit_mismatch": "warn",
+    "wrong_category": "warn",
+    "vague_description": "suggest",
+    "copy_paste": "suggest",
+    "missing_dimension": "warn",
+    "cost_over_budget": "block",
+    "duplicate_names": "block",
+}
+
+GENERIC_DESCRIPTIONS = {
+    normalize(x) for x in (
+        "项目支出", "项目经费", "项目资金", "百分比", "见附件", "详见附件", "无", "-", "—", "/", "数量", "质量", "时效",
+        "成本", "效益", "满意度", "定性", "定量", "指标", "其他", "略", "同上", "完成", "按要求", "按时完成", "正常",
+    )
+}
+# Fund handling is an input, not an achievement (R3).
+INPUT_RE = re.compile(r"(预算|资金|经费)(执行|到位|使用|支付|拨付)(到位)?率|预算执行|执行率|资金.{0,4}合规|合规.{0,4}资金|"
+                      r"(费用|资金|经费)(支付|拨付|使用)率|不超预算|预算控制")
+ENV_WORDS = ("节能", "能耗", "环境", "生态", "绿化", "绿色", "低碳", "碳", "排放", "污染", "垃圾", "节水", "水质", "空气",
+             "噪声", "植被", "森林", "湿地", "减排", "环保", "资源节约", "用水", "用电", "电耗")
+# Names of things that should go down: "≥" on them points the wrong way.
+NEGATIVE_NAME = re.compile(r"(投诉|差错|事故|失误|出错|故障|违规|违纪|缺陷|返工|超支|流失|不合格|失败|空置)(发生)?(率|次数|数|件数|起数)$")
+GENERIC_DESC_RE = re.compile(r"^(反映|体现)?(工作|项目|任务)?(质量|数量|时效|成本|效益|完成|开展)?(情况|程度|水平|成效)$")
+UNIT_START = "个次人家项场期万元天年月日小时%本册篇部套台处所名条份种批辆栋平方米户间座张件组门支km公里吨亩"
+RATEISH = ("率", "比例", "比重", "占比", "覆盖", "度", "完成", "达标", "合格", "到位", "知晓", "参与", "使用", "增长", "提高",
+           "提升", "下降", "降低", "减少", "节约", "准确", "及时", "正确", "成功", "通过", "满意", "百分", "比")
+OUTPUT_IN_BENEFIT = re.compile(r"(正常运行率|运行率|使用年限|使用寿命|合格率|验收|采购|完成率|执行覆盖率)")
+RATE_NAME = re.compile(r"(率|比例|比重|占比|覆盖面)$")
+
+
+def _f(code: str, rule: str, evidence: str, ind: Indicator, project: Project, confidence: float = 0.9) -> Finding:
+    return Finding(code=code, severity=SEVERITY[code], rule=rule, evidence=evidence, source="rule",
+                   confidence=confidence, project_id=project.id, row_id=ind.id)
+
+
+def _strip_wrapping(text: str) -> str:
+    """'反映项目完成时间情况。' → '项目完成时间' (the wrapping budget systems add)."""
+    t = normalize(text)
+    t = re.sub(r"^(反映|体现|考核|衡量|用于反映)", "", t)
+    t = re.sub(r"(的?情况|的?程度|的?水平|完成情况)$", "", t)
+    return t
+
+
+def is_satisfaction(ind: Indicator) -> bool:
+    return "满意" in ind.level3 or "满意度" in ind.level2
+
+
+def is_rate_name(name: str) -> bool:
+    n = re.sub(r"[（(].*?[)）]", "", name).strip()
+    return bool(RATE_NAME.search(n))
+
+
+def _is_cost_row(ind: Indicator) -> bool:
+    return ind.level2.startswith("成本")
+
+
+def _grade_only(pv: ParsedValue) -> bool:
+    t = re.sub(r"[\s。.，,]", "", pv.raw)
+    return t in GRADE_WORDS or t in ("满意", "比较满意", "基本满意", "非常满意", "较满意")
+
+
+# ---- vague_description (R4) -------------------------------------------------
+
+def check_description(ind: Indicator, project: Project) -> list[Finding]:
+    d = ind.description.strip()
+    if not normalize(d):
+        return [_f("vague_description", "R4", "绩效指标描述为空", ind, project, 0.97)]
+    if normalize(d) in GENERIC_DESCRIPTIONS:
+        return [_f("vague_description", "R4", f"描述“{d}”是通用词，未说明衡量什么、如何计算", ind, project, 0.95)]
+    if GENERIC_DESC_RE.match(normalize(d)):
+        return [_f("vague_description", "R4", f"描述“{d}”是套话，未说明衡量什么、如何计算", ind, project, 0.9)]
+    dn, nn = _core(d), _core(ind.level3)
+    if dn == nn:
+        return [_f("vague_description", "R4", f"描述与指标名称相同（“{ind.level3}”），未写明口径、计算方法或数据来源", ind, project, 0.93)]
+    # A description that is a fragment of the name, or the name plus a word or two, adds nothing.
+    if dn and (dn in nn or (nn in dn and len(dn) - len(nn) <= 2)):
+        return [_f("vague_description", "R4", f"描述“{d}”只是指标名称“{ind.level3}”的改写", ind, project, 0.85)]
+    return []
+
+
+def _core(text: str) -> str:
+    return re.sub(r"(率|数量|个数|次数|人数)$", "", _strip_wrapping(text))
+
+
+# ---- unmeasurable_value (R6) ------------------------------------------------
+
+def check_measurable(ind: Indicator, project: Project) -> list[Finding]:
+    pv = parse_value(ind.value)
+    v = ind.value.strip()
+    if not normalize(v):
+        return [_f("unmeasurable_value", "R6", "指标值为空", ind, project, 0.97)]
+    if any(w in ind.description for w in ("等级", "评分", "评定", "五级", "分为")) and any(g in v for g in GRADE_WORDS):
+        return []  # R6: a grade is checkable when the description says how it is assigned
+    if _grade_only(pv):
+        return [_f("unmeasurable_value", "R6", f"指标值“{v}”是等级词，描述未说明如何评定", ind, project, 0.9)]
+    if re.search(r"达到|符合|满足", v) and "《" in ind.description + v:
+        return []  # compliance with a named standard is a document-provable state
+    if pv.is_state:
+        return []
+    if normalize(v) == normalize(ind.level3) or (normalize(v) and normalize(v) == normalize(ind.description) and not pv.measurable):
+        return [_f("unmeasurable_value", "R6", f"指标值“{v}”只是重复了指标名称或描述，没有可核验的目标", ind, project, 0.95)]
+    if not pv.measurable:
+        why = f"含“{'、'.join(pv.vague[:3])}”等无法核验的词" if pv.vague else "没有数字、日期、期限或可证明的状态"
+        return [_f("unmeasurable_value", "R6", f"指标值“{_clip(v)}”{why}，年底无法判断是否完成", ind, project, 0.9 if pv.vague else 0.8)]
+    return []
+
+
+# ---- unit_mismatch (R2) -----------------------------------------------------
+
+def check_unit(ind: Indicator, project: Project) -> list[Finding]:
+    pv = parse_value(ind.value)
+    v = ind.value.strip()
+    out: list[Finding] = []
+    l2 = ind.level2
+    if is_satisfaction(ind) and "满意度" in (ind.level2 + ind.level3 + ind.level1):
+        if pv.number is not None and pv.unit_class != "percent":
+            out.append(_f("unit_mismatch", "R2", f"满意度应为调查得出的百分比，指标值“{v}”不是百分比", ind, project, 0.92))
+        elif pv.number is None and not _grade_only(pv) and normalize(v):
+            out.append(_f("unit_mismatch", "R2", f"满意度的值“{_clip(v)}”不是百分比", ind, project, 0.85))
+    elif l2.startswith("时效"):
+        if pv.number is not None and pv.unit_class == "count" and not pv.is_date:
+            out.append(_f("unit_mismatch", "R2", f"时效指标应为日期或期限，指标值“{v}”是数量", ind, project, 0.9))
+        elif not pv.measurable and not pv.is_date and normalize(v):
+            out.append(_f("unit_mismatch", "R2", f"时效指标应为日期或期限，指标值“{_clip(v)}”不是", ind, project, 0.85))
+    elif _is_cost_row(ind):
+        if pv.unit_class != "money" and not re.search(r"\d+(\.\d+)?\s*万", v):
+            out.append(_f("unit_mismatch", "R2", f"成本指标应以金额（元/万元）表示，指标值“{_clip(v)}”没有金额单位", ind, project, 0.88))
+    if not out and is_rate_name(ind.level3) and not is_satisfaction(ind) and not l2.startswith("时效"):
+        if pv.is_date and pv.unit_class != "percent":
+            out.append(_f("unit_mismatch", "R2", f"“{ind.level3}”是比率，指标值却是日期或时段“{v}”", ind, project, 0.85))
+        elif pv.number is None and not pv.is_state and normalize(v):
+            out.append(_f("unit_mismatch", "R2", f"“{ind.level3}”是比率，指标值“{_clip(v)}”不是百分比", ind, project, 0.8))
+    if not out and pv.number is not None and (ind.level1.startswith("效益") or "效益" in l2) and pv.unit_class == "percent" \
+            and not any(w in ind.level3 for w in RATEISH):
+        out.append(_f("unit_mismatch", "R2", f"“{ind.level3}”不是比率，“{v}”是无所指的百分比", ind, project, 0.7))
+    if not out and is_rate_name(ind.level3) and not is_satisfaction(ind) and pv.number is not None and not pv.is_date:
+        if pv.unit_class == "count":
+            out.append(_f("unit_mismatch", "R2", f"“{ind.level3}”是比率，指标值“{v}”却是数量", ind, project, 0.85))
+        elif pv.unit_class == "none" and pv.number <= 1 and "." in pv.number_text:
+            out.append(_f("unit_mismatch", "R2", f"比率写成小数“{v}”，应写百分比", ind, project, 0.8))
+    mixed = re.match(r"^[≥≤><=＞＜＝]?\s*\d+(\.\d+)?(?P<rest>[\u4e00-\u9fff]{4,})", v)
+    if not out and mixed and mixed.group("rest")[0] not in UNIT_START:
+        out.append(_f("unit_mismatch", "R2", f"指标值“{_clip(v)}”把数字和说明混在一起，没有单位", ind, project, 0.85))
+    return out
+
+
+# ---- implausible_value (R5, R7) --------------------------------------------
+
+def check_plausible(ind: Indicator, project: Project) -> list[Finding]:
+    pv = parse_value(ind.value)
+    v = ind.value.strip()
+    if pv.number is None or pv.is_date:
+        return []
+    name = ind.level3
+    negative = bool(NEGATIVE_NAME.search(re.sub(r"[（(].*?[)）]", "", name).strip()))
+    if pv.unit_class == "percent" and (is_rate_name(name) or is_satisfaction(ind)):
+        if pv.number > 100 and not (pv.number == 100):
+            return [_f("implausible_value", "R7", f"比率不能超过100%，指标值“{v}”", ind, project, 0.92)]
+    if pv.operator in ("＞", "≥") and pv.number == 0:
+        return [_f("implausible_value", "R7", f"指标值“{v}”不需任何努力即可达成", ind, project, 0.9)]
+    if negative and pv.unit_class == "percent" and pv.operator in ("≤", "＜") and pv.number >= 100:
+        return [_f("implausible_value", "R7", f"“{name}”≤100%必然成立", ind, project, 0.9)]
+    if negative and pv.operator in ("≥", "＞"):
+        return [_f("implausible_value", "R5", f"“{name}”越低越好，却写成“{v}”", ind, project, 0.9)]
+    if _is_cost_row(ind) and pv.unit_class == "money" and pv.operator in ("≥", "＞"):
+        return [_f("implausible_value", "R5", f"成本越低越好，应写“≤”，实际为“{v}”", ind, project, 0.9)]
+    if ind.level2.startswith("数量") and pv.unit_class == "count" and pv.operator in ("≤", "＜"):
+        return [_f("implausible_value", "R5", f"产出数量写成上限“{v}”，目标是做得更少", ind, project, 0.85)]
+    wan = money_in_wan(pv)
+    if _is_cost_row(ind) and wan is not None and project.budget and wan > project.budget * 1.0001 and "/" not in pv.unit:
+        return [_f("implausible_value", "R7", f"单项成本{wan:g}万元超过项目预算{project.budget:g}万元", ind, project, 0.85)]
+    return []
+
+
+def money_in_wan(pv: ParsedValue) -> float | None:
+    """A money value in 万元 (the budget's unit); None when the value is not money."""
+    if pv.number is None:
+        return None
+    u = pv.unit
+    if u.startswith("亿"):
+        return pv.number * 10000
+    if u.startswith("万"):
+        return pv.number
+    if u.startswith("千元"):
+        return pv.number / 10
+    if u.startswith("元"):
+        return pv.number / 10000
+    return None
+
+
+# ---- wrong_category (R2, R3) ------------------------------------------------
+
+def check_category(ind: Indicator, project: Project) -> list[Finding]:
+    text = ind.level3 + " " + ind.description
+    l1, l2 = ind.level1, ind.level2
+    m = INPUT_RE.search(ind.level3)
+    if m:
+        if l2.startswith(("成本", "时效")):
+            return []
+        return [_f("wrong_category", "R3", f"“{m.group(0)}”衡量资金管理（投入），不是{l2 or l1}的产出或效果", ind, project, 0.9)]
+    sat_name = re.search(r"(满意度|满意率|满意程度|好评率)$", ind.level3) or "满意程度" in ind.description and ind.level3.endswith("率")
+    if sat_name and not l1.startswith("满意度"):
+        return [_f("wrong_category", "R2", f"满意度指标放在了“{l1}/{l2}”下", ind, project, 0.88)]
+    if l1.startswith("满意度") and not any(w in text for w in ("满意", "认可", "评价", "好评", "认同", "支持率", "投诉")):
+        return [_f("wrong_category", "R2", f"“{ind.level3}”不是满意度，却放在满意度指标下", ind, project, 0.8)]
+    if l2.startswith("生态") and not any(w in text for w in ENV_WORDS):
+        return [_f("wrong_category", "R2", "生态效益指标没有任何环境内容", ind, project, 0.85)]
+    pv = parse_value(ind.value)
+    is_benefit = l1.startswith("效益") or "效益" in l2 or l2.startswith("可持续")
+    if is_benefit and OUTPUT_IN_BENEFIT.search(ind.level3):
+        return [_f("wrong_category", "R2", f"“{ind.level3}”衡量的是产出，不是{l2 or l1}", ind, project, 0.75)]
+    if is_benefit and pv.unit_class == "count" and pv.unit[:1] in "次场期篇份" and re.search(r"开展|举办|召开|组织|印发|督促|培训|宣讲", ind.level3):
+        return [_f("wrong_category", "R2", f"“{ind.level3} {ind.value}”是活动次数（产出），放在{l2 or l1}下", ind, project, 0.7)]
+    if l2.startswith("数量") and re.search(r"(合格率|通过率|达标率|优良率|准确率|正确率)$", ind.level3):
+        return [_f("wrong_category", "R2", f"“{ind.level3}”是质量比率，放在数量指标下", ind, project, 0.8)]
+    if l2.startswith(("数量", "质量")) and re.search(r"(时间|时限|期限|时效)$", ind.level3):
+        return [_f("wrong_category", "R2", f"“{ind.level3}”是时效要求，放在{l2}下", ind, project, 0.8)]
+    if l2.startswith("数量") and pv.unit_class == "money":
+        return [_f("wrong_category", "R2", f"“{ind.value}”是金额，应属成本指标而非数量指标", ind, project, 0.75)]
+    return []
+
+
+ROW_CHECKS: tuple[Callable[[Indicator, Project], list[Finding]], ...] = (
+    check_description, check_measurable, check_unit, check_plausible, check_category,
+)
+
+
+def check_row(ind: Indicator, project: Project) -> list[Finding]:
+    out: list[Finding] = []
+    for check in ROW_CHECKS:
+        out.extend(check(ind, project))
+    return out
+
+
+# ---- copy_paste: exact repeats (R7) ----------------------------------------
+
+def row_key(ind: Indicator) -> str:
+    """Identity for copy-paste: name + description + value, normalised, numbers kept."""
+    return "|".join((normalize(ind.level3), normalize(ind.description), normalize(ind.value)))
+
+
+def check_exact_duplicates(projects: Iterable[Project]) -> list[Finding]:
+    """Rows repeated verbatim in another project (or twice in one table).
+
+    A stock row shared by many projects is flagged only when its description
+    is generic or empty (LABELS.md: 服务对象满意度 ≥90% with a real description is fine)."""
+    groups: dict[str, list[tuple[Project, Indicator]]] = defaultdict(list)
+    projects = list(projects)
+    for p in projects:
+        for ind in p.indicators:
+            groups[row_key(ind)].append((p, ind))
+    out: list[Finding] = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        pids = {(p.source_hash, p.id) for p, _ in members}
+        units = {p.unit for p, _ in members}
+        for p, ind in members:
+            others = [f"{q.id}/{j.id}" for q, j in members if j is not ind]
+            same_table = sum(1 for q, _ in members if q is p) > 1
+            desc_weak = bool(check_description(ind, p))
+            if not (same_table or desc_weak):
+                continue
+            where = "同一表中重复出现" if same_table and len(pids) == 1 else f"在{len(pids)}个项目（{len(units)}个单位）中逐字相同"
+            f = _f("copy_paste", "R7", f"名称、描述和指标值{where}：{'、'.join(others[:5])}", ind, p, 0.85)
+            f.related = others
+            out.append(f)
+    return out
+
+
+# ---- project-level findings (R1, R8, R9) ------------------------------------
+
+def check_dimensions(project: Project) -> list[Finding]:
+    inds = project.indicators
+    missing = []
+    if not any(i.level1.startswith("满意度") or "满意度" in i.level2 for i in inds):
+        missing.append("满意度指标")
+    if not any(i.level1.startswith("效益") or "效益" in i.level2 or i.level2.startswith("可持续") for i in inds):
+        missing.append("效益指标")
+    if not any(i.level1.startswith("产出") and i.level2[:2] in ("数量", "质量", "时效", "成本") for i in inds):
+        missing.append("产出指标（数量/质量/时效/成本）")
+    if not missing or not inds:
+        return []
+    return [Finding("missing_dimension", SEVERITY["missing_dimension"], "R1", "缺少" + "、".join(missing), "rule", 0.95, project.id)]
+
+
+def check_duplicate_names(project: Project) -> list[Finding]:
+    seen: dict[str, list[str]] = defaultdict(list)
+    for i in project.indicators:
+        if normalize(i.level3):
+            seen[normalize(i.level3)].append(i.id)
+    out = []
+    for ids in seen.values():
+        if len(ids) > 1:
+            name = next(i.level3 for i in project.indicators if i.id == ids[0])
+            out.append(Finding("duplicate_names", SEVERITY["duplicate_names"], "R8", f"三级指标“{name}”在本表出现{len(ids)}次：{'、'.join(ids)}",
+                               "rule", 0.97, project.id, related=ids))
+    return out
+
+
+def check_cost_total(project: Project) -> list[Finding]:
+    if not project.budget:
+        return []
+    total, used = 0.0, []
+    for i in project.indicators:
+        if not i.level2.startswith("成本"):
+            continue
+        pv = parse_value(i.value)
+        wan = money_in_wan(pv)
+        if wan is not None and "/" not in pv.unit and pv.number2 is None:
+            total += wan
+            used.append(f"{i.id} {i.value}")
+    if total > project.budget * 1.0001:
+        return [Finding("cost_over_budget", SEVERITY["cost_over_budget"], "R9",
+                        f"成本指标合计{total:g}万元，超过预算数{project.budget:g}万元（{'；'.join(used)}）", "rule", 0.9, project.id)]
+    return []
+
+
+PROJECT_CHECKS = (check_dimensions, check_duplicate_names, check_cost_total)
+
+
+def check_project(project: Project) -> list[Finding]:
+    out: list[Finding] = []
+    for check in PROJECT_CHECKS:
+        out.extend(check(project))
+    return out
+
+
+def check_all(projects: list[Project]) -> list[Finding]:
+    """Every rule finding for a batch: rows, exact duplicates, project level."""
+    out: list[Finding] = []
+    for p in projects:
+        out.extend(check_project(p))
+        for ind in p.indicators:
+            out.extend(check_row(ind, p))
+    out.extend(check_exact_duplicates(projects))
+    return out
+
+
+def _clip(text: str, n: int = 40) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= n else text[:n] + "…"
