@@ -71,7 +71,7 @@ def unit_class(unit: str) -> str:
         return "none"
     if u.startswith(PERCENT_UNITS):
         return "percent"
-    if any(u.startswith(m) for m in MONEY_UNITS) or u.startswith("元/"):
+    if any(u.startswith(m) for m in MONEY_UNITS) or u in ("万", "亿"):
         return "money"
     if any(u.startswith(t) for t in TIME_UNITS):
         return "time"
@@ -115,7 +115,7 @@ def parse_value(value: str) -> ParsedValue:
             rest = rest[rng.end():]
             if "%" in t[m.end():m.end() + 2]:
                 rest = "%" + rest
-        um = re.match(r"\s*([%]|百分比|百分点|[^\d\s，,。；;、（）()≥≤><=]{1,4})", rest)
+        um = re.match(r"\s*([%]|百分比|百分点|[^\d\s，,。；;、（）()≥≤><=/]{1,4}(?:/[^\d\s，,。；;、（）()/]{1,3})*)", rest)
         if um:
             pv.unit = um.group(1).strip()
             for suf in _SUFFIX_OPS + ("（建议值）",):
