@@ -1,0 +1,67 @@
+"""The review command end to end on the seed, via click's CliRunner."""
+import json
+
+from click.testing import CliRunner
+
+from classifier.cli import main
+from classifier.models import LABELS
+
+ROW_KEYS = {"id", "file", "project", "unit", "budget", "level1", "level2", "level3", "description", "value",
+            "labels", "findings", "rewrite"}
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_review_jsonl_prints_every_seed_row(seed_path):
+    res = run("review", str(seed_path), "--format", "jsonl")
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(l) for l in res.stdout.splitlines()]
+    assert len(rows) == 743
+    assert all(ROW_KEYS <= set(r) for r in rows)
+    assert all(set(r["labels"]) <= set(LABELS) for r in rows)
+    t1 = {r["id"]: r for r in rows}["T001-08"]
+    assert "unit_mismatch" in t1["labels"] and t1["rewrite"]["value"] == "≥90%"
+    assert all((r["rewrite"] is None) == (not r["labels"]) for r in rows)
+
+
+def test_review_json_has_projects_and_summary(seed_path, tmp_path):
+    out = tmp_path / "r.json"
+    res = run("review", str(seed_path), "--format", "json", "--out", str(out))
+    assert res.exit_code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert len(data["projects"]) == 100
+    assert data["summary"]["rows"] == 743 and data["summary"]["units"] == 19
+    flagged = sum(1 for p in data["projects"] for i in p["indicators"] if i["labels"])
+    assert data["summary"]["flagged_rows"] == flagged
+    t14 = next(p for p in data["projects"] if p["id"] == "T014")
+    assert any(f["code"] == "missing_dimension" for f in t14["findings"])
+
+
+def test_review_table_is_readable(seed_path):
+    res = run("review", str(seed_path))
+    assert res.exit_code == 0
+    assert "■ T001 2022年天津市公共机构节能工作专项资金" in res.stdout
+    assert "共 100 张表、19 个单位、743 行指标" in res.stdout
+
+
+def test_fail_on_block_exits_1(seed_path):
+    assert run("review", str(seed_path), "--format", "jsonl", "--fail-on", "block").exit_code == 1
+
+
+def test_unreadable_input_exits_2_with_message(tmp_path):
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"this is not a workbook")
+    res = run("review", str(bad))
+    assert res.exit_code == 2
+    assert "bad.xlsx" in res.stderr and "Traceback" not in res.output + res.stderr
+
+
+def test_bad_file_beside_good_one_still_reviews_the_good(seed_path, tmp_path):
+    bad = tmp_path / "empty.csv"
+    bad.write_bytes(b"")
+    res = run("review", str(bad), str(seed_path), "--format", "jsonl")
+    assert res.exit_code == 0
+    assert len(res.stdout.splitlines()) == 743
+    assert "empty.csv" in res.stderr
