@@ -32,7 +32,7 @@ GENERIC_DESCRIPTIONS = {
     )
 }
 # Fund handling is an input, not an achievement (R3).
-INPUT_RE = re.compile(r"(预算|资金|经费)(执行|到位|使用|支付|拨付)(到位)?率|预算执行|执行率|资金.{0,4}合规|合规.{0,4}资金|"
+INPUT_RE = re.compile(r"(预算|资金|经费)(执行|到位|使用|支付|拨付|保障|完成)(到位)?(率|次数)|预算执行|执行率|资金.{0,4}合规|合规.{0,4}资金|"
                       r"(费用|资金|经费)(支付|拨付|使用)率|不超预算|预算控制")
 ENV_WORDS = ("节能", "能耗", "环境", "生态", "绿化", "绿色", "低碳", "碳", "排放", "污染", "垃圾", "节水", "水质", "空气",
              "噪声", "植被", "森林", "湿地", "减排", "环保", "资源节约", "用水", "用电", "电耗")
@@ -41,7 +41,9 @@ NEGATIVE_NAME = re.compile(r"(投诉|差错|事故|失误|出错|故障|违规|�
 GENERIC_DESC_RE = re.compile(r"^(反映|体现)?(工作|项目|任务)?(质量|数量|时效|成本|效益|完成|开展)?(情况|程度|水平|成效)$")
 UNIT_START = "个次人家项场期万元天年月日小时%本册篇部套台处所名条份种批辆栋平方米户间座张件组门支km公里吨亩"
 RATEISH = ("率", "比例", "比重", "占比", "覆盖", "度", "完成", "达标", "合格", "到位", "知晓", "参与", "使用", "增长", "提高",
-           "提升", "下降", "降低", "减少", "节约", "准确", "及时", "正确", "成功", "通过", "满意", "百分", "比")
+           "提升", "下降", "降低", "减少", "节约", "准确", "及时", "正确", "成功", "通过", "满意", "百分", "比",
+           "化", "合规", "验收", "落实", "保障率")
+OUTPUT_UNITS = "个条本篇次场期项部套台件册份"
 OUTPUT_IN_BENEFIT = re.compile(r"(正常运行率|运行率|使用年限|使用寿命|合格率|验收|采购|完成率|执行覆盖率)")
 RATE_NAME = re.compile(r"(率|比例|比重|占比|覆盖面)$")
 
@@ -59,6 +61,14 @@ def _strip_wrapping(text: str) -> str:
     return t
 
 
+def is_slogan_percent(ind: Indicator, pv: ParsedValue) -> bool:
+    """A percentage attached to something that is not a rate ("维护社会稳定 ≥95%"): a number of nothing."""
+    l1, l2 = ind.level1, ind.level2
+    where = l1.startswith("效益") or "效益" in l2 or l2.startswith(("可持续", "质量"))
+    return where and pv.number is not None and pv.unit_class == "percent" and not any(w in ind.level3 for w in RATEISH) \
+        and not SPECIFIC_DESC.search(ind.description)
+
+
 def is_satisfaction(ind: Indicator) -> bool:
     return "满意" in ind.level3 or "满意度" in ind.level2
 
@@ -74,7 +84,7 @@ def _is_cost_row(ind: Indicator) -> bool:
 
 def _grade_only(pv: ParsedValue) -> bool:
     t = re.sub(r"[\s。.，,]", "", pv.raw)
-    return t in GRADE_WORDS or t in ("满意", "比较满意", "基本满意", "非常满意", "较满意")
+    return t in GRADE_WORDS or t in ("满意", "比较满意", "基本满意", "非常满意", "较满意", "较高", "高", "很高", "满意度高")
 
 
 # ---- vague_description (R4) -------------------------------------------------
@@ -87,13 +97,27 @@ def check_description(ind: Indicator, project: Project) -> list[Finding]:
         return [_f("vague_description", "R4", f"描述“{d}”是通用词，未说明衡量什么、如何计算", ind, project, 0.95)]
     if GENERIC_DESC_RE.match(normalize(d)):
         return [_f("vague_description", "R4", f"描述“{d}”是套话，未说明衡量什么、如何计算", ind, project, 0.9)]
-    dn, nn = _core(d), _core(ind.level3)
-    if dn == nn:
+    dn, nn = _strip_wrapping(d), _strip_wrapping(ind.level3)
+    if dn == nn or (_core(dn) == _core(nn) and not COUNT_SUFFIX.search(dn)):
         return [_f("vague_description", "R4", f"描述与指标名称相同（“{ind.level3}”），未写明口径、计算方法或数据来源", ind, project, 0.93)]
+    if normalize(d) == normalize(ind.value):
+        return [_f("vague_description", "R4", "描述照抄了指标值，未说明衡量什么、如何计算", ind, project, 0.9)]
+    specific = bool(SPECIFIC_DESC.search(d))
     # A description that is a fragment of the name, or the name plus a word or two, adds nothing.
-    if dn and (dn in nn or (nn in dn and len(dn) - len(nn) <= 2)):
+    if dn and (dn in nn or (nn in dn and len(dn) - len(nn) <= 2)) and not specific:
         return [_f("vague_description", "R4", f"描述“{d}”只是指标名称“{ind.level3}”的改写", ind, project, 0.85)]
+    if not specific and REFLECT_DESC.match(normalize(d)):
+        return [_f("vague_description", "R4", f"描述“{d}”是“反映……情况”式套话，未说明口径", ind, project, 0.8)]
+    if not specific and SLOGAN_DESC.match(d.strip()) and len(dn) <= 30:
+        return [_f("vague_description", "R4", f"描述“{d}”是口号，未说明衡量什么、如何计算", ind, project, 0.7)]
     return []
+
+
+COUNT_SUFFIX = re.compile(r"(人数|数量|个数|次数)$")
+# What makes a description more than a restatement: a formula, a source, a standard, a scope in numbers.
+SPECIFIC_DESC = re.compile(r"计算|公式|/|×|÷|数据来源|来源于|依据|按照《|《|标准为|包括|含|指|以.{1,12}为准|\d")
+REFLECT_DESC = re.compile(r"^(反映|体现|考核|衡量).{0,16}(情况|程度|成本|水平|质量|效果)$")
+SLOGAN_DESC = re.compile(r"^(提升|提高|促进|推动|加强|助力|营造|扩大|深化|为.{1,12}提供)")
 
 
 def _core(text: str) -> str:
@@ -115,8 +139,12 @@ def check_measurable(ind: Indicator, project: Project) -> list[Finding]:
         return []  # compliance with a named standard is a document-provable state
     if pv.is_state:
         return []
+    if pv.is_date:
+        return []
     if normalize(v) == normalize(ind.level3) or (normalize(v) and normalize(v) == normalize(ind.description) and not pv.measurable):
         return [_f("unmeasurable_value", "R6", f"指标值“{v}”只是重复了指标名称或描述，没有可核验的目标", ind, project, 0.95)]
+    if is_slogan_percent(ind, pv) and not ind.level2.startswith("质量"):
+        return [_f("unmeasurable_value", "R6", f"“{v}”附在不可计量的“{ind.level3}”上，无所指，无法核验", ind, project, 0.7)]
     if not pv.measurable:
         why = f"含“{'、'.join(pv.vague[:3])}”等无法核验的词" if pv.vague else "没有数字、日期、期限或可证明的状态"
         return [_f("unmeasurable_value", "R6", f"指标值“{_clip(v)}”{why}，年底无法判断是否完成", ind, project, 0.9 if pv.vague else 0.8)]
@@ -136,7 +164,7 @@ def check_unit(ind: Indicator, project: Project) -> list[Finding]:
         elif pv.number is None and not _grade_only(pv) and normalize(v):
             out.append(_f("unit_mismatch", "R2", f"满意度的值“{_clip(v)}”不是百分比", ind, project, 0.85))
     elif l2.startswith("时效"):
-        if pv.number is not None and pv.unit_class == "count" and not pv.is_date:
+        if pv.number is not None and pv.unit_class == "count" and not pv.is_date and "/" not in pv.unit:
             out.append(_f("unit_mismatch", "R2", f"时效指标应为日期或期限，指标值“{v}”是数量", ind, project, 0.9))
         elif not pv.measurable and not pv.is_date and normalize(v):
             out.append(_f("unit_mismatch", "R2", f"时效指标应为日期或期限，指标值“{_clip(v)}”不是", ind, project, 0.85))
@@ -148,8 +176,7 @@ def check_unit(ind: Indicator, project: Project) -> list[Finding]:
             out.append(_f("unit_mismatch", "R2", f"“{ind.level3}”是比率，指标值却是日期或时段“{v}”", ind, project, 0.85))
         elif pv.number is None and not pv.is_state and normalize(v):
             out.append(_f("unit_mismatch", "R2", f"“{ind.level3}”是比率，指标值“{_clip(v)}”不是百分比", ind, project, 0.8))
-    if not out and pv.number is not None and (ind.level1.startswith("效益") or "效益" in l2) and pv.unit_class == "percent" \
-            and not any(w in ind.level3 for w in RATEISH):
+    if not out and is_slogan_percent(ind, pv):
         out.append(_f("unit_mismatch", "R2", f"“{ind.level3}”不是比率，“{v}”是无所指的百分比", ind, project, 0.7))
     if not out and is_rate_name(ind.level3) and not is_satisfaction(ind) and pv.number is not None and not pv.is_date:
         if pv.unit_class == "count":
@@ -185,7 +212,7 @@ def check_plausible(ind: Indicator, project: Project) -> list[Finding]:
     if ind.level2.startswith("数量") and pv.unit_class == "count" and pv.operator in ("≤", "＜"):
         return [_f("implausible_value", "R5", f"产出数量写成上限“{v}”，目标是做得更少", ind, project, 0.85)]
     wan = money_in_wan(pv)
-    if _is_cost_row(ind) and wan is not None and project.budget and wan > project.budget * 1.0001 and "/" not in pv.unit:
+    if _is_cost_row(ind) and wan is not None and project.budget and wan > project.budget * 1.0001:
         return [_f("implausible_value", "R7", f"单项成本{wan:g}万元超过项目预算{project.budget:g}万元", ind, project, 0.85)]
     return []
 
@@ -229,8 +256,14 @@ def check_category(ind: Indicator, project: Project) -> list[Finding]:
         return [_f("wrong_category", "R2", f"“{ind.level3}”衡量的是产出，不是{l2 or l1}", ind, project, 0.75)]
     if is_benefit and pv.unit_class == "count" and pv.unit[:1] in "次场期篇份" and re.search(r"开展|举办|召开|组织|印发|督促|培训|宣讲", ind.level3):
         return [_f("wrong_category", "R2", f"“{ind.level3} {ind.value}”是活动次数（产出），放在{l2 or l1}下", ind, project, 0.7)]
-    if l2.startswith("数量") and re.search(r"(合格率|通过率|达标率|优良率|准确率|正确率)$", ind.level3):
-        return [_f("wrong_category", "R2", f"“{ind.level3}”是质量比率，放在数量指标下", ind, project, 0.8)]
+    if "投诉" in ind.level3 and is_rate_name(ind.level3) and not l1.startswith("满意度"):
+        return [_f("wrong_category", "R2", f"投诉率是满意度的反向指标，不属于{l2 or l1}", ind, project, 0.8)]
+    if is_benefit and pv.unit_class == "count" and pv.unit[:1] in OUTPUT_UNITS and not re.search(r"受益|覆盖|带动|增加|增长|提高|减少|下降", ind.level3):
+        return [_f("wrong_category", "R2", f"“{ind.level3} {ind.value}”是产出数量，不是{l2 or l1}", ind, project, 0.7)]
+    if l2.startswith("数量") and is_rate_name(ind.level3) and pv.unit_class == "percent":
+        return [_f("wrong_category", "R2", f"“{ind.level3}”是比率（质量或时效），放在数量指标下", ind, project, 0.8)]
+    if l2.startswith("质量") and pv.unit_class == "count" and pv.unit[:1] in OUTPUT_UNITS + "人" and not is_rate_name(ind.level3):
+        return [_f("wrong_category", "R2", f"“{ind.level3} {ind.value}”是数量，不是质量标准或比率", ind, project, 0.7)]
     if l2.startswith(("数量", "质量")) and re.search(r"(时间|时限|期限|时效)$", ind.level3):
         return [_f("wrong_category", "R2", f"“{ind.level3}”是时效要求，放在{l2}下", ind, project, 0.8)]
     if l2.startswith("数量") and pv.unit_class == "money":
@@ -344,13 +377,29 @@ def check_project(project: Project) -> list[Finding]:
     return out
 
 
+def cost_rows_over_budget(project: Project) -> list[Finding]:
+    """LABELS.md: cost items that add up to more than the budget make each of them implausible."""
+    if not check_cost_total(project):
+        return []
+    out = []
+    for ind in project.indicators:
+        pv = parse_value(ind.value)
+        if ind.level2.startswith("成本") and money_in_wan(pv) is not None and "/" not in pv.unit:
+            out.append(_f("implausible_value", "R9", f"本表成本指标合计超过预算数{project.budget:g}万元，“{ind.value}”与预算矛盾", ind, project, 0.8))
+    return out
+
+
 def check_all(projects: list[Project]) -> list[Finding]:
     """Every rule finding for a batch: rows, exact duplicates, project level."""
     out: list[Finding] = []
     for p in projects:
         out.extend(check_project(p))
+        over = {f.row_id: f for f in cost_rows_over_budget(p)}
         for ind in p.indicators:
-            out.extend(check_row(ind, p))
+            row = check_row(ind, p)
+            if ind.id in over and not any(f.code == "implausible_value" for f in row):
+                row.append(over[ind.id])
+            out.extend(row)
     out.extend(check_exact_duplicates(projects))
     return out
 
