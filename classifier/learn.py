@@ -1,0 +1,421 @@
+"""The learned offline labeller: per-label logistic regressions over the row
+features of `classifier.features`, merged with the rules.
+
+Training (`train`): labelled rows (LABELS.md JSONL: eval/labelled.jsonl, more
+files, and optionally reviewers' decisions from the store) are read per batch
+(one file, or one reviewed file of the store), featurised in that batch — the
+copy-paste counts are "within the file", as LABELS.md asks — and stacked. For
+each label a standardised L2 logistic regression (fixed C, lbfgs: deterministic)
+is fitted. Its probabilities are what the loss calibrates; we do not re-calibrate
+on ~50 positives, which would only add noise.
+
+Grouped cross-validation (GroupKFold over `Project.unit`: a unit's rows are
+never both in training and in test) gives out-of-fold probabilities, from which
+each label gets
+- a threshold that maximises out-of-fold F1, and
+- a merge mode, the one with the best out-of-fold F1:
+  * ``rules``  — the rules decide this label alone; the model adds nothing;
+  * ``union``  — a rule finding stands; the model adds rows the rules missed
+    (p ≥ threshold) as findings with source ``model``;
+  * ``model``  — the model decides: a rule finding is kept only when p ≥
+    threshold (its confidence becomes p); rows with p ≥ threshold and no rule
+    finding get a ``model`` finding.
+Project-level findings (missing_dimension, cost_over_budget, duplicate_names)
+always come from the rules. Every merged row records the probabilities, and
+its uncertainty = min over labels of |p − threshold| (small = unsure), so the
+review queue can put the rows the model is least sure of first
+(`row_uncertainty`).
+
+The model file holds plain numbers only (scaler means/scales, coefficients,
+thresholds, modes), not pickled estimators, so it loads with any scikit-learn
+version. It records the training-data hash, feature version, embedder and the
+cross-validated scores (model-merge vs rules-only per label). A file from
+another feature version or embedder is refused (`ModelRefused`) and the
+offline backend falls back to rules with a Problem saying why.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from . import config
+from .features import FEATURE_VERSION, HASHING_EMBEDDER, EmbedderUnavailable, FeatureMatrix, build_features, get_embedder, n_dense
+from .models import LABELS, Finding, Project, ReadResult
+from .rules import SEVERITY
+
+MODEL_FORMAT = 1
+MODEL_FILENAME = "model.joblib"
+C = 0.05  # strong L2: ~750 rows, ~110 features; chosen in grouped CV (0.03–0.1 score alike)
+N_SPLITS = 5
+THRESHOLDS = tuple(round(float(x), 2) for x in np.arange(0.10, 0.91, 0.05))
+MODES = ("rules", "union", "model")
+SEED = 0
+# The model takes over a label from the rules only for a clear out-of-fold gain:
+# smaller gains on ~50 positives are noise, and the rules carry to other regions.
+MIN_GAIN = 0.01
+
+
+class ModelRefused(RuntimeError):
+    """A model file that cannot be used here (other feature version, embedder, format)."""
+
+
+# ---- data --------------------------------------------------------------------
+
+@dataclass
+class Batch:
+    """Rows featurised together (one file), with their gold labels."""
+    name: str
+    projects: list[Project]
+
+
+def shipped_model_path() -> Path:
+    return Path(__file__).resolve().parent / "data" / MODEL_FILENAME
+
+
+def user_model_path() -> Path:
+    return config.data_dir() / MODEL_FILENAME
+
+
+def default_labels_path() -> Path:
+    return config.project_root() / "eval" / "labelled.jsonl"
+
+
+def _row_sig(p: Project, ind) -> tuple:
+    return (p.title, p.unit, ind.level3, ind.description, ind.value)
+
+
+def load_batches(label_files: Iterable[str | Path] = (), decisions: list[dict] | None = None) -> tuple[list[Batch], list[str]]:
+    """Labelled files and decision rows as batches. Rows without gold labels are
+    dropped; a decision overrides a file row with the same project/unit/text.
+    Returns (batches, messages)."""
+    from .ingest import read_path
+    from .ingest.jsonl_reader import read_jsonl
+
+    batches, notes = [], []
+    for f in label_files:
+        rr: ReadResult = read_path(f)
+        notes += [str(pr) for pr in rr.problems]
+        batches.append(Batch(str(f), rr.projects))
+    if decisions:
+        by_file: dict[str, list[dict]] = {}
+        for d in decisions:
+            by_file.setdefault(str(d.get("file_hash", "")), []).append(d)
+        for fh, rows in sorted(by_file.items()):
+            text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+            rr = read_jsonl(text, f"decisions:{fh[:12] or 'store'}")
+            notes += [str(pr) for pr in rr.problems]
+            batches.append(Batch(f"decisions:{fh[:12]}", rr.projects))
+        decided = {_row_sig(p, i) for b in batches if b.name.startswith("decisions:") for p in b.projects for i in p.indicators}
+        for b in batches:
+            if b.name.startswith("decisions:"):
+                continue
+            for p in b.projects:
+                for ind in p.indicators:
+                    if _row_sig(p, ind) in decided:
+                        ind.gold_labels = None  # the reviewer's later decision replaces it
+    return batches, notes
+
+
+def featurise(batches: list[Batch], embedder_name: str | None = None) -> tuple[FeatureMatrix, np.ndarray, list[str]]:
+    """Stack the feature matrices of labelled rows. Returns (features, Y, row signatures)."""
+    emb = get_embedder(embedder_name)
+    parts, ys, sigs = [], [], []
+    for b in batches:
+        if not b.projects:
+            continue
+        fm = build_features(b.projects, emb)
+        rows = [(p, i) for p in b.projects for i in p.indicators]
+        keep = [k for k, (_, i) in enumerate(rows) if i.gold_labels is not None]
+        parts.append((fm, keep))
+        ys += [[l in rows[k][1].gold_labels for l in LABELS] for k in keep]
+        sigs += [json.dumps([b.name, rows[k][1].id, *_row_sig(*rows[k]), sorted(rows[k][1].gold_labels)], ensure_ascii=False) for k in keep]
+    if not parts:
+        raise ValueError("没有带标签的训练行")
+    first = parts[0][0]
+    fm = FeatureMatrix(
+        X=np.vstack([f.X[k] for f, k in parts]), row_ids=[f.row_ids[i] for f, k in parts for i in k],
+        project_ids=[f.project_ids[i] for f, k in parts for i in k], units=[f.units[i] for f, k in parts for i in k],
+        names=first.names, embedder=first.embedder, rule_labels=[f.rule_labels[i] for f, k in parts for i in k])
+    return fm, np.asarray(ys, dtype=bool).reshape(-1, len(LABELS)), sigs
+
+
+def data_hash(sigs: list[str]) -> str:
+    return hashlib.sha256("\n".join(sigs).encode("utf-8")).hexdigest()
+
+
+# ---- fitting -----------------------------------------------------------------
+
+def _fit_one(X: np.ndarray, y: np.ndarray) -> dict:
+    """Standardise + logistic regression, returned as plain arrays."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    scale[scale == 0] = 1.0
+    if y.all() or not y.any():  # one class only: a constant probability
+        return {"mean": mean, "scale": scale, "coef": np.zeros(X.shape[1]), "intercept": 10.0 if y.all() else -10.0}
+    lr = LogisticRegression(C=C, max_iter=5000, random_state=SEED)
+    lr.fit((X - mean) / scale, y)
+    return {"mean": mean, "scale": scale, "coef": lr.coef_[0].astype(np.float64), "intercept": float(lr.intercept_[0])}
+
+
+def _proba(m: dict, X: np.ndarray) -> np.ndarray:
+    z = ((X - m["mean"]) / m["scale"]) @ m["coef"] + m["intercept"]
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
+
+def _f1(y: np.ndarray, pred: np.ndarray) -> float:
+    tp = float(np.sum(y & pred))
+    denom = float(np.sum(y) + np.sum(pred))
+    return 2 * tp / denom if denom else 1.0
+
+
+def merged_prediction(mode: str, p: np.ndarray, threshold: float, rule: np.ndarray) -> np.ndarray:
+    if mode == "rules":
+        return rule.copy()
+    m = p >= threshold
+    return (m | rule) if mode == "union" else m
+
+
+def _cv_proba(X: np.ndarray, Y: np.ndarray, groups: list[str], n_splits: int = N_SPLITS) -> np.ndarray:
+    """Out-of-fold probabilities, whole units held out."""
+    from sklearn.model_selection import GroupKFold
+
+    k = min(n_splits, len(set(groups)))
+    if k < 2:
+        raise ValueError("交叉验证至少需要两个单位的标注行")
+    P = np.zeros(Y.shape)
+    for tr, te in GroupKFold(n_splits=k).split(X, groups=groups):
+        for j in range(Y.shape[1]):
+            P[te, j] = _proba(_fit_one(X[tr], Y[tr, j]), X[te])
+    return P
+
+
+def _choose(P: np.ndarray, Y: np.ndarray, R: np.ndarray) -> tuple[dict, dict, dict]:
+    """Per label: (mode, threshold) with the best out-of-fold F1; the rules keep a label unless beaten by MIN_GAIN."""
+    modes, thresholds, scores = {}, {}, {}
+    for j, label in enumerate(LABELS):
+        best = ("rules", 0.5, _f1(Y[:, j], R[:, j]))
+        for mode in ("union", "model"):
+            for th in THRESHOLDS:
+                s = _f1(Y[:, j], merged_prediction(mode, P[:, j], th, R[:, j]))
+                if s > best[2] + (MIN_GAIN if best[0] == "rules" else 1e-9):
+                    best = (mode, th, s)
+        # Threshold still matters for "rules" mode: it drives the uncertainty score.
+        th_model = max(THRESHOLDS, key=lambda t: (_f1(Y[:, j], P[:, j] >= t), -abs(t - 0.5)))
+        modes[label], thresholds[label] = best[0], (best[1] if best[0] != "rules" else th_model)
+        scores[label] = {"merged": round(best[2], 4), "model_only": round(_f1(Y[:, j], P[:, j] >= th_model), 4),
+                         "rules_only": round(_f1(Y[:, j], R[:, j]), 4)}
+    return modes, thresholds, scores
+
+
+def fit(fm: FeatureMatrix, Y: np.ndarray) -> dict:
+    """Train on a feature matrix: CV for thresholds and modes, then a final fit on all rows."""
+    nd = n_dense(fm)
+    X = fm.X[:, :nd].astype(np.float64)
+    R = np.array([[l in s for l in LABELS] for s in fm.rule_labels], dtype=bool).reshape(-1, len(LABELS))
+    P = _cv_proba(X, Y, fm.units)
+    modes, thresholds, scores = _choose(P, Y, R)
+    macro = {k: round(float(np.mean([scores[l][k] for l in LABELS])), 4) for k in ("merged", "model_only", "rules_only")}
+    return {
+        "format": MODEL_FORMAT, "feature_version": FEATURE_VERSION, "embedder": fm.embedder,
+        "columns": fm.names[:nd], "C": C,
+        "classifiers": {l: _fit_one(X, Y[:, j]) for j, l in enumerate(LABELS)},
+        "modes": modes, "thresholds": thresholds,
+        "cv": {"scheme": f"GroupKFold({min(N_SPLITS, len(set(fm.units)))}) over Project.unit", "per_label": scores,
+               "macro_f1": macro},
+        "n_rows": int(len(Y)), "n_units": len(set(fm.units)), "positives": {l: int(Y[:, j].sum()) for j, l in enumerate(LABELS)},
+    }
+
+
+def train(label_files: Iterable[str | Path] | None = None, include_decisions: bool = False, out: str | Path | None = None,
+          embedder_name: str | None = HASHING_EMBEDDER, store_path: str | Path | None = None) -> tuple[dict, Path, list[str]]:
+    """Train and save. Returns (model, path, messages). Raises ValueError with a clear message."""
+    files = list(label_files or [default_labels_path()])
+    missing = [str(f) for f in files if not Path(f).exists()]
+    if missing:
+        raise ValueError(f"找不到标注文件：{'、'.join(missing)}")
+    decisions = None
+    notes: list[str] = []
+    if include_decisions:
+        decisions = load_decisions(store_path)
+        notes.append(f"审核决定：{len(decisions)} 行")
+    batches, read_notes = load_batches(files, decisions)
+    fm, Y, sigs = featurise(batches, embedder_name)
+    model = fit(fm, Y)
+    model["data_hash"] = data_hash(sigs)
+    model["sources"] = [Path(f).name for f in files] + (["decisions"] if include_decisions else [])
+    model["n_decisions"] = len(decisions or [])
+    path = Path(out) if out else user_model_path()
+    save_model(model, path)
+    return model, path, notes + read_notes
+
+
+def load_decisions(store_path: str | Path | None = None) -> list[dict]:
+    try:
+        from .store import decisions_as_labelled
+    except ImportError as exc:
+        raise ValueError(f"无法读取审核决定：classifier.store 不可用（{exc}）") from exc
+    return decisions_as_labelled(store_path)
+
+
+# ---- model files -------------------------------------------------------------
+
+def save_model(model: dict, path: str | Path) -> None:
+    import joblib
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    joblib.dump(model, tmp, compress=3)
+    tmp.replace(path)  # never leave a half-written model where the backend looks
+
+
+def load_model(path: str | Path) -> dict:
+    """Load and check a model file; ModelRefused says why it cannot be used."""
+    import joblib
+
+    path = Path(path)
+    try:
+        model = joblib.load(path)
+    except Exception as exc:
+        raise ModelRefused(f"模型文件 {path} 无法读取：{type(exc).__name__}: {exc}") from exc
+    if not isinstance(model, dict) or model.get("format") != MODEL_FORMAT:
+        raise ModelRefused(f"模型文件 {path} 格式不符（需要格式 {MODEL_FORMAT}），请重新运行 indicator-qa train")
+    if model.get("feature_version") != FEATURE_VERSION:
+        raise ModelRefused(f"模型文件 {path} 的特征版本为 {model.get('feature_version')}，当前为 {FEATURE_VERSION}；"
+                           "已改用规则，请重新运行 indicator-qa train")
+    try:
+        get_embedder(model.get("embedder"))
+    except EmbedderUnavailable as exc:
+        raise ModelRefused(f"模型文件 {path}：{exc}；已改用规则") from exc
+    return model
+
+
+def default_model_path() -> Path | None:
+    """The user's trained model if there is one, else the shipped default."""
+    for p in (user_model_path(), shipped_model_path()):
+        if p.exists():
+            return p
+    return None
+
+
+# ---- prediction and merge ----------------------------------------------------
+
+def predict(model: dict, projects: list[Project], findings: list[Finding] | None = None) -> tuple[FeatureMatrix, np.ndarray]:
+    # Rule features as in training: rule findings only (not index or LLM ones).
+    rule_findings = None if findings is None else [f for f in findings if f.source == "rule"]
+    fm = build_features(projects, get_embedder(model["embedder"]), rule_findings)
+    nd = n_dense(fm)
+    if fm.names[:nd] != list(model["columns"]):
+        raise ModelRefused("模型的特征列与当前特征不一致；请重新运行 indicator-qa train")
+    X = fm.X[:, :nd].astype(np.float64)
+    P = np.column_stack([_proba(model["classifiers"][l], X) for l in LABELS]) if len(X) else np.zeros((0, len(LABELS)))
+    return fm, P
+
+
+def merge(model: dict, projects: list[Project], findings: list[Finding]) -> tuple[list[Finding], dict[str, dict]]:
+    """Rule findings + model probabilities → merged findings (see module doc).
+    Returns (findings, {row id: {"p": {label: p}, "uncertainty": u}})."""
+    fm, P = predict(model, projects, findings)
+    pos = {(pid, rid): k for k, (pid, rid) in enumerate(zip(fm.project_ids, fm.row_ids))}
+    modes, ths = model["modes"], model["thresholds"]
+    out: list[Finding] = []
+    have: set[tuple[str, str, str]] = set()
+    for f in findings:
+        k = pos.get((f.project_id, f.row_id)) if f.row_id else None
+        if k is None or f.code not in modes or modes[f.code] == "rules":
+            out.append(f)
+            have.add((f.project_id, f.row_id or "", f.code))
+            continue
+        p = float(P[k, LABELS.index(f.code)])
+        if modes[f.code] == "model" and p < ths[f.code]:
+            continue  # the model overrules this rule finding
+        if p >= ths[f.code]:
+            f = replace(f, confidence=round(p, 4))  # rule and model agree: show the model's probability
+        out.append(f)
+        have.add((f.project_id, f.row_id or "", f.code))
+    scores: dict[str, dict] = {}
+    for k, (pid, rid) in enumerate(zip(fm.project_ids, fm.row_ids)):
+        ps = {l: round(float(P[k, j]), 4) for j, l in enumerate(LABELS)}
+        scores[rid] = {"p": ps, "uncertainty": round(min(abs(ps[l] - ths[l]) for l in LABELS), 4)}
+        for j, l in enumerate(LABELS):
+            if modes[l] == "rules" or ps[l] < ths[l] or (pid, rid, l) in have:
+                continue
+            out.append(Finding(code=l, severity=SEVERITY[l], rule=MODEL_RULE.get(l, ""), source="model",
+                               confidence=ps[l], project_id=pid, row_id=rid,
+                               evidence=f"学习模型判断（概率 {ps[l]:.2f}，阈值 {ths[l]:.2f}）：与已标注的同类问题行相似，请人工核实"))
+    return out, scores
+
+
+# The rule of RULES.md each label's model finding cites.
+MODEL_RULE = {"vague_description": "R4", "unmeasurable_value": "R6", "unit_mismatch": "R2", "implausible_value": "R7",
+              "wrong_category": "R2", "copy_paste": "R7"}
+
+
+def apply_model(review, model_path: str | Path | None = None) -> str | None:
+    """Merge the learned model into a Review in place (offline backend).
+    Returns None on success, else a message saying why the rules alone stand."""
+    path = Path(model_path) if model_path else default_model_path()
+    if path is None:
+        return "没有可用的学习模型（运行 indicator-qa train 生成），仅使用规则"
+    try:
+        model = load_model(path)
+        merged, scores = merge(model, review.projects, list(review.findings))
+    except ModelRefused as exc:
+        return str(exc)
+    except Exception as exc:  # the model must never break a review: rules stand
+        return f"学习模型运行失败（{type(exc).__name__}: {exc}），仅使用规则"
+    review.set_findings(merged)
+    for rid in scores:
+        if any(f.source == "model" for f in review.row_findings(rid)):
+            review.row_source[rid] = "model"
+    review.run["model"] = {"path": str(path), "feature_version": model["feature_version"], "embedder": model["embedder"],
+                           "data_hash": model["data_hash"], "modes": model["modes"], "thresholds": model["thresholds"]}
+    review.run["model_scores"] = scores
+    return None
+
+
+def row_uncertainty(review, row_id: str) -> float | None:
+    """How unsure the model is about a row: min over labels of |p − threshold|
+    (0 = on the fence). None when no model ran. Sort ascending for the queue."""
+    s = review.run.get("model_scores", {}).get(row_id)
+    return None if s is None else s["uncertainty"]
+
+
+# ---- honest evaluation -------------------------------------------------------
+
+def grouped_evaluation(fm: FeatureMatrix, Y: np.ndarray, n_splits: int = N_SPLITS) -> dict:
+    """Nested grouped CV: each outer fold holds out whole units; thresholds and
+    modes are chosen by inner grouped CV on the training units only. Returns
+    per-label F1 (precision, recall) for merged model and rules alone."""
+    from sklearn.model_selection import GroupKFold
+
+    nd = n_dense(fm)
+    R = np.array([[l in s for l in LABELS] for s in fm.rule_labels], dtype=bool).reshape(-1, len(LABELS))
+    pred = np.zeros(Y.shape, dtype=bool)
+    units = np.array(fm.units)
+    for tr, te in GroupKFold(n_splits=n_splits).split(fm.X, groups=units):
+        sub = FeatureMatrix(X=fm.X[tr], row_ids=[fm.row_ids[i] for i in tr], project_ids=[fm.project_ids[i] for i in tr],
+                            units=list(units[tr]), names=fm.names, embedder=fm.embedder,
+                            rule_labels=[fm.rule_labels[i] for i in tr])
+        m = fit(sub, Y[tr])
+        X = fm.X[te][:, :nd].astype(np.float64)
+        for j, l in enumerate(LABELS):
+            pred[te, j] = merged_prediction(m["modes"][l], _proba(m["classifiers"][l], X), m["thresholds"][l], R[te, j])
+    return {"per_label": {l: {"model": _prf(Y[:, j], pred[:, j]), "rules": _prf(Y[:, j], R[:, j]), "support": int(Y[:, j].sum())}
+                          for j, l in enumerate(LABELS)},
+            "macro_f1": {"model": round(float(np.mean([_f1(Y[:, j], pred[:, j]) for j in range(len(LABELS))])), 4),
+                         "rules": round(float(np.mean([_f1(Y[:, j], R[:, j]) for j in range(len(LABELS))])), 4)},
+            "n_rows": int(len(Y)), "n_units": len(set(fm.units)), "folds": n_splits}
+
+
+def _prf(y: np.ndarray, pred: np.ndarray) -> dict:
+    tp = float(np.sum(y & pred))
+    return {"f1": round(_f1(y, pred), 4), "precision": round(tp / pred.sum(), 4) if pred.sum() else 0.0,
+            "recall": round(tp / y.sum(), 4) if y.sum() else 0.0}
