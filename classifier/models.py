@@ -120,6 +120,7 @@ class Finding:
     project_id: str = ""
     row_id: str | None = None
     related: list[str] = field(default_factory=list)  # e.g. other members of a copy-paste cluster
+    prompt_version: str = ""  # name@hash of the prompt that produced an LLM finding
 
     def to_dict(self) -> dict:
         return asdict(self)

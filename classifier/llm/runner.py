@@ -1,0 +1,265 @@
+"""The openai backend: one call per project (table), identical rows judged
+once, answers validated, one repair, then rule fallback; model rewrites marked
+and re-checked, revised once. Everything cached; stats go to Review.run."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+
+from ..models import Finding, Indicator, Project
+from ..rules import row_key
+from ..values import normalize
+from .answer import AnswerError, Judgement, Revision, RewriteOut, json_schema, parse_judgement, parse_revision, revision_schema
+from .cache import ResponseCache, cache_key
+from .client import CallFailed, ChatClient, Stats
+from .fewshot import labelled_examples, nearest
+from .merge import llm_finding, merge_row
+from .prompt import PromptSpec, batch_data, quote, render, render_text, row_data
+from .rewrites import to_rewrite
+from .settings import DEFAULT_BASE_URL, LLMSettings
+
+log = logging.getLogger("classifier.llm")
+REVISE_CHUNK = 30  # rewrites per revision request
+MAX_ECHO = 6000  # characters of a bad answer sent back with the repair request
+
+
+class ConfigError(ValueError):
+    """The backend cannot run as configured (message is for the user)."""
+
+
+@dataclass
+class Batch:
+    project: Project
+    judge: list[Indicator]  # rows the model answers for
+    context: list[Indicator]  # rows of this table judged in another batch
+    messages: list[dict] = field(default_factory=list)
+    key: str = ""
+    answer: Judgement | None = None
+
+
+@dataclass
+class Outcome:
+    """What the backend decided, for pipeline.review to put into the Review."""
+
+    findings: list[Finding]
+    rewrites: dict  # row id → Rewrite (model rewrites only; templates fill the rest)
+    row_source: dict[str, str]
+    run: dict
+
+
+def dedupe_key(ind: Indicator) -> str:
+    return "|".join((normalize(ind.level1), normalize(ind.level2), row_key(ind)))
+
+
+def plan(projects: list[Project]) -> tuple[list[Batch], dict[str, str]]:
+    """Batches (one per project with something new to judge) and, for every
+    row, the id of the row whose answer it takes (itself, or its first twin)."""
+    owner_of_key: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    batches = []
+    for p in projects:
+        judge, context = [], []
+        for ind in p.indicators:
+            k = dedupe_key(ind)
+            if k in owner_of_key:
+                owner[ind.id] = owner_of_key[k]
+                context.append(ind)
+            else:
+                owner_of_key[k] = owner[ind.id] = ind.id
+                judge.append(ind)
+        if judge:
+            batches.append(Batch(p, judge, context))
+    return batches, owner
+
+
+def _evidence(findings: list[Finding]) -> dict[str, list[dict]]:
+    ev: dict[str, list[dict]] = {}
+    for f in findings:
+        key = f.row_id or f"project:{f.project_id}"
+        ev.setdefault(key, []).append({"label": f.code, "rule": f.rule, "evidence": f.evidence})
+    return ev
+
+
+class Backend:
+    def __init__(self, spec: PromptSpec, settings: LLMSettings, *, few_shot: int | None = None, cache: ResponseCache | None = None):
+        self.spec = spec
+        self.settings = settings
+        self.k = spec.few_shot.k if few_shot is None else few_shot
+        self.pool = labelled_examples(spec.few_shot.source) if self.k > 0 and spec.few_shot.source else ()
+        self.cache = cache or ResponseCache()
+        self.params = dict(spec.params)
+        self.stats = Stats()
+
+    # ---- one model exchange: cache → call → validate → one repair ----------
+    async def _ask(self, client: ChatClient, messages: list[dict], key: str, kind: str, ids: list[str]):
+        parse, schema = (parse_judgement, json_schema()) if kind == "judge" else (parse_revision, revision_schema())
+        hit = self.cache.get(key)
+        if hit is not None:
+            self.stats.cache_hits += 1
+            return (Judgement if kind == "judge" else Revision).model_validate(hit)
+        convo = list(messages)
+        for attempt in (0, 1):
+            try:
+                text = await client.complete(convo, self.params, schema, name=kind)
+            except CallFailed as e:
+                self.stats.errors.append(f"{kind} {ids[0] if ids else ''}…: {e}")
+                return None
+            try:
+                answer = parse(text, ids)
+            except AnswerError as e:
+                log.info("invalid %s answer for %s…: %s", kind, ids[0] if ids else "", e)
+                if attempt == 0:
+                    self.stats.repairs += 1
+                    convo = convo + [{"role": "assistant", "content": (text or "")[:MAX_ECHO]},
+                                     {"role": "user", "content": render_text(self.spec, "repair", error=str(e))}]
+                    continue
+                self.stats.errors.append(f"{kind} {ids[0] if ids else ''}…: {e}")
+                return None
+            self.cache.put(key, answer.model_dump(), prompt_version=self.spec.version, model=self.settings.model, kind=kind,
+                           raw=text)
+            return answer
+        return None
+
+    def _key(self, messages: list[dict], kind: str) -> str:
+        params = dict(self.params, kind=kind, schema=self.spec.output_schema)
+        return cache_key(self.spec.version, self.settings.model, params, messages)
+
+    def prepare(self, batch: Batch, evidence: dict[str, list[dict]]) -> None:
+        examples = nearest(batch.judge, self.pool, self.k) if self.pool else []
+        batch.messages = render(self.spec, batch_data(batch.project, batch.judge, batch.context, evidence), examples)
+        batch.key = self._key(batch.messages, "judge")
+
+    async def _judge_all(self, batches: list[Batch], progress) -> None:
+        client = ChatClient(self.settings, self.stats)
+        total = sum(len(b.judge) + len(b.context) for b in batches)
+        done = 0
+
+        async def one(b: Batch):
+            nonlocal done
+            b.answer = await self._ask(client, b.messages, b.key, "judge", [i.id for i in b.judge])
+            done += len(b.judge) + len(b.context)
+            if progress:
+                progress(done, total, "LLM")
+
+        try:
+            await asyncio.gather(*(one(b) for b in batches))
+        finally:
+            await client.close()
+
+    async def _revise_all(self, chunks: list[list[dict]]) -> dict[str, RewriteOut]:
+        client = ChatClient(self.settings, self.stats)
+        out: dict[str, RewriteOut] = {}
+
+        async def one(rows: list[dict]):
+            messages = [{"role": "system", "content": render_text(self.spec, "system")},
+                        {"role": "user", "content": render_text(self.spec, "revise", data=quote({"rows": rows}))}]
+            self.stats.revisions += 1
+            ans = await self._ask(client, messages, self._key(messages, "revise"), "revise", [r["id"] for r in rows])
+            if ans:
+                out.update({r.id: r.rewrite for r in ans.rows})
+
+        try:
+            await asyncio.gather(*(one(c) for c in chunks))
+        finally:
+            await client.close()
+        return out
+
+    # ---- the whole run -----------------------------------------------------
+    def run(self, projects: list[Project], rule_findings: list[Finding], progress=None) -> Outcome:
+        started = time.perf_counter()
+        batches, owner = plan(projects)
+        evidence = _evidence(rule_findings)
+        for b in batches:
+            self.prepare(b, evidence)
+        _run_async(self._judge_all(batches, progress))
+
+        answers = {}  # owner row id → RowOut
+        failed_rows: set[str] = set()
+        for b in batches:
+            if b.answer is None:
+                self.stats.failed_batches += 1
+                failed_rows.update(i.id for i in b.judge)
+            else:
+                answers.update({r.id: r for r in b.answer.rows})
+
+        by_row: dict[str, list[Finding]] = {}
+        project_level = []
+        for f in rule_findings:
+            (by_row.setdefault(f.row_id, []) if f.row_id else project_level).append(f)
+        findings, rewrites, source = list(project_level), {}, {}
+        for p in projects:
+            for ind in p.indicators:
+                rules = by_row.get(ind.id, [])
+                row = answers.get(owner[ind.id])
+                if row is None:  # its batch (or its twin's) failed: rules only, marked
+                    findings += rules
+                    source[ind.id] = "rules_fallback"
+                    continue
+                ev_suffix = "" if owner[ind.id] == ind.id else f"（与{owner[ind.id]}相同，沿用其判断）"
+                model = [llm_finding(f.label, f.rule, f.evidence + ev_suffix, p.id, ind.id, self.spec.version) for f in row.findings]
+                findings += merge_row(rules, model)
+                source[ind.id] = "llm"
+                if row.rewrite is not None and model:
+                    rewrites[ind.id] = to_rewrite(row.rewrite, ind, p)
+
+        self._revise(projects, owner, answers, rewrites)
+        seconds = round(time.perf_counter() - started, 3)
+        s = self.stats
+        judged_rows = sum(len(b.judge) for b in batches)
+        run = {
+            "backend": "openai", "prompt_version": self.spec.version, "output_schema": self.spec.output_schema,
+            "model": self.settings.model, "endpoint": self.settings.public(), "params": self.params, "few_shot_k": self.k if self.pool else 0,
+            "batches": len(batches), "rows_sent": judged_rows, "rows_reused": sum(1 for r, o in owner.items() if r != o),
+            "calls": s.calls, "cache_hits": s.cache_hits, "retries": s.retries, "repairs": s.repairs, "revisions": s.revisions,
+            "fallback_batches": s.failed_batches, "fallback_rows": sum(1 for v in source.values() if v == "rules_fallback"),
+            "prompt_tokens": s.prompt_tokens, "completion_tokens": s.completion_tokens,
+            "prompt_tokens_per_row": round(s.prompt_tokens / judged_rows, 1) if judged_rows and s.calls else 0.0,
+            "seconds": seconds, "cost": self.settings.cost(s.prompt_tokens, s.completion_tokens), "errors": s.errors[:50],
+        }
+        return Outcome(findings, rewrites, source, run)
+
+    def _revise(self, projects, owner, answers, rewrites) -> None:
+        """Model rewrites the checker still flags go back once, REVISE_CHUNK rows
+        per request across tables (each row carries its project), so revisions
+        add a call or two per run, not one per table."""
+        inds = {i.id: (p, i) for p in projects for i in p.indicators}
+        rows = []
+        for rid, rw in rewrites.items():
+            if rw.status == "ok" or owner[rid] != rid:
+                continue
+            p, ind = inds[rid]
+            rows.append(row_data(ind) | {
+                "project": p.title, "budget": f"{p.budget:g}万元" if p.budget is not None else "",
+                "rewrite": {k: getattr(rw, k) for k in ("level1", "level2", "level3", "description", "value", "rationale")},
+                "remaining": rw.remaining})
+        if not rows:
+            return
+        chunks = [rows[i:i + REVISE_CHUNK] for i in range(0, len(rows), REVISE_CHUNK)]
+        revised = _run_async(self._revise_all(chunks))
+        for rid in list(rewrites):
+            new = revised.get(owner[rid])
+            if new is not None and rewrites[rid].status != "ok":
+                p, ind = inds[rid]
+                rewrites[rid] = to_rewrite(new, ind, p)  # still flagged → stays needs_human
+
+
+def _run_async(coro):
+    """asyncio.run, also from inside a running loop (notebooks, some app servers)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    box = {}
+    t = threading.Thread(target=lambda: box.update(r=asyncio.run(coro)))
+    t.start()
+    t.join()
+    return box["r"]
+
+
+def check_settings(settings: LLMSettings) -> None:
+    if settings.base_url.rstrip("/") == DEFAULT_BASE_URL and not settings.api_key.get_secret_value():
+        raise ConfigError("openai 后端需要 API key：设置 INDICATOR_QA_API_KEY（或 OPENAI_API_KEY），"
+                          "或用 INDICATOR_QA_BASE_URL 指向本地服务（见 README）。")
