@@ -91,7 +91,8 @@ def main() -> None:
 @click.option("--backend", type=click.Choice(["offline", "openai"]), default="offline", show_default=True,
               help="offline: rules, index and learned model, no network. openai: any OpenAI-compatible endpoint (see README).")
 @click.option("--fail-on", type=click.Choice(["block", "warn"]), default=None, help="Exit 1 when a finding of this severity (or worse) exists.")
-def review_cmd(paths, fmt, out, backend, fail_on):
+@click.option("--prompt", "prompt", default=None, metavar="VERSION", help="openai backend: prompt file prompts/VERSION.yaml (default v1).")
+def review_cmd(paths, fmt, out, backend, fail_on, prompt):
     """Review indicator tables (.docx .xlsx .csv .txt .jsonl, or directories).
 
     \b
@@ -108,9 +109,17 @@ def review_cmd(paths, fmt, out, backend, fail_on):
     rows = sum(len(p.indicators) for p in read.projects)
     bar = _Bar(enabled=rows > 200 and sys.stderr.isatty() or rows > 5000)
     try:
-        rv = review(read, backend, progress=bar)
+        options = {"prompt": prompt} if backend == "openai" else {}
+        rv = review(read, backend, progress=bar, **options)
+    except ValueError as e:  # openai backend misconfigured (missing key, unknown prompt, bad env value)
+        if backend != "openai":
+            raise
+        click.echo(f"错误：{e}", err=True)
+        sys.exit(EXIT_UNREADABLE)
     finally:
         bar.close()
+    for pr in rv.problems[len(read.problems):]:  # found during the review: index rebuilt or unavailable
+        click.echo(f"注意：{pr}", err=True)
     if fmt == "jsonl":
         text = "".join(json.dumps(rv.row_dict(p, ind), ensure_ascii=False) + "\n" for p, ind in rv.rows())
     elif fmt == "json":
@@ -120,10 +129,101 @@ def review_cmd(paths, fmt, out, backend, fail_on):
     _emit(text, out)
     s = rv.summary()
     click.echo(f"{s['tables']} 张表，{s['rows']} 行，{s['flagged_rows']} 行有问题；问题 {len(read.problems)} 条。", err=True)
+    if backend == "openai":
+        r = rv.run
+        click.echo(f"模型 {r.get('model')}，提示词 {r.get('prompt_version')}：调用 {r['calls']} 次，缓存命中 {r['cache_hits']} 次，"
+                   f"tokens {r['prompt_tokens']}+{r['completion_tokens']}，{r['seconds']} 秒，估算费用 {r['cost']}；"
+                   f"回退到规则 {r.get('fallback_rows', 0)} 行。", err=True)
     if fail_on:
         levels = {"block": ("block",), "warn": ("block", "warn")}[fail_on]
         if any(f.severity in levels for f in rv.findings):
             sys.exit(EXIT_FINDINGS)
+
+
+@main.command("report")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--out", "outs", multiple=True, required=True, type=click.Path(dir_okay=False),
+              help="report.html and/or report.xlsx; repeat --out for both.")
+@click.option("--baseline", type=click.Path(dir_okay=False),
+              help="JSON of an earlier `review --format json`: adds rows fixed, rows newly flagged, units improved.")
+@click.option("--backend", type=click.Choice(["offline", "openai"]), default="offline", show_default=True)
+@click.option("--fail-on", type=click.Choice(["block", "warn"]), default=None, help="Exit 1 when a finding of this severity (or worse) exists.")
+def report_cmd(paths, outs, baseline, backend, fail_on):
+    """Batch quality report (HTML and/or XLSX) over every table given.
+
+    \b
+    Examples:
+      indicator-qa report 2022/ --out report.html --out report.xlsx
+      indicator-qa report 2023/ --out report.html --baseline review2022.json
+    """
+    from tqdm import tqdm
+
+    from .report import FORMATS, BaselineError, compare, load_baseline, write_report
+
+    for out in outs:
+        if Path(out).suffix.lower() not in FORMATS:
+            raise click.BadParameter(f"{out}: 报告只支持 .html 或 .xlsx", param_hint="--out")
+    previous = None
+    if baseline:
+        try:
+            previous = load_baseline(baseline)
+        except BaselineError as exc:
+            click.echo(f"错误：{exc}", err=True)
+            sys.exit(EXIT_UNREADABLE)
+    read = read_paths(list(paths))
+    for pr in read.problems:
+        click.echo(f"注意：{pr}", err=True)
+    if not read.projects:
+        click.echo("错误：没有可读取的指标表。", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    rows = sum(len(p.indicators) for p in read.projects)
+    # disable=None: a bar on a terminal, silence in logs and pipes.
+    with tqdm(total=rows + len(outs), desc="审核", unit="步", file=sys.stderr, disable=None, leave=False) as bar:
+        def progress(done: int, total: int, what: str) -> None:
+            bar.set_description(what)
+            bar.n = min(done, rows)
+            bar.refresh()
+
+        rv = review(read, backend, progress=progress)
+        bar.n = rows
+        comparison = compare(rv, previous) if previous is not None else None
+        for out in outs:
+            bar.set_description(f"写入 {Path(out).name}")
+            try:
+                write_report(rv, out, comparison=comparison)
+            except OSError as exc:
+                click.echo(f"错误：无法写入 {out}：{exc.strerror or exc}", err=True)
+                sys.exit(EXIT_UNREADABLE)
+            bar.update(1)
+    for out in outs:
+        click.echo(f"已写入 {out}", err=True)
+    s = rv.summary()
+    click.echo(f"{s['tables']} 张表，{s['rows']} 行，{s['flagged_rows']} 行有问题；问题 {len(read.problems)} 条。", err=True)
+    if comparison is not None:
+        click.echo(f"与基线相比：{len(comparison['fixed'])} 行已修正，{len(comparison['newly_flagged'])} 行新出现问题，"
+                   f"{len(comparison['improved_units'])} 个单位改善。", err=True)
+    if fail_on:
+        levels = {"block": ("block",), "warn": ("block", "warn")}[fail_on]
+        if any(f.severity in levels for f in rv.findings):
+            sys.exit(EXIT_FINDINGS)
+
+
+# Evaluation commands live with the harness (classifier/eval/commands.py).
+from .eval.commands import agree_cmd, eval_cmd  # noqa: E402
+
+main.add_command(eval_cmd)
+main.add_command(agree_cmd)
+
+# Index commands (similar rows, copy-paste clusters) live in classifier/index_cli.py.
+from .index_cli import clusters_cmd, similar_cmd  # noqa: E402
+
+main.add_command(similar_cmd)
+main.add_command(clusters_cmd)
+
+# `train` (the learned offline labeller) lives in classifier/learn_cli.py.
+from .learn_cli import train_cmd  # noqa: E402
+
+main.add_command(train_cmd)
 
 
 if __name__ == "__main__":
