@@ -1,0 +1,366 @@
+"""Copy-paste clusters: rows whose name + description + value are identical or
+near-identical across projects (or repeated inside one table).
+
+Two kinds of edges, then connected components (union-find):
+- exact: hashing on name + description + value with numbers and punctuation set
+  aside (a superset of `rules.row_key` equality);
+- near: each distinct text's k nearest neighbours from the index (one batched ANN
+  query, never all pairs) with cosine similarity ≥ NEAR_THRESHOLD on name +
+  description, verified by `near_duplicates` (values agree, characters coincide).
+
+A cluster is evidence, not yet the label: `copy_paste_findings` applies LABELS.md
+(stock rows with a real description are left alone)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .embeddings import NUMBER_RE, embed_text
+from .models import Finding, Indicator, Problem, Project
+from .rules import SEVERITY, check_description, row_key
+from .values import parse_value
+
+# Cosine similarity (USE v3, name + description with numbers normalised) at or
+# above which two distinct texts are near-duplicate candidates; `near_duplicates`
+# then checks values and characters. Chosen on the seed
+# (examples/tianjin_2022_project_targets.txt, 743 rows, k=10 neighbours per text)
+# by sweeping the threshold (bench/bench_index.py --sweep prints the table):
+# - joined synonyms/copies sit at 0.916–0.976: 满足办公需要/需求 0.976,
+#   服务对象满意率/满意度 0.956, 慰问对象满意度/满意率 0.954, 受益人员/受益人群满意度
+#   0.935, 领导班子…/市委领导班子… 0.916 — a threshold of 0.95 loses the last two;
+# - below 0.85 one-character swaps that name another population pass the
+#   character check and must be stopped here: 观众满意度/群众满意度 0.828,
+#   参展企业满意度/参评企业满意度 0.791;
+# - nothing the character check accepts lies in 0.85–0.916 on the seed, so 0.85
+#   keeps a margin on both sides (0.85 and 0.90 give identical clusters here).
+NEAR_THRESHOLD = 0.85
+NEIGHBOURS = 10
+# A table is "one template shared with other projects" (LABELS.md boundary case)
+# when at least this share of its rows sit in clusters that reach other projects.
+TEMPLATE_SHARE = 0.6
+# Character overlap (edit ratio of name + description, numbers and punctuation
+# removed) a cross-project candidate must also reach: one swapped character in a
+# short name (慰问对象满意度/满意率) is 0.857; 受益人员满意度/机关人员满意度 is 0.71.
+LEXICAL_RATIO = 0.8
+LONG_RATIO = 0.9  # long texts may differ by an inserted word when this close
+LONG_TEXT = 20  # characters (plain name + description) from which a text counts as long
+_VALUE_TEXT_RATIO = 0.75  # two text values (no number) agree when this similar
+
+
+@dataclass
+class Member:
+    project: Project
+    indicator: Indicator
+
+    @property
+    def ref(self) -> str:
+        return f"{self.project.id}/{self.indicator.id}"
+
+    @property
+    def table_key(self) -> tuple[str, str]:
+        return (self.project.source_hash or self.project.source_file, self.project.id)
+
+
+@dataclass
+class Cluster:
+    rows: list[Member]
+    exact: bool  # every member has the same row_key
+    min_similarity: float = 1.0  # weakest near-duplicate edge that joined it
+    projects: list[str] = field(default_factory=list)  # project ids, first-seen order
+    units: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.projects:
+            self.projects = list(dict.fromkeys(m.project.id for m in self.rows))
+        if not self.units:
+            self.units = list(dict.fromkeys(m.project.unit for m in self.rows))
+
+    @property
+    def size(self) -> int:
+        return len(self.rows)
+
+    def how(self) -> str:
+        """How alike the members are, in words for the evidence."""
+        if self.exact:
+            return "逐字相同"
+        if self.min_similarity >= 0.9999:
+            return "仅数字或标点不同"
+        return f"仅个别字词、数字或标点不同（语义相似度≥{self.min_similarity:.2f}）"
+
+    def to_dict(self) -> dict:
+        return {"size": self.size, "exact": self.exact, "how": self.how(), "min_similarity": round(self.min_similarity, 4),
+                "projects": self.projects, "units": self.units,
+                "rows": [{"ref": m.ref, "project": m.project.title, "unit": m.project.unit, "level3": m.indicator.level3,
+                          "description": m.indicator.description, "value": m.indicator.value} for m in self.rows]}
+
+
+# ---- value comparison (values are compared apart from the embedding) -------
+
+def _plain(text: str) -> str:
+    """Comparison form: NFKC, every number → 0, punctuation and spaces dropped."""
+    t = NUMBER_RE.sub("0", unicodedata.normalize("NFKC", text or ""))
+    return re.sub(r"[\s\W_]+", "", t)
+
+
+def values_agree(a: str, b: str) -> bool:
+    """Equal once numbers, width and punctuation are set aside, or the same kind
+    of quantity (≥90% / 100%; ≤60万元 / 不超过600万), or near-equal wording
+    (2022年内 / 2022年内完成; but 11月底前完成 / ≤1年 are different deadlines)."""
+    pa, pb = _plain(a), _plain(b)
+    if pa == pb:
+        return True
+    va, vb = parse_value(a), parse_value(b)
+    if va.number is not None and vb.number is not None and not (va.is_date or vb.is_date):
+        return va.unit_class == vb.unit_class and va.unit_class != "none"
+    if not (pa and pb):
+        return False
+    short, long_ = sorted((pa, pb), key=len)
+    return edit_ratio(pa, pb, _VALUE_TEXT_RATIO) >= _VALUE_TEXT_RATIO or (short in long_ and len(long_) - len(short) <= 2)
+
+
+def edit_ratio(a: str, b: str, min_ratio: float = 0.0) -> float:
+    """1 − Levenshtein distance / longer length. (difflib's ratio is misled by
+    repeats: 满足办公需要满足办公需要 vs 满足办公需求满足办公需要 scores 0.5 there.)
+    Only run on candidate pairs of short texts, so plain Python is enough."""
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    longer = max(len(a), len(b))
+    # Upper bound from shared characters (distance ≥ longer − |common multiset|):
+    # most candidate pairs fail it and skip the O(len²) table.
+    common = sum((Counter(a) & Counter(b)).values())
+    if common / longer < min_ratio:
+        return common / longer
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return 1.0 - prev[-1] / longer
+
+
+def _text_ratio(a: Indicator, b: Indicator) -> tuple[float, bool]:
+    """Edit ratio of the plain texts, and whether they have the same length (the
+    difference is a swapped word, not an added qualifier)."""
+    pa, pb = _plain(embed_text(a)), _plain(embed_text(b))
+    return edit_ratio(pa, pb, LEXICAL_RATIO), len(pa) == len(pb)
+
+
+def near_duplicates(a: "Member", b: "Member") -> bool:
+    """Verify an ANN candidate pair (already ≥ NEAR_THRESHOLD): values agree, and
+    - in one table: the texts are equal once numbers and punctuation are set aside
+      (驻场工程师数量/非驻场工程师数量 are 0.93 similar and are two rows, not one);
+    - across tables: the characters largely coincide. Long texts may differ by an
+      inserted word (领导班子…/市委领导班子…); short ones only by a swapped
+      character — a synonym (满意度/满意率, 需要/需求, ratio 0.86) joins, an added
+      qualifier (举办活动场次/举办赛事活动场次, 使用人满意度/使用人员满意度, also
+      0.86) does not, nor a different population (受益人员满意度/机关人员满意度, 0.71)."""
+    if not values_agree(a.indicator.value, b.indicator.value):
+        return False
+    if a.table_key == b.table_key:
+        return _plain(embed_text(a.indicator)) == _plain(embed_text(b.indicator))
+    ratio, swaps_only = _text_ratio(a.indicator, b.indicator)
+    short = min(len(_plain(embed_text(a.indicator))), len(_plain(embed_text(b.indicator))))
+    return (ratio >= LONG_RATIO and short >= LONG_TEXT) or (ratio >= LEXICAL_RATIO and swaps_only)
+
+
+# ---- clustering ---------------------------------------------------------------
+
+class _UnionFind:
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def find_clusters(projects: Iterable[Project], index=None, threshold: float = NEAR_THRESHOLD,
+                  k: int = NEIGHBOURS) -> list[Cluster]:
+    """Clusters of ≥ 2 rows, largest first. With `index` None only exact repeats
+    (modulo numbers and punctuation) are found; otherwise the batch is indexed
+    (incrementally) and each distinct text's k nearest neighbours within the
+    batch's files are the only candidate pairs checked."""
+    from .index import row_uid
+
+    projects = list(projects)
+    members = [Member(p, ind) for p in projects for ind in p.indicators]
+    uf = _UnionFind(len(members))
+    # Exact hashing: same row_key, or same text and value once numbers and
+    # punctuation are set aside (控制成本|项目支出|98万元 vs …|100万元).
+    buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, m in enumerate(members):
+        buckets[(_plain(embed_text(m.indicator)), _plain(m.indicator.value))].append(i)
+    for idx in buckets.values():
+        for i in idx[1:]:
+            uf.union(idx[0], i)
+    # Same text, values of the same kind (≥90% / 100%): compare one row per bucket.
+    by_text: dict[str, list[int]] = defaultdict(list)
+    for (text, _), idx in buckets.items():
+        by_text[text].append(idx[0])
+    for reps in by_text.values():
+        for a in range(len(reps)):
+            for b in range(a + 1, len(reps)):  # distinct values of one text: a handful
+                if near_duplicates(members[reps[a]], members[reps[b]]):
+                    uf.union(reps[a], reps[b])
+    weakest: dict[int, float] = {}
+    if index is not None and members:
+        index.add_projects(projects)
+        text_reps = by_text  # one row per distinct value of each text
+        first = {text: reps[0] for text, reps in by_text.items()}
+        text_of = {i: _plain(embed_text(members[i].indicator)) for i in first.values()}
+        uid_text = {row_uid(m.project, m.indicator): _plain(embed_text(m.indicator)) for m in members}
+        hashes = {p.source_hash for p in projects if p.source_hash}
+        if index.count() <= len(members):
+            hashes = set()  # the index holds only this batch: no filter (a filtered search is ~2x slower)
+        queries = [(members[i].project, members[i].indicator) for i in first.values()]
+        # Rows with the same text would fill the k slots with copies of themselves.
+        copies = Counter(_plain(embed_text(m.indicator)) for m in members)
+        extra = min(max(copies.values()) - 1, 90)
+        neigh = index.neighbours_for_rows(queries, k=k + extra, file_hashes=hashes or None)
+        checked: set[tuple[str, str]] = set()
+        for i in first.values():
+            m = members[i]
+            ta = text_of[i]
+            for n in neigh.get(row_uid(m.project, m.indicator), []):
+                tb = uid_text.get(n.uid)
+                if tb is None or tb == ta or n.similarity < threshold or (min(ta, tb), max(ta, tb)) in checked:
+                    continue
+                checked.add((min(ta, tb), max(ta, tb)))
+                for a in text_reps[ta]:
+                    for b in text_reps[tb]:
+                        if near_duplicates(members[a], members[b]):
+                            uf.union(a, b)
+                            r = uf.find(a)
+                            weakest[r] = min(weakest.get(r, 1.0), n.similarity)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(members)):
+        groups[uf.find(i)].append(i)
+    edge_min: dict[int, float] = {}
+    for r, s in weakest.items():
+        edge_min[uf.find(r)] = min(edge_min.get(uf.find(r), 1.0), s)
+    out = []
+    for root, idx in groups.items():
+        if len(idx) < 2:
+            continue
+        rows = [members[i] for i in idx]
+        exact = len({row_key(m.indicator) for m in rows}) == 1
+        out.append(Cluster(rows=rows, exact=exact, min_similarity=1.0 if exact else edge_min.get(root, 1.0)))
+    out.sort(key=lambda c: (-c.size, -len(c.projects), c.rows[0].ref))
+    return out
+
+
+# ---- from clusters to copy_paste findings (LABELS.md) ---------------------------
+
+def _template_tables(clusters: list[Cluster], projects: list[Project]) -> set[tuple[str, str]]:
+    """Tables most of whose rows are shared with other projects: one template."""
+    shared: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for c in clusters:
+        tables = {m.table_key for m in c.rows}
+        if len(tables) < 2:
+            continue
+        for m in c.rows:
+            shared[m.table_key].add(m.indicator.id)
+    out = set()
+    for p in projects:
+        key = (p.source_hash or p.source_file, p.id)
+        if p.indicators and len(shared.get(key, ())) / len(p.indicators) >= TEMPLATE_SHARE and len(p.indicators) >= 3:
+            out.add(key)
+    return out
+
+
+def _own_fact(m: Member, others: list[Member]) -> bool:
+    """The row's value is a quantity of this project (a count, an area — not a
+    percentage, money or a date) that no other member shares."""
+    pv = parse_value(m.indicator.value)
+    if pv.number is None or pv.is_date or pv.unit_class in ("percent", "money", "time"):
+        return False
+    return all(parse_value(o.indicator.value).number != pv.number for o in others)
+
+
+def generic_description(ind: Indicator, p: Project) -> bool:
+    """Nothing in the description is about this project: the rules call it vague,
+    or it is the name with a word swapped (满足办公需求 / 满足办公需要)."""
+    if check_description(ind, p):
+        return True
+    d, n = _plain(ind.description), _plain(ind.level3)
+    return bool(d and n) and edit_ratio(d, n, LEXICAL_RATIO) >= LEXICAL_RATIO
+
+
+def copy_paste_findings(clusters: list[Cluster], projects: Iterable[Project]) -> list[Finding]:
+    """`copy_paste` per LABELS.md for members of clusters:
+    - a row that repeats another row of its own table;
+    - a row repeated in another project when its description is generic (stock
+      rows such as 服务对象满意度 ≥90% with a real description are not flagged), or
+      when its whole table is a template shared with other projects.
+    Each finding cites the other members in `related`."""
+    projects = list(projects)
+    templates = _template_tables(clusters, projects)
+    out: list[Finding] = []
+    for c in clusters:
+        for m in c.rows:
+            others = [o for o in c.rows if o is not m]
+            same_table = [o for o in others if o.table_key == m.table_key]
+            elsewhere = [o for o in others if o.table_key != m.table_key]
+            weak = generic_description(m.indicator, m.project)
+            templated = m.table_key in templates
+            # A differing count or area is a fact of this project (物业管理面积 3225.35平米):
+            # only a shared template or a repeat inside the table makes it copy-paste.
+            fact = elsewhere and _own_fact(m, elsewhere)
+            if not (same_table or (elsewhere and (templated or (weak and not fact)))):
+                continue
+            how = c.how()
+            parts = []
+            if same_table:
+                parts.append(f"与本表{'、'.join(o.indicator.id for o in same_table[:5])}重复")
+            if elsewhere:
+                units = {o.project.unit for o in elsewhere} - {m.project.unit}
+                where = f"{len({o.table_key for o in elsewhere})}个其他项目" + (f"（含{len(units)}个其他单位）" if units else "（同一单位）")
+                why = "本表整体套用同一模板" if templated and not weak else "描述为通用表述"
+                parts.append(f"在{where}中{how}：{'、'.join(o.ref for o in elsewhere[:5])}；{why}")
+            conf = 0.85 if c.exact else 0.7
+            out.append(Finding(code="copy_paste", severity=SEVERITY["copy_paste"], rule="R7", evidence="；".join(parts),
+                               source="index", confidence=conf, project_id=m.project.id, row_id=m.indicator.id,
+                               related=[o.ref for o in others]))
+    return out
+
+
+def index_copy_paste(projects: Iterable[Project], index=None) -> tuple[list[Cluster], list[Finding]]:
+    """Clusters and copy_paste findings for one batch, building the index if needed."""
+    from .index import Index
+
+    projects = list(projects)
+    idx = index if index is not None else Index()
+    clusters = find_clusters(projects, idx)
+    return clusters, copy_paste_findings(clusters, projects)
+
+
+def review_copy_paste(projects: list[Project], rule_findings: list[Finding], index=None) -> tuple[list[Finding], list[Problem]]:
+    """Index copy_paste findings for a review, minus rows the rules already flagged
+    copy_paste. Never raises: if the index cannot be built or queried the review
+    goes on with the rules' findings and a Problem says why."""
+    from .index import Index
+
+    have = {(f.project_id, f.row_id) for f in rule_findings if f.code == "copy_paste" and f.row_id}
+    where = projects[0].source_file if projects else ""
+    notes: list[str] = []
+    try:
+        idx = index if index is not None else Index()
+        notes = idx.messages
+        _, found = index_copy_paste(projects, idx)
+    except Exception as e:  # an unusable index must not cost the reviewer the rules' findings
+        msg = f"相似行索引不可用，照搬套用仅按逐字重复检查（{type(e).__name__}: {e}）"
+        return [], [Problem(file=where, message=m) for m in notes] + [Problem(file=where, message=msg)]
+    return [f for f in found if (f.project_id, f.row_id) not in have], [Problem(file=where, message=m) for m in notes]
