@@ -2,6 +2,7 @@
 on bad input. `read_path` picks the reader from the file's content and name."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..models import Problem, ReadResult
@@ -10,7 +11,17 @@ from .common import sha256_bytes
 MAX_BYTES = 20 * 1024 * 1024  # tables are small; a bigger file is almost surely not one
 
 
+# C0 control characters other than tab/newline: never part of a table, and an
+# escape sequence in a cell would reach the reviewer's terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _decode_text(data: bytes) -> str | None:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text" export is UTF-16 with a BOM
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
     for enc in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(enc)
@@ -38,9 +49,14 @@ def read_bytes(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> ReadResult
             result = ReadResult(problems=[Problem(name, f"扩展名为 {suffix}，但内容不是有效的 Office Open XML（zip）文件，可能已损坏或是其他格式另存", fatal=True)])
         else:
             text = _decode_text(data)
-            if text is None or "\x00" in text[:2000]:
+            # Binary = many control characters, not one stray NUL inside a cell.
+            if text is None or len(_CONTROL.findall(text[:4000])) > max(8, len(text[:4000]) // 50):
                 return ReadResult(problems=[Problem(name, "无法识别的二进制内容：不是 UTF-8/GBK 文本，也不是 .docx/.xlsx", fatal=True)])
+            controls = len(_CONTROL.findall(text))
+            text = _CONTROL.sub("", text) if controls else text
             result = read_text(text, name, suffix)
+            if controls:
+                result.problems.append(Problem(name, f"已删除 {controls} 个控制字符（如 NUL、ESC），其余内容照常读取"))
     except Exception as exc:  # a reader bug must become a message, not a traceback
         result = ReadResult(problems=[Problem(name, f"读取失败：{type(exc).__name__}: {exc}", fatal=True)])
     digest = sha256_bytes(data)
@@ -60,11 +76,18 @@ def read_text(text: str, name: str, suffix: str = "") -> ReadResult:
     if "绩效目标表" in text and "\t一级指标" in text:
         from .seedtext import read_seed_text
         return read_seed_text(text, name)
-    if suffix in (".csv", ".tsv") or suffix == "" or "," in text[:2000]:
+    if suffix in (".csv", ".tsv") or suffix == "" or "," in text[:2000] or _tab_header(text):
         from .tabular import read_csv_text
         return read_csv_text(text, name)
     from .seedtext import read_seed_text
     return read_seed_text(text, name)
+
+
+def _tab_header(text: str) -> bool:
+    """A tab-separated table (Excel's text exports) with its header near the top."""
+    from .tabular import HEADER_SCAN_ROWS, is_header
+
+    return any(is_header(line.split("\t")) for line in text.splitlines()[:HEADER_SCAN_ROWS])
 
 
 def read_path(path: str | Path, max_bytes: int = MAX_BYTES) -> ReadResult:

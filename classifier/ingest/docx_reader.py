@@ -107,7 +107,7 @@ def read_docx(data: bytes, name: str) -> ReadResult:
     try:
         doc = docx.Document(io.BytesIO(data))
     except Exception as exc:
-        result.problems.append(Problem(name, f"无法打开 Word 文件：{exc}", fatal=True))
+        result.problems.append(Problem(name, f"无法打开 Word 文件（可能已损坏、不完整或不是 .docx）：{exc}", fatal=True))
         return result
     paragraphs: list[str] = []  # text since the last table: the next table's title
     pending: Project | None = None  # fields from a table that had no indicators

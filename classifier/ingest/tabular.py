@@ -229,6 +229,7 @@ def read_xlsx(data: bytes, name: str) -> ReadResult:
     except Exception as exc:
         result.problems.append(Problem(name, f"无法打开 Excel 文件：{exc}", fatal=True))
         return result
+    _report_uncached_formulas(data, wb, name, result.problems)
     for s, ws in enumerate(wb.worksheets):
         try:
             # Vertically merged cells (一级指标, 项目名称) hold text only at the top;
@@ -245,6 +246,30 @@ def read_xlsx(data: bytes, name: str) -> ReadResult:
         except Exception as exc:  # one broken sheet must not lose the others
             result.problems.append(Problem(name, f"工作表“{ws.title}”无法读取：{exc}", table=s + 1))
     return result
+
+
+def _report_uncached_formulas(data: bytes, wb, name: str, problems: list[Problem], limit: int = 5) -> None:
+    """A formula saved without its result (files written by programs, never
+    opened in Excel) reads as blank: say which cells, rather than judge a blank."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            if not any(b"<f" in zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/")):
+                return  # no formulas at all: skip the second load
+        wf = load_workbook(io.BytesIO(data), data_only=False)
+    except Exception:
+        return  # the data-only load worked; this check is a courtesy
+    for s, (ws, wsf) in enumerate(zip(wb.worksheets, wf.worksheets)):
+        found = [c for row in wsf.iter_rows() for c in row
+                 if isinstance(c.value, str) and c.value.startswith("=") and ws[c.coordinate].value is None]
+        for c in found[:limit]:
+            problems.append(Problem(name, f"单元格 {c.coordinate} 是公式 {c.value[:60]}，文件中没有保存计算结果，按空白读取；"
+                                          "请在 Excel 中打开并保存后再导入", table=s + 1, row=c.row))
+        if len(found) > limit:
+            problems.append(Problem(name, f"另有 {len(found) - limit} 个公式单元格没有计算结果", table=s + 1))
 
 
 def read_csv_text(text: str, name: str) -> ReadResult:
