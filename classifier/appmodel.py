@@ -8,7 +8,7 @@ import html
 import json
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 from .export import FIELDS, FIELD_ZH
@@ -199,40 +199,16 @@ def normalise_similar(hits) -> list[dict]:
 # ---- copy-paste clusters -------------------------------------------------------
 
 def copy_paste_clusters(review) -> list[dict]:
-    """Clusters from copy_paste findings: a row and the members its finding cites
-    (`related`, as 'T008/T008-02' or a bare row id) form one group; largest first."""
-    parent: dict[str, str] = {}
+    """The report's copy-paste clusters (one definition, report.figures) as rows
+    for the page tables; largest first."""
+    from .report.figures import copy_paste_clusters as clusters
 
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for f in review.findings:
-        if f.code != "copy_paste" or not f.row_id:
-            continue
-        find(f.row_id)
-        for rel in f.related:
-            other = rel.split("/")[-1].strip()
-            if other:
-                parent[find(other)] = find(f.row_id)
-    info = {ind.id: (p, ind) for p, ind in review.rows()}
-    groups: dict[str, list[str]] = defaultdict(list)
-    for x in list(parent):
-        if x in info:
-            groups[find(x)].append(x)
     out = []
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        members.sort()
-        rows = [{"id": m, "project_id": info[m][0].id, "project": info[m][0].title, "unit": info[m][0].unit,
-                 "text": info[m][1].text()} for m in members]
-        out.append({"size": len(rows), "projects": len({r["project_id"] for r in rows}),
-                    "units": len({r["unit"] for r in rows}), "text": rows[0]["text"], "rows": rows})
-    out.sort(key=lambda c: (-c["size"], -c["units"], c["rows"][0]["id"]))
+    for c in clusters(review):
+        rows = [{"id": ind.id, "project_id": p.id, "project": p.title, "unit": p.unit, "text": ind.text()}
+                for p, ind in c.members]
+        out.append({"size": len(rows), "projects": len(c.projects), "units": len(c.units), "text": c.text, "rows": rows})
+    out.sort(key=lambda c: (-c["size"], -c["units"]))  # stable: keeps the report's order among equals
     return out
 
 
