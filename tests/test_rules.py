@@ -96,3 +96,31 @@ def test_rules_are_pure(seed_read):
     b = [f.to_dict() for f in check_all(seed_read.projects)]
     assert a == b
     assert before == [(i.id, i.value) for p in seed_read.projects for i in p.indicators]
+
+
+def _row(level2, name, value, desc="按台账统计，数据来源为项目验收记录", level1="产出指标"):
+    return Indicator("X-01", level1, level2, name, desc, value)
+
+
+@pytest.mark.parametrize("ind,expected", [
+    (_row("质量指标", "验收合格率", "≥105%"), "比率不能超过100%"),
+    (_row("质量指标", "验收合格率", "≥100%"), None),             # tolerated: means exactly 100%
+    (_row("数量指标", "培训人次", ">0人次"), "不需任何努力"),
+    (_row("质量指标", "群众投诉率", "≥5%"), "越低越好"),
+    (_row("质量指标", "群众投诉率", "≤100%"), "必然成立"),
+    (_row("质量指标", "群众投诉率", "≤5%"), None),
+    (_row("数量指标", "活动开展次数", "≤5次"), "做得更少"),      # LABELS.md's own example
+    (_row("数量指标", "活动开展次数", "≥5次"), None),
+])
+def test_plausibility_branches(ind, expected):
+    found = check_plausible(ind, Project("X", "测试项目", budget=100.0))
+    if expected is None:
+        assert found == []
+    else:
+        assert found and expected in found[0].evidence, found
+
+
+def test_timeliness_as_count_and_cost_direction(rows):
+    assert codes(check_unit, rows, "T076-03") == {"unit_mismatch"}  # 按时建设 | 8个 under 时效
+    assert codes(check_unit, rows, "T001-04") == set()              # 11月底前完成
+    assert codes(check_plausible, rows, "T033-02") == {"implausible_value"}  # 调研经费 ≥8万元
