@@ -231,3 +231,107 @@ def test_openai_eval_without_endpoint_says_rows_fell_back_and_never_writes_the_k
     r = load_result(path)
     assert r["prompt"]["version"].startswith("v1@") and r["row_sources"].get("rules_fallback") == 17
     assert "fell back to rules" in res.stdout
+
+
+# ------------------------------------------------------------ LLM gate, from the response cache
+
+GATE_SKIP = ("no real model has been run here; run `indicator-qa eval --backend openai` against an endpoint "
+             "and commit the cache + baseline")
+
+
+def llm_gate(base: dict, monkeypatch, labelled: Path = LABELLED):
+    """Replay the baseline's openai run from the cache file it names: no network
+    (the endpoint is a closed port), a miss is an error. Returns (result, floor),
+    or None when there is no openai entry or its cache file is absent."""
+    from classifier.llm import load_prompt
+
+    entry = base.get("openai")
+    cache = ROOT / entry["cache"] if entry and entry.get("cache") else None
+    if cache is None or not cache.is_file():
+        return None
+    name = entry["prompt"].split("@")[0]
+    now = load_prompt(name).version
+    assert now == entry["prompt"], (f"prompt {name} is now {now}, but the committed cache and baseline were made with "
+                                    f"{entry['prompt']}: run `indicator-qa eval --backend openai --prompt {name} --cache "
+                                    f"{entry['cache']} --write-baseline` against an endpoint and commit both")
+    monkeypatch.setenv("INDICATOR_QA_MODEL", entry["model"])
+    retrieval = entry.get("few_shot_retrieval") or ""
+    if retrieval.startswith("embeddings:"):  # the examples are part of every request: same embedder, same requests
+        monkeypatch.setenv("INDICATOR_QA_EMBEDDER", retrieval.split(":", 1)[1].split("/")[0])
+    monkeypatch.setenv("INDICATOR_QA_BASE_URL", "http://127.0.0.1:9/v1")  # nothing listens there
+    result = run_eval(labelled, "openai", name, cache=cache, cache_only=True, write=False).result
+    assert result["run"]["calls"] == 0
+    return result, entry["macro_f1"] - base["tolerance"]
+
+
+def test_openai_macro_f1_from_cache_does_not_fall_below_baseline(monkeypatch):
+    """The LLM gate: runs from the committed response cache (no endpoint needed),
+    once someone has run a real model and committed eval/llm_cache/<prompt>.sqlite
+    with its baseline entry (eval/README.md, "Regression gate")."""
+    gate = llm_gate(json.loads(BASELINE.read_text(encoding="utf-8")), monkeypatch)
+    if gate is None:
+        pytest.skip(GATE_SKIP)
+    result, floor = gate
+    m = result["metrics"]["labels"]
+    assert m["macro_f1"] >= floor, f"openai macro-F1 {m['macro_f1']} < {floor} (baseline − tolerance)"
+
+
+def test_cache_only_replays_the_cache_with_the_server_stopped(tmp_path, monkeypatch):
+    """Mechanism only (the scripted server's answers say nothing about quality):
+    a run against the loopback server fills a cache; with the server stopped,
+    --cache-only gives the same labels with zero requests, the gate helper
+    passes on it, and a changed row is an error naming its table."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from llm_server import ScriptedLLM
+
+    from classifier.eval.commands import update_baseline
+
+    rows = [json.loads(l) for l in LABELLED.read_text(encoding="utf-8").splitlines()[:17]]
+    f = _jsonl(tmp_path / "s.jsonl", rows)
+    cache = tmp_path / "llm_cache" / "v1.sqlite"
+    cache.parent.mkdir()
+    monkeypatch.setenv("INDICATOR_QA_MODEL", "scripted-model")
+    monkeypatch.setenv("INDICATOR_QA_API_KEY", "sk-test")
+    with ScriptedLLM() as srv:
+        monkeypatch.setenv("INDICATOR_QA_BASE_URL", srv.url)
+        first = run_eval(f, "openai", "v1", cache=cache, write=False).result
+        asked = srv.count
+    assert asked >= 3 and first["row_sources"] == {"llm": 17} and first["run"]["calls"] == asked
+    assert first["run"]["few_shot_k"] == 3 and first["run"]["few_shot_retrieval"].startswith("embeddings:")
+    stored = cache.read_bytes()
+
+    # server stopped, endpoint a closed port, no key, no model set: the model comes from the cache
+    monkeypatch.setenv("INDICATOR_QA_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.delenv("INDICATOR_QA_API_KEY")
+    monkeypatch.delenv("INDICATOR_QA_MODEL")
+    res = run("eval", f, "--backend", "openai", "--prompt", "v1", "--cache-only", "--cache", cache, "--out", tmp_path / "out")
+    assert res.exit_code == 0, res.output
+    [path] = (tmp_path / "out").glob("*-v1-openai.json")
+    again = load_result(path)
+    assert srv.count == asked
+    assert again["run"]["calls"] == 0 and again["run"]["cache_hits"] == asked and again["run"]["cache_only"] is True
+    assert again["model"] == "scripted-model" and again["settings"]["cache_only"] is True
+    assert [(r["id"], r["pred"]) for r in again["rows"]] == [(r["id"], r["pred"]) for r in first["rows"]]
+    assert again["metrics"]["labels"] == first["metrics"]["labels"]
+    assert cache.read_bytes() == stored  # opened read-only
+
+    # the gate helper on this cache: it replays and finds the recorded macro-F1
+    base = update_baseline(first, tmp_path / "baseline.json")
+    gate = llm_gate(base, monkeypatch, labelled=f)
+    assert gate is not None and gate[0]["metrics"]["labels"]["macro_f1"] == base["openai"]["macro_f1"]
+
+    # a row the cache has not seen: an error naming its table, not a fallback to rules
+    changed = [dict(r) for r in rows]
+    changed[10]["description"] = "本行在缓存建立之后改过"
+    table = changed[10]["id"].split("-")[0]
+    res = run("eval", _jsonl(tmp_path / "c.jsonl", changed), "--backend", "openai", "--prompt", "v1", "--cache-only",
+              "--cache", cache, "--out", tmp_path / "out2")
+    assert res.exit_code == 2 and f"{table}（" in res.output and "T001（" not in res.output
+    assert "scripted-model" in res.output and not (tmp_path / "out2").exists()
+    # a cache file that is not there, and --cache-only without the openai backend
+    res = run("eval", f, "--backend", "openai", "--cache-only", "--cache", tmp_path / "nope.sqlite")
+    assert res.exit_code == 2 and "nope.sqlite" in res.output
+    res = run("eval", f, "--cache-only")
+    assert res.exit_code == 2 and "openai" in res.output

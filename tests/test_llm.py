@@ -396,3 +396,112 @@ def test_offline_stays_default_and_offline(seed_read, monkeypatch):
     rv = review(_read(seed_read))
     assert rv.run["backend"] == "offline" and rv.run["calls"] == 0
     assert "llm" not in set(rv.row_source.values())
+
+
+# ---- few-shot retrieval through the embeddings index -------------------------------
+
+LABELLED = Path(__file__).parent.parent / "eval" / "labelled.jsonl"
+
+
+def _texts(rows):
+    return {(r.level3, r.description, r.value) if isinstance(r, Indicator) else (r["level3"], r["description"], r["value"]) for r in rows}
+
+
+@pytest.mark.skipif(not LABELLED.exists(), reason="no labelled pool")
+def test_few_shot_examples_are_semantic_neighbours_never_the_row(seed_read):
+    from classifier.embeddings import get_embedder
+    from classifier.llm import fewshot
+    from classifier.rules import row_key
+
+    pool = fewshot.labelled_examples("eval/labelled.jsonl")
+    r = fewshot.Retriever(pool)
+    assert r.source == f"embeddings:{get_embedder().model_id}" and r.note == ""
+    # a pool row itself (T001-08 社会服务对象满意度 ≥90): satisfaction examples, never it nor a twin, no repeats
+    sat = next(i for i in seed_read.projects[0].indicators if i.level2 == "服务对象满意度指标")
+    ex = r.nearest([sat], 4)
+    assert len(ex) == 4 and all(e["level1"] == "满意度指标" for e in ex), [e["level3"] for e in ex]
+    keys = [row_key(fewshot._indicator(e)) for e in ex]
+    assert row_key(sat) not in keys and len(set(keys)) == 4
+    # rows not in the pool, worded differently: neighbours by meaning
+    new_sat = Indicator("X-1", "满意度指标", "服务对象满意度指标", "群众满意率", "办事群众对窗口服务质量的评价", "≥95%")
+    assert all("满意" in e["level3"] for e in r.nearest([new_sat], 3))
+    deadline = Indicator("X-2", "产出指标", "时效指标", "完成时间", "项目在规定时间内完成", "2022年12月31日前")
+    assert all(e["level2"] == "时效指标" for e in r.nearest([deadline], 3))
+    cost = Indicator("X-3", "产出指标", "成本指标", "印刷费", "资料印刷费用", "≤5万元")
+    assert all(e["level2"] == "成本指标" for e in r.nearest([cost], 3))
+    # the whole table under review: none of its rows (nor exact twins) come back
+    table = seed_read.projects[0].indicators
+    assert not _texts(r.nearest(table, 3)) & _texts(table)
+
+
+@pytest.mark.skipif(not LABELLED.exists(), reason="no labelled pool")
+def test_few_shot_collection_is_built_once_and_reused(monkeypatch):
+    from classifier.config import data_dir
+    from classifier.embeddings import get_embedder
+    from classifier.llm import fewshot
+
+    pool = fewshot.labelled_examples("eval/labelled.jsonl")
+    first = fewshot.EmbeddingRetriever(pool)
+    assert (data_dir() / "fewshot" / "chroma.sqlite3").exists() and first.col.count() == len(pool)
+    monkeypatch.setattr(fewshot, "_MEMO", {})  # as in a new process: nothing embedded in memory
+    ef = get_embedder()
+    before = ef.texts
+    again = fewshot.EmbeddingRetriever(pool)
+    assert not again.built and ef.texts == before  # vectors came from the stored collection
+    row = fewshot._indicator(pool[0])
+    assert again.nearest([row], 3) == first.nearest([row], 3)
+
+
+@pytest.mark.skipif(not LABELLED.exists(), reason="no labelled pool")
+def test_few_shot_falls_back_to_tfidf_with_a_note(seed_read, caplog):
+    from classifier.llm import fewshot
+
+    class Broken:
+        model_id = "broken/none"
+        dim = 3
+
+        def __call__(self, input):
+            raise RuntimeError("embedding endpoint down")
+
+    pool = fewshot.labelled_examples("eval/labelled.jsonl")
+    table = seed_read.projects[0].indicators
+    caplog.set_level(logging.WARNING)
+    r = fewshot.Retriever(pool, embedder=Broken())
+    assert r.source == "tfidf" and "tf-idf" in r.note and "tf-idf" in caplog.text
+    ex = r.nearest(table, 3)
+    assert len(ex) == 3 and not _texts(ex) & _texts(table)
+    # Chroma failing mid-run: the same fallback, the run goes on
+    r2 = fewshot.Retriever(pool)
+    r2._inner.col.query = lambda **kw: (_ for _ in ()).throw(RuntimeError("index gone"))
+    ex2 = r2.nearest(table, 3)
+    assert r2.source == "tfidf" and "index gone" in r2.note and len(ex2) == 3 and not _texts(ex2) & _texts(table)
+
+
+def test_few_shot_retrieval_is_recorded_in_the_run(seed_read, llm):
+    rv = _run(_read(seed_read), llm, few_shot=2)
+    if LABELLED.exists():
+        assert rv.run["few_shot_retrieval"].startswith("embeddings:") and rv.run["few_shot_note"] == ""
+    rv0 = _run(_read(seed_read, 2), llm, few_shot=0)
+    assert rv0.run["few_shot_retrieval"] is None and rv0.run["few_shot_k"] == 0
+
+
+def test_cache_only_run_makes_no_request_and_a_miss_names_the_table(seed_read, llm, tmp_path):
+    from classifier.llm import CacheMiss, ResponseCache, run_llm
+    from classifier.rules import check_all
+
+    read = _read(seed_read, 2)
+    cache = tmp_path / "c.sqlite"
+    rv = _run(read, llm, cache=cache)
+    asked = llm.count
+    settings = from_env(base_url="http://127.0.0.1:9/v1", model="test-model")  # no key, nothing listens
+    out = run_llm(read.projects, check_all(read.projects), settings=settings, few_shot=0, cache=cache, cache_only=True)
+    assert llm.count == asked and out.run["calls"] == 0 and out.run["cache_only"]
+    assert {i: sorted({f.code for f in out.findings if f.row_id == i}) for i in rv.row_source} == \
+           {i: sorted(rv.labels(i)) for i in rv.row_source}
+    other = _read(seed_read, 3)
+    with pytest.raises(CacheMiss, match="T003（") as e:
+        run_llm(other.projects, check_all(other.projects), settings=settings, few_shot=0, cache=cache, cache_only=True)
+    assert "T001（" not in str(e.value) and "test-model" in str(e.value)
+    assert llm.count == asked
+    with pytest.raises(Exception, match="nope.sqlite"):
+        ResponseCache(tmp_path / "nope.sqlite", readonly=True)

@@ -47,6 +47,18 @@ def update_baseline(result: dict, path: Path = BASELINE) -> dict:
         "commit": result["code"].get("commit"), "dirty": result["code"].get("dirty"), "created": result["created"],
         "row_sources": result.get("row_sources"),
     }
+    if result["backend"] != "offline":  # what the cache-only gate needs to replay this run exactly
+        cache = (result.get("settings") or {}).get("cache")
+        if cache:
+            try:
+                cache = Path(cache).resolve().relative_to(project_root()).as_posix()
+            except ValueError:
+                pass  # outside the repository: the gate cannot use it (the CLI says so)
+        data[result["backend"]].update({
+            "cache": cache, "few_shot_k": result["run"].get("few_shot_k"),
+            "few_shot_retrieval": result["run"].get("few_shot_retrieval"),
+            "fallback_rows": result["run"].get("fallback_rows"),
+        })
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return data
 
@@ -64,7 +76,12 @@ def update_baseline(result: dict, path: Path = BASELINE) -> dict:
 @click.option("--show", default=5, show_default=True, help="FP/FN rows per label (or changed rows) to print.")
 @click.option("--no-write", is_flag=True, help="Print only; write no result files.")
 @click.option("--write-baseline", is_flag=True, help="Also record this run's macro-F1 in eval/baseline.json (deliberate update of the gate).")
-def eval_cmd(file, backend, prompt, out_dir, projects_path, compare_refs, show, no_write, write_baseline):
+@click.option("--cache", "cache", type=click.Path(dir_okay=False), default=None,
+              help="Response cache file for the openai backend (default: the data dir's llm_cache.sqlite; "
+                   "with --cache-only: eval/llm_cache/<prompt>.sqlite).")
+@click.option("--cache-only", is_flag=True,
+              help="openai backend from the cache alone: no network, no key; a request not in the cache is an error naming its table.")
+def eval_cmd(file, backend, prompt, out_dir, projects_path, compare_refs, show, no_write, write_baseline, cache, cache_only):
     """Score the pipeline against a labelled file (LABELS.md JSONL format).
 
     FILE defaults to eval/labelled.jsonl. A saved result file (.json) as FILE
@@ -74,6 +91,8 @@ def eval_cmd(file, backend, prompt, out_dir, projects_path, compare_refs, show, 
     Examples:
       indicator-qa eval
       indicator-qa eval --backend openai --prompt v2
+      indicator-qa eval --backend openai --cache eval/llm_cache/v1.sqlite --write-baseline
+      indicator-qa eval --backend openai --cache-only
       indicator-qa eval my_region_labelled.jsonl --out /tmp/results
       indicator-qa eval eval/results/2025-01-01-noprompt-offline.json
       indicator-qa eval --compare eval/results/A.json eval/results/B.json
@@ -90,7 +109,8 @@ def eval_cmd(file, backend, prompt, out_dir, projects_path, compare_refs, show, 
             result = rescore(load_result(path))
             click.echo(markdown_table(result) + "\n" + error_lists(result, show), nl=False)
             return
-        run = run_eval(path, backend, prompt, projects_path=projects_path, out_dir=out_dir, write=not no_write)
+        run = run_eval(path, backend, prompt, projects_path=projects_path, out_dir=out_dir, write=not no_write,
+                       cache=cache, cache_only=cache_only)
     except EvalError as e:
         _fail(str(e))
     result = run.result
@@ -100,8 +120,14 @@ def eval_cmd(file, backend, prompt, out_dir, projects_path, compare_refs, show, 
     if run.json_path:
         click.echo(f"已写入 {run.json_path} 和 {run.md_path}", err=True)
     if write_baseline:
-        update_baseline(result)
+        data = update_baseline(result)
         click.echo(f"已更新基线 {BASELINE}（{backend} macro-F1 {result['metrics']['labels']['macro_f1']}）", err=True)
+        gate_cache = data[backend].get("cache") if backend != "offline" else None
+        if backend != "offline" and (not gate_cache or Path(gate_cache).is_absolute()):
+            click.echo("注意：缓存不在仓库里，测试门无法从缓存重放；请用 --cache eval/llm_cache/<prompt>.sqlite 重新运行并提交该文件。",
+                       err=True)
+        if backend != "offline" and (result["run"].get("fallback_rows") or result["run"].get("errors")):
+            click.echo("注意：本次有失败的请求（失败的答案不入缓存），--cache-only 重放会报未命中；请重跑到没有失败再提交。", err=True)
 
 
 

