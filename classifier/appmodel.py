@@ -385,6 +385,83 @@ def changed_rows(a: dict, b: dict) -> list[dict]:
     return out
 
 
+# ---- the labelled set ------------------------------------------------------------
+
+NO_LABEL = "__none__"  # filter value: rows labelled as having no problem
+UNLABELLED = "__unlabelled__"  # filter value: rows without labels (labels null)
+
+
+def load_labelled(path: str | Path) -> tuple[list[dict], list[str]]:
+    """The labelled set (eval/labelled.jsonl) as rows for the 评估 page, read by
+    the JSONL reader the eval uses; also its problems as text (bad lines, unknown
+    labels). A missing file gives no rows and one problem."""
+    from .ingest import read_path
+
+    path = Path(path)
+    if not path.is_file():
+        return [], [f"{path}: 没有标注集文件"]
+    read = read_path(path)
+    rows = []
+    for p in read.projects:
+        for ind in p.indicators:
+            rw = ind.gold_rewrite
+            rows.append({"id": ind.id, "project": p.title, "unit": p.unit, "level1": ind.level1, "level2": ind.level2,
+                         "level3": ind.level3, "description": ind.description, "value": ind.value,
+                         "labels": ind.gold_labels, "note": ind.gold_note, "rewrite": rw})
+    return rows, [str(pr) for pr in read.problems]
+
+
+def labelled_counts(rows: list[dict]) -> list[dict]:
+    """Rows per label of LABELS.md (a row counts once under each of its labels),
+    then rows labelled clean and rows not labelled at all."""
+    c = Counter(l for r in rows for l in (r["labels"] or []))
+    n = len(rows)
+    out = [{"key": l, "标签": LABELS_ZH[l], "行数": c.get(l, 0)} for l in LABELS]
+    out.append({"key": NO_LABEL, "标签": "无问题", "行数": sum(1 for r in rows if r["labels"] == [])})
+    out.append({"key": UNLABELLED, "标签": "未标注", "行数": sum(1 for r in rows if r["labels"] is None)})
+    for r in out:
+        r["占比"] = round(r["行数"] / n, 4) if n else 0.0
+    return out
+
+
+def filter_labelled(rows: list[dict], *, labels=(), text: str = "", with_rewrite: bool = False) -> list[dict]:
+    """Rows having any of `labels` (NO_LABEL / UNLABELLED select clean / unlabelled
+    rows), whose id, project or indicator text contains `text`, and — when
+    `with_rewrite` — that carry a gold rewrite."""
+    want = set(labels)
+    needle = (text or "").strip()
+    out = []
+    for r in rows:
+        have = set(r["labels"] or ())
+        if r["labels"] == []:
+            have.add(NO_LABEL)
+        if r["labels"] is None:
+            have.add(UNLABELLED)
+        if want and not want & have:
+            continue
+        if with_rewrite and not r["rewrite"]:
+            continue
+        if needle and not any(needle in str(r[k] or "") for k in ("id", "project", "unit", *FIELDS, "note")):
+            continue
+        out.append(r)
+    return out
+
+
+def labelled_table(rows: list[dict]) -> list[dict]:
+    """What the page's table shows per labelled row: its text, labels, note and
+    the gold rewrite as the changes it makes."""
+    from .export import describe_changes
+
+    out = []
+    for r in rows:
+        rw = r["rewrite"] if isinstance(r["rewrite"], dict) else None
+        labels = "未标注" if r["labels"] is None else ("、".join(LABELS_ZH.get(l, l) for l in r["labels"]) or "无问题")
+        out.append({"id": r["id"], "项目": r["project"], "三级指标": r["level3"], "绩效指标描述": r["description"],
+                    "指标值": r["value"], "标签": labels, "说明": r["note"],
+                    "参考改写": describe_changes(r, rw) if rw else "", "改写理由": str((rw or {}).get("rationale") or "")})
+    return out
+
+
 # ---- settings -----------------------------------------------------------------
 
 def prompt_versions(folder: str | Path) -> list[str]:

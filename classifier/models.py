@@ -80,6 +80,15 @@ class Project:
     table_index: int = 0  # 0-based table index in the source file
     indicators: list[Indicator] = field(default_factory=list)
     gold_findings: list[str] | None = None
+    # The source's own columns, so exports can give the table back as published:
+    # header texts in order (empty when unknown, e.g. a labelled JSONL), and each
+    # column's key (see layout.column_keys) → the field its cells came from:
+    # level1 | level2 | level3 | description | value (a joined value column) |
+    # operator | number | unit (a value split over columns) | project | unit_name
+    # (the agency column, printed as `unit`) | budget | fiscal_funds | other_funds |
+    # goal | purpose | extra (kept in Indicator.extra under the same key).
+    layout: list[str] = field(default_factory=list)
+    field_of: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -123,7 +132,8 @@ class Finding:
     prompt_version: str = ""  # name@hash of the prompt that produced an LLM finding
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # Flat fields: a shallow copy is asdict's result, without its deep-copy walk (~1,000 calls a review).
+        return dict(vars(self), related=list(self.related))
 
     @classmethod
     def from_dict(cls, d: dict) -> "Finding":

@@ -8,7 +8,10 @@ from classifier.config import project_root
 ui.sidebar()
 st.title("设置")
 st.radio("审核方式", ["offline", "openai"], key=ui.seed_widget("backend"), on_change=ui.keep, args=("backend",), horizontal=True,
-         format_func={"offline": "offline（规则 + 模板改写，不联网）", "openai": "openai（兼容 OpenAI 接口的模型服务）"}.get)
+         format_func={"offline": "offline（规则 + 相似行索引查照搬 + 学习模型 + 模板改写，不联网）",
+                      "openai": "openai（兼容 OpenAI 接口的模型服务）"}.get)
+st.caption("offline：规则检查；本地向量索引找出跨项目照搬的近似行（照搬套用聚类）；用已标注数据训练的学习模型补充标签；"
+           "模板改写并复查。全部在本机完成，不调用模型服务。")
 prompts = am.prompt_versions(project_root() / "prompts")
 if prompts:
     names = [p.rsplit(".", 1)[0] for p in prompts]

@@ -221,6 +221,70 @@ def test_evaluate_page(tmp_path, monkeypatch):
     assert dict(zip(changed["id"], changed["结果"])) == {"T001-01": "修复", "T001-02": "变坏"}
 
 
+LABELLED = Path(__file__).resolve().parent.parent / "eval" / "labelled.jsonl"
+
+
+def _labelled_sample(tmp_path, n: int = 60) -> tuple[Path, list[dict]]:
+    """The first n rows of the real labelled set, one row marked unlabelled, and a broken line."""
+    lines = LABELLED.read_text(encoding="utf-8").splitlines()[:n]
+    rows = [json.loads(line) for line in lines]
+    rows[5]["labels"] = None
+    path = tmp_path / "labelled.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n{broken\n", encoding="utf-8")
+    return path, rows
+
+
+def test_labelled_set_view_model(tmp_path):
+    path, raw = _labelled_sample(tmp_path)
+    rows, problems = am.load_labelled(path)
+    assert [r["id"] for r in rows] == [r["id"] for r in raw]
+    assert len(problems) == 1 and "JSON" in problems[0]
+    counts = {c["key"]: c["行数"] for c in am.labelled_counts(rows)}
+    from classifier.models import LABELS
+    for l in LABELS:
+        assert counts[l] == sum(1 for r in raw if l in (r["labels"] or [])), l
+    assert counts[am.NO_LABEL] == sum(1 for r in raw if r["labels"] == [])
+    assert counts[am.UNLABELLED] == 1
+    vague = am.filter_labelled(rows, labels=["vague_description"])
+    assert vague and all("vague_description" in r["labels"] for r in vague)
+    clean_or_none = am.filter_labelled(rows, labels=[am.NO_LABEL, am.UNLABELLED])
+    assert {r["id"] for r in clean_or_none} == {r["id"] for r in raw if not r["labels"]}
+    assert all(r["rewrite"] for r in am.filter_labelled(rows, with_rewrite=True))
+    one = raw[2]
+    assert [r["id"] for r in am.filter_labelled(rows, text=one["id"])] == [one["id"]]
+    table = am.labelled_table([r for r in rows if r["id"] == one["id"]])[0]
+    assert table["说明"] == one["note"] and table["标签"] == "、".join(LABELS_ZH[l] for l in one["labels"])
+    # The gold rewrite is shown as the changes it makes, with its rationale.
+    assert one["rewrite"] and f"「{one['rewrite']['level3']}」" in table["参考改写"]
+    assert table["改写理由"] == one["rewrite"]["rationale"]
+
+
+def test_evaluate_page_shows_labelled_set(tmp_path, monkeypatch):
+    path, raw = _labelled_sample(tmp_path)
+    monkeypatch.setenv("INDICATOR_QA_EVAL_RESULTS", str(tmp_path / "none"))
+    monkeypatch.setenv("INDICATOR_QA_LABELLED", str(path))
+    at = new_app()
+    at.switch_page("pages/evaluate.py").run()
+    assert not at.exception, at.exception
+    assert "还没有评估结果" in at.tabs[0].info[0].value  # no results yet: the labelled set still shows
+    tab = at.tabs[1]
+    counts = tab.dataframe[0].value
+    got = dict(zip(counts["标签"], counts["行数"]))
+    assert got["描述空泛"] == sum(1 for r in raw if "vague_description" in (r["labels"] or []))
+    assert got["未标注"] == 1 and got["无问题"] == sum(1 for r in raw if r["labels"] == [])
+    assert list(tab.dataframe[1].value["id"]) == [r["id"] for r in raw]
+    assert any("JSON" in m.value for m in tab.markdown)  # the broken line is reported
+
+    at.multiselect(key="labelled_labels").select("copy_paste").run()
+    ids = list(at.tabs[1].dataframe[1].value["id"])
+    assert ids and ids == [r["id"] for r in raw if "copy_paste" in (r["labels"] or [])]
+    assert f"**{len(ids)}** / {len(raw)} 行" in [m.value for m in at.tabs[1].markdown]
+    at.checkbox(key="labelled_rewrite").check().run()
+    table = at.tabs[1].dataframe[1].value
+    assert list(table["id"]) == [r["id"] for r in raw if "copy_paste" in (r["labels"] or []) and r["rewrite"]]
+    assert all(table["参考改写"]) and all("照搬套用" in t for t in table["标签"])
+
+
 class _Models(http.server.BaseHTTPRequestHandler):
     seen_auth: list = []
 

@@ -108,8 +108,9 @@ def test_reviewed_xlsx_applies_accepted_rewrites_and_defuses_formulas(tmp_path):
     assert (tmp_path / "out.xlsx").read_bytes() == data
     ws = load_workbook(io.BytesIO(data)).active
     header = [c.value for c in ws[1]]
-    assert header[:8] == ["单位", "项目名称", "预算数（万元）", "一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值"]
-    assert "分值" in header and "修改内容" in header
+    # The source's own columns in its order, then the row id and the review's columns.
+    assert header == ["项目名称", "一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "分值", "编号",
+                      "修改内容", "审核结论", "问题标签", "审核人", "审核说明"]
     body = [dict(zip(header, [c.value for c in row])) for row in ws.iter_rows(min_row=2)]
     assert len(body) == 3
     # The formula-looking name stays text, never a formula.

@@ -108,8 +108,9 @@ def test_xlsx_sheets_chart_filters(seed_reports, seed_read):
     for n in unit_sheets:
         ws = wb[n]
         header = [c.value for c in ws[1]]
-        assert header[3:8] == ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值"]
-        assert header[-5:] == ["问题标签", "严重程度", "依据", "建议改写", "改写说明"]
+        # The seed's printed header first (its layout), then row id, project and the review's columns.
+        assert header == ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "编号", "项目名称",
+                          "问题标签", "严重程度", "依据", "建议改写", "改写说明"]
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
         assert len(list(ws.conditional_formatting)) >= 1
         total_rows += ws.max_row - 1
@@ -273,3 +274,26 @@ def test_report_cli_exit_codes(tmp_path, seed_path):
     assert res.exit_code == 2 and ".html" in res.output
     res = runner.invoke(main, ["report", str(seed_path), "--out", str(tmp_path / "r.html"), "--fail-on", "block"])
     assert res.exit_code == 1 and (tmp_path / "r.html").exists()
+
+
+def test_unit_sheet_keeps_a_split_source_layout(tmp_path):
+    """A central template split over 指标性质/目标值/计量单位, with its own 项目名称
+    and 主管部门 columns: the unit sheet gives those columns back, in order."""
+    head = ["主管部门", "项目名称", "一级指标", "二级指标", "三级指标", "指标解释", "指标性质", "目标值", "计量单位", "分值"]
+    rows = [["100001甲单位", "设备购置", "产出指标", "数量指标", "设备数量", "购置设备台数", "正向指标", "30", "台", "10"],
+            ["100001甲单位", "设备购置", "产出指标", "成本指标", "人均成本", "人均培训成本", "反向指标", "500", "元/人", "10"]]
+    wb = Workbook()
+    wb.active.append(head)
+    for r in rows:
+        wb.active.append(r)
+    wb.save(tmp_path / "t.xlsx")
+    rv = review(read_path(tmp_path / "t.xlsx"))
+    assert [i.value for _, i in rv.rows()] == ["≥30台", "≤500元/人"]
+    data = render_xlsx(rv)
+    assert render_xlsx(rv) == data  # still deterministic
+    (tmp_path / "r.xlsx").write_bytes(data)
+    ws = load_workbook(tmp_path / "r.xlsx")["甲单位"]
+    got = [[c.value for c in row] for row in ws.iter_rows()]
+    assert got[0] == head + ["编号", "问题标签", "严重程度", "依据", "建议改写", "改写说明"]
+    assert [r[:len(head)] for r in got[1:]] == rows
+    assert [r[len(head)] for r in got[1:]] == ["T001-01", "T001-02"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 
+from ..layout import column_keys, layout_of
 from ..models import Problem, Project, ReadResult
 from .tabular import FIELD_OF, apply_field, is_header, kv_fields, make_indicator, map_header, norm
 
@@ -74,6 +75,8 @@ def _indicators(p: Project, rows: list[list[Cell]], hi: int, file: str, tno: int
     headers = [t for _, _, t in header]
     cols = map_header(headers)
     split = bool({"operator", "unit"} & set(cols.values()))
+    p.layout, p.field_of = layout_of(headers, cols, split)
+    keys = column_keys(headers)
     unknown = [h for c, h in enumerate(headers) if c not in cols and h and h not in headers[:c] and FIELD_OF.get(norm(h)) is None]
     if unknown:
         problems.append(Problem(file, f"未识别的列：{'、'.join(unknown)}，已原样保留在 extra 中", table=tno, row=hi + 1))
@@ -88,8 +91,8 @@ def _indicators(p: Project, rows: list[list[Cell]], hi: int, file: str, tno: int
         fields = {f: texts[c] for c, f in cols.items()}
         extra = {}
         for c, text in enumerate(texts):
-            if c not in cols and (headers[c] or text) and headers[c] not in headers[:c]:
-                extra[headers[c] or f"列{c + 1}"] = text
+            if c not in cols and (headers[c] or text):
+                extra[keys[c]] = text
         level1 = fields["level1"] = fields.get("level1") or level1
         level2 = fields["level2"] = fields.get("level2") or level2
         if not any(fields.get(f) for f in ("level3", "description", "value")):

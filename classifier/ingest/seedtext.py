@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..layout import DEFAULT_HEADERS, ROW_FIELDS, column_keys
 from ..models import Indicator, Problem, Project, ReadResult
 from .common import parse_money, split_unit
 
@@ -92,6 +93,10 @@ def _parse_table(title: str, lines: list[str], tindex: int, file: str, problems:
     if i >= len(blocks):
         problems.append(Problem(file, f"表“{title}”没有找到指标表头（一级指标/二级指标/三级指标）", table=tindex + 1))
         return p
+    # The printed header is the table's layout: five cells, one field each.
+    printed = [_clean(c) for c in blocks[i]]
+    p.layout = printed if len(printed) == len(ROW_FIELDS) else [DEFAULT_HEADERS[f] for f in ROW_FIELDS]
+    p.field_of = dict(zip(column_keys(p.layout), ROW_FIELDS))
     i += 1
     level1 = ""
     n = 0

@@ -11,8 +11,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..models import Indicator, Problem, Project, ReadResult
-from ..values import OPERATORS
-from .common import join_value, parse_money, split_unit
+from ..layout import column_keys, layout_of
+from ..values import parse_value
+from .common import join_value, operator_symbol, parse_money, split_unit
 
 # Normalised header text → field. Exact matches only: fuzzy matching would turn
 # 年度目标值 (a value) into 年度目标 (the project goal).
@@ -108,21 +109,17 @@ def kv_fields(cells: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def _symbol(op: str) -> str:
-    """The operator as published in a joined value; words like 正向/定性 add nothing."""
-    op = op.strip()
-    sym = OPERATORS.get(op, op if op in ("≥", "≤", "＞", "＜", "＝", ">", "<", "=", "≧", "≦") else "")
-    return join_value(sym, "", "")
-
-
 def make_indicator(pid: str, n: int, row: int, fields: dict[str, str], extra: dict[str, str], split: bool) -> Indicator:
     """One Indicator from mapped cells; `split` when the value is spread over
     operator/number/unit columns, which are joined as published."""
     num = fields.get("value", "")
     if split:
         op, unit = fields.get("operator", ""), fields.get("unit", "")
-        sym = _symbol(op)
-        value = join_value("" if num.startswith(sym) else sym, num, unit)
+        sym = operator_symbol(op)
+        # A number cell that already says its operator (≥95, 95以上) is not given a second one.
+        if sym and (num.startswith(sym) or parse_value(num).operator):
+            sym = ""
+        value = join_value(sym, num, unit)
         parts = {k: v for k, v in (("operator", op), ("number", num), ("unit", unit)) if v}
     else:
         value, parts = num, split_unit(num)
@@ -161,6 +158,8 @@ def read_grid(rows: list[tuple[int, list[str]]], file: str, table_no: int, table
     cols = map_header(headers)
     width = max(c for c, h in enumerate(headers) if h) + 1
     split = bool({"operator", "unit"} & set(cols.values()))
+    layout, field_of = layout_of(headers, cols, split)
+    keys = column_keys(headers)
     unknown = [h for c, h in enumerate(headers) if c not in cols and h and FIELD_OF.get(norm(h)) is None]
     if unknown:
         problems.append(Problem(file, f"未识别的列：{'、'.join(unknown)}，已原样保留在 extra 中", table=table_no, row=rows[hi][0]))
@@ -185,8 +184,7 @@ def read_grid(rows: list[tuple[int, list[str]]], file: str, table_no: int, table
         extra = {}
         for c, text in enumerate(cells):
             if c not in cols and (c < len(headers) and headers[c] or text.strip()):
-                name = headers[c] if c < len(headers) and headers[c] else f"列{c + 1}"
-                extra[name if name not in extra else f"{name}({c + 1})"] = text.strip()
+                extra[keys[c] if c < len(keys) else f"列{c + 1}"] = text.strip()
         name = fields.get("project", "")
         if name or key is None:
             org = fields.get("org", "") or (key[1] if key and key[0] == name else top.unit)
@@ -196,7 +194,8 @@ def read_grid(rows: list[tuple[int, list[str]]], file: str, table_no: int, table
             key = new_key
         if key not in groups:
             k = start_k + len(groups)
-            groups[key] = Project(id=f"T{k:03d}", title="", table_index=table_index)
+            groups[key] = Project(id=f"T{k:03d}", title="", table_index=table_index, layout=list(layout),
+                                  field_of=dict(field_of))
             p = groups[key]
             apply_field(p, "project", key[0])
             apply_field(p, "org", key[1])

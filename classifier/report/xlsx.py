@@ -1,6 +1,7 @@
 """The workbook: a summary sheet (same figures as the JSON summary, with a native
 bar chart), rankings and clusters, then one sheet per unit in the table's own
-column layout plus the review's columns.
+column layout (the source's header texts in its order, a split value still
+split; see classifier.layout) plus the review's columns.
 
 Two rules hold for every cell: text that starts with = + - @ is stored as text
 (never a formula), and the file is deterministic — fixed document timestamps and
@@ -20,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from ..layout import column_fields, effective, has_field, row_cells, sheet_columns
 from ..models import LABELS, LABELS_ZH, PROJECT_CODES, SEVERITIES
 from ..pipeline import Review
 from .figures import SEVERITY_ZH, copy_paste_clusters, project_ranking, rewrite_text, unit_ranking, worst_severity
@@ -29,6 +31,8 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 FORMULA_START = ("=", "+", "-", "@")
 BASE_COLUMNS = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值")
 REVIEW_COLUMNS = ("问题标签", "严重程度", "依据", "建议改写", "改写说明")
+LAYOUT_WIDTHS = {"project": 28, "unit_name": 28, "项目名称": 28, "level3": 22, "description": 36, "value": 16, "goal": 36,
+                 "purpose": 36}
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 SEVERITY_FILLS = {"block": "F4CCCC", "warn": "FCE5CD", "suggest": "FFF2CC"}
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -188,34 +192,57 @@ def _unit_sheets(wb: Workbook, rv: Review, taken: set[str]) -> None:
         projects = by_unit[unit]
         name = next((p.unit_name for p in projects if p.unit_name), "") or unit
         ws = wb.create_sheet(sheet_title(name, taken))
-        extra: list[str] = []
-        for p in projects:
-            for ind in p.indicators:
-                extra += [k for k in ind.extra if k not in extra]
-        names = ("项目编号", "项目名称", "编号") + BASE_COLUMNS + tuple(extra) + REVIEW_COLUMNS
+        if any(p.layout for p in projects):
+            names, rows, widths, freeze = _layout_table(projects)
+        else:
+            names, rows, widths, freeze = _fixed_table(projects)
         _header(ws, 1, names)
         sev_col = get_column_letter(names.index("严重程度") + 1)
         r = 1
-        for p in projects:
-            for ind in p.indicators:
-                r += 1
-                fs = rv.row_findings(ind.id)
-                rw = rv.rewrites.get(ind.id)
-                evidence = "\n".join(f"{f.rule} {LABELS_ZH.get(f.code, f.code)}：{f.evidence}" for f in fs)
-                rationale = (rw.rationale + ("（需人工确认）" if rw.status != "ok" else "")) if rw else ""
-                values = ((p.id, p.title, ind.id, ind.level1, ind.level2, ind.level3, ind.description, ind.value)
-                          + tuple(ind.extra.get(k, "") for k in extra)
-                          + ("、".join(LABELS_ZH[l] for l in rv.labels(ind.id)), worst_severity(fs), evidence,
-                             rewrite_text(rv, ind), rationale))
-                for c, v in enumerate(values, start=1):
-                    put(ws, r, c, v).alignment = Alignment(wrap_text=True, vertical="top")
+        for p, ind, cells in rows:
+            r += 1
+            fs = rv.row_findings(ind.id)
+            rw = rv.rewrites.get(ind.id)
+            evidence = "\n".join(f"{f.rule} {LABELS_ZH.get(f.code, f.code)}：{f.evidence}" for f in fs)
+            rationale = (rw.rationale + ("（需人工确认）" if rw.status != "ok" else "")) if rw else ""
+            values = tuple(cells) + ("、".join(LABELS_ZH[l] for l in rv.labels(ind.id)), worst_severity(fs), evidence,
+                                     rewrite_text(rv, ind), rationale)
+            for c, v in enumerate(values, start=1):
+                put(ws, r, c, v).alignment = Alignment(wrap_text=True, vertical="top")
         last = get_column_letter(len(names))
         ws.auto_filter.ref = f"A1:{last}{max(r, 2)}"
-        ws.freeze_panes = "D2"
+        ws.freeze_panes = freeze
         for sev, colour in SEVERITY_FILLS.items():
             ws.conditional_formatting.add(f"A2:{last}{max(r, 2)}", FormulaRule(
                 formula=[f'${sev_col}2="{sev}"'], fill=PatternFill("solid", fgColor=colour, bgColor=colour)))
-        _widths(ws, {2: 28, 6: 22, 7: 36, 8: 16, len(names) - 2: 50, len(names) - 1: 50, len(names): 30})
+        n = len(names)
+        _widths(ws, {**widths, n - 2: 50, n - 1: 50, n: 30})
+
+
+def _layout_table(projects) -> tuple[tuple, list, dict[int, float], str]:
+    """The units' tables in their own columns (Project.layout), then the row's id
+    (and project, when the source had no such column), then the review's columns."""
+    columns = sheet_columns(projects)
+    field_of = {id(p): effective(p)[1] for p in projects}  # by object: ids may repeat across files
+    ident = ("编号",) + (() if has_field(projects, "project") else ("项目名称",))
+    names = tuple(c.header for c in columns) + ident + REVIEW_COLUMNS
+    rows = [(p, ind, row_cells(p, ind, columns, field_of=field_of[id(p)]) + [{"编号": ind.id, "项目名称": p.title}[k] for k in ident])
+            for p in projects for ind in p.indicators]
+    kinds = column_fields(projects, columns) + list(ident)
+    widths = {c: LAYOUT_WIDTHS[k] for c, k in enumerate(kinds, start=1) if k in LAYOUT_WIDTHS}
+    return names, rows, widths, "A2"
+
+
+def _fixed_table(projects) -> tuple[tuple, list, dict[int, float], str]:
+    """The fixed columns, for sources whose own layout is unknown (a labelled JSONL)."""
+    extra: list[str] = []
+    for p in projects:
+        for ind in p.indicators:
+            extra += [k for k in ind.extra if k not in extra]
+    names = ("项目编号", "项目名称", "编号") + BASE_COLUMNS + tuple(extra) + REVIEW_COLUMNS
+    rows = [(p, ind, [p.id, p.title, ind.id, ind.level1, ind.level2, ind.level3, ind.description, ind.value]
+             + [ind.extra.get(k, "") for k in extra]) for p in projects for ind in p.indicators]
+    return names, rows, {2: 28, 6: 22, 7: 36, 8: 16}, "D2"
 
 
 def build_workbook(rv: Review, *, comparison: dict | None = None) -> Workbook:
