@@ -38,6 +38,28 @@ class _Bar:
             self.bar.close()
 
 
+def _say_problems(problems) -> None:
+    """One `注意：` line on stderr per Problem (file, table and row where known)."""
+    for pr in problems:
+        click.echo(f"注意：{pr}", err=True)
+
+
+def _read_or_exit(paths):
+    """Read every path, say what could not be read; exit 2 when nothing could."""
+    read = read_paths(list(paths))
+    _say_problems(read.problems)
+    if not read.projects:
+        click.echo("错误：没有可读取的指标表。", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    return read
+
+
+def _say_review_problems(rv: Review, read) -> None:
+    """What the review itself found (index rebuilt or unavailable, model refused,
+    endpoint down), after what reading found, which was said before the review."""
+    _say_problems(rv.problems[len(read.problems):])
+
+
 def _emit(text: str, out: str | None) -> None:
     if out:
         Path(out).write_text(text, encoding="utf-8")
@@ -100,12 +122,7 @@ def review_cmd(paths, fmt, out, backend, fail_on, prompt):
       indicator-qa review examples/tianjin_2022_project_targets.txt --format jsonl
       indicator-qa review 2022/ --format json --out review.json --fail-on block
     """
-    read = read_paths(list(paths))
-    for pr in read.problems:
-        click.echo(f"注意：{pr}", err=True)
-    if not read.projects:
-        click.echo("错误：没有可读取的指标表。", err=True)
-        sys.exit(EXIT_UNREADABLE)
+    read = _read_or_exit(paths)
     rows = sum(len(p.indicators) for p in read.projects)
     bar = _Bar(enabled=rows > 200 and sys.stderr.isatty() or rows > 5000)
     try:
@@ -118,8 +135,7 @@ def review_cmd(paths, fmt, out, backend, fail_on, prompt):
         sys.exit(EXIT_UNREADABLE)
     finally:
         bar.close()
-    for pr in rv.problems[len(read.problems):]:  # found during the review: index rebuilt or unavailable
-        click.echo(f"注意：{pr}", err=True)
+    _say_review_problems(rv, read)
     if fmt == "jsonl":
         text = "".join(json.dumps(rv.row_dict(p, ind), ensure_ascii=False) + "\n" for p, ind in rv.rows())
     elif fmt == "json":
@@ -170,12 +186,7 @@ def report_cmd(paths, outs, baseline, backend, fail_on):
         except BaselineError as exc:
             click.echo(f"错误：{exc}", err=True)
             sys.exit(EXIT_UNREADABLE)
-    read = read_paths(list(paths))
-    for pr in read.problems:
-        click.echo(f"注意：{pr}", err=True)
-    if not read.projects:
-        click.echo("错误：没有可读取的指标表。", err=True)
-        sys.exit(EXIT_UNREADABLE)
+    read = _read_or_exit(paths)
     rows = sum(len(p.indicators) for p in read.projects)
     # disable=None: a bar on a terminal, silence in logs and pipes.
     with tqdm(total=rows + len(outs), desc="审核", unit="步", file=sys.stderr, disable=None, leave=False) as bar:
@@ -192,9 +203,11 @@ def report_cmd(paths, outs, baseline, backend, fail_on):
             try:
                 write_report(rv, out, comparison=comparison)
             except OSError as exc:
+                _say_review_problems(rv, read)
                 click.echo(f"错误：无法写入 {out}：{exc.strerror or exc}", err=True)
                 sys.exit(EXIT_UNREADABLE)
             bar.update(1)
+    _say_review_problems(rv, read)
     for out in outs:
         click.echo(f"已写入 {out}", err=True)
     s = rv.summary()

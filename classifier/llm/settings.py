@@ -31,6 +31,7 @@ class LLMSettings:
     timeout: float = 120.0  # seconds per request
     concurrency: int = 4
     max_retries: int = 3  # on 429 / 5xx / timeouts / connection errors
+    max_connect_failures: int = 3  # in a row, across tables: then stop calling (0 = never stop)
     backoff: float = 1.0  # first retry delay, doubled each time
     response_format: str = "json_schema"  # json_schema | json_object | none (downgraded automatically on 400)
 
@@ -48,7 +49,8 @@ class LLMSettings:
     def public(self) -> dict:
         """What may be written into results: everything except the key."""
         return {"base_url": self.base_url, "model": self.model, "timeout": self.timeout, "concurrency": self.concurrency,
-                "max_retries": self.max_retries, "response_format": self.response_format,
+                "max_retries": self.max_retries, "max_connect_failures": self.max_connect_failures,
+                "response_format": self.response_format,
                 "price_per_1k_prompt": self.price_prompt, "price_per_1k_completion": self.price_completion}
 
     def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
@@ -58,7 +60,7 @@ class LLMSettings:
 def from_env(**overrides) -> LLMSettings:
     """INDICATOR_QA_BASE_URL, _MODEL, _API_KEY (falls back to OPENAI_API_KEY),
     _PRICE_PER_1K_PROMPT, _PRICE_PER_1K_COMPLETION, _TIMEOUT, _CONCURRENCY,
-    _MAX_RETRIES, _RESPONSE_FORMAT. Keyword overrides win (tests, CLI)."""
+    _MAX_RETRIES, _MAX_CONNECT_FAILURES, _RESPONSE_FORMAT. Keyword overrides win (tests, CLI)."""
     env = os.environ.get
     key = env("INDICATOR_QA_API_KEY") or env("OPENAI_API_KEY") or ""
     values = dict(
@@ -70,6 +72,7 @@ def from_env(**overrides) -> LLMSettings:
         timeout=_float("INDICATOR_QA_TIMEOUT", 120.0),
         concurrency=max(1, int(_float("INDICATOR_QA_CONCURRENCY", 4))),
         max_retries=max(0, int(_float("INDICATOR_QA_MAX_RETRIES", 3))),
+        max_connect_failures=max(0, int(_float("INDICATOR_QA_MAX_CONNECT_FAILURES", 3))),
         response_format=(env("INDICATOR_QA_RESPONSE_FORMAT") or "json_schema").strip(),
     )
     if values["response_format"] not in ("json_schema", "json_object", "none"):

@@ -1,0 +1,169 @@
+"""What a second review of the same file needs from the index, kept where it
+can be read without chromadb (≈ 1 s to import, ≈ 0.4 s to open) or the
+embedding model (≈ 2.5 s to load):
+
+- `VectorCache` (config.data_dir()/vectors.sqlite3): text → vector per embedder.
+  A vector is a pure function of (embedder model id, text), so the cache is
+  never stale, only incomplete; classifier/index.py writes every vector it
+  embeds or reads from Chroma.
+- `RowManifest` (inside the local index directory, so it goes when the index
+  goes): which row ids this project added to which Chroma collection, under
+  which file name. When every row of a batch is listed for the collection now
+  in chroma.sqlite3, indexing the batch again would be a no-op and is skipped.
+
+Neither holds review results: labels are computed afresh on every run.
+Both are caches: any error reading them means "not there" and the caller
+takes the slow path (open the index, embed); any error writing them is
+logged and ignored."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from .config import data_dir
+
+log = logging.getLogger(__name__)
+
+VECTORS_FILE = "vectors.sqlite3"
+MANIFEST_FILE = "indicator_qa_rows.sqlite3"
+_CHUNK = 500  # parameters per IN (...) query; below SQLite's limit
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def _chunks(items: list, n: int = _CHUNK):
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def _connect(path: Path, schema: str) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=10)
+    db.executescript(schema)
+    return db
+
+
+class VectorCache:
+    """Stored vectors of one embedder (`model_id` names model and size)."""
+
+    SCHEMA = """CREATE TABLE IF NOT EXISTS vectors (
+        model TEXT NOT NULL, text_hash TEXT NOT NULL, vec BLOB NOT NULL,
+        PRIMARY KEY (model, text_hash)) WITHOUT ROWID;"""
+
+    def __init__(self, model_id: str, path: str | Path | None = None):
+        self.model_id = model_id
+        self.path = Path(path) if path else data_dir() / VECTORS_FILE
+
+    def get(self, texts: Iterable[str]) -> dict[str, np.ndarray]:
+        """The stored vectors among `texts` (missing ones are simply absent)."""
+        hashes: dict[str, str] = {}
+        for t in texts:
+            hashes.setdefault(text_hash(t), t)
+        if not hashes or not self.path.exists():
+            return {}
+        out: dict[str, np.ndarray] = {}
+        try:
+            db = _connect(self.path, self.SCHEMA)
+            try:
+                for chunk in _chunks(list(hashes)):
+                    q = f"SELECT text_hash, vec FROM vectors WHERE model = ? AND text_hash IN ({','.join('?' * len(chunk))})"
+                    for h, blob in db.execute(q, [self.model_id, *chunk]):
+                        out[hashes[h]] = np.frombuffer(blob, dtype=np.float32)
+            finally:
+                db.close()
+        except sqlite3.Error as e:
+            log.info("vector cache %s unreadable (%s); embedding instead", self.path, e)
+            return {}
+        return out
+
+    def put(self, vectors: dict[str, np.ndarray]) -> None:
+        if not vectors:
+            return
+        rows = [(self.model_id, text_hash(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in vectors.items()]
+        try:
+            db = _connect(self.path, self.SCHEMA)
+            try:
+                with db:
+                    db.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?, ?)", rows)
+            finally:
+                db.close()
+        except sqlite3.Error as e:
+            log.warning("vector cache %s not written (%s)", self.path, e)
+
+
+def collection_id(index_path: Path, name: str) -> str | None:
+    """The id of collection `name` in a local Chroma directory, read-only, or
+    None when the file is missing, not a database, or not laid out as expected
+    (the caller then opens the index with chromadb, which repairs or rebuilds)."""
+    db_file = Path(index_path) / "chroma.sqlite3"
+    if not db_file.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"{db_file.as_uri()}?mode=ro", uri=True, timeout=2)
+        try:
+            row = db.execute("SELECT id FROM collections WHERE name = ?", (name,)).fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row else None
+
+
+class RowManifest:
+    """Row ids added to a local Chroma collection, as `Index.add_projects` left
+    them (a row keeps the file name it was first added under, as in Chroma)."""
+
+    SCHEMA = """CREATE TABLE IF NOT EXISTS rows (
+        collection TEXT NOT NULL, model TEXT NOT NULL, uid TEXT NOT NULL, file TEXT NOT NULL,
+        PRIMARY KEY (collection, model, uid)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS rows_file ON rows (collection, model, file);"""
+
+    def __init__(self, index_path: str | Path):
+        self.path = Path(index_path) / MANIFEST_FILE
+
+    def covers(self, collection: str, model: str, uids: set[str], files: set[str]) -> bool:
+        """True when every uid is listed and no other row of these files is:
+        adding the batch to the index again would add and remove nothing."""
+        if not self.path.exists() or not uids:
+            return False
+        try:
+            db = _connect(self.path, self.SCHEMA)
+            try:
+                found = 0
+                for chunk in _chunks(sorted(uids)):
+                    q = f"SELECT COUNT(*) FROM rows WHERE collection = ? AND model = ? AND uid IN ({','.join('?' * len(chunk))})"
+                    found += db.execute(q, [collection, model, *chunk]).fetchone()[0]
+                if found != len(uids):
+                    return False
+                for chunk in _chunks(sorted(files)):
+                    q = f"SELECT uid FROM rows WHERE collection = ? AND model = ? AND file IN ({','.join('?' * len(chunk))})"
+                    if any(u not in uids for (u,) in db.execute(q, [collection, model, *chunk])):
+                        return False  # a stale row of a re-imported file would be removed
+            finally:
+                db.close()
+        except sqlite3.Error:
+            return False
+        return True
+
+    def record(self, collection: str, model: str, rows: dict[str, str], removed: Iterable[str] = ()) -> None:
+        """After a successful add: `rows` uid → file now in the collection, `removed` uids deleted from it."""
+        try:
+            db = _connect(self.path, self.SCHEMA)
+            try:
+                with db:
+                    db.execute("DELETE FROM rows WHERE collection != ? OR model != ?", (collection, model))  # rebuilt since
+                    for chunk in _chunks(list(removed)):
+                        db.execute(f"DELETE FROM rows WHERE collection = ? AND uid IN ({','.join('?' * len(chunk))})",
+                                   [collection, *chunk])
+                    db.executemany("INSERT OR IGNORE INTO rows VALUES (?, ?, ?, ?)",
+                                   [(collection, model, u, f) for u, f in rows.items()])
+            finally:
+                db.close()
+        except sqlite3.Error as e:
+            log.warning("index manifest %s not written (%s)", self.path, e)
