@@ -350,9 +350,15 @@ class Index:
         q = normalise_numbers(text.strip())
         vec = self.ef.embed_query([q])[0]
         where = {"unit": unit} if unit else None
-        res = self._retry_after_loss(self.collection.query, query_embeddings=[vec], n_results=max(1, k), where=where,
-                                     include=["metadatas", "distances"])
-        return [_neighbour(u, m, d) for u, m, d in zip(res["ids"][0], res["metadatas"][0], res["distances"][0])]
+        # The same table may be indexed from several files (a .docx and its text
+        # export, or the labelled set): ask for more and keep one hit per row.
+        res = self._retry_after_loss(self.collection.query, query_embeddings=[vec], n_results=max(1, min(3 * k, self.count())),
+                                     where=where, include=["metadatas", "distances"])
+        out: dict[tuple, Neighbour] = {}
+        for u, m, d in zip(res["ids"][0], res["metadatas"][0], res["distances"][0]):
+            n = _neighbour(u, m, d)
+            out.setdefault((n.unit, n.project, n.level3, n.description, n.value), n)
+        return list(out.values())[:k]
 
 
 def index_projects(projects: Iterable[Project], index: Index | None = None) -> tuple[Index, dict]:

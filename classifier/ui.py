@@ -268,13 +268,13 @@ def build_index(rv) -> dict:
 def similar(rv, query: str, k: int = 3, exclude_project: str | None = None) -> tuple[list[dict], str]:
     """Nearest rows from other projects: the embeddings index when it is built
     and answers, else a character n-gram search over this review's rows."""
-    digest = rv.projects[0].source_hash if rv.projects else ""
+    # "Other projects" means another project title or unit, whatever file it was indexed from.
+    own = next(((p.title, p.unit) for p in rv.projects if p.id == exclude_project), None)
     try:
         idx = index_handle()
         if idx is not None and idx.count():
-            hits = am_normalise([h.to_dict() for h in idx.similar(query, k=k * 4 + 5)])
-            hits = [h for h in hits if h["text"] and not (
-                exclude_project and h["project_id"] == exclude_project and h.get("file_hash", digest) == digest)]
+            hits = [h.to_dict() for h in idx.similar(query, k=k * 4 + 5) if (h.project, h.unit) != own]
+            hits = [h for h in am_normalise(hits) if h["text"]]
             if hits:
                 return hits[:k], "index"
     except Exception:  # an index error must not break the review page: fall back

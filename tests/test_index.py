@@ -274,3 +274,18 @@ def test_large_batches_use_ann_queries_with_the_same_clusters(seed_read, monkeyp
     assert calls, "the ANN path was not taken"
     key = lambda cs: sorted(tuple(sorted(m.ref for m in c.rows)) for c in cs)
     assert key(ann) == key(exact)
+
+
+def test_same_rows_indexed_from_two_files_are_listed_once(seed_read, tmp_path):
+    """The seed and the labelled set hold the same rows under different file hashes."""
+    from pathlib import Path
+
+    from classifier.index import Index
+    from classifier.ingest import read_path
+
+    idx = Index(path=tmp_path / "twice")
+    idx.add_projects(seed_read.projects)
+    idx.add_projects(read_path(Path(__file__).resolve().parent.parent / "eval" / "labelled.jsonl").projects)
+    hits = idx.similar("受益群众满意度", k=10)
+    rows = [(h.unit, h.project, h.level3, h.description, h.value) for h in hits]
+    assert len(hits) == 10 and len(set(rows)) == len(rows)
