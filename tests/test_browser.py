@@ -81,12 +81,16 @@ def streamlit_app(tmp_path):
         _wait_http(f"http://127.0.0.1:{port}/_stcore/health", 60, proc)
         yield f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _stop(proc)
         log.close()
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 @pytest.fixture
@@ -113,11 +117,7 @@ def browser(tmp_path):
         with connect(page["webSocketDebuggerUrl"], max_size=64 * 2**20, open_timeout=20) as ws:
             yield CDP(ws)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _stop(proc)
 
 
 def _load(browser, url: str, wanted: list[str], name: str, artifacts: Path, timeout: float = 150) -> str:

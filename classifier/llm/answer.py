@@ -141,13 +141,18 @@ def _pydantic_message(e: ValidationError) -> str:
     return "格式不符：" + "；".join(parts)
 
 
-def parse_judgement(text: str, sent_ids: list[str]) -> Judgement:
-    obj = extract_json(text)
+def _validated(model, text: str, sent_ids: list[str]):
+    """The answer's JSON as `model`, its rows exactly the ids sent; else AnswerError."""
     try:
-        j = Judgement.model_validate(obj)
+        out = model.model_validate(extract_json(text))
     except ValidationError as e:
         raise AnswerError(_pydantic_message(e)) from None
-    _ids_check([r.id for r in j.rows], sent_ids)
+    _ids_check([r.id for r in out.rows], sent_ids)
+    return out
+
+
+def parse_judgement(text: str, sent_ids: list[str]) -> Judgement:
+    j = _validated(Judgement, text, sent_ids)
     no_rewrite = [r.id for r in j.rows if r.findings and r.rewrite is None]
     if no_rewrite:
         raise AnswerError(f"有标签的行必须给出 rewrite：{', '.join(no_rewrite[:10])}")
@@ -159,10 +164,4 @@ def parse_judgement(text: str, sent_ids: list[str]) -> Judgement:
 
 
 def parse_revision(text: str, sent_ids: list[str]) -> Revision:
-    obj = extract_json(text)
-    try:
-        rv = Revision.model_validate(obj)
-    except ValidationError as e:
-        raise AnswerError(_pydantic_message(e)) from None
-    _ids_check([r.id for r in rv.rows], sent_ids)
-    return rv
+    return _validated(Revision, text, sent_ids)

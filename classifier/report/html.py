@@ -36,16 +36,21 @@ def _clip(text: str, n: int) -> str:
 
 # ---- charts -------------------------------------------------------------------
 
+def _svg_open(chart_id: str, title: str, width: int, height: int) -> list[str]:
+    """An inline SVG's opening tag, accessible title and visible title."""
+    return [f'<svg xmlns="http://www.w3.org/2000/svg" id="{esc(chart_id)}" class="chart" role="img" '
+            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
+            f"<title>{esc(title)}</title>",
+            f'<text x="0" y="16" class="chart-title">{esc(title)}</text>']
+
+
 def bar_chart(chart_id: str, title: str, items: list[tuple[str, int, str]], *, label_width: int = 150,
               bar_width: int = 320, row_height: int = 26) -> str:
     """Horizontal bars: items are (label, value, colour)."""
     top = max((v for _, v, _ in items), default=0) or 1
     height = row_height * len(items) + 34
     width = label_width + bar_width + 70
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" id="{esc(chart_id)}" class="chart" role="img" '
-             f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
-             f"<title>{esc(title)}</title>",
-             f'<text x="0" y="16" class="chart-title">{esc(title)}</text>']
+    parts = _svg_open(chart_id, title, width, height)
     for k, (label, value, colour) in enumerate(items):
         y = 28 + k * row_height
         w = round(bar_width * value / top, 1)
@@ -62,14 +67,11 @@ def stacked_chart(chart_id: str, title: str, items: list[tuple[str, int, int]], 
     top = max((t for _, _, t in items), default=0) or 1
     height = row_height * len(items) + 52
     width = label_width + bar_width + 110
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" id="{esc(chart_id)}" class="chart" role="img" '
-             f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
-             f"<title>{esc(title)}</title>",
-             f'<text x="0" y="16" class="chart-title">{esc(title)}</text>',
-             f'<rect x="{label_width}" y="24" width="12" height="12" fill="{FLAG_COLOR}"/>'
-             f'<text x="{label_width + 16}" y="34">有问题的行</text>'
-             f'<rect x="{label_width + 110}" y="24" width="12" height="12" fill="{OK_COLOR}"/>'
-             f'<text x="{label_width + 126}" y="34">未发现问题</text>']
+    parts = _svg_open(chart_id, title, width, height) + [
+        f'<rect x="{label_width}" y="24" width="12" height="12" fill="{FLAG_COLOR}"/>'
+        f'<text x="{label_width + 16}" y="34">有问题的行</text>'
+        f'<rect x="{label_width + 110}" y="24" width="12" height="12" fill="{OK_COLOR}"/>'
+        f'<text x="{label_width + 126}" y="34">未发现问题</text>']
     for k, (label, flagged, total) in enumerate(items):
         y = 44 + k * row_height
         wf = round(bar_width * flagged / top, 1)
