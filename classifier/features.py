@@ -10,7 +10,11 @@ A row becomes one numeric vector made of five blocks:
   from RULES.md, not from any region's wording, so they carry to other regions;
 - rules: one-hot per rule finding code (and per project finding of its table);
 - context: budget, how many other projects / units share the row (`rules.row_key`
-  and a digit-free variant), repeats inside the table, name/description similarity.
+  and a digit-free variant), repeats inside the table, name/description similarity;
+- neighbours (optional, `neighbour_features`): the labels of the row's nearest
+  labelled rows of a training pool, as similarity-weighted votes. This block reads
+  gold labels — of the pool, never of the row itself, its twins, or (in grouped CV)
+  the held-out units — so it is computed by classifier/learn.py per fold, not here.
 
 Everything is a pure function of the batch being reviewed (the whole file, as
 LABELS.md asks for copy_paste); nothing reads gold labels. The embedder is
@@ -18,6 +22,7 @@ named in the result so a model trained with one is never fed another's vectors.
 """
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import zlib
@@ -33,7 +38,7 @@ from .rules import ENV_WORDS, INPUT_RE, NEGATIVE_NAME, OUTPUT_IN_BENEFIT, check_
 from .values import parse_value, normalize
 
 # Bump when any feature below changes meaning or order: models of another version are refused.
-FEATURE_VERSION = "3"
+FEATURE_VERSION = "4"  # 4: optional neighbour-label block (nbr_*), see neighbour_features
 
 HASH_DIM = 256
 HASHING_EMBEDDER = f"hashing-crc32-char-1-3-{HASH_DIM}"
@@ -158,6 +163,9 @@ class FeatureMatrix:
     embedder: str
     rule_labels: list[set[str]] = field(default_factory=list)  # rule findings' labels per row
     version: str = FEATURE_VERSION
+    # Inputs of the neighbour block (neighbour_inputs), filled by learn.featurise.
+    nbr_vecs: np.ndarray | None = None
+    nbr_keys: np.ndarray | None = None
 
 
 def _kind(text: str, kinds: tuple[str, ...]) -> list[float]:
@@ -371,3 +379,56 @@ def build_features(projects: list[Project], embedder: Embedder | None = None,
 def n_dense(fm: FeatureMatrix) -> int:
     """Columns before the raw embedding blocks (hand-made + similarity features)."""
     return next((i for i, n in enumerate(fm.names) if n.startswith("emb_")), len(fm.names))
+
+
+# ---- neighbour labels (project context) ---------------------------------------
+
+NEIGHBOUR_K = 10
+# Below this cosine (char n-gram hashing) two rows share little more than common
+# characters; such "neighbours" would only add noise to the votes.
+NEIGHBOUR_MIN_SIM = 0.5
+NEIGHBOUR_COLUMNS = [f"nbr_vote={l}" for l in LABELS] + ["nbr_top_sim", "nbr_count"]
+
+
+def twin_key(ind: Indicator) -> int:
+    """The row text (normalised name + description) as a signed 64-bit hash:
+    rows with the same key are twins and never vote for each other."""
+    t = normalize(ind.level3) + "|" + normalize(ind.description)
+    return int.from_bytes(hashlib.blake2b(t.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+
+
+def neighbour_inputs(projects: list[Project], emb: Embedder) -> tuple[np.ndarray, np.ndarray]:
+    """Per row (batch order, as build_features): its name+description vector,
+    rounded to float16 (what a model file stores, so training sees the same
+    numbers as prediction), and its twin key."""
+    rows = [ind for p in projects for ind in p.indicators]
+    V = emb([f"{ind.level3}：{ind.description}" for ind in rows]) if rows else np.zeros((0, emb.dim), np.float32)
+    return (V.astype(np.float16).astype(np.float32),
+            np.asarray([twin_key(ind) for ind in rows], dtype=np.int64))
+
+
+def neighbour_features(Q: np.ndarray, q_keys: np.ndarray, P: np.ndarray, p_keys: np.ndarray, p_Y: np.ndarray,
+                       k: int = NEIGHBOUR_K, min_sim: float = NEIGHBOUR_MIN_SIM) -> np.ndarray:
+    """For each query row: over its k most similar pool rows with cosine ≥ min_sim
+    and another twin key (so never itself nor an identical row), the
+    similarity-weighted share of them carrying each label, the top similarity and
+    how many voted (log1p). Rows without such neighbours get zeros.
+    Columns: NEIGHBOUR_COLUMNS. The caller chooses the pool (training rows only)."""
+    n, m = len(Q), len(P)
+    out = np.zeros((n, len(NEIGHBOUR_COLUMNS)), dtype=np.float32)
+    if not n or not m:
+        return out
+    S = np.asarray(Q, np.float32) @ np.asarray(P, np.float32).T
+    S[np.asarray(q_keys)[:, None] == np.asarray(p_keys)[None, :]] = -np.inf
+    S[S < min_sim] = -np.inf
+    kk = min(k, m)
+    # Stable top-k (ties broken by pool order): deterministic features.
+    idx = np.argsort(-S, axis=1, kind="stable")[:, :kk]
+    s = np.take_along_axis(S, idx, axis=1)
+    w = np.where(np.isfinite(s), s, 0.0).astype(np.float64)
+    tot = w.sum(axis=1, keepdims=True)
+    votes = (w[:, :, None] * np.asarray(p_Y, np.float64)[idx]).sum(axis=1) / np.where(tot == 0, 1, tot)
+    out[:, :len(LABELS)] = votes
+    out[:, len(LABELS)] = w.max(axis=1)
+    out[:, len(LABELS) + 1] = np.log1p((w > 0).sum(axis=1))
+    return out

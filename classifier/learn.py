@@ -32,6 +32,14 @@ version. It records the training-data hash, feature version, embedder and the
 cross-validated scores (model-merge vs rules-only per label). A file from
 another feature version or embedder is refused (`ModelRefused`) and the
 offline backend falls back to rules with a Problem saying why.
+
+Neighbour labels (`train(neighbours=True)`, the default; `indicator-qa train
+--no-neighbour-labels` leaves them out; CV numbers in eval/README.md): each row also gets the
+similarity-weighted labels of its nearest labelled rows (features.neighbour_features).
+The pool is always training rows only: in every (inner or outer) CV fold the
+held-out units' rows are left out of it, and a training row never sees itself or
+its twins (same name+description). The model file then stores the pool — float16
+vectors, 64-bit twin keys, 0/1 labels — and prediction votes over it.
 """
 from __future__ import annotations
 
@@ -44,7 +52,8 @@ from typing import Iterable
 import numpy as np
 
 from . import config
-from .features import FEATURE_VERSION, HASHING_EMBEDDER, EmbedderUnavailable, FeatureMatrix, build_features, get_embedder, n_dense
+from .features import (FEATURE_VERSION, HASHING_EMBEDDER, NEIGHBOUR_COLUMNS, NEIGHBOUR_K, NEIGHBOUR_MIN_SIM, EmbedderUnavailable,
+                       FeatureMatrix, build_features, get_embedder, n_dense, neighbour_features, neighbour_inputs)
 from .models import LABELS, Finding, Project, ReadResult
 from .rules import SEVERITY
 
@@ -129,6 +138,7 @@ def featurise(batches: list[Batch], embedder_name: str | None = None) -> tuple[F
         if not b.projects:
             continue
         fm = build_features(b.projects, emb)
+        fm.nbr_vecs, fm.nbr_keys = neighbour_inputs(b.projects, emb)
         rows = [(p, i) for p in b.projects for i in p.indicators]
         keep = [k for k, (_, i) in enumerate(rows) if i.gold_labels is not None]
         parts.append((fm, keep))
@@ -140,7 +150,8 @@ def featurise(batches: list[Batch], embedder_name: str | None = None) -> tuple[F
     fm = FeatureMatrix(
         X=np.vstack([f.X[k] for f, k in parts]), row_ids=[f.row_ids[i] for f, k in parts for i in k],
         project_ids=[f.project_ids[i] for f, k in parts for i in k], units=[f.units[i] for f, k in parts for i in k],
-        names=first.names, embedder=first.embedder, rule_labels=[f.rule_labels[i] for f, k in parts for i in k])
+        names=first.names, embedder=first.embedder, rule_labels=[f.rule_labels[i] for f, k in parts for i in k],
+        nbr_vecs=np.vstack([f.nbr_vecs[k] for f, k in parts]), nbr_keys=np.concatenate([f.nbr_keys[k] for f, k in parts]))
     return fm, np.asarray(ys, dtype=bool).reshape(-1, len(LABELS)), sigs
 
 
@@ -182,17 +193,33 @@ def merged_prediction(mode: str, p: np.ndarray, threshold: float, rule: np.ndarr
     return (m | rule) if mode == "union" else m
 
 
-def _cv_proba(X: np.ndarray, Y: np.ndarray, groups: list[str], n_splits: int = N_SPLITS) -> np.ndarray:
+def fold_design(fm: FeatureMatrix, Y: np.ndarray, tr: np.ndarray, te: np.ndarray,
+                neighbours: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Design matrices of a fold's training rows `tr` and test rows `te`. With
+    neighbours, the neighbour pool is the rows `tr` only (never a row of `te`),
+    and a training row never votes for itself or its twins."""
+    X = fm.X[:, :n_dense(fm)].astype(np.float64)
+    if not neighbours:
+        return X[tr], X[te]
+    V, K = fm.nbr_vecs, fm.nbr_keys
+    ntr = neighbour_features(V[tr], K[tr], V[tr], K[tr], Y[tr])
+    nte = neighbour_features(V[te], K[te], V[tr], K[tr], Y[tr])
+    return np.hstack([X[tr], ntr]), np.hstack([X[te], nte])
+
+
+def _cv_proba(fm: FeatureMatrix, Y: np.ndarray, neighbours: bool = False, n_splits: int = N_SPLITS) -> np.ndarray:
     """Out-of-fold probabilities, whole units held out."""
     from sklearn.model_selection import GroupKFold
 
+    groups = fm.units
     k = min(n_splits, len(set(groups)))
     if k < 2:
         raise ValueError("交叉验证至少需要两个单位的标注行")
     P = np.zeros(Y.shape)
-    for tr, te in GroupKFold(n_splits=k).split(X, groups=groups):
+    for tr, te in GroupKFold(n_splits=k).split(fm.X, groups=groups):
+        Xtr, Xte = fold_design(fm, Y, tr, te, neighbours)
         for j in range(Y.shape[1]):
-            P[te, j] = _proba(_fit_one(X[tr], Y[tr, j]), X[te])
+            P[te, j] = _proba(_fit_one(Xtr, Y[tr, j]), Xte)
     return P
 
 
@@ -214,17 +241,22 @@ def _choose(P: np.ndarray, Y: np.ndarray, R: np.ndarray) -> tuple[dict, dict, di
     return modes, thresholds, scores
 
 
-def fit(fm: FeatureMatrix, Y: np.ndarray) -> dict:
+def fit(fm: FeatureMatrix, Y: np.ndarray, neighbours: bool = False) -> dict:
     """Train on a feature matrix: CV for thresholds and modes, then a final fit on all rows."""
     nd = n_dense(fm)
-    X = fm.X[:, :nd].astype(np.float64)
+    every = np.arange(len(Y))
+    X = fold_design(fm, Y, every, every[:0], neighbours)[0]
     R = np.array([[l in s for l in LABELS] for s in fm.rule_labels], dtype=bool).reshape(-1, len(LABELS))
-    P = _cv_proba(X, Y, fm.units)
+    P = _cv_proba(fm, Y, neighbours)
     modes, thresholds, scores = _choose(P, Y, R)
     macro = {k: round(float(np.mean([scores[l][k] for l in LABELS])), 4) for k in ("merged", "model_only", "rules_only")}
     return {
         "format": MODEL_FORMAT, "feature_version": FEATURE_VERSION, "embedder": fm.embedder,
-        "columns": fm.names[:nd], "C": C,
+        "columns": fm.names[:nd] + (NEIGHBOUR_COLUMNS if neighbours else []), "C": C,
+        "neighbour_labels": bool(neighbours),
+        # The pool prediction votes over: numbers only (float16 vectors, int64 twin keys, uint8 labels).
+        "neighbours": {"k": NEIGHBOUR_K, "min_sim": NEIGHBOUR_MIN_SIM, "vectors": fm.nbr_vecs.astype(np.float16),
+                       "keys": np.asarray(fm.nbr_keys, np.int64), "labels": Y.astype(np.uint8)} if neighbours else None,
         "classifiers": {l: _fit_one(X, Y[:, j]) for j, l in enumerate(LABELS)},
         "modes": modes, "thresholds": thresholds,
         "cv": {"scheme": f"GroupKFold({min(N_SPLITS, len(set(fm.units)))}) over Project.unit", "per_label": scores,
@@ -234,7 +266,8 @@ def fit(fm: FeatureMatrix, Y: np.ndarray) -> dict:
 
 
 def train(label_files: Iterable[str | Path] | None = None, include_decisions: bool = False, out: str | Path | None = None,
-          embedder_name: str | None = HASHING_EMBEDDER, store_path: str | Path | None = None) -> tuple[dict, Path, list[str]]:
+          embedder_name: str | None = HASHING_EMBEDDER, store_path: str | Path | None = None,
+          neighbours: bool = True) -> tuple[dict, Path, list[str]]:
     """Train and save. Returns (model, path, messages). Raises ValueError with a clear message."""
     files = list(label_files or [default_labels_path()])
     missing = [str(f) for f in files if not Path(f).exists()]
@@ -247,7 +280,7 @@ def train(label_files: Iterable[str | Path] | None = None, include_decisions: bo
         notes.append(f"审核决定：{len(decisions)} 行")
     batches, read_notes = load_batches(files, decisions)
     fm, Y, sigs = featurise(batches, embedder_name)
-    model = fit(fm, Y)
+    model = fit(fm, Y, neighbours)
     model["data_hash"] = data_hash(sigs)
     model["sources"] = [Path(f).name for f in files] + (["decisions"] if include_decisions else [])
     model["n_decisions"] = len(decisions or [])
@@ -310,13 +343,24 @@ def default_model_path() -> Path | None:
 def predict(model: dict, projects: list[Project], findings: list[Finding] | None = None) -> tuple[FeatureMatrix, np.ndarray]:
     # Rule features as in training: rule findings only (not index or LLM ones).
     rule_findings = None if findings is None else [f for f in findings if f.source == "rule"]
-    fm = build_features(projects, get_embedder(model["embedder"]), rule_findings, raw_embeddings=False)
+    emb = get_embedder(model["embedder"])
+    fm = build_features(projects, emb, rule_findings, raw_embeddings=False)
     nd = n_dense(fm)
-    if fm.names[:nd] != list(model["columns"]):
+    nb = model.get("neighbours")
+    if fm.names[:nd] + (NEIGHBOUR_COLUMNS if nb else []) != list(model["columns"]):
         raise ModelRefused("模型的特征列与当前特征不一致；请重新运行 indicator-qa train")
     X = fm.X[:, :nd].astype(np.float64)
+    if nb:
+        V, K = neighbour_inputs(projects, emb)
+        X = np.hstack([X, _pool_votes(nb, V, K)])
     P = np.column_stack([_proba(model["classifiers"][l], X) for l in LABELS]) if len(X) else np.zeros((0, len(LABELS)))
     return fm, P
+
+
+def _pool_votes(nb: dict, V: np.ndarray, K: np.ndarray) -> np.ndarray:
+    """Neighbour block of rows (V, K) against a model's stored training pool."""
+    return neighbour_features(V, K, np.asarray(nb["vectors"], np.float32), nb["keys"], nb["labels"],
+                              k=int(nb["k"]), min_sim=float(nb["min_sim"]))
 
 
 def merge(model: dict, projects: list[Project], findings: list[Finding]) -> tuple[list[Finding], dict[str, dict]]:
@@ -390,7 +434,7 @@ def row_uncertainty(review, row_id: str) -> float | None:
 
 # ---- honest evaluation -------------------------------------------------------
 
-def grouped_evaluation(fm: FeatureMatrix, Y: np.ndarray, n_splits: int = N_SPLITS) -> dict:
+def grouped_evaluation(fm: FeatureMatrix, Y: np.ndarray, n_splits: int = N_SPLITS, neighbours: bool = False) -> dict:
     """Nested grouped CV: each outer fold holds out whole units; thresholds and
     modes are chosen by inner grouped CV on the training units only. Returns
     per-label F1 (precision, recall) for merged model and rules alone."""
@@ -403,16 +447,18 @@ def grouped_evaluation(fm: FeatureMatrix, Y: np.ndarray, n_splits: int = N_SPLIT
     for tr, te in GroupKFold(n_splits=n_splits).split(fm.X, groups=units):
         sub = FeatureMatrix(X=fm.X[tr], row_ids=[fm.row_ids[i] for i in tr], project_ids=[fm.project_ids[i] for i in tr],
                             units=list(units[tr]), names=fm.names, embedder=fm.embedder,
-                            rule_labels=[fm.rule_labels[i] for i in tr])
-        m = fit(sub, Y[tr])
+                            rule_labels=[fm.rule_labels[i] for i in tr], nbr_vecs=fm.nbr_vecs[tr], nbr_keys=fm.nbr_keys[tr])
+        m = fit(sub, Y[tr], neighbours)
         X = fm.X[te][:, :nd].astype(np.float64)
+        if neighbours:  # as at prediction time: the vote over the fold model's pool (training units only)
+            X = np.hstack([X, _pool_votes(m["neighbours"], fm.nbr_vecs[te], fm.nbr_keys[te])])
         for j, l in enumerate(LABELS):
             pred[te, j] = merged_prediction(m["modes"][l], _proba(m["classifiers"][l], X), m["thresholds"][l], R[te, j])
     return {"per_label": {l: {"model": _prf(Y[:, j], pred[:, j]), "rules": _prf(Y[:, j], R[:, j]), "support": int(Y[:, j].sum())}
                           for j, l in enumerate(LABELS)},
             "macro_f1": {"model": round(float(np.mean([_f1(Y[:, j], pred[:, j]) for j in range(len(LABELS))])), 4),
                          "rules": round(float(np.mean([_f1(Y[:, j], R[:, j]) for j in range(len(LABELS))])), 4)},
-            "n_rows": int(len(Y)), "n_units": len(set(fm.units)), "folds": n_splits}
+            "n_rows": int(len(Y)), "n_units": len(set(fm.units)), "folds": n_splits, "neighbours": bool(neighbours)}
 
 
 def _prf(y: np.ndarray, pred: np.ndarray) -> dict:

@@ -143,3 +143,63 @@ def test_train_cli_missing_labels_file_is_a_message(tmp_path):
     res = CliRunner().invoke(main, ["train", "--labels", str(tmp_path / "nope.jsonl")])
     assert res.exit_code == 2
     assert "找不到标注文件" in res.output and "Traceback" not in res.output
+
+
+def test_neighbour_votes_never_see_held_out_units_twins_or_the_row_itself(seed_matrix):
+    from sklearn.model_selection import GroupKFold
+
+    from classifier.features import NEIGHBOUR_COLUMNS, neighbour_features
+
+    fm, Y, _ = seed_matrix
+    nv = len(NEIGHBOUR_COLUMNS)
+    tr, te = next(GroupKFold(n_splits=5).split(fm.X, groups=fm.units))
+    Xtr, Xte = learn.fold_design(fm, Y, tr, te, neighbours=True)
+    assert Xtr.shape[1] == Xte.shape[1] == learn.n_dense(fm) + nv
+    # Held-out units: their gold labels can be anything, the fold's features do not move.
+    flipped = Y.copy()
+    flipped[te] = ~flipped[te]
+    Ftr, Fte = learn.fold_design(fm, flipped, tr, te, neighbours=True)
+    assert np.array_equal(Ftr, Xtr) and np.array_equal(Fte, Xte)
+    # A training row's own label (and its twins') never reaches its own votes, but does reach its neighbours'.
+    keys = fm.nbr_keys[tr]
+    i = max(range(len(tr)), key=lambda r: Xtr[r, -1] if (keys == keys[r]).sum() > 1 else -1)  # a row with twins and voters
+    assert (keys == keys[i]).sum() > 1 and Xtr[i, -1] > 0
+    flipped = Y.copy()
+    flipped[tr[i]] = ~flipped[tr[i]]
+    Ftr, _ = learn.fold_design(fm, flipped, tr, te, neighbours=True)
+    twins = keys == keys[i]
+    assert np.array_equal(Ftr[twins][:, -nv:], Xtr[twins][:, -nv:])
+    assert not np.array_equal(Ftr[:, -nv:], Xtr[:, -nv:])  # the labels are read at all
+    # A row whose only near neighbours are itself and its twin gets zero votes.
+    V, K = fm.nbr_vecs, fm.nbr_keys
+    far = np.roll(V[:1], 7, axis=1)  # an unrelated vector (same norm)
+    pool_V = np.vstack([V[:1], V[:1], far])
+    pool_K = np.array([K[0], K[0], K[0] + 1])
+    pool_Y = np.ones((3, len(LABELS)), dtype=bool)
+    assert float(V[0] @ far[0]) < 0.5
+    out = neighbour_features(V[:1], K[:1], pool_V, pool_K, pool_Y)
+    assert not out.any()
+    # The same row with another key does vote (so the zero above is the exclusion, not the threshold).
+    assert neighbour_features(V[:1], K[:1] + 2, pool_V, pool_K, pool_Y)[0, :len(LABELS)].min() == pytest.approx(1.0)
+
+
+def test_neighbour_pool_in_the_shipped_model(seed_read):
+    model = learn.load_model(learn.shipped_model_path())
+    nb = model["neighbours"]
+    assert model["neighbour_labels"] and nb["vectors"].dtype == np.float16
+    assert len(nb["vectors"]) == len(nb["keys"]) == len(nb["labels"]) == model["n_rows"]
+    # Prediction on the seed (all of it in the pool): no row votes for itself.
+    from classifier.features import neighbour_inputs, get_embedder
+
+    V, K = neighbour_inputs(seed_read.projects, get_embedder(model["embedder"]))
+    votes = learn._pool_votes(nb, V, K)
+    S = V @ np.asarray(nb["vectors"], np.float32).T
+    alone = [r for r in range(len(V)) if (S[r][nb["keys"] != K[r]] < nb["min_sim"]).all()]
+    assert alone and not votes[alone].any()
+
+
+def test_unit_held_out_with_neighbour_labels(seed_matrix):
+    fm, Y, _ = seed_matrix
+    with_nb = learn.grouped_evaluation(fm, Y, neighbours=True)
+    print("macro-F1 with neighbour labels", with_nb["macro_f1"])
+    assert with_nb["neighbours"] and with_nb["macro_f1"]["model"] > with_nb["macro_f1"]["rules"]
