@@ -128,6 +128,9 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
     model + templates, no network) or openai (an OpenAI-compatible endpoint)."""
     started = time.perf_counter()
     rv = Review(projects=read.projects, problems=list(read.problems))
+    # Each stage adds what it did (model, model_scores, LLM calls and tokens).
+    rv.run = {"backend": backend, "seconds": 0.0, "calls": 0, "cache_hits": 0, "prompt_tokens": 0,
+              "completion_tokens": 0, "cost": 0.0}
     findings = check_all(read.projects)
     if backend == "offline" and use_index and read.projects:  # near-duplicate copy_paste from the embeddings index
         from .clusters import review_copy_paste
@@ -139,26 +142,21 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
     rv.row_source = {ind.id: "rules" for _, ind in rv.rows()}
     if progress:
         progress(len(rv.row_source), len(rv.row_source), "rules")
-    model_run: dict = {}
     if backend == "offline" and use_model and read.projects:  # learned labeller merged with rules (classifier/learn.py)
         from .learn import apply_model
 
         why = apply_model(rv)
         if why:
             rv.problems.append(Problem("model", why))
-        model_run = {k: rv.run[k] for k in ("model", "model_scores") if k in rv.run}
-    llm_run: dict = {}
     if backend == "openai":  # options: prompt, settings, few_shot (see classifier.llm.run_llm)
         from .llm import run_llm
 
         out = run_llm(read.projects, findings, progress=progress, **options)
         rv.set_findings(out.findings)
-        rv.rewrites, rv.row_source, llm_run = dict(out.rewrites), out.row_source, out.run
+        rv.rewrites, rv.row_source = dict(out.rewrites), out.row_source
+        rv.run.update({k: v for k, v in out.run.items() if k != "seconds"})
         if out.run.get("endpoint_down"):
             rv.problems.append(Problem(read.projects[0].source_file if read.projects else "", out.run["endpoint_down"]))
     add_rewrites(rv)
-    rv.run = {"backend": backend, "seconds": round(time.perf_counter() - started, 3), "calls": 0, "cache_hits": 0,
-              "prompt_tokens": 0, "completion_tokens": 0, "cost": 0.0}
-    rv.run.update({k: v for k, v in llm_run.items() if k != "seconds"})
-    rv.run.update(model_run)
+    rv.run["seconds"] = round(time.perf_counter() - started, 3)
     return rv
