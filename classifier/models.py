@@ -89,6 +89,10 @@ class Project:
     # goal | purpose | extra (kept in Indicator.extra under the same key).
     layout: list[str] = field(default_factory=list)
     field_of: dict[str, str] = field(default_factory=dict)
+    # Where a labelled table came from (labelled JSONL only): source_url, region,
+    # province, admin_level, year, table_kind. Evaluation groups rows by province
+    # so that a held-out province never shares a template with training rows.
+    meta: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

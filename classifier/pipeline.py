@@ -123,9 +123,11 @@ def add_rewrites(review: Review, only_missing: bool = True) -> None:
 
 
 def review(read: ReadResult, backend: str = "offline", *, progress: Progress | None = None, use_index: bool = True,
-           use_model: bool = True, **options) -> Review:
+           use_model: bool = True, model_path: str | None = None, **options) -> Review:
     """Review every readable row. `backend`: offline (rules + index + learned
-    model + templates, no network) or openai (an OpenAI-compatible endpoint)."""
+    model + templates, no network) or openai (an OpenAI-compatible endpoint).
+    `model_path`: the learned labeller to use (default: the user's, else the
+    shipped one) — held-out evaluation passes each fold's model."""
     started = time.perf_counter()
     rv = Review(projects=read.projects, problems=list(read.problems))
     # Each stage adds what it did (model, model_scores, LLM calls and tokens).
@@ -145,7 +147,7 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
     if backend == "offline" and use_model and read.projects:  # learned labeller merged with rules (classifier/learn.py)
         from .learn import apply_model
 
-        why = apply_model(rv)
+        why = apply_model(rv, model_path)
         if why:
             rv.problems.append(Problem("model", why))
     if backend == "openai":  # options: prompt, settings, few_shot (see classifier.llm.run_llm)

@@ -81,7 +81,15 @@ def update_baseline(result: dict, path: Path = BASELINE) -> dict:
                    "with --cache-only: eval/llm_cache/<prompt>.sqlite).")
 @click.option("--cache-only", is_flag=True,
               help="openai backend from the cache alone: no network, no key; a request not in the cache is an error naming its table.")
-def eval_cmd(file, backend, prompt, out_dir, projects_path, compare_refs, show, no_write, write_baseline, cache, cache_only):
+@click.option("--holdout", type=click.Choice(["transfer", "province"]), default=None,
+              help="Held-out scores of the offline backend: transfer = labeller trained on the seed only, scored on the "
+                   "regional set; province = leave one province out over seed + regions.")
+@click.option("--seed", "seed_files", multiple=True, type=click.Path(dir_okay=False),
+              help="With --holdout: the seed labelled file(s) (default eval/labelled.jsonl).")
+@click.option("--regions", "region_files", multiple=True, type=click.Path(dir_okay=False),
+              help="With --holdout: regional labelled files (default eval/regions/*.jsonl).")
+def eval_cmd(file, backend, prompt, out_dir, projects_path, compare_refs, show, no_write, write_baseline, cache, cache_only,
+             holdout, seed_files, region_files):
     """Score the pipeline against a labelled file (LABELS.md JSONL format).
 
     FILE defaults to eval/labelled.jsonl. A saved result file (.json) as FILE
@@ -97,7 +105,12 @@ def eval_cmd(file, backend, prompt, out_dir, projects_path, compare_refs, show, 
       indicator-qa eval eval/results/2025-01-01-noprompt-offline.json
       indicator-qa eval --compare eval/results/A.json eval/results/B.json
       indicator-qa eval --compare v1 v2
+      indicator-qa eval --holdout transfer
+      indicator-qa eval --holdout province --write-baseline
     """
+    if holdout:
+        _heldout(holdout, list(seed_files), list(region_files), backend, out_dir, show, no_write, write_baseline)
+        return
     try:
         if compare_refs:
             results_dir = Path(out_dir)
@@ -129,6 +142,46 @@ def eval_cmd(file, backend, prompt, out_dir, projects_path, compare_refs, show, 
         if backend != "offline" and (result["run"].get("fallback_rows") or result["run"].get("errors")):
             click.echo("注意：本次有失败的请求（失败的答案不入缓存），--cache-only 重放会报未命中；请重跑到没有失败再提交。", err=True)
 
+
+
+def _heldout(scheme, seed_files, region_files, backend, out_dir, show, no_write, write_baseline) -> None:
+    from .holdout import run_heldout
+
+    if backend != "offline":
+        _fail("--holdout 只用于离线后端（LLM 不训练，没有可留出的东西；它的分数见 --backend openai）")
+    click.echo("留出评估：每一折重新训练学习模型并复审留出的表，需要几分钟……", err=True)
+    try:
+        run = run_heldout(scheme, seed_files or None, region_files or None, out_dir=out_dir, write=not no_write)
+    except EvalError as e:
+        _fail(str(e))
+    result = run.result
+    for pr in result["data"]["problems"]:
+        click.echo(f"注意：{pr}", err=True)
+    click.echo(markdown_table(result) + "\n" + error_lists(result, show), nl=False)
+    if run.json_path:
+        click.echo(f"已写入 {run.json_path} 和 {run.md_path}", err=True)
+    if write_baseline:
+        update_heldout_baseline(result)
+        click.echo(f"已更新基线 {BASELINE}（offline_heldout_{scheme}）", err=True)
+
+
+def update_heldout_baseline(result: dict, path: Path = BASELINE) -> dict:
+    """Record a held-out run's macro-F1 (all rows and each subset) as the gate
+    `offline_heldout_<scheme>`; the gate checks the regional subset."""
+    from .holdout import headline_scores
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    except json.JSONDecodeError:
+        data = {}
+    data.setdefault("tolerance", DEFAULT_TOLERANCE)
+    scheme = result["evaluation"]["scheme"]
+    data[f"offline_heldout_{scheme}"] = {
+        **headline_scores(result), "data": {"sha256": result["data"]["sha256"], "files": len(result["data"]["files"])},
+        "commit": result["code"].get("commit"), "dirty": result["code"].get("dirty"), "created": result["created"],
+    }
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return data
 
 
 @click.command("agree")

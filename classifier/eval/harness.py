@@ -242,6 +242,38 @@ def _llm_cache_options(backend: str, pinfo: dict, cache: str | Path | None, cach
     return out
 
 
+def labelled_rows(rv, gold: dict[str, dict]) -> list[dict]:
+    """One result row per reviewed indicator: text, gold, prediction, findings,
+    and the predicted and gold rewrites with our own checks."""
+    rows = []
+    for p, ind in rv.rows():
+        g = gold[ind.id]
+        pred = rv.labels(ind.id)
+        row = {"id": ind.id, "project_id": p.id, "level1": ind.level1, "level2": ind.level2, "level3": ind.level3,
+               "description": ind.description, "value": ind.value, "text": row_text(ind),
+               "gold": g["labels"], "pred": pred, "source": rv.row_source.get(ind.id, ""),
+               "findings": [{k: f.to_dict()[k] for k in ("code", "rule", "source", "confidence", "evidence")} for f in rv.row_findings(ind.id)],
+               "gold_rewrite": g["rewrite"], "gold_note": g["note"], "rewrite": None}
+        if p.meta:
+            row["meta"] = dict(p.meta)
+        rw = rv.rewrites.get(ind.id)
+        if rw is not None:
+            row.update(_rewrite_row(rw, ind, p))
+        if g["rewrite"]:  # the same checks on the gold rewrite: a reference for how strict the checker is
+            try:
+                gq = _rewrite_row(Rewrite.from_dict({"rationale": "", **g["rewrite"]}), ind, p)
+                row.update({"gold_checker_ok": gq["checker_ok"], "gold_numbers_kept": gq["numbers_kept"], "gold_proposal": gq["proposal"]})
+            except (TypeError, AttributeError):  # a gold rewrite with missing or non-text fields is reported as not passing
+                row.update({"gold_checker_ok": False, "gold_numbers_kept": False, "gold_proposal": False})
+        rows.append(row)
+    return rows
+
+
+def labelled_projects(rv, pgold: dict) -> list[dict]:
+    return [{"id": p.id, "title": p.title, "unit": p.unit, "gold": project_gold(p, pgold),
+             "pred": sorted({f.code for f in rv.project_findings(p.id)}, key=PROJECT_CODES.index)} for p in rv.projects]
+
+
 def run_eval(path: str | Path = DEFAULT_SET, backend: str = "offline", prompt: str | None = None, *,
              projects_path: str | Path | None = None, out_dir: str | Path | None = DEFAULT_OUT, write: bool = True,
              progress=None, cache: str | Path | None = None, cache_only: bool = False, **options) -> EvalRun:
@@ -291,29 +323,7 @@ def run_eval(path: str | Path = DEFAULT_SET, backend: str = "offline", prompt: s
             if "cache" in llm_cache:
                 llm_cache["cache"].close()
 
-    rows, projects = [], []
-    for p, ind in rv.rows():
-        g = gold[ind.id]
-        pred = rv.labels(ind.id)
-        row = {"id": ind.id, "project_id": p.id, "level1": ind.level1, "level2": ind.level2, "level3": ind.level3,
-               "description": ind.description, "value": ind.value, "text": row_text(ind),
-               "gold": g["labels"], "pred": pred, "source": rv.row_source.get(ind.id, ""),
-               "findings": [{k: f.to_dict()[k] for k in ("code", "rule", "source", "confidence", "evidence")} for f in rv.row_findings(ind.id)],
-               "gold_rewrite": g["rewrite"], "gold_note": g["note"], "rewrite": None}
-        rw = rv.rewrites.get(ind.id)
-        if rw is not None:
-            row.update(_rewrite_row(rw, ind, p))
-        if g["rewrite"]:  # the same checks on the gold rewrite: a reference for how strict the checker is
-            try:
-                gq = _rewrite_row(Rewrite.from_dict({"rationale": "", **g["rewrite"]}), ind, p)
-                row.update({"gold_checker_ok": gq["checker_ok"], "gold_numbers_kept": gq["numbers_kept"], "gold_proposal": gq["proposal"]})
-            except (TypeError, AttributeError):  # a gold rewrite with missing or non-text fields is reported as not passing
-                row.update({"gold_checker_ok": False, "gold_numbers_kept": False, "gold_proposal": False})
-        rows.append(row)
-    for p in rv.projects:
-        projects.append({"id": p.id, "title": p.title, "unit": p.unit, "gold": project_gold(p, pgold),
-                         "pred": sorted({f.code for f in rv.project_findings(p.id)}, key=PROJECT_CODES.index)})
-
+    rows, projects = labelled_rows(rv, gold), labelled_projects(rv, pgold)
     run = dict(rv.run)
     pinfo["version"] = run.get("prompt_version") or pinfo["version"]
     result = {
@@ -332,11 +342,35 @@ def run_eval(path: str | Path = DEFAULT_SET, backend: str = "offline", prompt: s
         "row_sources": _count(r["source"] for r in rows),
         "rows": rows, "projects": projects,
     }
+    result["evaluation"] = as_shipped_evaluation(path, run)
     result["metrics"] = score(rows, projects, run)
     out = EvalRun(result)
     if write and out_dir is not None:
         out.json_path, out.md_path = write_result(result, Path(out_dir))
     return out
+
+
+def as_shipped_evaluation(path: Path, run: dict) -> dict:
+    """Is this score in-sample? It is when the learned labeller that ran was trained
+    on this file (its model records its training files), and for the seed always:
+    the rules were written from it."""
+    sources: list[str] = []
+    model_path = (run.get("model") or {}).get("path")
+    if model_path:
+        try:
+            from ..learn import load_model
+
+            sources = list(load_model(model_path).get("sources") or [])
+        except Exception:  # an unreadable model ran nowhere: nothing was learned from this file
+            sources = []
+    seed = path.resolve() == (project_root() / DEFAULT_SET).resolve()
+    in_sample = path.name in sources or seed
+    why = []
+    if path.name in sources:
+        why.append(f"学习模型用 {path.name} 训练过")
+    if seed:
+        why.append("规则是照种子表写的")
+    return {"scheme": "as_shipped", "in_sample": in_sample, "note": "；".join(why) or "模型与规则都没有用这个文件调过"}
 
 
 def _count(items) -> dict:
@@ -349,7 +383,9 @@ def _count(items) -> dict:
 def result_stem(result: dict) -> str:
     prompt = (result.get("prompt") or {}).get("name") or "noprompt"
     safe = re.sub(r"[^0-9A-Za-z_.@-]+", "_", prompt)
-    return f"{result['created'][:10]}-{safe}-{result['backend']}"
+    held = (result.get("evaluation") or {}).get("scheme")
+    held = f"heldout-{held}-" if held and held != "as_shipped" else ""
+    return f"{result['created'][:10]}-{held}{safe}-{result['backend']}"
 
 
 def write_result(result: dict, out_dir: Path) -> tuple[Path, Path]:

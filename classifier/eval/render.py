@@ -42,6 +42,7 @@ def markdown_table(result: dict) -> str:
     m = result["metrics"]
     ls = m["labels"]
     lines = [f"# eval: {result['backend']} / {(result.get('prompt') or {}).get('version') or 'no prompt'}", "", headline(result), ""]
+    lines += evaluation_lines(result)
     src = result.get("row_sources") or {}
     if src.get("rules_fallback"):
         lines += [f"**Warning:** {src['rules_fallback']} of {result['data']['rows']} rows fell back to rules (source rules_fallback): "
@@ -66,6 +67,34 @@ def markdown_table(result: dict) -> str:
     lines += ["", f"Cost: {c['calls']} calls, {c['cache_hits']} cache hits, {c['tokens']} tokens "
               f"({c['prompt_tokens']} prompt + {c['completion_tokens']} completion), {c['seconds']} s, est. cost {c['cost']}"]
     return "\n".join(lines) + "\n"
+
+
+SCHEME_ZH = {"transfer": "迁移：学习模型只用种子（天津 2022）训练，在地区集上评分",
+             "province": "留出省份：逐个省份留出，其余省份训练，在留出省份上评分",
+             "as_shipped": "按发布的模型评分"}
+
+
+def evaluation_lines(result: dict) -> list[str]:
+    """What the figures are: held-out (and how) or in-sample. Printed before any score."""
+    ev = result.get("evaluation") or {}
+    lines = []
+    if ev.get("in_sample"):
+        lines += [f"**样本内（in-sample）**：{ev.get('note') or '所用模型训练时见过这些行'}。这些数字偏高，不代表新表上的表现；"
+                  "留出评估见 `indicator-qa eval --holdout province` / `--holdout transfer`。", ""]
+    elif ev.get("scheme") in ("transfer", "province"):
+        lines += [f"**留出评估（held-out）**：{SCHEME_ZH[ev['scheme']]}。", ""]
+    subsets = result.get("subsets") or {}
+    if subsets:
+        lines += ["| subset | rows | macro-F1 | " + " | ".join(LABELS) + " |", "|---|---:|---:|" + "---:|" * len(LABELS)]
+        for name, m in [("all", result["metrics"])] + sorted(subsets.items()):
+            ls = m["labels"]
+            lines.append(f"| {name} | {ls['rows']} | {_f(ls['macro_f1'])} | " + " | ".join(_f(ls["labels"][l]["f1"]) for l in LABELS) + " |")
+        lines.append("")
+    prov = result.get("per_province") or {}
+    if prov:
+        lines.append("Per province (rows, macro-F1): " + "; ".join(f"{k} {v['rows']} / {_f(v['macro_f1'])}" for k, v in prov.items()))
+        lines.append("")
+    return lines
 
 
 def error_lists(result: dict, show: int = 5) -> str:

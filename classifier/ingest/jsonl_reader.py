@@ -15,6 +15,7 @@ from .tabular import unit_parts
 
 ID_RE = re.compile(r"^(T\d+)-\d+$")
 TEXT_KEYS = ("project", "unit", "level1", "level2", "level3", "description", "value", "note")
+META_KEYS = ("source_url", "region", "province", "admin_level", "year", "table_kind")  # kept on Project.meta
 
 
 def _s(v) -> str:
@@ -52,7 +53,8 @@ def read_jsonl(text: str, name: str) -> ReadResult:
             used_ids.add(pid)
             code, uname = unit_parts(f["unit"])
             groups[key] = Project(id=pid, title=f["project"], unit=f["unit"], unit_code=code, unit_name=uname,
-                                  budget=parse_money(_s(d.get("budget"))), table_index=len(groups))
+                                  budget=parse_money(_s(d.get("budget"))), table_index=len(groups),
+                                  meta={k: _s(d[k]) for k in META_KEYS if _s(d.get(k))})
         p = groups[key]
         if not rid or rid in seen_rows:
             if rid:
