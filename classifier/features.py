@@ -34,6 +34,7 @@ import numpy as np
 
 from .embeddings import MAX_EMBED_CHARS
 from .models import LABELS, PROJECT_CODES, Finding, Indicator, Project
+from .levels import levels
 from .rules import ENV_WORDS, INPUT_RE, NEGATIVE_NAME, OUTPUT_IN_BENEFIT, check_all, is_rate_name, is_satisfaction, money_in_wan, row_key
 from .values import parse_value, normalize
 
@@ -230,11 +231,12 @@ def kind_features(ind: Indicator) -> tuple[list[str], list[float]]:
     name = re.sub(r"[（(].*?[)）]", "", ind.level3).strip()
     d = ind.description
     f: dict[str, float] = {}
-    for k, x in zip(LEVEL1_KINDS, _kind(ind.level1, LEVEL1_KINDS)):
+    l1, l2 = levels(ind.level1, ind.level2)  # canonical: templates name the levels differently
+    for k, x in zip(LEVEL1_KINDS, _kind(l1, LEVEL1_KINDS)):
         f[f"l1={k}"] = x
-    for k, x in zip(LEVEL2_KINDS, _kind(ind.level2, LEVEL2_KINDS)):
+    for k, x in zip(LEVEL2_KINDS, _kind(l2, LEVEL2_KINDS)):
         f[f"l2={k}"] = x
-    f["l2_benefit"] = float("效益" in ind.level2 or ind.level1.startswith("效益"))
+    f["l2_benefit"] = float("效益" in l2 or l1.startswith("效益"))
     f["name_rate"] = float(is_rate_name(ind.level3))
     f["name_satisfaction"] = float(is_satisfaction(ind))
     f["name_has_满意"] = float("满意" in ind.level3)

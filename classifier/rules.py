@@ -9,6 +9,7 @@ import re
 from collections import defaultdict
 from typing import Callable, Iterable
 
+from .levels import is_cost, levels
 from .models import Finding, Indicator, Project
 from .values import GRADE_WORDS, ParsedValue, normalize, parse_value
 
@@ -63,14 +64,14 @@ def _strip_wrapping(text: str) -> str:
 
 def is_slogan_percent(ind: Indicator, pv: ParsedValue) -> bool:
     """A percentage attached to something that is not a rate ("维护社会稳定 ≥95%"): a number of nothing."""
-    l1, l2 = ind.level1, ind.level2
+    l1, l2 = levels(ind.level1, ind.level2)
     where = l1.startswith("效益") or "效益" in l2 or l2.startswith(("可持续", "质量"))
     return where and pv.number is not None and pv.unit_class == "percent" and not any(w in ind.level3 for w in RATEISH) \
         and not SPECIFIC_DESC.search(ind.description)
 
 
 def is_satisfaction(ind: Indicator) -> bool:
-    return "满意" in ind.level3 or "满意度" in ind.level2
+    return "满意" in ind.level3 or levels(ind.level1, ind.level2)[1] == "满意度指标"
 
 
 def is_rate_name(name: str) -> bool:
@@ -79,7 +80,7 @@ def is_rate_name(name: str) -> bool:
 
 
 def _is_cost_row(ind: Indicator) -> bool:
-    return ind.level2.startswith("成本")
+    return is_cost(ind.level1, ind.level2)  # 成本 under 产出, or a first-level 成本指标 (财预〔2021〕101号)
 
 
 def _grade_only(pv: ParsedValue) -> bool:
@@ -157,7 +158,7 @@ def check_unit(ind: Indicator, project: Project) -> list[Finding]:
     pv = parse_value(ind.value)
     v = ind.value.strip()
     out: list[Finding] = []
-    l2 = ind.level2
+    l2 = levels(ind.level1, ind.level2)[1]
     if is_satisfaction(ind) and "满意度" in (ind.level2 + ind.level3 + ind.level1):
         if pv.number is not None and pv.unit_class != "percent":
             out.append(_f("unit_mismatch", "R2", f"满意度应为调查得出的百分比，指标值“{v}”不是百分比", ind, project, 0.92))
@@ -209,7 +210,7 @@ def check_plausible(ind: Indicator, project: Project) -> list[Finding]:
         return [_f("implausible_value", "R5", f"“{name}”越低越好，却写成“{v}”", ind, project, 0.9)]
     if _is_cost_row(ind) and pv.unit_class == "money" and pv.operator in ("≥", "＞"):
         return [_f("implausible_value", "R5", f"成本越低越好，应写“≤”，实际为“{v}”", ind, project, 0.9)]
-    if ind.level2.startswith("数量") and pv.unit_class == "count" and pv.operator in ("≤", "＜"):
+    if levels(ind.level1, ind.level2)[1] == "数量指标" and pv.unit_class == "count" and pv.operator in ("≤", "＜"):
         return [_f("implausible_value", "R5", f"产出数量写成上限“{v}”，目标是做得更少", ind, project, 0.85)]
     wan = money_in_wan(pv)
     if _is_cost_row(ind) and wan is not None and project.budget and wan > project.budget * 1.0001:
@@ -237,15 +238,16 @@ def money_in_wan(pv: ParsedValue) -> float | None:
 
 def check_category(ind: Indicator, project: Project) -> list[Finding]:
     text = ind.level3 + " " + ind.description
-    l1, l2 = ind.level1, ind.level2
+    l1, l2 = levels(ind.level1, ind.level2)  # canonical names for the checks; messages print the published ones
+    where = ind.level2 or ind.level1
     m = INPUT_RE.search(ind.level3)
     if m:
         if l2.startswith(("成本", "时效")):
             return []
-        return [_f("wrong_category", "R3", f"“{m.group(0)}”衡量资金管理（投入），不是{l2 or l1}的产出或效果", ind, project, 0.9)]
+        return [_f("wrong_category", "R3", f"“{m.group(0)}”衡量资金管理（投入），不是{where}的产出或效果", ind, project, 0.9)]
     sat_name = re.search(r"(满意度|满意率|满意程度|好评率)$", ind.level3) or "满意程度" in ind.description and ind.level3.endswith("率")
     if sat_name and not l1.startswith("满意度"):
-        return [_f("wrong_category", "R2", f"满意度指标放在了“{l1}/{l2}”下", ind, project, 0.88)]
+        return [_f("wrong_category", "R2", f"满意度指标放在了“{ind.level1}/{ind.level2}”下", ind, project, 0.88)]
     if l1.startswith("满意度") and not any(w in text for w in ("满意", "认可", "评价", "好评", "认同", "支持率", "投诉")):
         return [_f("wrong_category", "R2", f"“{ind.level3}”不是满意度，却放在满意度指标下", ind, project, 0.8)]
     if l2.startswith("生态") and not any(w in text for w in ENV_WORDS):
@@ -253,19 +255,19 @@ def check_category(ind: Indicator, project: Project) -> list[Finding]:
     pv = parse_value(ind.value)
     is_benefit = l1.startswith("效益") or "效益" in l2 or l2.startswith("可持续")
     if is_benefit and OUTPUT_IN_BENEFIT.search(ind.level3):
-        return [_f("wrong_category", "R2", f"“{ind.level3}”衡量的是产出，不是{l2 or l1}", ind, project, 0.75)]
+        return [_f("wrong_category", "R2", f"“{ind.level3}”衡量的是产出，不是{where}", ind, project, 0.75)]
     if is_benefit and pv.unit_class == "count" and pv.unit[:1] in "次场期篇份" and re.search(r"开展|举办|召开|组织|印发|督促|培训|宣讲", ind.level3):
-        return [_f("wrong_category", "R2", f"“{ind.level3} {ind.value}”是活动次数（产出），放在{l2 or l1}下", ind, project, 0.7)]
+        return [_f("wrong_category", "R2", f"“{ind.level3} {ind.value}”是活动次数（产出），放在{where}下", ind, project, 0.7)]
     if "投诉" in ind.level3 and is_rate_name(ind.level3) and not l1.startswith("满意度"):
-        return [_f("wrong_category", "R2", f"投诉率是满意度的反向指标，不属于{l2 or l1}", ind, project, 0.8)]
+        return [_f("wrong_category", "R2", f"投诉率是满意度的反向指标，不属于{where}", ind, project, 0.8)]
     if is_benefit and pv.unit_class == "count" and pv.unit[:1] in OUTPUT_UNITS and not re.search(r"受益|覆盖|带动|增加|增长|提高|减少|下降", ind.level3):
-        return [_f("wrong_category", "R2", f"“{ind.level3} {ind.value}”是产出数量，不是{l2 or l1}", ind, project, 0.7)]
+        return [_f("wrong_category", "R2", f"“{ind.level3} {ind.value}”是产出数量，不是{where}", ind, project, 0.7)]
     if l2.startswith("数量") and is_rate_name(ind.level3) and pv.unit_class == "percent":
         return [_f("wrong_category", "R2", f"“{ind.level3}”是比率（质量或时效），放在数量指标下", ind, project, 0.8)]
     if l2.startswith("质量") and pv.unit_class == "count" and pv.unit[:1] in OUTPUT_UNITS + "人" and not is_rate_name(ind.level3):
         return [_f("wrong_category", "R2", f"“{ind.level3} {ind.value}”是数量，不是质量标准或比率", ind, project, 0.7)]
     if l2.startswith(("数量", "质量")) and re.search(r"(时间|时限|期限|时效)$", ind.level3):
-        return [_f("wrong_category", "R2", f"“{ind.level3}”是时效要求，放在{l2}下", ind, project, 0.8)]
+        return [_f("wrong_category", "R2", f"“{ind.level3}”是时效要求，放在{where}下", ind, project, 0.8)]
     if l2.startswith("数量") and pv.unit_class == "money":
         return [_f("wrong_category", "R2", f"“{ind.value}”是金额，应属成本指标而非数量指标", ind, project, 0.75)]
     return []
@@ -323,12 +325,13 @@ def check_exact_duplicates(projects: Iterable[Project]) -> list[Finding]:
 
 def check_dimensions(project: Project) -> list[Finding]:
     inds = project.indicators
+    lv = [levels(i.level1, i.level2) for i in inds]  # "产出指标(50分)", "实施效果指标", a first-level 成本指标 …
     missing = []
-    if not any(i.level1.startswith("满意度") or "满意度" in i.level2 for i in inds):
+    if not any(l1 == "满意度指标" or l2 == "满意度指标" for l1, l2 in lv):
         missing.append("满意度指标")
-    if not any(i.level1.startswith("效益") or "效益" in i.level2 or i.level2.startswith("可持续") for i in inds):
+    if not any(l1 == "效益指标" or "效益" in l2 or l2 == "可持续影响指标" for l1, l2 in lv):
         missing.append("效益指标")
-    if not any(i.level1.startswith("产出") and i.level2[:2] in ("数量", "质量", "时效", "成本") for i in inds):
+    if not any(l1 in ("产出指标", "成本指标") and l2 in ("数量指标", "质量指标", "时效指标", "成本指标") for l1, l2 in lv):
         missing.append("产出指标（数量/质量/时效/成本）")
     if not missing or not inds:
         return []

@@ -100,6 +100,9 @@ def test_cli_marks_in_sample_and_held_out_scores(split_files, tmp_path):
     assert "样本内" in r.output
     r = runner.invoke(main, ["eval", "--holdout", "transfer", "--seed", str(split_files["甲省"][0]),
                              "--regions", str(split_files["乙省"][0]), "--out", str(tmp_path)])
+    assert r.exit_code == 2 and "无法训练留出模型" in r.output  # one unit cannot be cross-validated: said, not a traceback
+    r = runner.invoke(main, ["eval", "--holdout", "transfer", "--seed", str(split_files["甲省"][0]),
+                             "--seed", str(split_files["甲省"][1]), "--regions", str(split_files["乙省"][0]), "--out", str(tmp_path)])
     assert r.exit_code == 0, r.output
     assert "留出评估" in r.output and "样本内" not in r.output
     saved = list(tmp_path.glob("*-heldout-transfer-*.json"))

@@ -62,8 +62,11 @@ def _read_labelled(paths: list[Path]) -> list[tuple[Path, object]]:
 
 def _train_model(batches: list[learn.Batch], scheme: str, out: Path) -> dict:
     """Fit the learned labeller on `batches` and save it to `out` (CV groups: `scheme`)."""
-    fm, Y, sigs = learn.featurise(batches, HASHING_EMBEDDER)
-    model = learn.fit(fm, Y, neighbours=True, groups=learn.row_groups(batches, scheme), scheme=scheme)
+    try:
+        fm, Y, sigs = learn.featurise(batches, HASHING_EMBEDDER)
+        model = learn.fit(fm, Y, neighbours=True, groups=learn.row_groups(batches, scheme), scheme=scheme)
+    except ValueError as e:  # too few units/provinces to cross-validate: say which training files
+        raise EvalError(f"无法训练留出模型（{'、'.join(sorted({Path(b.name).name for b in batches}))}）：{e}") from None
     model["data_hash"] = learn.data_hash(sigs)
     model["sources"] = sorted({b.name for b in batches})
     learn.save_model(model, out)

@@ -1,0 +1,98 @@
+"""Level names as the checks understand them.
+
+Templates differ by province and year: "产出指标(50分)", "产 出 指 标", "项目完成指标",
+"预期产出指标", "实施效果指标", "社会公众或服务对象满意度指标", and since 财预〔2021〕101号 a
+first-level 成本指标 with 经济/社会/生态环境成本指标 under it. The published names are kept
+for display and export; the checks compare the canonical names returned here.
+Pure functions, no state.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+L1_OUTPUT, L1_BENEFIT, L1_SATISFACTION, L1_COST = "产出指标", "效益指标", "满意度指标", "成本指标"
+
+# Score and numbering decorations: "(50分)", "（30分）", "(0-20)分", "1.", "一、", "指标1:".
+_DECOR = re.compile(r"[（(][^()（）]*分[^()（）]*[)）]分?|[（(]\s*\d+(\.\d+)?\s*[-~—至]\s*\d+(\.\d+)?\s*[)）]\s*分|"
+                    r"^\s*(\d+|[一二三四五六七八九十]+)\s*[、.．)）]\s*|\d+(\.\d+)?分$")
+_SPACE = re.compile(r"\s+")
+
+
+def clean_level(name: str) -> str:
+    """The published name without spaces, line breaks and score/numbering decorations."""
+    t = _SPACE.sub("", name or "")
+    t = _DECOR.sub("", t)
+    return _DECOR.sub("", t)  # a name can carry both a number and a score
+
+
+@lru_cache(maxsize=4096)
+def canonical_level1(name: str) -> str:
+    t = clean_level(name)
+    if not t:
+        return ""
+    if "满意" in t:
+        return L1_SATISFACTION
+    if "成本" in t:
+        return L1_COST
+    if "效益" in t or "效果" in t or "影响" in t:
+        return L1_BENEFIT
+    if "产出" in t or "完成" in t:
+        return L1_OUTPUT
+    return t
+
+
+@lru_cache(maxsize=4096)
+def canonical_level2(name: str, level1: str = "") -> str:
+    """数量指标 | 质量指标 | 时效指标 | 成本指标 | 经济效益指标 | 社会效益指标 | 生态效益指标 |
+    可持续影响指标 | 满意度指标, else the cleaned name. Cost sub-dimensions (经济成本指标 …) are
+    成本指标: for the checks a cost is a cost, whichever level it sits at."""
+    t = clean_level(name)
+    if not t:
+        return L1_COST if canonical_level1(level1) == L1_COST else ""
+    if "满意" in t:
+        return "满意度指标"
+    if "成本" in t:
+        return "成本指标"
+    if "可持续" in t:
+        return "可持续影响指标"
+    if "生态" in t or "环境效益" in t:
+        return "生态效益指标"
+    if "经济效益" in t:
+        return "经济效益指标"
+    if "社会效益" in t:
+        return "社会效益指标"
+    if t.startswith("数量") or t in ("数量", "产出数量"):
+        return "数量指标"
+    if t.startswith("质量"):
+        return "质量指标"
+    if t.startswith(("时效", "时间", "进度")):
+        return "时效指标"
+    return t
+
+
+def levels(level1: str, level2: str) -> tuple[str, str]:
+    """(canonical level1, canonical level2) of a row."""
+    l1 = canonical_level1(level1)
+    l2 = canonical_level2(level2, level1)
+    if l2 == "成本指标" and l1 not in (L1_COST, L1_OUTPUT):
+        l1 = l1 or L1_OUTPUT
+    if not l1 and l2:  # a table without a first level: infer it from the second
+        l1 = {"数量指标": L1_OUTPUT, "质量指标": L1_OUTPUT, "时效指标": L1_OUTPUT, "成本指标": L1_COST,
+              "满意度指标": L1_SATISFACTION}.get(l2, L1_BENEFIT if "效益" in l2 or "可持续" in l2 else "")
+    return l1, l2
+
+
+def is_cost(level1: str, level2: str) -> bool:
+    l1, l2 = levels(level1, level2)
+    return l2 == "成本指标" or (l1 == L1_COST and not l2)
+
+
+def is_benefit(level1: str, level2: str) -> bool:
+    l1, l2 = levels(level1, level2)
+    return l1 == L1_BENEFIT or "效益" in l2 or l2 == "可持续影响指标"
+
+
+def is_satisfaction_level(level1: str, level2: str) -> bool:
+    l1, l2 = levels(level1, level2)
+    return l1 == L1_SATISFACTION or l2 == "满意度指标"
