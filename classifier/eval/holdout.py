@@ -172,7 +172,7 @@ def run_heldout(scheme: str, seed: list[str | Path] | None = None, regions: list
                      "province-held-out CV"),
             "folds": folds,
         },
-        "data": {"path": ", ".join(str(p) for p, _ in (region_files if scheme == "transfer" else seed_files + region_files)),
+        "data": {"path": _describe(seed_files, region_files, scheme),
                  "files": [{"path": str(p), "sha256": _sha256(p)} for p, _ in seed_files + region_files],
                  "sha256": _sha256_many(p for p, _ in seed_files + region_files),
                  "rows": len(rows), "labelled_rows": sum(1 for r in rows if r["gold"] is not None), "projects": 0,
@@ -192,6 +192,13 @@ def run_heldout(scheme: str, seed: list[str | Path] | None = None, regions: list
     if write and out_dir is not None:
         out.json_path, out.md_path = write_result(result, Path(out_dir))
     return out
+
+
+def _describe(seed_files, region_files, scheme) -> str:
+    dirs = sorted({str(p.parent) for p, _ in region_files})
+    regions = f"{'、'.join(dirs)} 下 {len(region_files)} 个地区文件"
+    seed = "、".join(str(p) for p, _ in seed_files)
+    return regions if scheme == "transfer" else f"{seed} + {regions}"
 
 
 def _sha256_many(paths) -> str:

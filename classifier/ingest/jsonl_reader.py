@@ -11,6 +11,7 @@ import re
 
 from ..models import LABELS, Indicator, Problem, Project, ReadResult
 from .common import parse_money, split_unit
+from ..layout import DEFAULT_HEADERS
 from .tabular import unit_parts
 
 ID_RE = re.compile(r"^(T\d+)-\d+$")
@@ -25,6 +26,7 @@ def _s(v) -> str:
 def read_jsonl(text: str, name: str) -> ReadResult:
     result = ReadResult()
     groups: dict[tuple[str, str], Project] = {}
+    no_description: dict[tuple[str, str], bool] = {}  # every row of the table has "description": null
     used_ids: set[str] = set()
     seen_rows: set[str] = set()
     for lineno, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
@@ -39,6 +41,7 @@ def read_jsonl(text: str, name: str) -> ReadResult:
             result.problems.append(Problem(name, f"第{lineno}行不是 JSON 对象，已跳过", table=1, row=lineno))
             continue
         f = {k: _s(d.get(k)) for k in TEXT_KEYS}
+        no_desc_row = "description" in d and d["description"] is None
         if not (f["level3"] or f["description"] or f["value"]):
             result.problems.append(Problem(name, "该行没有 level3/description/value，已跳过", table=1, row=lineno))
             continue
@@ -56,6 +59,7 @@ def read_jsonl(text: str, name: str) -> ReadResult:
                                   budget=parse_money(_s(d.get("budget"))), table_index=len(groups),
                                   meta={k: _s(d[k]) for k in META_KEYS if _s(d.get(k))})
         p = groups[key]
+        no_description[key] = no_description.get(key, True) and no_desc_row
         if not rid or rid in seen_rows:
             if rid:
                 result.problems.append(Problem(name, f"id“{rid}”重复，已改用新 id", table=1, row=lineno))
@@ -77,5 +81,12 @@ def read_jsonl(text: str, name: str) -> ReadResult:
             gold_labels=list(labels) if labels is not None else None,
             gold_rewrite=rewrite if isinstance(rewrite, dict) else None, gold_note=f["note"],
         ))
+    # A table whose rows all say "description": null comes from a template without a
+    # 绩效指标描述 column (LABELS.md): give it the layout it was published in, without that
+    # column, so the checks note the template once instead of flagging every row.
+    for key, p in groups.items():
+        if key in no_description and no_description[key]:
+            p.layout = [DEFAULT_HEADERS[f] for f in ("level1", "level2", "level3", "value")]
+            p.field_of = {DEFAULT_HEADERS[f]: f for f in ("level1", "level2", "level3", "value")}
     result.projects = list(groups.values())
     return result
