@@ -96,3 +96,37 @@ def is_benefit(level1: str, level2: str) -> bool:
 def is_satisfaction_level(level1: str, level2: str) -> bool:
     l1, l2 = levels(level1, level2)
     return l1 == L1_SATISFACTION or l2 == "满意度指标"
+
+
+# ---- the indicator's name ---------------------------------------------------------
+
+# "指标1:", "指标12：", "★", "1、" before the name; "(≥**%)" placeholders left from a template.
+_NAME_PREFIX = re.compile(r"^\s*(★|☆|\*)?\s*(指标\s*\d+\s*[:：.、]?|\d+\s*[、.．]\s*(?!\d))\s*")
+_NAME_RESIDUE = re.compile(r"[（(]\s*[≥≤><=]*\s*\*+\s*%?\s*[万元]*[)）]")
+# A unit published in the name instead of the value: "满意度(%)", "获得补助金额(万元)", "带动贫困户(人)".
+NAME_UNIT = re.compile(r"[（(]\s*(%|％|万元|亿元|元|人次|人|户|个|家|项|份|次|篇|场|期|台|套|辆|件|亩|吨|株|座|处|所|名|天|小时|公里|km|平方米|㎡)\s*[)）]\s*$")
+
+
+def clean_name(name: str) -> str:
+    """The 三级指标 name without numbering and template residue (for the checks)."""
+    t = _NAME_PREFIX.sub("", name or "")
+    return _NAME_RESIDUE.sub("", t).strip()
+
+
+def name_unit(name: str) -> str:
+    """The unit a name carries in trailing parentheses, else ""."""
+    m = NAME_UNIT.search(name or "")
+    return m.group(1).replace("％", "%") if m else ""
+
+
+def infer_level2(level3: str) -> str:
+    """A second level for a row published without 一级/二级 cells, from its name alone
+    (only the unambiguous kinds)."""
+    t = clean_name(level3)
+    if "满意" in t:
+        return "满意度指标"
+    if re.search(r"成本|费用|概算|补助标准|经费标准", t):
+        return "成本指标"
+    if re.search(r"(时间|时限|期限|及时率|完成时间|进度)$", t):
+        return "时效指标"
+    return ""

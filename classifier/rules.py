@@ -9,7 +9,10 @@ import re
 from collections import defaultdict
 from typing import Callable, Iterable
 
-from .levels import is_cost, levels
+from dataclasses import replace
+
+from .levels import NAME_UNIT as NAME_UNIT_RE
+from .levels import clean_name, infer_level2, is_cost, levels, name_unit
 from .models import Finding, Indicator, Project
 from .values import GRADE_WORDS, ParsedValue, normalize, parse_value
 
@@ -33,7 +36,7 @@ GENERIC_DESCRIPTIONS = {
     )
 }
 # Fund handling is an input, not an achievement (R3).
-INPUT_RE = re.compile(r"(预算|资金|经费)(执行|到位|使用|支付|拨付|保障|完成)(到位)?(率|次数)|预算执行|执行率|资金.{0,4}合规|合规.{0,4}资金|"
+INPUT_RE = re.compile(r"(预算|资金|经费)(执行|到位|使用|支付|拨付|保障|完成)(到位)?(率|次数)|预算执行|(预算|资金|经费|支出)执行率|资金.{0,4}合规|合规.{0,4}资金|"
                       r"(费用|资金|经费)(支付|拨付|使用)率|不超预算|预算控制")
 ENV_WORDS = ("节能", "能耗", "环境", "生态", "绿化", "绿色", "低碳", "碳", "排放", "污染", "垃圾", "节水", "水质", "空气",
              "噪声", "植被", "森林", "湿地", "减排", "环保", "资源节约", "用水", "用电", "电耗")
@@ -47,6 +50,18 @@ RATEISH = ("率", "比例", "比重", "占比", "覆盖", "度", "完成", "达�
 OUTPUT_UNITS = "个条本篇次场期项部套台件册份"
 OUTPUT_IN_BENEFIT = re.compile(r"(正常运行率|运行率|使用年限|使用寿命|合格率|验收|采购|完成率|执行覆盖率)")
 RATE_NAME = re.compile(r"(率|比例|比重|占比|覆盖面)$")
+# A bare number: no unit, no date ("100", "≥60", "=8").
+BARE_NUMBER = re.compile(r"^\s*[≥≤><=＞＜＝]*\s*\d+(\.\d+)?\s*$")
+# Names that say what is counted, so a bare number is a count of it (出差人数 8, 办结案件数 70).
+COUNT_NAME = re.compile(r"(数|量|人次|人|次|个|项|家|户|名|所|台|套|辆|件|份|篇|场|期|亩|吨|株|座|处|条|本|册|部|批)$")
+MONEY_NAME = re.compile(r"(金额|资金|经费|费用|成本|补助|补贴|投资|款)$")
+# Fund management (an input, R3) written as a rate, share or state of the money itself:
+# wrong under 数量/质量/效益 (LABELS.md: fund compliance, payment or arrival rates).
+FUND_HANDLING = re.compile(r"(资金|经费|专款|费用|支出)(.{0,8})(兑付|拨付|到位|使用|合规|纳入|审批|保障|专用|应发尽发|足额|安排)"
+                           r"|专款专用|专户管理|政府采购率|(利息|补贴|补助)(费用)?保障率")
+# Paying out a subsidy is the output of a subsidy project: tolerated under 质量 (the reference
+# labels keep 慰问资金发放率 under 质量), wrong as a 效益 (a payout is not its effect).
+PAYOUT = re.compile(r"(补助|补贴|奖补|救助|慰问|奖励)(资金|金|经费)?(发放|兑付)(完成)?率$")
 
 
 def _f(code: str, rule: str, evidence: str, ind: Indicator, project: Project, confidence: float = 0.9) -> Finding:
@@ -57,7 +72,7 @@ def _f(code: str, rule: str, evidence: str, ind: Indicator, project: Project, co
 def _strip_wrapping(text: str) -> str:
     """'反映项目完成时间情况。' → '项目完成时间' (the wrapping budget systems add)."""
     t = normalize(text)
-    t = re.sub(r"^(反映|体现|考核|衡量|用于反映)", "", t)
+    t = re.sub(r"^(该指标)?(主要)?(反映|体现|考核|考察|衡量|用于反映)", "", t)
     t = re.sub(r"(的?情况|的?程度|的?水平|完成情况)$", "", t)
     return t
 
@@ -103,6 +118,8 @@ def check_description(ind: Indicator, project: Project) -> list[Finding]:
         return [_f("vague_description", "R4", f"描述与指标名称相同（“{ind.level3}”），未写明口径、计算方法或数据来源", ind, project, 0.93)]
     if normalize(d) == normalize(ind.value):
         return [_f("vague_description", "R4", "描述照抄了指标值，未说明衡量什么、如何计算", ind, project, 0.9)]
+    if VALUE_ONLY_DESC.match(d):
+        return [_f("vague_description", "R4", f"描述“{d}”只是一个目标值，未说明衡量什么、如何计算", ind, project, 0.85)]
     specific = bool(SPECIFIC_DESC.search(d))
     # A description that is a fragment of the name, or the name plus a word or two, adds nothing.
     if dn and (dn in nn or (nn in dn and len(dn) - len(nn) <= 2)) and not specific:
@@ -117,7 +134,9 @@ def check_description(ind: Indicator, project: Project) -> list[Finding]:
 COUNT_SUFFIX = re.compile(r"(人数|数量|个数|次数)$")
 # What makes a description more than a restatement: a formula, a source, a standard, a scope in numbers.
 SPECIFIC_DESC = re.compile(r"计算|公式|/|×|÷|数据来源|来源于|依据|按照《|《|标准为|包括|含|指|以.{1,12}为准|\d")
-REFLECT_DESC = re.compile(r"^(反映|体现|考核|衡量).{0,16}(情况|程度|成本|水平|质量|效果)$")
+REFLECT_DESC = re.compile(r"^(该指标)?(主要)?(反映|体现|考核|考察|衡量).{0,16}(情况|程度|成本|水平|质量|效果)$")
+# A description that is only a target value ("100%", "90%(计划标准)", "2019年12月(计划标准)").
+VALUE_ONLY_DESC = re.compile(r"^[≥≤><=＞＜＝]*\s*(\d+(\.\d+)?\s*(%|％|个|次|人|项|家|万元|元)?|\d{4}\s*年(\s*\d{1,2}\s*月)?(底|前|内)?)\s*([（(][^()（）]{0,8}[)）])?$")
 SLOGAN_DESC = re.compile(r"^(提升|提高|促进|推动|加强|助力|营造|扩大|深化|为.{1,12}提供)")
 
 
@@ -144,7 +163,7 @@ def check_measurable(ind: Indicator, project: Project) -> list[Finding]:
         return []
     if normalize(v) == normalize(ind.level3) or (normalize(v) and normalize(v) == normalize(ind.description) and not pv.measurable):
         return [_f("unmeasurable_value", "R6", f"指标值“{v}”只是重复了指标名称或描述，没有可核验的目标", ind, project, 0.95)]
-    if is_slogan_percent(ind, pv) and not ind.level2.startswith("质量"):
+    if is_slogan_percent(ind, pv):
         return [_f("unmeasurable_value", "R6", f"“{v}”附在不可计量的“{ind.level3}”上，无所指，无法核验", ind, project, 0.7)]
     if not pv.measurable:
         why = f"含“{'、'.join(pv.vague[:3])}”等无法核验的词" if pv.vague else "没有数字、日期、期限或可证明的状态"
@@ -184,6 +203,19 @@ def check_unit(ind: Indicator, project: Project) -> list[Finding]:
             out.append(_f("unit_mismatch", "R2", f"“{ind.level3}”是比率，指标值“{v}”却是数量", ind, project, 0.85))
         elif pv.unit_class == "none" and pv.number <= 1 and "." in pv.number_text:
             out.append(_f("unit_mismatch", "R2", f"比率写成小数“{v}”，应写百分比", ind, project, 0.8))
+        elif pv.unit_class == "none" and BARE_NUMBER.match(v):
+            out.append(_f("unit_mismatch", "R2", f"“{ind.level3}”是比率，指标值“{v}”没有“%”", ind, project, 0.8))
+        elif pv.unit_class == "time" and l2.startswith("时效"):
+            out.append(_f("unit_mismatch", "R2", f"“{ind.level3}”是比率，指标值“{v}”却是期限", ind, project, 0.8))
+    if not out and l2.startswith("时效") and not is_rate_name(ind.level3) and pv.number is not None and not pv.is_date \
+            and (pv.unit_class == "percent" or BARE_NUMBER.match(v)):
+        out.append(_f("unit_mismatch", "R2", f"时效指标应为日期或期限，指标值“{v}”不是", ind, project, 0.8))
+    if not out and not is_rate_name(ind.level3) and BARE_NUMBER.match(v) and l2 in ("数量指标", "") \
+            and not levels(ind.level1, ind.level2)[0] in ("效益指标", "满意度指标"):
+        if MONEY_NAME.search(ind.level3):
+            out.append(_f("unit_mismatch", "R2", f"“{ind.level3}”是金额，指标值“{v}”没有货币单位", ind, project, 0.8))
+        elif not COUNT_NAME.search(ind.level3):
+            out.append(_f("unit_mismatch", "R2", f"数量指标“{ind.level3}”的值“{v}”没有计量单位，不知数的是什么", ind, project, 0.7))
     mixed = re.match(r"^[≥≤><=＞＜＝]?\s*\d+(\.\d+)?(?P<rest>[\u4e00-\u9fff]{4,})", v)
     if not out and mixed and mixed.group("rest")[0] not in UNIT_START:
         out.append(_f("unit_mismatch", "R2", f"指标值“{_clip(v)}”把数字和说明混在一起，没有单位", ind, project, 0.85))
@@ -210,7 +242,8 @@ def check_plausible(ind: Indicator, project: Project) -> list[Finding]:
         return [_f("implausible_value", "R5", f"“{name}”越低越好，却写成“{v}”", ind, project, 0.9)]
     if _is_cost_row(ind) and pv.unit_class == "money" and pv.operator in ("≥", "＞"):
         return [_f("implausible_value", "R5", f"成本越低越好，应写“≤”，实际为“{v}”", ind, project, 0.9)]
-    if levels(ind.level1, ind.level2)[1] == "数量指标" and pv.unit_class == "count" and pv.operator in ("≤", "＜"):
+    if levels(ind.level1, ind.level2)[1] == "数量指标" and pv.operator in ("≤", "＜") and (
+            pv.unit_class == "count" or (pv.unit_class == "none" and COUNT_NAME.search(name))) and not NEGATIVE_NAME.search(name):
         return [_f("implausible_value", "R5", f"产出数量写成上限“{v}”，目标是做得更少", ind, project, 0.85)]
     wan = money_in_wan(pv)
     if _is_cost_row(ind) and wan is not None and project.budget and wan > project.budget * 1.0001:
@@ -240,16 +273,20 @@ def check_category(ind: Indicator, project: Project) -> list[Finding]:
     text = ind.level3 + " " + ind.description
     l1, l2 = levels(ind.level1, ind.level2)  # canonical names for the checks; messages print the published ones
     where = ind.level2 or ind.level1
-    m = INPUT_RE.search(ind.level3)
+    is_benefit = l1.startswith("效益") or "效益" in l2 or l2.startswith("可持续")
+    m = INPUT_RE.search(ind.level3) or (FUND_HANDLING.search(ind.level3) if re.search(r"(率|性|情况|度|专用|管理)$", ind.level3) else None) \
+        or (PAYOUT.search(ind.level3) if is_benefit else None)
     if m:
         if l2.startswith(("成本", "时效")):
             return []
         return [_f("wrong_category", "R3", f"“{m.group(0)}”衡量资金管理（投入），不是{where}的产出或效果", ind, project, 0.9)]
     sat_name = re.search(r"(满意度|满意率|满意程度|好评率)$", ind.level3) or "满意程度" in ind.description and ind.level3.endswith("率")
-    if sat_name and not l1.startswith("满意度"):
+    if sat_name and not l1.startswith("满意度") and l2 != "满意度指标":
         return [_f("wrong_category", "R2", f"满意度指标放在了“{ind.level1}/{ind.level2}”下", ind, project, 0.88)]
     if l1.startswith("满意度") and not any(w in text for w in ("满意", "认可", "评价", "好评", "认同", "支持率", "投诉")):
         return [_f("wrong_category", "R2", f"“{ind.level3}”不是满意度，却放在满意度指标下", ind, project, 0.8)]
+    if re.search(r"不适用|不涉及", ind.level3 + ind.value):
+        return []  # "本项目不适用此指标 | 无": nothing is measured, so nothing is misplaced (unmeasurable_value says so)
     if l2.startswith("生态") and not any(w in text for w in ENV_WORDS):
         return [_f("wrong_category", "R2", "生态效益指标没有任何环境内容", ind, project, 0.85)]
     pv = parse_value(ind.value)
@@ -258,9 +295,10 @@ def check_category(ind: Indicator, project: Project) -> list[Finding]:
         return [_f("wrong_category", "R2", f"“{ind.level3}”衡量的是产出，不是{where}", ind, project, 0.75)]
     if is_benefit and pv.unit_class == "count" and pv.unit[:1] in "次场期篇份" and re.search(r"开展|举办|召开|组织|印发|督促|培训|宣讲", ind.level3):
         return [_f("wrong_category", "R2", f"“{ind.level3} {ind.value}”是活动次数（产出），放在{where}下", ind, project, 0.7)]
-    if "投诉" in ind.level3 and is_rate_name(ind.level3) and not l1.startswith("满意度"):
+    if re.search(r"投诉(发生)?率$", ind.level3) and not l1.startswith("满意度"):
         return [_f("wrong_category", "R2", f"投诉率是满意度的反向指标，不属于{where}", ind, project, 0.8)]
-    if is_benefit and pv.unit_class == "count" and pv.unit[:1] in OUTPUT_UNITS and not re.search(r"受益|覆盖|带动|增加|增长|提高|减少|下降", ind.level3):
+    if is_benefit and pv.unit_class == "count" and pv.unit[:1] in OUTPUT_UNITS and not re.search(r"受益|覆盖|带动|增加|增长|提高|减少|下降", ind.level3) \
+            and not NEGATIVE_NAME.search(ind.level3):
         return [_f("wrong_category", "R2", f"“{ind.level3} {ind.value}”是产出数量，不是{where}", ind, project, 0.7)]
     if l2.startswith("数量") and is_rate_name(ind.level3) and pv.unit_class == "percent":
         return [_f("wrong_category", "R2", f"“{ind.level3}”是比率（质量或时效），放在数量指标下", ind, project, 0.8)]
@@ -278,10 +316,37 @@ ROW_CHECKS: tuple[Callable[[Indicator, Project], list[Finding]], ...] = (
 )
 
 
+def check_view(ind: Indicator) -> Indicator:
+    """The row as the checks read it (findings still point at the row's id):
+    - the name without numbering and template residue ("指标1:", "(≥**%)");
+    - a unit published in the name moved to a bare-number value ("满意度(%) | 90" → "90%");
+    - a row published without 一级/二级 cells gets a second level from its name when
+      the name is unambiguous (满意度, 成本, 时间…), and is marked so category checks skip it."""
+    name = clean_name(ind.level3)
+    value = ind.value
+    unit = name_unit(name)
+    if unit and re.fullmatch(r"\s*[≥≤><=＞＜＝]*\s*\d+(\.\d+)?\s*", value or ""):
+        value = value.strip() + unit
+        name = NAME_UNIT_RE.sub("", name).strip()
+    l2 = ind.level2
+    if not ind.level1.strip() and not ind.level2.strip():
+        l2 = infer_level2(name)
+    if (name, value, l2) == (ind.level3, ind.value, ind.level2):
+        return ind
+    return replace(ind, level3=name, value=value, level2=l2)
+
+
+def levels_published(ind: Indicator) -> bool:
+    return bool(ind.level1.strip() or ind.level2.strip())
+
+
 def check_row(ind: Indicator, project: Project) -> list[Finding]:
+    view = check_view(ind)
     out: list[Finding] = []
     for check in ROW_CHECKS:
-        out.extend(check(ind, project))
+        if check is check_category and not levels_published(ind):
+            continue  # no 一级/二级 published: nothing to say the row is in the wrong place
+        out.extend(check(view, project))
     return out
 
 
@@ -355,15 +420,22 @@ def check_duplicate_names(project: Project) -> list[Finding]:
 def check_cost_total(project: Project) -> list[Finding]:
     if not project.budget:
         return []
-    total, used = 0.0, []
+    items = []
     for i in project.indicators:
-        if not i.level2.startswith("成本"):
+        if not is_cost(i.level1, i.level2):
             continue
         pv = parse_value(i.value)
         wan = money_in_wan(pv)
         if wan is not None and "/" not in pv.unit and pv.number2 is None:
-            total += wan
-            used.append(f"{i.id} {i.value}")
+            items.append((i, wan))
+    # A table may list the items and their total ("年度预算总成本 3万元" beside 1 + 2 + 0):
+    # the total row is not one more item.
+    if len(items) > 2:
+        big = max(items, key=lambda x: x[1])
+        if abs(big[1] - sum(w for i, w in items if i is not big[0])) < 1e-6 * max(big[1], 1):
+            items = [x for x in items if x is not big]
+    total = sum(w for _, w in items)
+    used = [f"{i.id} {i.value}" for i, _ in items]
     if total > project.budget * 1.0001:
         return [Finding("cost_over_budget", SEVERITY["cost_over_budget"], "R9",
                         f"成本指标合计{total:g}万元，超过预算数{project.budget:g}万元（{'；'.join(used)}）", "rule", 0.9, project.id)]
@@ -387,7 +459,7 @@ def cost_rows_over_budget(project: Project) -> list[Finding]:
     out = []
     for ind in project.indicators:
         pv = parse_value(ind.value)
-        if ind.level2.startswith("成本") and money_in_wan(pv) is not None and "/" not in pv.unit:
+        if is_cost(ind.level1, ind.level2) and money_in_wan(pv) is not None and "/" not in pv.unit:
             out.append(_f("implausible_value", "R9", f"本表成本指标合计超过预算数{project.budget:g}万元，“{ind.value}”与预算矛盾", ind, project, 0.8))
     return out
 

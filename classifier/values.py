@@ -29,7 +29,8 @@ DATE_RE = re.compile(
 )
 # Binary states a document can prove (LABELS.md: measurable).
 STATE_WORDS = ("通过验收", "验收合格", "合格", "达标", "是", "否", "已完成", "按时完成", "全部完成", "完成", "按期", "按时",
-               "无", "零", "符合", "通过", "及时", "准确")
+               "无", "零", "符合", "通过", "准确", "合规")
+# "及时" alone is not a state: it says nothing about which date or period counts as on time.
 # Words that make a value uncheckable (LABELS.md unmeasurable_value examples and kin).
 VAGUE_WORDS = ("明显", "显著", "良好", "较高", "较好", "基本", "持续", "不断", "有效", "进一步", "稳步", "逐步", "大幅",
                "提升", "提高", "改善", "增强", "加强", "促进", "推动", "确保", "保障", "充分", "积极", "普遍", "优化",
@@ -134,13 +135,13 @@ def parse_value(value: str) -> ParsedValue:
         pv.unit_class = "time"
     else:
         pv.unit_class = "none"
-    if pv.number is None and re.search(rf"[{CN_DIGITS}]+\s*(个|次|项|场|期|批|家|人|所|台|套|部|篇|座|处|份)", t):
+    if pv.number is None and re.search(rf"[{CN_DIGITS}]+\s*(个|次|项|场|期|批|家|人|所|台|套|部|篇|座|处|份|个?工作日|天|日|周|个月|年|小时)", t):
         pv.chinese_number = True
     stripped = re.sub(r"[\s。.，,]", "", t)
     pv.is_state = stripped in STATE_WORDS or any(
         w in t for w in ("通过验收", "验收合格", "按《", "按照《", "符合《", "达到《")) or stripped in ("是", "否", "无", "0")
     # Checkable without a number: a budget ceiling, a frequency, compliance with a named standard.
-    if re.search(r"不超(过)?(年度)?预算|预算(范围)?内|^每(日|天|周|月|季度|年|个工作日)", t):
+    if re.search(r"不超(过)?(年度)?预算|预算(范围)?(内|中)|^(每|按)(日|天|周|月|季|季度|年|个工作日)", t):
         pv.is_state = True
     pv.vague = [w for w in VAGUE_WORDS if w in t]
     return pv
