@@ -302,7 +302,7 @@ def check_category(ind: Indicator, project: Project) -> list[Finding]:
         return [_f("wrong_category", "R2", f"“{ind.level3} {ind.value}”是产出数量，不是{where}", ind, project, 0.7)]
     if l2.startswith("数量") and is_rate_name(ind.level3) and pv.unit_class == "percent":
         return [_f("wrong_category", "R2", f"“{ind.level3}”是比率（质量或时效），放在数量指标下", ind, project, 0.8)]
-    if l2.startswith("质量") and pv.unit_class == "count" and pv.unit[:1] in OUTPUT_UNITS + "人" and not is_rate_name(ind.level3):
+    if l2.startswith("质量") and pv.unit_class == "count" and pv.unit[:1] in OUTPUT_UNITS + "人家户所名" and not is_rate_name(ind.level3):
         return [_f("wrong_category", "R2", f"“{ind.level3} {ind.value}”是数量，不是质量标准或比率", ind, project, 0.7)]
     if l2.startswith(("数量", "质量")) and re.search(r"(时间|时限|期限|时效)$", ind.level3):
         return [_f("wrong_category", "R2", f"“{ind.level3}”是时效要求，放在{where}下", ind, project, 0.8)]
@@ -325,8 +325,9 @@ def check_view(ind: Indicator) -> Indicator:
     name = clean_name(ind.level3)
     value = ind.value
     unit = name_unit(name)
-    if unit and re.fullmatch(r"\s*[≥≤><=＞＜＝]*\s*\d+(\.\d+)?\s*", value or ""):
-        value = value.strip() + unit
+    if unit:
+        if re.fullmatch(r"\s*[≥≤><=＞＜＝]*\s*\d+(\.\d+)?\s*", value or ""):
+            value = value.strip() + unit
         name = NAME_UNIT_RE.sub("", name).strip()
     l2 = ind.level2
     if not ind.level1.strip() and not ind.level2.strip():
