@@ -348,6 +348,10 @@ def _template_tables(clusters: list[Cluster], projects: list[Project]) -> set[tu
     return out
 
 
+def _name_numbers(m: Member) -> list[str]:
+    return re.findall(r"\d+(?:\.\d+)?", m.indicator.level3)
+
+
 def _own_fact(m: Member, others: list[Member]) -> bool:
     """The row's value is a quantity of this project (a count, an area — not a
     percentage, money or a date) that no other member shares."""
@@ -379,7 +383,9 @@ def copy_paste_findings(clusters: list[Cluster], projects: Iterable[Project]) ->
     for c in clusters:
         for m in c.rows:
             others = [o for o in c.rows if o is not m]
-            same_table = [o for o in others if o.table_key == m.table_key]
+            # Rows of one table whose names differ in a number are different indicators
+            # (孕产妇7天访视数 / 孕产妇42天访视数), however alike the rest is.
+            same_table = [o for o in others if o.table_key == m.table_key and _name_numbers(o) == _name_numbers(m)]
             elsewhere = [o for o in others if o.table_key != m.table_key]
             weak = generic_description(m.indicator, m.project)
             templated = m.table_key in templates

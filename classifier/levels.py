@@ -104,7 +104,7 @@ def is_satisfaction_level(level1: str, level2: str) -> bool:
 _NAME_PREFIX = re.compile(r"^\s*(★|☆|\*)?\s*(指标\s*\d+\s*[:：.、]?|\d+\s*[、.．]\s*(?!\d))\s*")
 _NAME_RESIDUE = re.compile(r"[（(]\s*[≥≤><=]*\s*\*+\s*%?\s*[万元]*[)）]")
 # A unit published in the name instead of the value: "满意度(%)", "获得补助金额(万元)", "带动贫困户(人)".
-NAME_UNIT = re.compile(r"[（(]\s*(%|％|万元|亿元|元|人次|人|户|个|家|项|份|次|篇|场|期|台|套|辆|件|亩|吨|株|座|处|所|名|天|小时|公里|km|平方米|㎡)\s*[)）]\s*$")
+NAME_UNIT = re.compile(r"[（(]\s*(%|％|万元|亿元|元|人次|人|户|个|家|项|份|次|篇|场|期|台|套|辆|件|亩|吨|株|座|处|所|名|个工作日|工作日|天|日|个月|月|年|小时|公里|km|平方米|㎡)\s*[)）]\s*$")
 
 
 def clean_name(name: str) -> str:

@@ -41,10 +41,11 @@ INPUT_RE = re.compile(r"(预算|资金|经费)(执行|到位|使用|支付|拨�
 ENV_WORDS = ("节能", "能耗", "环境", "生态", "绿化", "绿色", "低碳", "碳", "排放", "污染", "垃圾", "节水", "水质", "空气",
              "噪声", "植被", "森林", "湿地", "减排", "环保", "资源节约", "用水", "用电", "电耗")
 # Names of things that should go down: "≥" on them points the wrong way.
-NEGATIVE_NAME = re.compile(r"(投诉|差错|事故|失误|出错|故障|违规|违纪|缺陷|返工|超支|流失|不合格|失败|空置)(发生)?(率|次数|数|件数|起数)$")
+NEGATIVE_NAME = re.compile(r"(投诉|差错|事故|安全事件|失误|出错|故障|违规|违纪|缺陷|返工|超支|流失|不合格|失败|空置)(发生)?(率|次数|数|件数|起数)$")
 GENERIC_DESC_RE = re.compile(r"^(反映|体现)?(工作|项目|任务)?(质量|数量|时效|成本|效益|完成|开展)?(情况|程度|水平|成效)$")
 UNIT_START = "个次人家项场期万元天年月日小时%本册篇部套台处所名条份种批辆栋平方米户间座张件组门支km公里吨亩"
 RATEISH = ("率", "比例", "比重", "占比", "覆盖", "度", "完成", "达标", "合格", "到位", "知晓", "参与", "使用", "增长", "提高",
+           "分级", "处置", "办结", "受理", "建档", "入库",
            "提升", "下降", "降低", "减少", "节约", "准确", "及时", "正确", "成功", "通过", "满意", "百分", "比",
            "化", "合规", "验收", "落实", "保障率")
 OUTPUT_UNITS = "个条本篇次场期项部套台件册份"
@@ -53,8 +54,10 @@ RATE_NAME = re.compile(r"(率|比例|比重|占比|覆盖面)$")
 # A bare number: no unit, no date ("100", "≥60", "=8").
 BARE_NUMBER = re.compile(r"^\s*[≥≤><=＞＜＝]*\s*\d+(\.\d+)?\s*$")
 # Names that say what is counted, so a bare number is a count of it (出差人数 8, 办结案件数 70).
-COUNT_NAME = re.compile(r"(数|量|人次|人|次|个|项|家|户|名|所|台|套|辆|件|份|篇|场|期|亩|吨|株|座|处|条|本|册|部|批)$")
-MONEY_NAME = re.compile(r"(金额|资金|经费|费用|成本|补助|补贴|投资|款)$")
+COUNT_NAME = re.compile(r"(数|量|人次|人|次|个|项|家|户|名|所|台|套|辆|件|份|篇|场|期|亩|吨|株|座|处|条|本|册|部|批|位|种|品种|学时|课时)$")
+# "召开…会议 | 2", "开展…活动 | 1", "每千人托位 | 4.5": the name says what the number counts.
+EVENT_NAME = re.compile(r"^(召开|开展|组织|举办|举行|每|人均|户均)")
+MONEY_NAME = re.compile(r"(金额|资金|经费|费用|费|成本|补助|补贴|投资|款)$")
 # Fund management (an input, R3) written as a rate, share or state of the money itself:
 # wrong under 数量/质量/效益 (LABELS.md: fund compliance, payment or arrival rates).
 FUND_HANDLING = re.compile(r"(资金|经费|专款|费用|支出)(.{0,8})(兑付|拨付|到位|使用|合规|纳入|审批|保障|专用|应发尽发|足额|安排)"
@@ -81,7 +84,12 @@ def is_slogan_percent(ind: Indicator, pv: ParsedValue) -> bool:
     """A percentage attached to something that is not a rate ("维护社会稳定 ≥95%"): a number of nothing."""
     l1, l2 = levels(ind.level1, ind.level2)
     where = l1.startswith("效益") or "效益" in l2 or l2.startswith(("可持续", "质量"))
-    return where and pv.number is not None and pv.unit_class == "percent" and not any(w in ind.level3 for w in RATEISH) \
+    name = ind.level3
+    if not name.strip() or name.startswith("是否"):
+        return False  # no name to judge; "是否…100%" is the share for which it holds
+    clause = bool(re.search(r"[、，,；;]", name)) and not RATE_NAME.search(name)  # "教学条件改善、办学水平提高"
+    rateish = any(w in name for w in RATEISH) and not clause
+    return where and pv.number is not None and pv.unit_class == "percent" and not rateish \
         and not SPECIFIC_DESC.search(ind.description)
 
 
@@ -99,7 +107,9 @@ def _is_cost_row(ind: Indicator) -> bool:
 
 
 def _grade_only(pv: ParsedValue) -> bool:
-    t = re.sub(r"[\s。.，,]", "", pv.raw)
+    t = re.sub(r"[\s。.，,、/]", "", pv.raw)
+    if 2 <= len(t) <= 6 and re.fullmatch(r"[优良中差低高好较一般合格]+", t):
+        return True  # "高中低", "优良中低差": the grade options, not a target
     return t in GRADE_WORDS or t in ("满意", "比较满意", "基本满意", "非常满意", "较满意", "较高", "高", "很高", "满意度高")
 
 
@@ -178,7 +188,7 @@ def check_unit(ind: Indicator, project: Project) -> list[Finding]:
     v = ind.value.strip()
     out: list[Finding] = []
     l2 = levels(ind.level1, ind.level2)[1]
-    if is_satisfaction(ind) and "满意度" in (ind.level2 + ind.level3 + ind.level1):
+    if is_satisfaction(ind) and "满意度" in (ind.level2 + ind.level3 + ind.level1) and not NEGATIVE_NAME.search(ind.level3):
         if pv.number is not None and pv.unit_class != "percent":
             out.append(_f("unit_mismatch", "R2", f"满意度应为调查得出的百分比，指标值“{v}”不是百分比", ind, project, 0.92))
         elif pv.number is None and not _grade_only(pv) and normalize(v):
@@ -203,19 +213,26 @@ def check_unit(ind: Indicator, project: Project) -> list[Finding]:
             out.append(_f("unit_mismatch", "R2", f"“{ind.level3}”是比率，指标值“{v}”却是数量", ind, project, 0.85))
         elif pv.unit_class == "none" and pv.number <= 1 and "." in pv.number_text:
             out.append(_f("unit_mismatch", "R2", f"比率写成小数“{v}”，应写百分比", ind, project, 0.8))
-        elif pv.unit_class == "none" and BARE_NUMBER.match(v):
+        elif pv.unit_class == "none" and BARE_NUMBER.match(v) and pv.number != 0:  # 0 needs no unit
             out.append(_f("unit_mismatch", "R2", f"“{ind.level3}”是比率，指标值“{v}”没有“%”", ind, project, 0.8))
         elif pv.unit_class == "time" and l2.startswith("时效"):
             out.append(_f("unit_mismatch", "R2", f"“{ind.level3}”是比率，指标值“{v}”却是期限", ind, project, 0.8))
-    if not out and l2.startswith("时效") and not is_rate_name(ind.level3) and pv.number is not None and not pv.is_date \
-            and (pv.unit_class == "percent" or BARE_NUMBER.match(v)):
+    if not out and l2.startswith("时效") and not is_rate_name(ind.level3) and not re.search(r"按期|按时|及时|准时|如期", ind.level3) \
+            and pv.number is not None and not pv.is_date \
+            and (pv.unit_class == "percent" or BARE_NUMBER.match(v) or (pv.unit_class == "count" and pv.number >= 1000)):
         out.append(_f("unit_mismatch", "R2", f"时效指标应为日期或期限，指标值“{v}”不是", ind, project, 0.8))
     if not out and not is_rate_name(ind.level3) and BARE_NUMBER.match(v) and l2 in ("数量指标", "") \
             and not levels(ind.level1, ind.level2)[0] in ("效益指标", "满意度指标"):
         if MONEY_NAME.search(ind.level3):
             out.append(_f("unit_mismatch", "R2", f"“{ind.level3}”是金额，指标值“{v}”没有货币单位", ind, project, 0.8))
-        elif not COUNT_NAME.search(ind.level3):
+        elif not COUNT_NAME.search(ind.level3) and not EVENT_NAME.match(ind.level3):
             out.append(_f("unit_mismatch", "R2", f"数量指标“{ind.level3}”的值“{v}”没有计量单位，不知数的是什么", ind, project, 0.7))
+    if not out and MONEY_NAME.search(ind.level3) and pv.unit_class == "count" and not l2.startswith("满意"):
+        out.append(_f("unit_mismatch", "R2", f"“{ind.level3}”是金额，指标值“{v}”却是个数", ind, project, 0.8))
+    if not out and re.search(r"(万元|元|个|人|次)\s*[%％]\s*$", v):
+        out.append(_f("unit_mismatch", "R2", f"指标值“{v}”混用两种单位", ind, project, 0.85))
+    if not out and re.search(r"[%％]", v) and pv.number is None:
+        out.append(_f("unit_mismatch", "R2", f"指标值“{_clip(v)}”是文字加百分号，没有数字", ind, project, 0.85))
     mixed = re.match(r"^[≥≤><=＞＜＝]?\s*\d+(\.\d+)?(?P<rest>[\u4e00-\u9fff]{4,})", v)
     if not out and mixed and mixed.group("rest")[0] not in UNIT_START:
         out.append(_f("unit_mismatch", "R2", f"指标值“{_clip(v)}”把数字和说明混在一起，没有单位", ind, project, 0.85))
@@ -274,8 +291,9 @@ def check_category(ind: Indicator, project: Project) -> list[Finding]:
     l1, l2 = levels(ind.level1, ind.level2)  # canonical names for the checks; messages print the published ones
     where = ind.level2 or ind.level1
     is_benefit = l1.startswith("效益") or "效益" in l2 or l2.startswith("可持续")
-    m = INPUT_RE.search(ind.level3) or (FUND_HANDLING.search(ind.level3) if re.search(r"(率|性|情况|度|专用|管理)$", ind.level3) else None) \
-        or (PAYOUT.search(ind.level3) if is_benefit else None)
+    fund_state = re.search(r"(率|性|情况|度|专用|管理)$", ind.level3) and "满意" not in ind.level3
+    m = INPUT_RE.search(ind.level3) or (FUND_HANDLING.search(ind.level3) if fund_state else None) \
+        or (PAYOUT.search(ind.level3) if is_benefit else None) or re.search(r"不超(过)?(年度)?预算", ind.value)
     if m:
         if l2.startswith(("成本", "时效")):
             return []
@@ -387,6 +405,30 @@ def check_exact_duplicates(projects: Iterable[Project]) -> list[Finding]:
     return out
 
 
+def check_table_repeats(project: Project) -> list[Finding]:
+    """Rows of one table that repeat each other under another description or word
+    order: the same name and value ("0 | 0.00%" three times with the three cost
+    definitions), or the same characters reordered ("教学条件改善、办学水平提高" /
+    "教学质量提高、办学条件改善") with the same value."""
+    groups: dict[tuple[str, str], list[Indicator]] = defaultdict(list)
+    for ind in project.indicators:
+        name, value = normalize(clean_name(ind.level3)), normalize(ind.value)
+        if not name or not value:
+            continue
+        key = name if len(name) < 6 else "".join(sorted(name))
+        groups[(key, value)].append(ind)
+    out = []
+    for members in groups.values():
+        if len(members) < 2 or len({row_key(i) for i in members}) < len(members):
+            continue  # exact repeats are check_exact_duplicates' findings
+        for ind in members:
+            others = [o.id for o in members if o is not ind]
+            f = _f("copy_paste", "R7", f"与本表{'、'.join(others[:5])}的名称与指标值相同（仅描述或词序不同）", ind, project, 0.75)
+            f.related = others
+            out.append(f)
+    return out
+
+
 # ---- project-level findings (R1, R8, R9) ------------------------------------
 
 def check_dimensions(project: Project) -> list[Finding]:
@@ -477,6 +519,8 @@ def check_all(projects: list[Project]) -> list[Finding]:
                 row.append(over[ind.id])
             out.extend(row)
     out.extend(check_exact_duplicates(projects))
+    for p in projects:
+        out.extend(check_table_repeats(p))
     return out
 
 

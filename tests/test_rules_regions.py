@@ -44,6 +44,13 @@ def _rules_on(row_id: str) -> tuple[set[str], list[str]]:
     ("RG07-08", "wrong_category", "标准文本宣传和解读(份) | 300 as 社会效益"),
     ("RD01-07", "implausible_value", "车辆采购数量 | 小于等于1: an output written as a cap"),
     ("RE14-05", "vague_description", "the description is only a target value: 100%(计划标准)"),
+    ("RE06-01", "unit_mismatch", "28.8万元%: two units"),
+    ("RE06-05", "unit_mismatch", "应保尽保%: text with a percent sign"),
+    ("RB01-01", "unit_mismatch", "安置小区物业费 | 8个: an amount counted in 个"),
+    ("RE15-01", "wrong_category", "成本控制 | 不超过预算 under 数量"),
+    ("RD10-02", "copy_paste", "three cost rows named 0 with 0.00%, only the definitions differ"),
+    ("RE02-02", "unmeasurable_value", "a clause with =100% under 质量值"),
+    ("RE03-11", "unmeasurable_value", "满意度 | 高中低: the grade options"),
 ])
 def test_rule_finds_what_the_annotators_found(row_id, label, why):
     found, gold = _rules_on(row_id)
@@ -64,6 +71,12 @@ def test_rule_finds_what_the_annotators_found(row_id, label, why):
     ("RE06-03", "unmeasurable_value", "按月安排 is a period"),
     ("RB03-03", "unmeasurable_value", "补助资格合规性 | 合规 is a state a document proves"),
     ("RA01-10", "implausible_value", "items 1 + 2 + 0 and their total 3 = the budget 3万元"),
+    ("RE09-07", "copy_paste", "孕产妇7天访视数 / 孕产妇42天访视数: names differing in a number"),
+    ("RE03-04", "unit_mismatch", "召开…全体会议 | 2: the name says what is counted"),
+    ("RF04-07", "unit_mismatch", "人均培训学时 | ≥90"),
+    ("RB02-09", "unit_mismatch", "超概算项目比例 | 0: zero needs no unit"),
+    ("RD06-05", "unit_mismatch", "任务完成时限(月) | 10: the unit is in the name"),
+    ("RB04-15", "unit_mismatch", "粮食安全事件发生数 | 0起 under 满意度 is not a satisfaction value"),
 ])
 def test_rule_no_longer_flags_what_the_annotators_left(row_id, label, why):
     found, gold = _rules_on(row_id)
