@@ -128,7 +128,7 @@ def build(dest: Path) -> list[Case]:
     add("web_page.docx", html.encode("utf-8"), "an HTML page saved as .docx", 0, ".docx")
     whole = good_docx()
     add("truncated.docx", whole[: len(whole) // 2], "a .docx cut in half (download broke off)", 0, "Word")
-    add("not_a_workbook.xlsx", whole, "a real .docx renamed to .xlsx", 0)
+    add("not_a_workbook.xlsx", whole, "a real .docx renamed to .xlsx: read by its content, and said so", len(ROWS), "Word .docx")
     z = io.BytesIO()
     with zipfile.ZipFile(z, "w") as zf:
         zf.writestr("readme.txt", "not an office file")
