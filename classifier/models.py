@@ -23,6 +23,7 @@ class ProjectCode(str, Enum):
     missing_dimension = "missing_dimension"
     cost_over_budget = "cost_over_budget"
     duplicate_names = "duplicate_names"
+    no_description_column = "no_description_column"  # the template has no 绩效指标描述 column: a note, not a fault of the rows
 
 
 LABELS: tuple[str, ...] = tuple(l.value for l in Label)
@@ -37,6 +38,7 @@ LABELS_ZH = {
     "missing_dimension": "缺少维度",
     "cost_over_budget": "成本超预算",
     "duplicate_names": "指标名称重复",
+    "no_description_column": "模板无描述列",
 }
 SEVERITIES = ("block", "warn", "suggest")
 # Where a finding came from. rules_fallback marks rows whose LLM answer failed.
@@ -52,7 +54,8 @@ class Indicator:
     description: str
     value: str
     row: int = 0  # source row: 1-based row in the table, or the sheet/CSV line
-    value_parts: dict[str, str] = field(default_factory=dict)  # operator/number/unit columns as published
+    # operator/number/unit as published, and each yearly target under its column name ({"第一年度": "0.5"})
+    value_parts: dict[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)  # weight/score and other kept columns
     # Gold annotations carried by a labelled file. Never read by predictors.
     gold_labels: list[str] | None = None
@@ -86,7 +89,8 @@ class Project:
     # level1 | level2 | level3 | description | value (a joined value column) |
     # operator | number | unit (a value split over columns) | project | unit_name
     # (the agency column, printed as `unit`) | budget | fiscal_funds | other_funds |
-    # goal | purpose | extra (kept in Indicator.extra under the same key).
+    # goal | purpose | year (a yearly target column: Indicator.value_parts[key]) |
+    # extra (kept in Indicator.extra under the same key).
     layout: list[str] = field(default_factory=list)
     field_of: dict[str, str] = field(default_factory=dict)
 

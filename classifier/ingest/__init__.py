@@ -250,13 +250,11 @@ def read_paths(paths: list[str | Path], *, limits: Limits | None = None, progres
 
 
 SUPPORTED = (".docx", ".xlsx", ".xlsm", ".csv", ".tsv", ".txt", ".jsonl", ".pdf")
-# Files a directory of tables often also holds, and what to do with them.
-UNSUPPORTED = {
-    ".xls": "旧版 Excel 97-2003 格式，请另存为 .xlsx", ".doc": "旧版 Word 97-2003 格式，请另存为 .docx",
-    ".ods": "OpenDocument 表格，请另存为 .xlsx", ".odt": "OpenDocument 文本，请另存为 .docx",
-    ".wps": "WPS 文字格式，请另存为 .docx", ".et": "WPS 表格格式，请另存为 .xlsx", ".rtf": "RTF 格式，请另存为 .docx",
-    ".numbers": "Numbers 表格，请导出为 .xlsx", ".pages": "Pages 文稿，请导出为 .docx",
-}
+# Office formats a directory of tables often also holds: each is opened and
+# named with what it really is (an old .xls, an .xlsx renamed .xls …).
+SNIFFED = (".xls", ".doc", ".ods", ".odt", ".wps", ".et")
+# Formats that are never tables to us, named with what to do.
+UNSUPPORTED = {".rtf": "RTF 格式，请另存为 .docx", ".numbers": "Numbers 表格，请导出为 .xlsx", ".pages": "Pages 文稿，请导出为 .docx"}
 
 
 def expand_paths_with_reasons(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
@@ -269,7 +267,7 @@ def expand_paths_with_reasons(paths: list[str | Path]) -> tuple[list[Path], list
             out.append(p)
             continue
         found = [q for q in sorted(p.rglob("*")) if q.is_file()]
-        tables = [q for q in found if q.suffix.lower() in SUPPORTED and not q.name.startswith("~$")]
+        tables = [q for q in found if q.suffix.lower() in SUPPORTED + SNIFFED and not q.name.startswith("~$")]
         for q in found:
             if q.suffix.lower() in UNSUPPORTED:
                 problems.append(Problem(str(q), f"已跳过：{UNSUPPORTED[q.suffix.lower()]}后再导入"))

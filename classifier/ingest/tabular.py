@@ -9,6 +9,7 @@ import io
 import math
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from ..models import Indicator, Problem, Project, ReadResult
@@ -57,6 +58,7 @@ def clean_cell(text: str) -> str:
     return _NEWLINES.sub("\n", text).strip()
 
 
+@lru_cache(maxsize=65536)
 def norm(text: str) -> str:
     """Header text as compared: no blanks, no zero-width marks or BOM, no
     (万元)-style notes, no */：marks."""
@@ -127,6 +129,9 @@ def combine_headers(upper: list[str], lower: list[str]) -> list[str]:
 def is_repeated_header(cells: list[str], headers: list[str]) -> bool:
     """A header row again below the first (page breaks in exports, CSVs pasted
     one after another); compared without blanks, BOMs and zero-width marks."""
+    lead = next((c for c in cells if c.strip()), "")
+    if len(lead) > 40 or not FIELD_OF.get(norm(lead)) and norm(lead) not in {norm(h) for h in headers}:
+        return False  # the common case, decided on one cell
     a = [norm(c) for c in cells if norm(c)]
     b = [norm(h) for h in headers if norm(h)]
     return bool(a) and (a == b or (len(a) >= 3 and is_header(cells) and set(a) <= set(b)))
@@ -557,7 +562,7 @@ def _sheet_rows(ws, zf, name: str, table_no: int, limits: Limits, problems: list
     for r, row in enumerate(ws.iter_rows(), start=1):
         if not row:
             continue
-        cells_seen += len(row)
+        cells_seen += sum(1 for cell in row if cell.value is not None)  # stored cells, not the padding up to them
         if cells_seen > limits.max_cells:
             problems.append(Problem(name, f"工作表“{ws.title}”的单元格超过上限 {limits.max_cells:,}（设置 {limits.setting('max_cells')}），"
                                           f"第{r}行起未读取", table=table_no, row=r))
