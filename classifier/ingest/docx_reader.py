@@ -14,7 +14,7 @@ from ..layout import column_keys, layout_of
 from ..models import Problem, Project, ReadResult
 from .common import money_unit_of
 from .limits import Limits
-from .tabular import (FIELD_OF, KV_RE, ZERO_WIDTH, _clip, apply_field, clean_cell, combine_headers, header_rows,
+from .tabular import (FIELD_OF, _only_name, KV_RE, ZERO_WIDTH, _clip, apply_field, clean_cell, combine_headers, header_rows,
                       is_repeated_header, kv_fields, make_indicator, map_header, merged_indicator, norm, plain_error,
                       with_label_unit, zip_too_big)
 
@@ -147,17 +147,17 @@ def _indicators(p: Project, rows: list[list[Cell]], first: int, hi: int, file: s
         own, prev1 = dict(fields), level1
         level1 = fields["level1"] = fields.get("level1") or level1
         level2 = fields["level2"] = fields.get("level2") or level2
-        if not any(fields.get(f) for f in ("level3", "description", "value")) and not any(years.values()):
+        if (not any(fields.get(f) for f in ("level3", "description", "value")) or _only_name(fields)) and not any(years.values()):
             placed = merged_indicator(own)
             if placed:  # 满意度指标 | 服务对象满意度：优>=85%, merged across the table
-                col, fields["level3"], fields["value"] = placed
-                if col == "level1":
-                    fields["level1"] = level1 = prev1
-                fields["level2"] = level2 = ""
+                if "level1" not in placed and own.get("level1") and KV_RE.match(own["level1"]):
+                    placed["level1"] = prev1
+                fields.update(placed)
+                level1, level2 = fields["level1"], ""
             else:
                 stray = [t for c, t in enumerate(texts) if t and cols.get(c) not in ("level1", "level2")
                          and FIELD_OF.get(norm(headers[c])) != "weight"]
-                kv_like = [own[f] for f in ("level1", "level2") if KV_RE.match(own.get(f, "") or "")]
+                kv_like = [own[f] for f in ("level1", "level2", "level3") if re.search("[：:]", own.get(f, "") or "")]
                 if re.match(r"^(合计|总计|小计)", norm(next((t for t in texts if t), ""))):
                     stray = []
                 if stray or kv_like:

@@ -7,10 +7,14 @@ scan) is named as such: OCR is not built in."""
 from __future__ import annotations
 
 import io
+import re
 
 from ..models import Problem, ReadResult
 from .limits import Limits
 from .tabular import clean_cell, find_header, is_repeated_header, kv_fields, plain_error, read_grid
+
+
+PROJECT_LINE = re.compile(r"^\s*项目名称\s*[：:]\s*(?P<name>\S.*?)\s*$")
 
 
 def _continues(prev: list[list[str]], rows: list[list[str]]) -> bool:
@@ -40,13 +44,17 @@ def read_pdf(data: bytes, name: str, limits: Limits | None = None) -> ReadResult
             for page in pdf.pages:
                 chars += len(page.chars)
                 found = page.extract_tables()
+                # "项目名称：X" printed above a table, outside its rules, names the project of the tables after it.
+                named = [m.group("name") for m in map(PROJECT_LINE.match, (page.extract_text() or "").splitlines()) if m] if found else []
                 for k, table in enumerate(found):
                     rows = [[clean_cell(c or "") for c in row] for row in table]
                     rows = [r for r in rows if any(r)]
                     if k == 0 and tables and _continues(tables[-1], rows):
                         tables[-1].extend(rows)
-                    else:
-                        tables.append(rows)
+                        continue
+                    if named and not any(f == "project" for r in rows[:5] for f, _ in kv_fields(r)):
+                        rows.insert(0, ["项目名称", named[min(k, len(named) - 1)]])
+                    tables.append(rows)
                 if not found:
                     text_pages.append(page.extract_text() or "")
                 page.flush_cache()  # pdfplumber keeps every page's objects otherwise

@@ -142,23 +142,41 @@ KV_RE = re.compile(r"^(?P<name>[^：:\n]{2,40}?)\s*[：:]\s*(?P<value>.+)$", re.
 _NOT_INDICATOR = re.compile(r"^(注|备注|说明|填表|填报|联系|审核|负责人|日期|单位|制表|签字|盖章)")
 
 
-def merged_indicator(fields: dict[str, str]) -> tuple[str, str, str] | None:
-    """(column, name, value) of a row whose only text is a level cell of the
-    form 名称：值 — a row merged across the table — when it reads as an indicator.
-    A merge that covers the 一级 column too must have a number in its value
-    (else it is more likely a note than a target)."""
+_LEVEL1_WORD = re.compile(r"^(产出|效益|满意度)指标$")
+_LEVEL2_WORD = re.compile(r"^(成本|数量|质量|时效|社会效益|经济效益|生态效益|可持续影响|服务对象满意度)指标$")
+_OP_SPLIT = re.compile(r"(?=[<>=≥≤＞＜＝]|不低于|不少于|不高于|不超过|大于|小于|达到)")
+
+
+def merged_indicator(own: dict[str, str]) -> dict[str, str] | None:
+    """The fields of a row whose only text is one name/level cell of the form
+    名称：值 — a row merged across the table ("满意度指标 | 服务对象满意度：优>=85%",
+    or "满意度指标：服务对象满意度≥90%" over a flat table). A name that is a level
+    (满意度指标) is the level the row sits in, and the rest splits at its
+    operator. None when it does not read as an indicator (a note: 注：…)."""
     from ..values import parse_value
 
-    for col in ("level2", "level1"):
-        text = fields.get(col, "")
+    for col in ("level3", "level2", "level1"):
+        text = own.get(col, "")
         m = KV_RE.match(text or "")
         if not m or _NOT_INDICATOR.match(m.group("name").strip()):
             continue
         name, value = m.group("name").strip(), m.group("value").strip()
-        if col == "level1" and not parse_value(value).has_digit:
-            return None
-        return col, name, value
+        out = {"level2": ""}
+        level1, level2 = _LEVEL1_WORD.match(norm(name)), _LEVEL2_WORD.match(norm(name))
+        if level1 or level2:
+            out["level1" if level1 else "level2"] = name
+            parts = _OP_SPLIT.split(value, maxsplit=1)
+            name, value = (parts[0].strip(), parts[1].strip()) if len(parts) == 2 and parts[0].strip() else (value, "")
+        elif col == "level1" and not parse_value(value).has_digit:
+            return None  # merged over the 一级 column too, and no number: more likely a note than a target
+        out.update(level3=name, value=value)
+        return out
     return None
+
+
+def _only_name(fields: dict[str, str]) -> bool:
+    """A flat table's merged row: text in the name column only, holding 名称：值."""
+    return bool(fields.get("level3")) and not fields.get("description") and not fields.get("value") and bool(KV_RE.match(fields["level3"]))
 
 
 def unit_parts(unit: str) -> tuple[str, str]:
@@ -420,19 +438,19 @@ def read_grid(rows: list[tuple[int, list[str]]], file: str, table_no: int, table
         own, prev1 = dict(fields), level1
         level1 = fields["level1"] = fields.get("level1") or level1
         level2 = fields["level2"] = fields.get("level2") or level2
-        if not any(fields.get(f) for f in ("level3", "description", "value")) and not any(years.values()):
+        if (not any(fields.get(f) for f in ("level3", "description", "value")) or _only_name(fields)) and not any(years.values()):
             placed = merged_indicator(own)
             if placed:  # 满意度指标 | 服务对象满意度：优>=85% — a row merged across the table
-                col, fields["level3"], fields["value"] = placed
-                if col == "level1":  # merged over the 一级 column too: it sits in the level above it
-                    fields["level1"] = level1 = prev1
-                fields["level2"] = level2 = ""
+                if "level1" not in placed and own.get("level1") and KV_RE.match(own["level1"]):
+                    placed["level1"] = prev1  # merged over the 一级 column too: it sits in the level above
+                fields.update(placed)
+                level1, level2 = fields["level1"], ""
             else:
                 stray = [t for c, t in enumerate(cells) if t.strip() and cols.get(c) not in _LEVELS + _PROJECT_COLUMNS
                          and not (c < len(headers) and FIELD_OF.get(norm(headers[c])) == "weight")]
                 if re.match(r"^(合计|总计|小计)", norm(next((t for t in cells if t.strip()), ""))):
                     stray = []
-                kv_like = [own[f] for f in _LEVELS if KV_RE.match(own.get(f, "") or "")]
+                kv_like = [own[f] for f in _LEVELS + ("level3",) if re.search("[：:]", own.get(f, "") or "")]
                 if stray or kv_like:
                     problems.append(Problem(file, f"该行无法归入指标（“{_clip((stray or kv_like)[0])}”不在指标名称、描述或指标值列），已跳过",
                                             table=table_no, row=rownum))
