@@ -27,7 +27,11 @@ class ProjectCode(str, Enum):
 
 
 LABELS: tuple[str, ...] = tuple(l.value for l in Label)
-PROJECT_CODES: tuple[str, ...] = tuple(c.value for c in ProjectCode)
+# The project-level faults (scored by the eval, counted in summaries, features of
+# the learned model). no_description_column is a note about the template, kept
+# apart so that adding notes never changes the model's feature columns.
+NOTE_CODES: tuple[str, ...] = (ProjectCode.no_description_column.value,)
+PROJECT_CODES: tuple[str, ...] = tuple(c.value for c in ProjectCode if c.value not in NOTE_CODES)
 LABELS_ZH = {
     "vague_description": "描述空泛",
     "unmeasurable_value": "指标值不可衡量",
