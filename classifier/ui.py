@@ -14,7 +14,7 @@ from . import appmodel, config
 from .ingest import MAX_BYTES, SUPPORTED, read_bytes
 from .store import REJECT_REASONS, Conflict, Store
 
-UPLOAD_TYPES = ["docx", "xlsx", "csv", "txt", "jsonl"]
+UPLOAD_TYPES = ["docx", "xlsx", "csv", "txt", "jsonl", "pdf"]
 SECRET_KEYS = ("INDICATOR_QA_API_KEY", "OPENAI_API_KEY", "INDICATOR_QA_BASE_URL", "INDICATOR_QA_MODEL")
 
 
