@@ -257,7 +257,7 @@ def test_scanned_pdf_gets_a_clear_message():
 
 
 def test_pasted_pdf_text_with_the_header_far_down(tmp_path):
-    lines = ["2026年项目支出绩效目标申报表", "填报单位：某区民政局", "项目名称  社区服务提升工程", "预算数  120"]
+    lines = ["2026年项目支出绩效目标申报表", "填报单位：某区民政局, 2026年3月", "项目名称  社区服务提升工程", "预算数  120"]
     lines += [f"（{k}）说明文字第{k}条，不是表格。" for k in range(1, 26)]
     lines += ["一级指标  二级指标  三级指标  指标值",
               "产出指标  数量指标  社区服务点建设  ≥12个",

@@ -172,10 +172,14 @@ def read_text(text: str, name: str, suffix: str = "", limits: Limits | None = No
     if "绩效目标表" in text and "\t一级指标" in text:
         from .seedtext import read_seed_text
         return read_seed_text(text, name)
+    from .pasted import looks_pasted, read_pasted_text
+
     if suffix in (".csv", ".tsv") or suffix == "" or "," in text[:2000] or _tab_header(text):
         from .tabular import read_csv_text
-        return read_csv_text(text, name, limits)
-    from .pasted import looks_pasted, read_pasted_text
+        result = read_csv_text(text, name, limits)
+        if result.projects or suffix in (".csv", ".tsv") or not looks_pasted(text):
+            return result
+        return read_pasted_text(text, name, limits)  # a pasted text that merely has a comma near the top
 
     if looks_pasted(text):  # a PDF's text layer pasted into a .txt: header anywhere, cells split by blanks
         return read_pasted_text(text, name, limits)

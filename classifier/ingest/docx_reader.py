@@ -175,19 +175,14 @@ def _indicators(p: Project, rows: list[list[Cell]], first: int, hi: int, file: s
 def _blocks(container):
     """Paragraph texts and tables in reading order, tables nested in a layout
     table's cells included (each after the table holding it)."""
-    from docx.table import Table
+    from docx.table import Table, _Cell
 
     for block in container.iter_inner_content():
         if isinstance(block, Table):
             yield block
-            seen = set()
-            for row in block.rows:
-                for cell in row.cells:
-                    if id(cell._tc) in seen:
-                        continue
-                    seen.add(id(cell._tc))
-                    if cell._tc.tbl_lst:
-                        yield from _blocks(cell)
+            if block._tbl.xpath("./w:tr/w:tc/w:tbl"):  # only layout tables pay for the walk
+                for tc in block._tbl.xpath("./w:tr/w:tc[w:tbl]"):
+                    yield from _blocks(_Cell(tc, block))
         else:
             yield block.text
 

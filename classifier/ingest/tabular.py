@@ -538,8 +538,8 @@ def read_xlsx(data: bytes, name: str, limits: Limits | None = None, progress=Non
     except Exception as exc:
         result.problems.append(Problem(name, f"无法打开 Excel 文件（可能已损坏或不完整）：{plain_error(exc)}", fatal=True))
         return result
+    zf = zipfile.ZipFile(io.BytesIO(data))  # the sheets' XML again, streamed, for merges and formulas
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
         for s, ws in enumerate(wb.worksheets):
             state = getattr(ws, "sheet_state", "visible")
             if state != "visible" and not limits.include_hidden_sheets:
@@ -554,6 +554,7 @@ def read_xlsx(data: bytes, name: str, limits: Limits | None = None, progress=Non
                 result.problems.append(Problem(name, f"工作表“{ws.title}”无法读取：{plain_error(exc)}", table=s + 1))
     finally:
         wb.close()
+        zf.close()
     return result
 
 
@@ -569,9 +570,12 @@ def _sheet_rows(ws, zf, name: str, table_no: int, limits: Limits, problems: list
         problems.append(Problem(name, "另有公式单元格没有计算结果", table=table_no))
     fill_from = {}  # (row, col) → the merge's top-left (row, col)
     for r1, c1, r2, c2 in merges:
-        if r2 > r1 and (r2 - r1) <= limits.max_rows:
-            for r in range(r1 + 1, r2 + 1):
-                fill_from[(r, c1)] = (r1, c1)
+        if r2 > r1 and len(fill_from) + (r2 - r1) > limits.max_rows:
+            problems.append(Problem(name, f"工作表“{ws.title}”的合并单元格 {r1}–{r2} 行超出行数上限 {limits.max_rows:,}"
+                                          f"（设置 {limits.setting('max_rows')}），未按合并展开", table=table_no, row=r1))
+            continue
+        for r in range(r1 + 1, r2 + 1):
+            fill_from[(r, c1)] = (r1, c1)
     top_text: dict[tuple[int, int], str] = {}
     tops = set(fill_from.values())
     ws.reset_dimensions()  # the <dimension> a file claims is not trusted: read only stored cells
