@@ -149,8 +149,12 @@ def _dispatch(data: bytes, name: str, suffix: str, limits: Limits, progress) -> 
         from .pdf_reader import read_pdf
 
         return read_pdf(data, name, limits)
-    if suffix in (".docx", ".xlsx", ".xlsm", ".doc", ".xls", ".ods", ".wps", ".et", ".pdf"):
-        return refuse(f"扩展名为 {suffix}，但内容不是有效的 {suffix} 文件（不是 zip/Office/PDF 格式），可能已损坏或是其他格式另存")
+    if suffix in (".docx", ".xlsx", ".xlsm", ".ods"):
+        return refuse(f"扩展名为 {suffix}，但内容不是有效的 Office Open XML（zip）文件，可能已损坏或是其他格式另存")
+    if suffix in (".doc", ".xls", ".wps", ".et"):
+        return refuse(f"扩展名为 {suffix}，但内容不是 Office/WPS 文件，可能已损坏或是其他格式另存")
+    if suffix == ".pdf":
+        return refuse("扩展名为 .pdf，但内容不是 PDF 文件（文件头不是 %PDF-），可能已损坏或是其他格式另存")
     text, problems = _decode_text(data, name)
     # Binary = many control characters, not one stray NUL inside a cell.
     if text is None or len(_CONTROL.findall(text[:4000])) > max(8, len(text[:4000]) // 50):
