@@ -82,6 +82,7 @@ class Project:
     other_funds: float | None = None
     purpose: str = ""  # 资金用途
     goal: str = ""  # 绩效目标
+    money_unit: str = ""  # the unit a bare amount of this table is in ("单位：元" above it); '' = as written
     source_file: str = ""
     source_hash: str = ""  # sha256 of the file's bytes
     table_index: int = 0  # 0-based table index in the source file

@@ -178,7 +178,7 @@ def check_unit(ind: Indicator, project: Project) -> list[Finding]:
         elif not pv.measurable and not pv.is_date and normalize(v):
             out.append(_f("unit_mismatch", "R2", f"时效指标应为日期或期限，指标值“{_clip(v)}”不是", ind, project, 0.85))
     elif _is_cost_row(ind):
-        if pv.unit_class != "money" and not re.search(r"\d+(\.\d+)?\s*万", v):
+        if pv.unit_class != "money" and not re.search(r"\d+(\.\d+)?\s*万", v) and money_in_wan(pv, project) is None:
             out.append(_f("unit_mismatch", "R2", f"成本指标应以金额（元/万元）表示，指标值“{_clip(v)}”没有金额单位", ind, project, 0.88))
     if not out and is_rate_name(ind.level3) and not is_satisfaction(ind) and not l2.startswith("时效"):
         if pv.is_date and pv.unit_class != "percent":
@@ -222,7 +222,7 @@ def check_plausible(ind: Indicator, project: Project) -> list[Finding]:
         return [_f("implausible_value", "R5", f"成本越低越好，应写“≤”，实际为“{v}”", ind, project, 0.9)]
     if ind.level2.startswith("数量") and pv.unit_class == "count" and pv.operator in ("≤", "＜"):
         return [_f("implausible_value", "R5", f"产出数量写成上限“{v}”，目标是做得更少", ind, project, 0.85)]
-    wan = money_in_wan(pv)
+    wan = money_in_wan(pv, project) if _is_cost_row(ind) else money_in_wan(pv)
     if _is_cost_row(ind) and wan is not None and project.budget and wan > project.budget * 1.0001:
         return [_f("implausible_value", "R7", f"单项成本{wan:g}万元超过项目预算{project.budget:g}万元", ind, project, 0.85)]
     return []
@@ -279,11 +279,12 @@ def _unit_from(pv: ParsedValue, total: ParsedValue) -> ParsedValue:
     return pv
 
 
-def money_in_wan(pv: ParsedValue) -> float | None:
-    """A money value in 万元 (the budget's unit); None when the value is not money."""
+def money_in_wan(pv: ParsedValue, project: Project | None = None) -> float | None:
+    """A money value in 万元 (the budget's unit); None when the value is not money.
+    A bare number is money in the table's stated unit ("单位：元") when it has one."""
     if pv.number is None:
         return None
-    u = pv.unit
+    u = pv.unit or (project.money_unit if project is not None and not pv.unit_class == "percent" else "")
     if u.startswith("亿"):
         return pv.number * 10000
     if u.startswith("万"):
@@ -421,7 +422,7 @@ def check_cost_total(project: Project) -> list[Finding]:
         if not i.level2.startswith("成本"):
             continue
         pv = parse_value(i.value)
-        wan = money_in_wan(pv)
+        wan = money_in_wan(pv, project)
         if wan is not None and "/" not in pv.unit and pv.number2 is None:
             total += wan
             used.append(f"{i.id} {i.value}")
@@ -468,7 +469,7 @@ def cost_rows_over_budget(project: Project) -> list[Finding]:
     out = []
     for ind in project.indicators:
         pv = parse_value(ind.value)
-        if ind.level2.startswith("成本") and money_in_wan(pv) is not None and "/" not in pv.unit:
+        if ind.level2.startswith("成本") and money_in_wan(pv, project) is not None and "/" not in pv.unit:
             out.append(_f("implausible_value", "R9", f"本表成本指标合计超过预算数{project.budget:g}万元，“{ind.value}”与预算矛盾", ind, project, 0.8))
     return out
 

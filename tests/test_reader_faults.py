@@ -90,6 +90,23 @@ def test_table_unit_yuan_applies_to_bare_budget_numbers():
     assert read.projects[0].budget == pytest.approx(93.0)
 
 
+def test_table_unit_yuan_applies_to_bare_cost_values():
+    """Under "单位：元", a cost row's bare "≤930000" is money (93万元): no unit
+    mismatch, and within the 930000元 budget."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["单位：元"])
+    ws.append(["项目名称", "预算数", *HEADER])
+    ws.append([TITLE, "930000", "产出指标", "成本指标", "绿化养护成本", "绿化园林费全年支出", "≤930000"])
+    ws.append([TITLE, "930000", "产出指标", "成本指标", "设备更新成本", "更新绿化设备支出", "≤950000"])
+    rv = review(read_bytes(_xlsx(wb), "元.xlsx"), use_index=False, use_model=False)
+    first, second = rv.projects[0].indicators
+    assert rv.projects[0].budget == pytest.approx(93.0) and rv.projects[0].money_unit == "元"
+    assert "unit_mismatch" not in rv.labels(first.id)
+    assert "implausible_value" in rv.labels(second.id)  # 95万元 alone is more than the 93万元 budget
+    assert any(f.code == "cost_over_budget" for f in rv.project_findings(rv.projects[0].id))
+
+
 def test_yi_budget_raises_no_false_cost_over_budget():
     rv = review(read_bytes(_money_xlsx("1.2亿元"), "亿.xlsx"), use_index=False, use_model=False)
     assert rv.projects[0].budget == pytest.approx(12000.0)

@@ -255,7 +255,7 @@ def read_docx(data: bytes, name: str, limits: Limits | None = None) -> ReadResul
             found = header_rows([[t for _, _, t in cells] for cells in rows])
             first, hi = found if found else (None, None)
             unit = money_unit_of(t for cells in rows[: first if first is not None else len(rows)] for _, _, t in cells) or money_unit
-            p = Project(id=f"T{len(result.projects) + 1:03d}", title="", table_index=tno - 1)
+            p = Project(id=f"T{len(result.projects) + 1:03d}", title="", table_index=tno - 1, money_unit=unit)
             has_fields = _fields(rows[: first if first is not None else len(rows)], p, name, tno, unit, result.problems)
             if hi is None:
                 if not has_fields:

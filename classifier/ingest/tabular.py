@@ -431,6 +431,7 @@ def read_grid(rows: list[tuple[int, list[str]]], file: str, table_no: int, table
             apply_field(p, "org", key[1])
             p.budget, p.fiscal_funds, p.other_funds = top.budget, top.fiscal_funds, top.other_funds
             p.goal, p.purpose = top.goal, top.purpose
+            p.money_unit = money_unit
         p = groups[key]
         for c, f in cols.items():
             if f in ("budget", "fiscal", "other", "goal", "purpose"):
