@@ -27,7 +27,7 @@ class Limits:
     max_unzipped_mb: float = 2048  # uncompressed parts of one .xlsx (read streaming)
     # A .docx is parsed whole into a tree (python-docx), ~20 bytes of memory per
     # byte of XML: the bound that keeps a zip of empty paragraphs from taking GBs.
-    max_docx_xml_mb: float = 200
+    max_docx_xml_mb: float = 100
     max_rows: int = 2_000_000  # non-empty rows of one sheet / CSV / table
     max_cells: int = 50_000_000  # cells of one sheet, as stored (not its claimed extent)
     max_cell_chars: int = 1_000_000  # one cell; a longer one is cut, named, and the rest read
