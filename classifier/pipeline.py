@@ -9,7 +9,7 @@ from typing import Callable, Iterable
 
 from .models import LABELS, PROJECT_CODES, Finding, Indicator, Problem, Project, ReadResult, Rewrite
 from .rewrite import recheck, template_rewrite
-from .rules import check_all
+from .rules import check_all, drop_vague_without_column, has_description_column
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
 
@@ -68,6 +68,13 @@ class Review:
         if ind.extra:
             d["extra"] = ind.extra
         return d
+
+    def jsonl_record(self, p: Project, ind: Indicator) -> dict:
+        """One line of `--format jsonl`: the row (row_dict) plus its table's
+        project-level findings (missing_dimension, cost_over_budget, …) in
+        `project_findings`, repeated on every row of that table, so a pipeline
+        reading only jsonl sees everything `json` shows per project."""
+        return dict(self.row_dict(p, ind), project_findings=[f.to_dict() for f in self.project_findings(p.id)])
 
     def summary(self) -> dict:
         rows = list(self.rows())
@@ -159,6 +166,8 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
         rv.run.update({k: v for k, v in out.run.items() if k != "seconds"})
         if out.run.get("endpoint_down"):
             rv.problems.append(Problem(read.projects[0].source_file if read.projects else "", out.run["endpoint_down"]))
+    if any(not has_description_column(p) for p in rv.projects):
+        rv.set_findings(drop_vague_without_column(rv.projects, rv.findings))
     add_rewrites(rv)
     rv.run["seconds"] = round(time.perf_counter() - started, 3)
     return rv
