@@ -133,19 +133,22 @@ def check_description(ind: Indicator, project: Project) -> list[Finding]:
     if GENERIC_DESC_RE.match(normalize(d)):
         return [_f("vague_description", "R4", f"描述“{d}”是套话，未说明衡量什么、如何计算", ind, project, 0.9)]
     dn, nn = _strip_wrapping(d), _strip_wrapping(ind.level3)
-    if dn == nn or (_core(dn) == _core(nn) and not COUNT_SUFFIX.search(dn)):
+    wrapped = bool(WRAPPED_DESC.match(normalize(d)))  # "反映补助学生人数" for 补助学生数量: the name, wrapped
+    if dn == nn or (_core(dn) == _core(nn) and (wrapped or not COUNT_SUFFIX.search(dn))):
         return [_f("vague_description", "R4", f"描述与指标名称相同（“{ind.level3}”），未写明口径、计算方法或数据来源", ind, project, 0.93)]
     if normalize(d) == normalize(ind.value):
         return [_f("vague_description", "R4", "描述照抄了指标值，未说明衡量什么、如何计算", ind, project, 0.9)]
     if VALUE_ONLY_DESC.match(d):
         return [_f("vague_description", "R4", f"描述“{d}”只是一个目标值，未说明衡量什么、如何计算", ind, project, 0.85)]
-    specific = bool(SPECIFIC_DESC.search(d))
+    specific = bool(SPECIFIC_DESC.search(re.sub(r"^该指标", "", d.strip())))  # "该指标主要考察…" is not a definition (指)
+    if not specific and TEMPLATE_DEFINITION.match(d.strip()):
+        return [_f("vague_description", "R4", f"描述“{_clip(d)}”是模板里对该类指标的通用定义，不是本项目的口径", ind, project, 0.8)]
     # A description that is a fragment of the name, or the name plus a word or two, adds nothing.
     if dn and (dn in nn or (nn in dn and len(dn) - len(nn) <= 2)) and not specific:
         return [_f("vague_description", "R4", f"描述“{d}”只是指标名称“{ind.level3}”的改写", ind, project, 0.85)]
     if not specific and REFLECT_DESC.match(normalize(d)):
         return [_f("vague_description", "R4", f"描述“{d}”是“反映……情况”式套话，未说明口径", ind, project, 0.8)]
-    if not specific and SLOGAN_DESC.match(d.strip()) and len(dn) <= 30:
+    if not specific and SLOGAN_DESC.match(d.strip()) and len(dn) <= 40:
         return [_f("vague_description", "R4", f"描述“{d}”是口号，未说明衡量什么、如何计算", ind, project, 0.7)]
     return []
 
@@ -156,7 +159,10 @@ SPECIFIC_DESC = re.compile(r"计算|公式|/|×|÷|数据来源|来源于|依据
 REFLECT_DESC = re.compile(r"^(该指标)?(主要)?(反映|体现|考核|考察|衡量).{0,16}(情况|程度|成本|水平|质量|效果)$")
 # A description that is only a target value ("100%", "90%(计划标准)", "2019年12月(计划标准)").
 VALUE_ONLY_DESC = re.compile(r"^[≥≤><=＞＜＝]*\s*(\d+(\.\d+)?\s*(%|％|个|次|人|项|家|万元|元)?|\d{4}\s*年(\s*\d{1,2}\s*月)?(底|前|内)?)\s*([（(][^()（）]{0,8}[)）])?$")
-SLOGAN_DESC = re.compile(r"^(提升|提高|促进|推动|加强|助力|营造|扩大|深化|为.{1,12}提供)")
+SLOGAN_DESC = re.compile(r"^(提升|提高|促进|推动|加强|助力|营造|扩大|深化|满足|改善|保障|保持|保护|维护|优化|增强|完善|为.{1,12}提供)")
+WRAPPED_DESC = re.compile(r"^(该指标)?(主要)?(反映|体现|考核|考察|衡量)")
+# The 财预〔2021〕101号 template's own definitions of a level, left in the description cell.
+TEMPLATE_DEFINITION = re.compile(r"^(该指标)?(主要)?(反映|体现)(实施相关项目|项目实施|实施项目)(所产生|所带来|产生|带来|对)")
 
 
 def _core(text: str) -> str:
@@ -268,6 +274,8 @@ def check_plausible(ind: Indicator, project: Project) -> list[Finding]:
         return [_f("implausible_value", "R7", f"“{name}”≤100%必然成立", ind, project, 0.9)]
     if negative and pv.operator in ("≥", "＞"):
         return [_f("implausible_value", "R5", f"“{name}”越低越好，却写成“{v}”", ind, project, 0.9)]
+    if _is_cost_row(ind) and pv.unit_class == "money" and "/" in pv.unit and pv.number == 0:
+        return [_f("implausible_value", "R7", f"单位成本“{v}”为零：本表列有支出，单位成本不可能为零", ind, project, 0.8)]
     if _is_cost_row(ind) and pv.unit_class == "money" and pv.operator in ("≥", "＞"):
         return [_f("implausible_value", "R5", f"成本越低越好，应写“≤”，实际为“{v}”", ind, project, 0.9)]
     if levels(ind.level1, ind.level2)[1] == "数量指标" and pv.operator in ("≤", "＜") and (
@@ -592,12 +600,52 @@ def cost_rows_over_budget(project: Project) -> list[Finding]:
     return out
 
 
+PEOPLE_UNITS = ("人", "名", "生", "户")
+
+
+def unit_cost_over_budget(project: Project) -> list[Finding]:
+    """LABELS.md: values that imply more money than the budget (人数 × 标准 > 预算数) are
+    implausible. A per-head standard ("780元/生/年", "2000元/人/月") times the table's largest
+    count of people, even for a single period, already exceeds the budget."""
+    if not project.budget:
+        return []
+    heads = []
+    for i in project.indicators:
+        pv = parse_value(i.value)
+        if pv.number and pv.unit_class == "count" and pv.unit.startswith(PEOPLE_UNITS) and "/" not in pv.unit:
+            heads.append((pv.number, i))
+    if not heads:
+        return []
+    n, who = max(heads, key=lambda x: x[0])
+    out = []
+    for ind in project.indicators:
+        pv = parse_value(ind.value)
+        if not (is_cost(ind.level1, ind.level2) and pv.unit_class == "money" and "/" in pv.unit and pv.number):
+            continue
+        per = pv.unit.split("/", 1)[1]
+        if not per.startswith(PEOPLE_UNITS):
+            continue
+        wan = _per_head_wan(pv)
+        if wan is not None and wan * n > project.budget * 1.0001:
+            out.append(_f("implausible_value", "R9", f"标准“{ind.value}”×{who.id}“{who.value}”≈{wan * n:g}万元，超过预算数{project.budget:g}万元",
+                          ind, project, 0.75))
+    return out
+
+
+def _per_head_wan(pv: ParsedValue) -> float | None:
+    u = pv.unit.split("/", 1)[0]
+    for unit, k in (("亿元", 10000.0), ("万元", 1.0), ("千元", 0.1), ("元", 0.0001)):
+        if u.startswith(unit):
+            return pv.number * k
+    return None
+
+
 def check_all(projects: list[Project]) -> list[Finding]:
     """Every rule finding for a batch: rows, exact duplicates, project level."""
     out: list[Finding] = []
     for p in projects:
         out.extend(check_project(p))
-        over = {f.row_id: f for f in cost_rows_over_budget(p)}
+        over = {f.row_id: f for f in cost_rows_over_budget(p) + unit_cost_over_budget(p)}
         for ind in p.indicators:
             row = check_row(ind, p)
             if ind.id in over and not any(f.code == "implausible_value" for f in row):

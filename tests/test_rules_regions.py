@@ -51,6 +51,12 @@ def _rules_on(row_id: str) -> tuple[set[str], list[str]]:
     ("RD10-02", "copy_paste", "three cost rows named 0 with 0.00%, only the definitions differ"),
     ("RE02-02", "unmeasurable_value", "a clause with =100% under 质量值"),
     ("RE03-11", "unmeasurable_value", "满意度 | 高中低: the grade options"),
+    ("RE02-04", "implausible_value", "780元/生/年 × 6962人 > the 438.768万元 budget"),
+    ("RA01-07", "implausible_value", "出差单位成本 =0万元/人 beside 1万元 of travel"),
+    ("RE06-02", "vague_description", "该指标主要考察业务工作支出安排到位情况: the name, wrapped"),
+    ("RB05-03", "vague_description", "反映补助学生人数 for 补助学生数量"),
+    ("RD10-02", "vague_description", "the template's definition of 社会成本指标"),
+    ("RE07-04", "vague_description", "满足市民生存环境的需求: a slogan"),
 ])
 def test_rule_finds_what_the_annotators_found(row_id, label, why):
     found, gold = _rules_on(row_id)
