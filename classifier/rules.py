@@ -6,7 +6,7 @@ Checks aim at high precision: judgement calls are left to the model."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Callable, Iterable
 
 from dataclasses import replace
@@ -490,6 +490,20 @@ def check_table_repeats(project: Project) -> list[Finding]:
             continue
         key = name if len(name) < 6 else "".join(sorted(name))
         groups[(key, value)].append(ind)
+    # Long names with the same value that share nearly all their characters: the same
+    # phrases reordered or with one word swapped ("教学条件改善、办学水平提高" /
+    # "教学质量提高、办学条件改善").
+    long = [i for i in project.indicators if len(normalize(clean_name(i.level3))) >= 10 and normalize(i.value)
+            and re.search(r"[、，,；;]", i.level3)]  # lists of phrases; one-phrase slogans differ by their subject (平安/法治天津)
+    for a_i, a in enumerate(long):
+        for b in long[a_i + 1:]:
+            if normalize(a.value) != normalize(b.value) or row_key(a) == row_key(b):
+                continue
+            na, nb = normalize(clean_name(a.level3)), normalize(clean_name(b.level3))
+            common = sum((Counter(na) & Counter(nb)).values())
+            if na != nb and common / max(len(na), len(nb)) >= 0.8:
+                groups[("~" + min(na, nb), normalize(a.value))] = list({id(x): x for x in
+                                                                      groups.get(("~" + min(na, nb), normalize(a.value)), []) + [a, b]}.values())
     out = []
     for members in groups.values():
         if len(members) < 2 or len({row_key(i) for i in members}) < len(members):

@@ -57,6 +57,7 @@ def _rules_on(row_id: str) -> tuple[set[str], list[str]]:
     ("RB05-03", "vague_description", "反映补助学生人数 for 补助学生数量"),
     ("RD10-02", "vague_description", "the template's definition of 社会成本指标"),
     ("RE07-04", "vague_description", "满足市民生存环境的需求: a slogan"),
+    ("RE02-06", "copy_paste", "the phrases of RE02-02 reordered, one word swapped, the same =100%"),
 ])
 def test_rule_finds_what_the_annotators_found(row_id, label, why):
     found, gold = _rules_on(row_id)
