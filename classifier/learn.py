@@ -54,7 +54,7 @@ import numpy as np
 from . import config
 from .features import (FEATURE_VERSION, HASHING_EMBEDDER, NEIGHBOUR_COLUMNS, NEIGHBOUR_K, NEIGHBOUR_MIN_SIM, EmbedderUnavailable,
                        FeatureMatrix, build_features, get_embedder, n_dense, neighbour_features, neighbour_inputs)
-from .models import LABELS, Finding, Project, ReadResult
+from .models import LABELS, Finding, Problem, Project, ReadResult
 from .rules import SEVERITY
 
 MODEL_FORMAT = 1
@@ -420,7 +420,7 @@ def apply_model(review, model_path: str | Path | None = None) -> list[Problem]:
     Returns what the user must hear: nothing on success; a Problem naming file,
     table and row for each row the model could not judge (rules alone for that
     row); or one Problem saying why the rules alone stand for the whole run."""
-    where = review.projects[0].source_file if review.projects else ""
+    where = "model"  # a whole-run problem is the model's (its message names the model file), not one table's
     path = Path(model_path) if model_path else default_model_path()
     if path is None:
         return [Problem(where, "没有可用的学习模型（运行 indicator-qa train 生成），仅使用规则")]
