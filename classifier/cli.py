@@ -17,8 +17,13 @@ EXIT_FINDINGS = 1
 EXIT_UNREADABLE = 2
 EXIT_IO = 3  # an output (--out, stdout) or the data directory could not be written; nothing half-written is left
 
-EXIT_CODES_HELP = ("Exit codes: 0 done; 1 --fail-on matched; 2 nothing readable or bad settings; "
-                   "3 an output or the data directory could not be written (the previous file is kept).")
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0  done
+  1  --fail-on matched a finding
+  2  nothing could be read, or a setting is wrong
+  3  an output (--out, stdout) or the data directory could not be written;
+     the previous file is kept as it was"""
 
 
 def say(text: str) -> None:
