@@ -8,6 +8,7 @@ or stderr. `redact_url` is the URL as it may be shown; `Scrubber` replaces
 every known secret in any text (or nested JSON-like value) with `****`."""
 from __future__ import annotations
 
+import base64
 import re
 from typing import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -32,7 +33,9 @@ def url_secrets(url: str) -> list[str]:
         return []
     out = []
     if parts.password:
-        out += [f"{parts.username or ''}:{parts.password}", parts.password]
+        pair = f"{parts.username or ''}:{parts.password}"
+        # httpx sends user:pass@ as a Basic Authorization header: an echo carries it base64-encoded
+        out += [pair, parts.password, base64.b64encode(pair.encode("utf-8")).decode("ascii")]
     if parts.username and parts.password is not None:
         out.append(parts.username)
     for k, v in parse_qsl(parts.query, keep_blank_values=True):

@@ -76,12 +76,20 @@ class ChatClient:
         self.breaker.limit = settings.max_connect_failures
         self._sem = asyncio.Semaphore(settings.concurrency)
         # Our own retry loop (max_retries=0 in the SDK) so every attempt is counted and logged.
-        self._client = openai.AsyncOpenAI(base_url=settings.base_url, api_key=settings.key(),
-                                          timeout=settings.timeout, max_retries=0)
+        self._client = self._new_client()
+        self._stale: list = []  # clients whose pool a cut-off request may have left half-read
         self.scrub = scrubber_for(settings)  # the key and URL credentials never leave in an answer or message
 
+    def _new_client(self):
+        s = self.settings
+        return openai.AsyncOpenAI(base_url=s.base_url, api_key=s.key(), timeout=s.timeout, max_retries=0)
+
     async def close(self) -> None:
-        await self._client.close()
+        for c in [*self._stale, self._client]:
+            try:
+                await c.close()
+            except Exception:  # noqa: BLE001 — closing a pool whose request was cut off
+                pass
 
     def _connection_failed(self, e: Exception) -> bool:
         """Count a failure to reach the endpoint; True when that opens the breaker.
@@ -161,6 +169,10 @@ class ChatClient:
                     try:
                         resp = await asyncio.wait_for(self._create(kwargs), timeout=s.timeout)
                     except asyncio.TimeoutError:
+                        # The cut-off response may still sit in a pooled connection: later
+                        # requests (this retry, other tables) get a fresh pool.
+                        self._stale.append(self._client)
+                        self._client = self._new_client()
                         raise DeadlineExceeded() from None
                 except AnswerTooLarge as e:
                     self.breaker.failures = 0  # a server answered, too much
