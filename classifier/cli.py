@@ -121,7 +121,22 @@ def render_table(rv: Review) -> str:
     return "\n".join(terminal_safe(line) for line in lines) + "\n"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
+class _Main(click.Group):
+    """Every command keeps its caches and decisions in the data directory: a bad
+    INDICATOR_QA_HOME is said once, here, before any command runs (help needs none)."""
+
+    def invoke(self, ctx: click.Context):
+        rest = [*getattr(ctx, "_protected_args", []), *ctx.args]
+        if rest and not {"-h", "--help"} & set(rest):
+            try:
+                data_dir()
+            except DataDirError as exc:
+                say(f"错误：{exc}")
+                sys.exit(EXIT_IO)
+        return super().invoke(ctx)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
 def main() -> None:
     """indicator-qa: 项目支出绩效目标表 indicator review.
 
@@ -131,11 +146,6 @@ def main() -> None:
       indicator-qa review tables/ --format jsonl --out review.jsonl
       indicator-qa review a.docx b.xlsx --format json --fail-on block
     """
-    try:  # every command keeps its caches and decisions there: a bad INDICATOR_QA_HOME is said once, here
-        data_dir()
-    except DataDirError as exc:
-        say(f"错误：{exc}")
-        sys.exit(EXIT_IO)
 
 
 @main.command("review", epilog=EXIT_CODES_HELP)
