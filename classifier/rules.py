@@ -14,6 +14,7 @@ from dataclasses import replace
 from .levels import NAME_UNIT as NAME_UNIT_RE
 from .levels import clean_name, infer_level2, is_cost, levels, name_unit
 from .models import Finding, Indicator, Project
+from .sanity import usable_budget
 from .values import GRADE_WORDS, ParsedValue, normalize, parse_value
 
 # Severity per code: block = must be fixed before approval; warn = likely wrong; suggest = improve.
@@ -282,7 +283,7 @@ def check_plausible(ind: Indicator, project: Project) -> list[Finding]:
             pv.unit_class == "count" or (pv.unit_class == "none" and COUNT_NAME.search(name))) and not NEGATIVE_NAME.search(name):
         return [_f("implausible_value", "R5", f"产出数量写成上限“{v}”，目标是做得更少", ind, project, 0.85)]
     wan = money_in_wan(pv, project) if _is_cost_row(ind) else money_in_wan(pv)
-    if _is_cost_row(ind) and wan is not None and project.budget and wan > project.budget * 1.0001:
+    if _is_cost_row(ind) and wan is not None and usable_budget(project) and wan > project.budget * 1.0001:
         return [_f("implausible_value", "R7", f"单项成本{wan:g}万元超过项目预算{project.budget:g}万元", ind, project, 0.85)]
     return []
 
@@ -548,7 +549,7 @@ def check_duplicate_names(project: Project) -> list[Finding]:
 
 
 def check_cost_total(project: Project) -> list[Finding]:
-    if not project.budget:
+    if not usable_budget(project):  # unknown, or a bad value reported by sanity.amount_problems
         return []
     items = []
     for i in project.indicators:
@@ -621,7 +622,7 @@ def unit_cost_over_budget(project: Project) -> list[Finding]:
     """LABELS.md: values that imply more money than the budget (人数 × 标准 > 预算数) are
     implausible. A per-head standard ("780元/生/年", "2000元/人/月") times the table's largest
     count of people, even for a single period, already exceeds the budget."""
-    if not project.budget:
+    if not usable_budget(project):
         return []
     heads = []
     for i in project.indicators:
