@@ -27,6 +27,7 @@ from typing import Iterable, Mapping
 import numpy as np
 
 from .embeddings import NUMBER_RE, embed_text
+from .identity import same_project
 from .models import Finding, Indicator, Problem, Project
 from .rules import SEVERITY, check_description, row_key
 from .values import parse_value
@@ -339,7 +340,8 @@ def _template_tables(clusters: list[Cluster], projects: list[Project]) -> set[tu
         if len(tables) < 2:
             continue
         for m in c.rows:
-            shared[m.table_key].add(m.indicator.id)
+            if any(o.table_key != m.table_key and not same_project(o.project, m.project) for o in c.rows):
+                shared[m.table_key].add(m.indicator.id)
     out = set()
     for p in projects:
         key = (p.source_hash or p.source_file, p.id)
@@ -386,7 +388,8 @@ def copy_paste_findings(clusters: list[Cluster], projects: Iterable[Project]) ->
             # Rows of one table whose names differ in a number are different indicators
             # (孕产妇7天访视数 / 孕产妇42天访视数), however alike the rest is.
             same_table = [o for o in others if o.table_key == m.table_key and _name_numbers(o) == _name_numbers(m)]
-            elsewhere = [o for o in others if o.table_key != m.table_key]
+            # The same project's table of another year is not "another project" (identity.py).
+            elsewhere = [o for o in others if o.table_key != m.table_key and not same_project(o.project, m.project)]
             weak = generic_description(m.indicator, m.project)
             templated = m.table_key in templates
             # A differing count or area is a fact of this project (物业管理面积 3225.35平米):

@@ -11,6 +11,7 @@ from typing import Callable, Iterable
 
 from dataclasses import replace
 
+from .identity import same_project
 from .levels import NAME_UNIT as NAME_UNIT_RE
 from .levels import clean_name, infer_level2, is_cost, levels, name_unit
 from .models import Finding, Indicator, Project
@@ -467,11 +468,17 @@ def check_exact_duplicates(projects: Iterable[Project]) -> list[Finding]:
         pids = {(p.source_hash, p.id) for p, _ in members}
         units = {p.unit for p, _ in members}
         for p, ind in members:
-            others = [f"{q.id}/{j.id}" for q, j in members if j is not ind]
-            same_table = sum(1 for q, _ in members if q is p) > 1
+            # The same project's table of another year repeats its rows legitimately (identity.py).
+            peers = [(q, j) for q, j in members if q is p or not same_project(q, p)]
+            if len(peers) < 2:
+                continue
+            others = [f"{q.id}/{j.id}" for q, j in peers if j is not ind]
+            same_table = sum(1 for q, _ in peers if q is p) > 1
             desc_weak = bool(check_description(ind, p))
             if not (same_table or desc_weak):
                 continue
+            pids = {(q.source_hash, q.id) for q, _ in peers}
+            units = {q.unit for q, _ in peers}
             where = "同一表中重复出现" if same_table and len(pids) == 1 else f"在{len(pids)}个项目（{len(units)}个单位）中逐字相同"
             f = _f("copy_paste", "R7", f"名称、描述和指标值{where}：{'、'.join(others[:5])}", ind, p, 0.85)
             f.related = others

@@ -119,3 +119,20 @@ def test_learned_labeller_chooses_modes_by_province_when_rows_span_provinces(spl
     assert len(groups) == len(Y) and set(groups) == {"甲省", "乙省", "丙省"}
     model = learn.fit(fm, Y, neighbours=False, groups=groups, scheme="province")
     assert model["cv"]["group_by"] == "province" and "province" in model["cv"]["scheme"]
+
+
+def test_regional_held_out_macro_f1_does_not_fall_below_baseline():
+    """The regional gate (issue 13): leave one province out over seed + eval/regions, as
+    `indicator-qa eval --holdout province` runs it; the regional rows' macro-F1 must stay
+    within the tolerance of the committed baseline (move it deliberately with
+    `indicator-qa eval --holdout province --write-baseline`)."""
+    base = json.loads(BASELINE.read_text(encoding="utf-8"))
+    entry = base.get("offline_heldout_province")
+    assert entry, "eval/baseline.json has no offline_heldout_province entry: run eval --holdout province --write-baseline"
+    res = run_heldout("province", write=False).result
+    now = res["subsets"]["regions"]["labels"]
+    floor = entry["regions"]["macro_f1"] - base["tolerance"]
+    per_label = {l: (v["f1"], entry["regions"]["f1"].get(l)) for l, v in now["labels"].items()}
+    assert now["macro_f1"] >= floor, (f"regional held-out macro-F1 {now['macro_f1']} < baseline {entry['regions']['macro_f1']} "
+                                      f"− {base['tolerance']}; per label (now, baseline): {per_label}")
+    assert res["evaluation"]["in_sample"] is False and len(res["evaluation"]["folds"]) >= 12
