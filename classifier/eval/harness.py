@@ -355,7 +355,8 @@ def as_shipped_evaluation(path: Path, run: dict) -> dict:
     on this file (its model records its training files), and for the seed always:
     the rules were written from it."""
     sources: list[str] = []
-    model_path = (run.get("model") or {}).get("path")
+    model = run.get("model")
+    model_path = model.get("path") if isinstance(model, dict) else None  # the LLM backend's "model" is its name
     if model_path:
         try:
             from ..learn import load_model
