@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .ingest import read_paths
-from .models import LABELS_ZH
+from .models import LABELS_ZH, REWRITE_STATUS_ZH
 from .pipeline import Review, review
 
 EXIT_FINDINGS = 1
@@ -85,8 +85,12 @@ def render_table(rv: Review) -> str:
                 lines.append(f"        · {f.rule} {f.evidence}")
             rw = rv.rewrites.get(ind.id)
             if rw:
-                mark = "" if rw.status == "ok" else "（需人工确认）"
+                mark = "" if rw.status == "ok" else f"（{REWRITE_STATUS_ZH['needs_human']}：{'；'.join(rw.reasons[:3])}）"
                 lines.append(f"      建议：{rw.level2}｜{rw.level3}｜{rw.description}｜{rw.value}{mark}")
+                if rw.reference:
+                    lines.append(f"      {rw.reference_text()}")
+        for x in rv.proposals.get(p.id, []):
+            lines.append(f"  + 建议补充（{x.dimension}）：{x.level2}｜{x.level3}｜{x.description}｜{x.value}")
         lines.append("")
     s = rv.summary()
     lines.append(f"共 {s['tables']} 张表、{s['units']} 个单位、{s['rows']} 行指标；{s['flagged_rows']} 行有问题（{s['flagged_share']:.0%}）")
@@ -237,6 +241,12 @@ main.add_command(clusters_cmd)
 from .learn_cli import train_cmd  # noqa: E402
 
 main.add_command(train_cmd)
+
+# The indicator library and the judged-rewrites set live in classifier/library_cli.py.
+from .library_cli import judge_set_cmd, library_cmd  # noqa: E402
+
+main.add_command(library_cmd)
+main.add_command(judge_set_cmd)
 
 
 if __name__ == "__main__":

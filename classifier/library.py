@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 COLLECTION = "library"
 SCHEMA = 1  # bump when ids, texts or metadata change meaning: a mismatch rebuilds the collection
 SNAPSHOT = "library_snapshot.npz"
+GENERIC_PROJECTS = 6  # a bigram in the descriptions of this many projects is common wording
 MIN_SCORE = 0.86  # cosine of names below which an entry is not "close" and the composer writes the rewrite
 _BATCH = 500
 PROVINCES = ("北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽", "福建", "江西",
@@ -228,12 +229,24 @@ class LibraryView:
     hold_out: HoldOut | None = None
     min_score: float = MIN_SCORE
     _queries: dict = field(default_factory=dict)
+    _generic: set | None = None
+
+    def generic_terms(self) -> set[str]:
+        """Character bigrams that descriptions of many projects share (计算, 公式,
+        数据, 来源, 问卷 …): the wording of the trade, not any project's facts."""
+        if self._generic is None:
+            seen: dict[str, set[str]] = {}
+            for e in self.entries:
+                for b in bigrams(e.description):
+                    seen.setdefault(b, set()).add(e.project)
+            self._generic = {b for b, ps in seen.items() if len(ps) >= GENERIC_PROJECTS}
+        return self._generic
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def with_hold_out(self, hold_out: HoldOut | None) -> "LibraryView":
-        return LibraryView(self.entries, self.matrix, self.embedder, hold_out, self.min_score, self._queries)
+        return LibraryView(self.entries, self.matrix, self.embedder, hold_out, self.min_score, self._queries, self._generic)
 
     def prepare(self, names: Iterable[str]) -> None:
         """Embed the query names of a batch at once (one model call, not one per row)."""
@@ -289,7 +302,19 @@ class LibraryView:
         return None
 
 
-def adapt(hit: Hit, ind: Indicator, project: Project, codes: set[str]) -> dict | None:
+def bigrams(text: str) -> set[str]:
+    runs = re.findall(r"[\u4e00-\u9fff]+", text or "")
+    return {r[i:i + 2] for r in runs for i in range(len(r) - 1)}
+
+
+def foreign_terms(desc: str, ind: Indicator, project: Project, generic: set[str]) -> set[str]:
+    """Bigrams of an adapted description that neither this row, its table nor
+    the trade's common wording explain: another project's facts."""
+    own = bigrams(" ".join((ind.level3, ind.description, ind.value, project.title, project.goal, project.purpose)))
+    return bigrams(desc) - own - generic
+
+
+def adapt(hit: Hit, ind: Indicator, project: Project, codes: set[str], generic: set[str] | None = None) -> dict | None:
     """The entry rewritten for this row: its subject (name, project), its
     numbers, its unit. None when the entry cannot be made this row's without
     carrying over another project's facts (its numbers or its own subject)."""
@@ -306,6 +331,8 @@ def adapt(hit: Hit, ind: Indicator, project: Project, codes: set[str]) -> dict |
     core = re.sub(r"(率|比例|比重|占比|数量|个数|次数|人数|满意度|时间|时效|金额|成本|费用)$", "", name)
     if core and core not in desc and name not in desc:
         return None  # the description is about the entry's subject, not this row's
+    if generic is not None and foreign_terms(desc, ind, project, generic):
+        return None  # it would tell this unit about another project's contracts, sites or services
     kind = e.kind
     value = ind.value
     probe = Indicator(ind.id, l1, l2, name, desc, ind.value)

@@ -76,6 +76,10 @@ def recommend(project: Project, view) -> list[Proposal]:
     best = (q @ view.matrix.T)  # rows of this table × entries
     ranked = sorted(groups, key=lambda g: (-float(np.mean(best[:, groups[g]].max(axis=1))), g))
     score = {g: round(float(np.mean(best[:, groups[g]].max(axis=1))), 4) for g in ranked[:50]}
+    from .library import foreign_terms
+
+    generic = view.generic_terms()
+    probe = Indicator("", "", "", "", "", "")
     out: list[Proposal] = []
     for dimension in missing:
         test = dict(DIMENSIONS)[dimension]
@@ -83,13 +87,15 @@ def recommend(project: Project, view) -> list[Proposal]:
         for g in ranked[:50]:
             for j in groups[g]:
                 e = view.entries[j]
-                if not test(e.level1, e.level2) or e.origin == "table" and dimension != "满意度指标" or e.level3 in taken:
+                if not test(e.level1, e.level2) or e.level3 in taken:
                     continue
+                desc = _adapt_description(e.description, e.project, project)
+                if foreign_terms(e.level3 + " " + desc, probe, project, generic):
+                    continue  # another project's services or sites: not a row this table could adopt
                 taken.add(e.level3)
                 ref = {"project": e.project, "unit": e.agency, "level3": e.level3, "description": e.description,
                        "value": e.value, "origin": e.origin, "score": score[g], "entry_id": e.id, "province": e.province}
-                out.append(Proposal(project.id, dimension, e.level1, e.level2, e.level3,
-                                    _adapt_description(e.description, e.project, project), _as_proposal_value(e.value), ref))
+                out.append(Proposal(project.id, dimension, e.level1, e.level2, e.level3, desc, _as_proposal_value(e.value), ref))
                 if len(taken) >= PER_DIMENSION:
                     break
             if len(taken) >= PER_DIMENSION:

@@ -57,7 +57,7 @@ def suggest_rewrite(ind: Indicator, project: Project, findings: list[Finding], l
 
         hit = library.nearest_for(ind, project, codes)
         if hit is not None:
-            fields = adapt(hit, ind, project, codes)
+            fields = adapt(hit, ind, project, codes, library.generic_terms())
             if fields is not None:
                 rw = Rewrite(fields["level1"], fields["level2"], fields["level3"], fields["description"], fields["value"],
                              rationale_for(ind, fields, fields["reference"]), source="library", kind=fields["kind"],
