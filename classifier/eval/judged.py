@@ -61,7 +61,7 @@ def _hold_out_for(project: Project, regional: bool):
 def judge_rows(paths: list[Path], backend: str = "offline") -> tuple[list[dict], list[str]]:
     """Rows to judge from labelled files, and the reading problems (Chinese)."""
     from ..ingest import read_path
-    from ..library import LibraryView, open_view
+    from ..library import LibraryView, open_view, province_of
     from ..pipeline import review
     from .harness import take_gold
 
@@ -86,7 +86,7 @@ def judge_rows(paths: list[Path], backend: str = "offline") -> tuple[list[dict],
             out.append({
                 "kind": KIND, "id": f"{path.stem}:{ind.id}", "file": str(path), "backend": backend,
                 "hold_out": "province" if regional else "unit",
-                "province": m.get("province") or "", "region": m.get("region") or "", "project": p.title, "unit": p.unit,
+                "province": m.get("province") or province_of(p.unit, p.title), "region": m.get("region") or "", "project": p.title, "unit": p.unit,
                 "original": {k: getattr(ind, k) for k in ("level1", "level2", "level3", "description", "value")},
                 "labels": rv.labels(ind.id), "gold_labels": gold.get(ind.id, {}).get("labels"),
                 "rewrite": rw.to_dict(),
