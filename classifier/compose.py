@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .kinds import DOWN, numbers_of, MINIMUM_NAME, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
+from .kinds import DOWN, MINIMUM_NAME, SHORT_DURATION, numbers_of, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
 from .models import Indicator, Project
 from .rules import INPUT_RE, UNIT_START, is_rate_name
 from .values import parse_value
@@ -166,14 +166,19 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         num, den = rate_parts(name, standard)
         return f"计算公式：{num}/{den}×100%，数据来源为业务台账"
     if kind == "duration":
-        if re.search(r"\d\s*(×|\*|x|X)\s*\d+\s*小时", _nfkc(ind.value)):
-            obj = _strip(name, r"(响应)?(时效|时间|时限|时长|速度)$") or "服务"
-            return f"{obj}提供服务的时段（每周天数×每天小时数），数据来源为值班和服务记录"
+        around = re.search(r"\d\s*(×|\*|x|X)\s*\d+\s*小时", _nfkc(ind.value))
+        service = f"，提供{ind.value.strip()}服务" if around and standard else ""
         if "响应" in name:
             obj = _strip(name, r"响应(时效|时间|时限|时长|速度)?$") or "服务"
             if re.search(r"(人员|单位|中心|部门|队伍|机构|公司)$", obj):
-                return f"自接到服务需求（报修）至{obj}响应的时长，数据来源为工单记录"
-            return f"自接到{obj}报修（服务需求）至响应到场的时长，数据来源为工单记录"
+                return f"自接到服务需求（报修）至{obj}响应的时长{service}，数据来源为工单记录"
+            return f"自接到{obj}报修（服务需求）至响应到场的时长{service}，数据来源为工单记录"
+        if around:
+            obj = _strip(name, r"(时效|时间|时限|时长|速度)$") or "服务"
+            return f"{obj}提供服务的时段（每周天数×每天小时数），数据来源为值班和服务记录"
+        if not SHORT_DURATION.search(name):  # a training's or an opening's length: how long it lasts
+            obj = _strip(name, r"(时间|时长|天数|时数)$") or name
+            return f"{obj}的实际持续时长，以{'培训日程' if '培训' in name else '工作记录'}为据"
         obj = _strip(name, r"(办结|处理|完成)?(时效|时间|时限|时长|周期|用时|速度)$") or "业务"
         return f"{obj}自受理至办结的时长，数据来源为业务办理记录"
     if kind == "deadline":
@@ -185,7 +190,7 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         scope = f"（原表填报“{standard}”）" if standard else ""
         return f"{obj}{scope}全部完成的日期，以{src}为准"
     if kind == "money":
-        obj = _strip(name, r"(总)?(成本|费用|支出|经费|资金|投入)(控制|总额|总量)?$|^(控制|总量控制|成本控制)$")
+        obj = _strip(name, r"(总)?(成本|费用|支出|经费|资金|投入|金额)(控制|总额|总量)?$|^(控制|总量控制|成本控制)$")
         obj = re.sub(r"^(项目)?(实际)?$", "", obj)
         if not obj or obj in ("控制", "总量", "保障"):
             obj = _scope(project)
@@ -200,7 +205,7 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         return f"{when}实际完成的{name}，以工作台账统计为准"
     if kind == "grade" and grades_defined(ind.description):
         return ind.description
-    return f"是否{name}，以{_doc_for(name + ind.value)}为据判定"
+    return f"以{_doc_for(name + ind.value)}为据，判定“{name}”是否达成"
 
 
 # ---------------------------------------------------------------- values
@@ -245,7 +250,8 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
     if kind == "duration":
         t = _nfkc(v)
         if re.search(r"\d\s*(×|\*|x|X)\s*\d+\s*小时", t):
-            return v, ""
+            # "7×24小时" is a service period; a response time under it is still to be set.
+            return (f"≤30分钟{PROPOSAL}", v) if "响应" in name and "unit_mismatch" in codes else (v, "")
         if n is not None and pv.unit_class in ("time", "count"):
             unit = re.match(r"(个工作日|工作日|分钟|小时|天|日|周|个月|月)", pv.unit or "")
             return f"≤{_fmt(n)}{unit.group(1) if unit else '小时'}" + (PROPOSAL if not unit else ""), ""
@@ -284,12 +290,17 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
             return f"≤{_fmt(project.budget)}万元" + ("" if fact else PROPOSAL), ""
         return v, ""  # no amount we could defend: left for the reviewer (the meaning check says so)
     if kind == "count":
-        if n is not None and not pv.is_date:
-            unit = pv.unit if pv.unit_class in ("count", "time") and pv.unit and not text_unit else _count_unit(name + ind.description)
+        if n is not None and pv.number2 is not None:
+            return v, ""  # a range "3-6本/期" says both ends already
+        if n is not None and pv.unit_class != "time" or n is not None and not pv.is_date:
+            unit = pv.unit if pv.unit_class in ("count", "time") and pv.unit and not text_unit else _count_unit(v + name + ind.description)
             number = pv.number_text
             down = want == DOWN
             if pv.operator and not flagged_direction:
-                return (v if pv.unit else f"{v}{unit}"), ""
+                if pv.unit and not text_unit:
+                    return v, ""
+                published = re.match(r"\s*([≥≤><=＞＜＝]+|不少于|不低于|不超过|不高于|大于等于|小于等于|至少)?", v).group(1) or pv.operator
+                return f"{published}{number}{unit}", ""
             if down and n == 0:
                 return f"0{unit}", ""
             return f"{'≤' if down else '≥'}{number}{unit}", ""

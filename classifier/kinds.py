@@ -22,7 +22,7 @@ DURATION_NAME = re.compile(r"响应|时长|用时|时限|周期|办结时间|处
 DEADLINE_NAME = re.compile(r"(完成|竣工|验收|支付|拨付|上线|交付|开展|举办|启动|截止|结束|提交|印发)(时间|日期|期限|时限)$|完成时间|时间节点|进度$|按时|及时完成")
 TIME_UNITS = ("分钟", "小时", "个工作日", "工作日", "天", "日", "周", "个月", "月", "年")
 # A minimum standard: a subsidy, allowance or pay scale only ever goes up.
-MINIMUM_NAME = re.compile(r"(补助|补贴|资助|津贴|救助|慰问金?|报酬|工资|生活费|抚恤金?|助学金|发放)(标准|金额|水平)?$")
+MINIMUM_NAME = re.compile(r"(补助|补贴|津贴|救助|慰问金?|报酬|工资|生活费|抚恤金?|助学金|发放)(标准|金额|水平)?$")
 # Names of outputs that should fall (complaints, errors, overruns): the rate or count goes down.
 DOWN_NAME = re.compile(r"(投诉|差错|事故|失误|出错|故障|违规|违纪|缺陷|返工|超支|超预算|流失|不合格|失败|空置|损失|逾期|退回|损坏|丢失|漏报|误报)"
                        r"(发生)?(率|比率|比例|次数|数|件数|起数|金额|额)$|(成本|费用|支出)(增长|增幅)率?$")
@@ -74,7 +74,7 @@ def kind_of(ind: Indicator) -> str:
     if pv.unit_class == "money" or (l2.startswith("成本") and not is_rate_name(name)) or re.search(r"\d\s*万(元)?(?![\u4e00-\u9fff])", v):
         per = "/" in pv.unit or "每" in v or re.search(r"人均|标准|单价|每人|每户|/人", name)
         return "unit_cost" if per else "money"
-    if is_rate_name(name) or (pv.unit_class == "percent" and not l2.startswith("时效")):
+    if is_rate_name(name) or pv.unit_class == "percent":  # a percentage is a rate, whatever the level
         return "rate"
     if l2.startswith("时效") or DURATION_NAME.search(name) or DEADLINE_NAME.search(name):
         if pv.is_date or DEADLINE_NAME.search(name) and not (pv.unit_class == "time" and pv.number is not None):

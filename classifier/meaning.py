@@ -49,11 +49,14 @@ def check_numbers(rw: Rewrite, ind: Indicator, project: Project) -> list[str]:
     out = []
     original = _nums(" ".join((ind.level3, ind.description, ind.value)))
     have = _nums(" ".join((rw.level3, rw.description, rw.value)))
+    # A share written as a fraction is the same number as a percentage: "0.95" → "95%", "1" → "100%".
+    as_pct = {s: f"{float(s) * 100:g}" for s in _nums(ind.value) if float(s) <= 1}
+    have |= {s for s, pct in as_pct.items() if pct in _nums(rw.value)}
     lost = sorted(original - have, key=lambda s: float(s))
     if lost:
         out.append(f"改写丢失了原表的数字：{'、'.join(lost)}")
     if PROPOSAL not in rw.value:
-        known = _known(ind, project)
+        known = _known(ind, project) | set(as_pct.values())
         if parse_value(ind.value).is_date or re.search(r"年底|年末|全年|月底|月末", ind.value):
             known |= {"12", "28", "30", "31"}
         added = sorted(_nums(rw.value) - known, key=lambda s: float(s))
