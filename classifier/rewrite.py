@@ -78,6 +78,8 @@ def recheck(rewrite: Rewrite, ind: Indicator, project: Project, codes: set[str] 
 
 
 def numbers_kept(original: str, rewritten: str) -> bool:
-    """Every number of the original value/description appears in the rewrite."""
-    norm = lambda t: {f"{float(n):g}" for n in re.findall(r"\d+(?:\.\d+)?", unicodedata.normalize("NFKC", t or ""))}  # noqa: E731 — 240.00 = 240
-    return norm(original) <= norm(rewritten)
+    """Every number of the original value/description appears in the rewrite
+    (240.00 = 240; a share written as a fraction, 0.95 or 1, = 95% or 100%)."""
+    norm = lambda t: {f"{float(n):g}" for n in re.findall(r"\d+(?:\.\d+)?", unicodedata.normalize("NFKC", t or ""))}  # noqa: E731
+    have = norm(rewritten)
+    return all(n in have or (float(n) <= 1 and f"{float(n) * 100:g}" in have) for n in norm(original))
