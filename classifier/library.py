@@ -331,7 +331,8 @@ def adapt(hit: Hit, ind: Indicator, project: Project, codes: set[str], generic: 
     core = re.sub(r"(率|比例|比重|占比|数量|个数|次数|人数|满意度|时间|时效|金额|成本|费用)$", "", name)
     if core and core not in desc and name not in desc:
         return None  # the description is about the entry's subject, not this row's
-    if generic is not None and foreign_terms(desc, ind, project, generic):
+    same_project = bool(e.project) and e.project == project.title and e.agency == project.unit  # its facts are this table's
+    if generic is not None and not same_project and foreign_terms(desc, ind, project, generic):
         return None  # it would tell this unit about another project's contracts, sites or services
     kind = e.kind
     value = ind.value
