@@ -177,3 +177,44 @@ def test_kinds_of_seed_rows(seed_read):
     assert kind_of(rows["T001-05"]) == "money"
     assert kind_of(rows["T001-04"]) == "deadline"
     assert kind_of(rows["T001-01"]) == "count"
+
+
+def test_category_fix_keeps_the_original_number_and_marks_the_budget(seed_review):
+    """T007-02 资金使用合规率 100% under 质量 (wrong_category): the budget as a cap is a proposal, the 100% is kept."""
+    p, ind = _row(seed_review, "T007-02")
+    rw = seed_review.rewrites["T007-02"]
+    assert rw.level2 == "成本指标" and rw.value == f"≤{p.budget:g}万元{PROPOSAL}"
+    assert "100%" in rw.description
+
+
+def test_minimum_standard_stays_a_minimum(seed_review):
+    """T023-02 食宿补贴标准 ≥2000元/人/月: the rule calls the ≥ implausible; the rewrite never flips a
+    minimum subsidy into a cap — it keeps it and leaves the rule's doubt to the reviewer."""
+    rw = seed_review.rewrites["T023-02"]
+    assert rw.value.startswith("≥2000元/人/月") and rw.status == "needs_human"
+
+
+def test_residue_and_glued_titles_are_cleaned_from_a_built_workbook(tmp_path):
+    import openpyxl
+
+    from classifier.ingest import read_path
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "单位名称", "预算数（万元）", "一级指标", "二级指标", "三级指标", "指标解释", "指标值"])
+    title = "2023年社区养老服务补助资金"
+    rows = [("产出指标", "数量指标", "★指标1:培训人次", "培训人次", "25人次"),
+            ("产出指标", "质量指标", "服务合格率(≥**%)", "服务合格率", "≥95%"),
+            ("产出指标", "数量指标", f"{title}受益老人人数", f"{title}受益老人人数", "300人")]
+    for k, (l1, l2, l3, desc, value) in enumerate(rows):
+        ws.append([title if k == 0 else None, "某区民政局" if k == 0 else None, 50 if k == 0 else None, l1, l2, l3, desc, value])
+    path = tmp_path / "养老.xlsx"
+    wb.save(path)
+    rv = review(read_path(path), library=False, use_index=False)
+    names = {ind.level3: rv.rewrites[ind.id] for _, ind in rv.rows() if ind.id in rv.rewrites}
+    assert len(names) == 3
+    for rw in names.values():
+        assert not re.search(r"★|\*|指标1", rw.level3 + rw.description), rw
+        assert not rw.level3.startswith(title)
+    assert names["★指标1:培训人次"].level3 == "培训人次" and names["★指标1:培训人次"].value == "≥25人次"
+    assert names[f"{title}受益老人人数"].value == "≥300人"
