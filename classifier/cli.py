@@ -118,20 +118,22 @@ def main() -> None:
               help="offline: rules, index and learned model, no network. openai: any OpenAI-compatible endpoint (see README).")
 @click.option("--fail-on", type=click.Choice(["block", "warn"]), default=None, help="Exit 1 when a finding of this severity (or worse) exists.")
 @click.option("--prompt", "prompt", default=None, metavar="VERSION", help="openai backend: prompt file prompts/VERSION.yaml (default v1).")
-def review_cmd(paths, fmt, out, backend, fail_on, prompt):
+@click.option("--no-library", is_flag=True, help="Write rewrites with the typed composer alone (no indicator library lookup or sync).")
+def review_cmd(paths, fmt, out, backend, fail_on, prompt, no_library):
     """Review indicator tables (.docx .xlsx .csv .txt .jsonl, or directories).
 
     \b
     Examples:
       indicator-qa review examples/tianjin_2022_project_targets.txt --format jsonl
       indicator-qa review 2022/ --format json --out review.json --fail-on block
+      indicator-qa review 2022/ --no-library
     """
     read = _read_or_exit(paths)
     rows = sum(len(p.indicators) for p in read.projects)
     bar = _Bar(enabled=rows > 200 and sys.stderr.isatty() or rows > 5000)
     try:
         options = {"prompt": prompt} if backend == "openai" else {}
-        rv = review(read, backend, progress=bar, **options)
+        rv = review(read, backend, progress=bar, library=not no_library, **options)
     except ValueError as e:  # openai backend misconfigured (missing key, unknown prompt, bad env value)
         if backend != "openai":
             raise

@@ -85,9 +85,12 @@ def test_library_first_rewrites_say_where_they_come_from(seed_read):
     for ind, rw in lib:
         assert rw.reference["score"] >= MIN_SCORE and rw.status == "ok"
         assert rw.reference_text().startswith("改写参照：") and "相似度" in rw.reference_text()
-    # the CLI's table shows the reference line
+    # the CLI's table shows the reference line; --no-library leaves it to the composer
     out = run("review", seed_read.projects[0].source_file)
     assert "改写参照：" in out.output
+    plain = run("review", seed_read.projects[0].source_file, "--no-library", "--format", "json")
+    data = json.loads(plain.stdout)
+    assert all(r["rewrite"]["source"] == "template" for pj in data["projects"] for r in pj["indicators"] if r["rewrite"])
 
 
 def test_hold_out_unit_never_shows_a_row_its_own_units_entries(seed_read):
