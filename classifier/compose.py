@@ -314,6 +314,17 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
     return v, ""
 
 
+def subject_of(name: str, description: str) -> str:
+    """The fuller name a description sometimes gives ("故障响应时效" described as
+    "消防安防设备故障响应时效"): the composer writes about that subject."""
+    d = (description or "").strip().rstrip("。.")
+    core = re.sub(r"(率|数量|个数|次数|人数|时效|时间|满意度)$", "", name)
+    if d and d != name and len(d) <= 30 and core and core in d and d.endswith(name[-2:]) \
+            and not re.search(r"[，,。；;：:、\d\s]", d) and not RESIDUE_RE.search(d):
+        return d
+    return name
+
+
 def compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     """The composed rewrite's fields (level1, level2, level3, description, value, kind)."""
     l1, l2 = category(ind, codes)
@@ -328,7 +339,7 @@ def compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     rewrite_value = bool(codes & VALUE_CODES) or (l1, l2) != (ind.level1, ind.level2) or name != ind.level3 or misfit or bare
     value, standard = value_for(kind, name, probe, project, codes) if rewrite_value else (ind.value, "")
     rewrite_desc = bool(codes & DESCRIPTION_CODES) or standard or (l1, l2) != (ind.level1, ind.level2) or name != clean_name(ind.level3, project)
-    desc = description_for(kind, name, probe, project, standard) if rewrite_desc else ind.description
+    desc = description_for(kind, subject_of(name, ind.description), probe, project, standard) if rewrite_desc else ind.description
     if kind == "rate" and l2.startswith("数量") and parse_value(value).unit_class == "percent":
         l2 = "质量指标"  # a rate is not a count (R2): the level follows the value we wrote
     return {"level1": l1, "level2": l2, "level3": name, "description": desc, "value": value, "kind": kind}

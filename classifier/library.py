@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -473,7 +474,7 @@ def _read_snapshot(model_id: str) -> tuple[list[Entry], np.ndarray] | None:
 
 def _write_snapshot(model_id: str, entries: list[Entry], matrix: np.ndarray) -> None:
     path = _snapshot_path()
-    tmp = path.with_suffix(".tmp.npz")
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")  # two reviews at once never share a half-written file
     try:
         meta = json.dumps({"model": model_id, "schema": SCHEMA, "entries": [e.to_dict() for e in entries]}, ensure_ascii=False)
         np.savez(tmp, vectors=matrix.astype(np.float32), meta=np.array(meta))
