@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from .models import KIND_ZH, ORIGIN_ZH
+from .outputs import OutputError, atomic_write, terminal_safe
 
 EXIT_UNREADABLE = 2
 
@@ -34,8 +35,9 @@ def _open():
 def _line(e, score: float | None = None) -> str:
     head = f"{score:.3f}  " if score is not None else ""
     where = f"[{e.agency}] {e.project}" if e.agency or e.project else ""
-    return (f"{head}{KIND_ZH.get(e.kind, e.kind)}｜{e.level2}｜{e.level3}｜{e.description}｜{e.value}"
-            f"  （{ORIGIN_ZH.get(e.origin, e.origin)}；{where}）")
+    # Indicator text is data: control characters from a pasted cell are shown escaped, never sent to the terminal.
+    return terminal_safe(f"{head}{KIND_ZH.get(e.kind, e.kind)}｜{e.level2}｜{e.level3}｜{e.description}｜{e.value}"
+                         f"  （{ORIGIN_ZH.get(e.origin, e.origin)}；{where}）")
 
 
 @click.group("library")
@@ -138,7 +140,10 @@ def judge_set_cmd(paths, out, backend):
     rows, problems = judge_rows(files, backend)
     for pr in problems:
         click.echo(f"注意：{pr}", err=True)
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
-    Path(out).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    try:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    except OSError as e:  # OutputError says which file and why, in Chinese
+        _fail(str(e) if isinstance(e, OutputError) else f"无法写入 {out}：{e.strerror or e}")
     need = sum(1 for r in rows if r["rewrite"]["status"] != "ok")
     click.echo(f"已写入 {out}：{len(rows)} 条改写待判（{len(files)} 个文件，其中 {need} 条自检为需人工确认）。", err=True)
