@@ -60,9 +60,23 @@ def _say_problems(problems) -> None:
         say(f"注意：{pr}")
 
 
-def _read_or_exit(paths):
-    """Read every path, say what could not be read; exit 2 when nothing could."""
-    read = read_paths(list(paths))
+def _read_or_exit(paths, include_hidden_sheets: bool = False):
+    """Read every path, say what could not be read; exit 2 when nothing could.
+    Long reads (many files, big sheets) show a bar on a terminal."""
+    from tqdm import tqdm
+
+    from .ingest.limits import from_env
+
+    limits = from_env(include_hidden_sheets=include_hidden_sheets or None)
+    with tqdm(desc="读取", unit="步", file=sys.stderr, disable=None, leave=False) as bar:
+        def progress(done: int, total: int, what: str) -> None:
+            bar.set_description(what)
+            if total:
+                bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        read = read_paths(list(paths), limits=limits, progress=progress)
     _say_problems(read.problems)
     if not read.projects:
         say("错误：没有可读取的指标表。")
@@ -160,8 +174,10 @@ def main() -> None:
               help="offline: rules, index and learned model, no network. openai: any OpenAI-compatible endpoint (see README).")
 @click.option("--fail-on", type=click.Choice(["block", "warn"]), default=None, help="Exit 1 when a finding of this severity (or worse) exists.")
 @click.option("--prompt", "prompt", default=None, metavar="VERSION", help="openai backend: prompt file prompts/VERSION.yaml (default v1).")
+@click.option("--include-hidden-sheets", is_flag=True, default=False,
+              help="Also review hidden/veryHidden Excel sheets (skipped by default: drafts, dropdown lists).")
 @click.option("--no-library", is_flag=True, help="Write rewrites with the typed composer alone (no indicator library lookup or sync).")
-def review_cmd(paths, fmt, out, backend, fail_on, prompt, no_library):
+def review_cmd(paths, fmt, out, backend, fail_on, prompt, include_hidden_sheets, no_library):
     """Review indicator tables (.docx .xlsx .csv .txt .jsonl, or directories).
 
     \b
@@ -170,7 +186,7 @@ def review_cmd(paths, fmt, out, backend, fail_on, prompt, no_library):
       indicator-qa review 2022/ --format json --out review.json --fail-on block
       indicator-qa review 2022/ --no-library
     """
-    read = _read_or_exit(paths)
+    read = _read_or_exit(paths, include_hidden_sheets)
     rows = sum(len(p.indicators) for p in read.projects)
     bar = _Bar(enabled=rows > 200 and sys.stderr.isatty() or rows > 5000)
     try:
@@ -185,7 +201,7 @@ def review_cmd(paths, fmt, out, backend, fail_on, prompt, no_library):
         bar.close()
     _say_review_problems(rv, read)
     if fmt == "jsonl":
-        text = "".join(json.dumps(rv.row_dict(p, ind), ensure_ascii=False) + "\n" for p, ind in rv.rows())
+        text = "".join(json.dumps(rv.jsonl_record(p, ind), ensure_ascii=False) + "\n" for p, ind in rv.rows())
     elif fmt == "json":
         text = json.dumps(rv.to_json(), ensure_ascii=False, indent=1) + "\n"
     else:
@@ -212,7 +228,8 @@ def review_cmd(paths, fmt, out, backend, fail_on, prompt, no_library):
               help="JSON of an earlier `review --format json`: adds rows fixed, rows newly flagged, units improved.")
 @click.option("--backend", type=click.Choice(["offline", "openai"]), default="offline", show_default=True)
 @click.option("--fail-on", type=click.Choice(["block", "warn"]), default=None, help="Exit 1 when a finding of this severity (or worse) exists.")
-def report_cmd(paths, outs, baseline, backend, fail_on):
+@click.option("--include-hidden-sheets", is_flag=True, default=False, help="Also report hidden/veryHidden Excel sheets.")
+def report_cmd(paths, outs, baseline, backend, fail_on, include_hidden_sheets):
     """Batch quality report (HTML and/or XLSX) over every table given.
 
     \b
@@ -234,7 +251,7 @@ def report_cmd(paths, outs, baseline, backend, fail_on):
         except BaselineError as exc:
             say(f"错误：{exc}")
             sys.exit(EXIT_UNREADABLE)
-    read = _read_or_exit(paths)
+    read = _read_or_exit(paths, include_hidden_sheets)
     rows = sum(len(p.indicators) for p in read.projects)
     # disable=None: a bar on a terminal, silence in logs and pipes.
     with tqdm(total=rows + len(outs), desc="审核", unit="步", file=sys.stderr, disable=None, leave=False) as bar:

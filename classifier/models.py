@@ -23,10 +23,15 @@ class ProjectCode(str, Enum):
     missing_dimension = "missing_dimension"
     cost_over_budget = "cost_over_budget"
     duplicate_names = "duplicate_names"
+    no_description_column = "no_description_column"  # the template has no 绩效指标描述 column: a note, not a fault of the rows
 
 
 LABELS: tuple[str, ...] = tuple(l.value for l in Label)
-PROJECT_CODES: tuple[str, ...] = tuple(c.value for c in ProjectCode)
+# The project-level faults (scored by the eval, counted in summaries, features of
+# the learned model). no_description_column is a note about the template, kept
+# apart so that adding notes never changes the model's feature columns.
+NOTE_CODES: tuple[str, ...] = (ProjectCode.no_description_column.value,)
+PROJECT_CODES: tuple[str, ...] = tuple(c.value for c in ProjectCode if c.value not in NOTE_CODES)
 LABELS_ZH = {
     "vague_description": "描述空泛",
     "unmeasurable_value": "指标值不可衡量",
@@ -37,6 +42,7 @@ LABELS_ZH = {
     "missing_dimension": "缺少维度",
     "cost_over_budget": "成本超预算",
     "duplicate_names": "指标名称重复",
+    "no_description_column": "模板无描述列",
 }
 # Display names of what the rewrite machinery adds (issue 14), beside LABELS_ZH:
 # the kinds of indicator (classifier/kinds.py), a rewrite's status and source,
@@ -62,7 +68,8 @@ class Indicator:
     description: str
     value: str
     row: int = 0  # source row: 1-based row in the table, or the sheet/CSV line
-    value_parts: dict[str, str] = field(default_factory=dict)  # operator/number/unit columns as published
+    # operator/number/unit as published, and each yearly target under its column name ({"第一年度": "0.5"})
+    value_parts: dict[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)  # weight/score and other kept columns
     # Gold annotations carried by a labelled file. Never read by predictors.
     gold_labels: list[str] | None = None
@@ -85,6 +92,7 @@ class Project:
     other_funds: float | None = None
     purpose: str = ""  # 资金用途
     goal: str = ""  # 绩效目标
+    money_unit: str = ""  # the unit a bare amount of this table is in ("单位：元" above it); '' = as written
     source_file: str = ""
     source_hash: str = ""  # sha256 of the file's bytes
     table_index: int = 0  # 0-based table index in the source file
@@ -96,7 +104,8 @@ class Project:
     # level1 | level2 | level3 | description | value (a joined value column) |
     # operator | number | unit (a value split over columns) | project | unit_name
     # (the agency column, printed as `unit`) | budget | fiscal_funds | other_funds |
-    # goal | purpose | extra (kept in Indicator.extra under the same key).
+    # goal | purpose | year (a yearly target column: Indicator.value_parts[key]) |
+    # extra (kept in Indicator.extra under the same key).
     layout: list[str] = field(default_factory=list)
     field_of: dict[str, str] = field(default_factory=dict)
 

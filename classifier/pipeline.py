@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 from .models import LABELS, PROJECT_CODES, Finding, Indicator, Problem, Project, Proposal, ReadResult, Rewrite
 from .outputs import json_ready
 from .rewrite import suggest_rewrite
-from .rules import check_all
+from .rules import check_all, drop_vague_without_column, has_description_column
 from .sanity import amount_problems
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
@@ -72,6 +72,13 @@ class Review:
         if ind.extra:
             d["extra"] = ind.extra
         return json_ready(d)  # an infinite budget or score is null, never the non-JSON `Infinity`
+
+    def jsonl_record(self, p: Project, ind: Indicator) -> dict:
+        """One line of `--format jsonl`: the row (row_dict) plus its table's
+        project-level findings (missing_dimension, cost_over_budget, …) in
+        `project_findings`, repeated on every row of that table, so a pipeline
+        reading only jsonl sees everything `json` shows per project."""
+        return dict(self.row_dict(p, ind), project_findings=[f.to_dict() for f in self.project_findings(p.id)])
 
     def summary(self) -> dict:
         rows = list(self.rows())
@@ -184,6 +191,8 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
         for key in ("cache_notice", "endpoint_down"):
             if out.run.get(key):
                 rv.problems.append(Problem(where, out.run[key]))
+    if any(not has_description_column(p) for p in rv.projects):
+        rv.set_findings(drop_vague_without_column(rv.projects, rv.findings))
     view = open_library(rv) if library is True else (library or None)
     add_rewrites(rv, library=view)
     if read.projects:
