@@ -9,7 +9,7 @@ import click
 
 from .config import DataDirError, data_dir
 from .ingest import read_paths
-from .models import LABELS_ZH
+from .models import LABELS_ZH, REWRITE_STATUS_ZH
 from .outputs import OutputError, atomic_write, os_error_zh, terminal_safe
 from .pipeline import Review, review
 
@@ -126,8 +126,12 @@ def render_table(rv: Review) -> str:
                 lines.append(f"        · {f.rule} {f.evidence}")
             rw = rv.rewrites.get(ind.id)
             if rw:
-                mark = "" if rw.status == "ok" else "（需人工确认）"
+                mark = "" if rw.status == "ok" else f"（{REWRITE_STATUS_ZH['needs_human']}：{'；'.join(rw.reasons[:3])}）"
                 lines.append(f"      建议：{rw.level2}｜{rw.level3}｜{rw.description}｜{rw.value}{mark}")
+                if rw.reference:
+                    lines.append(f"      {rw.reference_text()}")
+        for x in rv.proposals.get(p.id, []):
+            lines.append(f"  + 建议补充（{x.dimension}）：{x.level2}｜{x.level3}｜{x.description}｜{x.value}")
         lines.append("")
     s = rv.summary()
     lines.append(f"共 {s['tables']} 张表、{s['units']} 个单位、{s['rows']} 行指标；{s['flagged_rows']} 行有问题（{s['flagged_share']:.0%}）")
@@ -172,20 +176,22 @@ def main() -> None:
 @click.option("--prompt", "prompt", default=None, metavar="VERSION", help="openai backend: prompt file prompts/VERSION.yaml (default v1).")
 @click.option("--include-hidden-sheets", is_flag=True, default=False,
               help="Also review hidden/veryHidden Excel sheets (skipped by default: drafts, dropdown lists).")
-def review_cmd(paths, fmt, out, backend, fail_on, prompt, include_hidden_sheets):
+@click.option("--no-library", is_flag=True, help="Write rewrites with the typed composer alone (no indicator library lookup or sync).")
+def review_cmd(paths, fmt, out, backend, fail_on, prompt, include_hidden_sheets, no_library):
     """Review indicator tables (.docx .xlsx .csv .txt .jsonl, or directories).
 
     \b
     Examples:
       indicator-qa review examples/tianjin_2022_project_targets.txt --format jsonl
       indicator-qa review 2022/ --format json --out review.json --fail-on block
+      indicator-qa review 2022/ --no-library
     """
     read = _read_or_exit(paths, include_hidden_sheets)
     rows = sum(len(p.indicators) for p in read.projects)
     bar = _Bar(enabled=rows > 200 and sys.stderr.isatty() or rows > 5000)
     try:
         options = {"prompt": prompt} if backend == "openai" else {}
-        rv = review(read, backend, progress=bar, **options)
+        rv = review(read, backend, progress=bar, library=not no_library, **options)
     except ValueError as e:  # openai backend misconfigured (missing key, unknown prompt, bad env value)
         if backend != "openai":
             raise
@@ -300,6 +306,12 @@ main.add_command(clusters_cmd)
 from .learn_cli import train_cmd  # noqa: E402
 
 main.add_command(train_cmd)
+
+# The indicator library and the judged-rewrites set live in classifier/library_cli.py.
+from .library_cli import judge_set_cmd, library_cmd  # noqa: E402
+
+main.add_command(library_cmd)
+main.add_command(judge_set_cmd)
 
 
 if __name__ == "__main__":

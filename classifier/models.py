@@ -44,6 +44,16 @@ LABELS_ZH = {
     "duplicate_names": "指标名称重复",
     "no_description_column": "模板无描述列",
 }
+# Display names of what the rewrite machinery adds (issue 14), beside LABELS_ZH:
+# the kinds of indicator (classifier/kinds.py), a rewrite's status and source,
+# and where a library entry came from. CLI, app and reports all read these.
+KIND_ZH = {
+    "count": "数量", "rate": "比率", "satisfaction": "满意度", "duration": "时长", "deadline": "截止时间",
+    "money": "金额", "unit_cost": "单位成本/标准", "grade": "等级", "document_state": "文件或状态",
+}
+REWRITE_STATUS_ZH = {"ok": "已通过自检", "needs_human": "需人工确认"}
+REWRITE_SOURCE_ZH = {"template": "类型模板", "library": "指标库参照", "llm": "模型", "gold": "标注", "reviewer": "审核人"}
+ORIGIN_ZH = {"gold": "标注集改写", "reviewer": "审核人采纳", "table": "已审核表中的合格指标"}
 SEVERITIES = ("block", "warn", "suggest")
 # Where a finding came from. rules_fallback marks rows whose LLM answer failed.
 SOURCES = ("rule", "index", "llm", "model", "rules_fallback")
@@ -164,10 +174,42 @@ class Rewrite:
     status: str = "ok"  # ok | needs_human
     source: str = "template"  # template | llm | gold | reviewer
     remaining: list[str] = field(default_factory=list)  # labels the checker still finds
+    reasons: list[str] = field(default_factory=list)  # why the meaning check wants a human (Chinese); empty when ok
+    kind: str = ""  # the indicator kind written (classifier/kinds.py)
+    # The library entry this rewrite was adapted from: project, unit, level3,
+    # description, value, origin (gold | reviewer | table), score (cosine). None: composed.
+    reference: dict | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def reference_text(self) -> str:
+        """"改写参照：某项目 三级指标（相似度0.93，标注集改写）", or "" for a composed rewrite."""
+        r = self.reference
+        if not r:
+            return ""
+        return (f"改写参照：{r.get('project') or '未知项目'} {r.get('level3', '')}"
+                f"（相似度{float(r.get('score') or 0):.2f}，{ORIGIN_ZH.get(r.get('origin', ''), r.get('origin', ''))}）")
+
     @classmethod
     def from_dict(cls, d: dict) -> "Rewrite":
         return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+
+@dataclass
+class Proposal:
+    """A complete indicator row proposed for a table that lacks a dimension
+    (missing_dimension), taken from the library's nearest projects. A proposal,
+    never a finding: the reviewer decides whether the table gets it."""
+
+    project_id: str
+    dimension: str  # the missing dimension as the finding names it, e.g. 满意度指标
+    level1: str
+    level2: str
+    level3: str
+    description: str
+    value: str
+    reference: dict = field(default_factory=dict)  # as Rewrite.reference
+
+    def to_dict(self) -> dict:
+        return asdict(self)
