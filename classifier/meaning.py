@@ -136,7 +136,8 @@ def check_residue(rw: Rewrite, ind: Indicator, project: Project) -> list[str]:
 
 # Round 1 (eval/judged/round1.jsonl): what the judges called residue, still vague or ungrammatical.
 GENERIC_FORMULA = re.compile(r"的实际数(（[^）]*）)?/[^×]*的应达数")
-LEVEL_NAMES = re.compile(r"^(一级|二级|三级)?(产出|效益|成本|数量|质量|时效|社会效益|经济效益|生态效益|可持续影响|满意度|服务对象满意度)(指标|值)?$")
+# "服务对象满意度" alone is a common indicator; "满意度指标" is the level's name.
+LEVEL_NAMES = re.compile(r"^(一级|二级|三级)?((产出|效益|成本|数量|质量|时效|社会效益|经济效益|生态效益|可持续影响)(指标|值)?|(服务对象)?满意度(指标|值))$")
 BARE_NAME = re.compile(r"^[\d.,，%％≥≤<>=＞＜＝\s]*(万|亿)?(元|万元|年|月|日|天|个|人|次|%|％)?[\d\s]*$|^\d{1,2}月(底|末)?前?完成$|^20\d\d年(度)?$")
 # A deadline is the date a piece of work is done: the name must say what work.
 TASK_WORDS = re.compile(r"完成|完工|竣工|发放|支付|拨付|到位|建设|实施|开展|举办|召开|采购|验收|上线|交付|印发|提交|安装|改造|维修|培训|组建|建立|"
@@ -192,7 +193,7 @@ def check_wording(rw: Rewrite, ind: Indicator, codes: set[str] | None) -> list[s
     if m and pv.unit and m.group(1) not in ("%", "％") and not pv.unit.startswith(m.group(1)) and kind == "count":
         out.append(f"名称以“{m.group(1)}”计，指标值却写成“{value}”")
     if opv.unit and pv.unit and opv.unit_class == pv.unit_class == "count" and opv.unit != pv.unit \
-            and opv.unit[0] not in "0123456789" and not re.search(r"[反映为体现]", opv.unit[:1]):
+            and len(opv.unit) <= 2:  # "≥125发放人数": a word after the number, not a unit to keep
         out.append(f"计量单位由原表的“{opv.unit}”改成了“{pv.unit}”")
     if opv.unit_class == pv.unit_class == "time" and opv.unit and pv.unit and opv.unit[-1:] != pv.unit[-1:] \
             and (opv.unit[-1:] in "年月") != (pv.unit[-1:] in "年月"):
