@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from ..models import Project
-from ..rewrite import numbers_kept
+from ..rewrite import numbers_kept, original_text
 
 VERDICTS = ("accept", "minor", "wrong")
 STRICTNESS = {v: i for i, v in enumerate(VERDICTS)}
@@ -90,7 +90,7 @@ def judge_rows(paths: list[Path], backend: str = "offline") -> tuple[list[dict],
                 "original": {k: getattr(ind, k) for k in ("level1", "level2", "level3", "description", "value")},
                 "labels": rv.labels(ind.id), "gold_labels": gold.get(ind.id, {}).get("labels"),
                 "rewrite": rw.to_dict(),
-                "numbers_kept": numbers_kept(" ".join((ind.level3, ind.description, ind.value)),
+                "numbers_kept": numbers_kept(original_text(ind),
                                              " ".join((rw.level3, rw.description, rw.value))),
                 "judgements": [{"annotator": "", "verdict": "", "pattern": "", "reason": ""} for _ in range(2)],
             })
