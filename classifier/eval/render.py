@@ -47,7 +47,12 @@ def markdown_table(result: dict) -> str:
         lines += [f"**Warning:** {src['rules_fallback']} of {result['data']['rows']} rows fell back to rules (source rules_fallback): "
                   "for those rows these are not the model's scores.", ""]
     lines += label_table(ls)
-    lines += ["", f"macro-F1 **{_f(ls['macro_f1'])}** · micro-F1 {_f(ls['micro']['f1'])} "
+    sample = ""
+    if result.get("in_sample"):
+        sample = "in-sample "
+        lines += ["**样本内分数（in-sample）**：学习模型就是用这份标注集训练的，下面的分数偏高，不代表新地区的表格。"
+                  "留出单位的交叉验证分数见 eval/README.md（`python bench/learned_cv.py`）。"]
+    lines += ["", f"{sample}macro-F1 **{_f(ls['macro_f1'])}** · micro-F1 {_f(ls['micro']['f1'])} "
               f"(P {_f(ls['micro']['precision'])}, R {_f(ls['micro']['recall'])}) · exact match {_f(ls['exact_match'], True)}"]
     pj = m.get("projects")
     if pj:

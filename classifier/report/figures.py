@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from ..names import SEVERITY as SEVERITY_ZH  # the one display-name table, re-exported for html/xlsx
 from ..models import SEVERITIES, Finding, Indicator, Project
 from ..pipeline import Review
-
-SEVERITY_ZH = {"block": "阻断", "warn": "警告", "suggest": "建议"}
 
 
 def worst_severity(findings: list[Finding]) -> str:

@@ -10,6 +10,7 @@ import re
 from datetime import datetime
 
 from ..models import LABELS, LABELS_ZH, PROJECT_CODES, SEVERITIES, Finding
+from ..names import name
 from ..pipeline import Review
 from .figures import SEVERITY_ZH, copy_paste_clusters, flagged_by_unit, project_ranking, unit_ranking
 
@@ -123,7 +124,7 @@ def _sev(severity: str) -> str:
 
 def _finding_li(f: Finding) -> str:
     what = LABELS_ZH.get(f.code, f.code)
-    return f"<li>{_sev(f.severity)} <b>{esc(f.rule)}</b> {esc(what)}：{esc(f.evidence)} <span class=\"why\">（{esc(f.source)}）</span></li>"
+    return f"<li>{_sev(f.severity)} <b>{esc(f.rule)}</b> {esc(what)}：{esc(f.evidence)} <span class=\"why\">（{esc(name("source", f.source))}）</span></li>"
 
 
 def _figure(key: str, label: str, value, shown: str | None = None) -> str:
