@@ -124,7 +124,7 @@ def _sev(severity: str) -> str:
 
 def _finding_li(f: Finding) -> str:
     what = LABELS_ZH.get(f.code, f.code)
-    return f"<li>{_sev(f.severity)} <b>{esc(f.rule)}</b> {esc(what)}：{esc(f.evidence)} <span class=\"why\">（{esc(name("source", f.source))}）</span></li>"
+    return f"<li>{_sev(f.severity)} <b>{esc(f.rule)}</b> {esc(what)}：{esc(f.evidence)} <span class=\"why\">（{esc(name('source', f.source))}）</span></li>"
 
 
 def _figure(key: str, label: str, value, shown: str | None = None) -> str:
@@ -189,11 +189,11 @@ def clusters_section(rv: Review) -> str:
     for k, c in enumerate(clusters[:MAX_CLUSTERS], start=1):
         projects = "".join(
             f"<li>{esc(p.id)} {esc(p.title)} <span class=\"why\">[{esc(p.unit)}] 行 "
-            f"{esc('、'.join(ind.id for q, ind in c.members if q is p))}</span></li>" for p in c.projects)
+            f"{esc('、'.join(ind.id + ('✱' if ind.id in c.flagged else '') for q, ind in c.members if q is p))}</span></li>" for p in c.projects)
         items.append(f'<div class="cluster"><h3>聚类 {k}：{len(c.members)} 行，{len(c.projects)} 个项目，{len(c.units)} 个单位</h3>'
                      f'<p>{esc(c.text)}</p><ul>{projects}</ul></div>')
     more = f"<p class=\"meta\">另有 {len(clusters) - MAX_CLUSTERS} 个较小的聚类未列出。</p>" if len(clusters) > MAX_CLUSTERS else ""
-    return f'<section id="clusters"><h2>照搬套用聚类</h2><p class="meta">共 {len(clusters)} 个聚类，按涉及项目数排列。</p>{"".join(items)}{more}</section>'
+    return f'<section id="clusters"><h2>照搬套用聚类</h2><p class="meta">共 {len(clusters)} 个聚类、{sum(len(c.members) for c in clusters)} 行，按行数从多到少排列；✱ 为判为照搬套用的行（共 {sum(len(c.flagged) for c in clusters)} 行）。</p>{"".join(items)}{more}</section>'
 
 
 def details(rv: Review) -> str:
