@@ -296,7 +296,8 @@ def diff_html(old: str, new: str) -> tuple[str, str]:
     sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
     a, b = [], []
     for op, i1, i2, j1, j2 in sm.get_opcodes():
-        x, y = html.escape(old[i1:i2]), html.escape(new[j1:j2])
+        # ':' as an entity too: no "http://" left for a Markdown autolinker to pick up
+        x, y = (html.escape(t).replace(":", "&#58;") for t in (old[i1:i2], new[j1:j2]))
         if op == "equal":
             a.append(x)
             b.append(y)

@@ -334,9 +334,8 @@ class Store:
                                 target.id, expected_version, {})
 
     def undo_batch(self, file_hash: str, batch: str, reviewer: str) -> list[Decision]:
-        """Revert every still-standing row decision of one group decision, in one
-        transaction; `Conflict` (nothing undone) when someone decided one of
-        those rows since."""
+        """Revert the row decisions of one group decision that still stand, in one
+        transaction. A row someone decided since keeps that later decision."""
         reviewer = (reviewer or "").strip()
         with self._lock:
             hist = self.history(file_hash)

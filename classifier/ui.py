@@ -132,6 +132,11 @@ def open_example() -> None:
     st.query_params["example"] = "1"
 
 
+def _on_example() -> None:
+    st.query_params.pop("row", None)  # a row of the file that was open before
+    open_example()
+
+
 def remember_upload(name: str, data: bytes) -> str:
     """Keep an uploaded file's bytes and name on the server; returns its sha256."""
     digest = hashlib.sha256(data).hexdigest()
@@ -172,6 +177,7 @@ def _on_upload() -> None:
     else:
         st.query_params.pop("example", None)
         st.query_params["file"] = digest
+    st.query_params.pop("row", None)
     _open(up.name, data, digest)
 
 
@@ -218,7 +224,7 @@ def sidebar() -> None:
         _identity_box()
         st.file_uploader(f"打开指标表（{' '.join('.' + t for t in UPLOAD_TYPES)}，≤{MAX_BYTES // 2**20} MB）",
                          type=UPLOAD_TYPES, key="uploader", on_change=_on_upload)
-        st.button("打开示例：天津市2022年项目支出绩效目标表", on_click=open_example, key="open_example")
+        st.button("打开示例：天津市2022年项目支出绩效目标表", on_click=_on_example, key="open_example")
         f = st.session_state.get("open_file")
         if f:
             st.caption(f"当前文件：{appmodel.md_escape(f.name)}（{len(f.data) / 1024:.0f} KB，sha256 {f.digest[:12]}…）")

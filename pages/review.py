@@ -57,10 +57,15 @@ with one:
     else:
         ids = [r["id"] for r in queue]
         by_id = {r["id"]: r for r in queue}
+        asked = st.query_params.get("row")  # a link to one row, or a reload: reopen it
+        if not st.session_state.get("_row_restored") and asked in by_id:  # once per session
+            st.session_state["cursor"] = asked
+        st.session_state["_row_restored"] = True
         if st.session_state.get("cursor") not in by_id:
             st.session_state["cursor"] = am.next_pending(queue, decisions) or ids[0]
         rid = st.selectbox("当前行", ids, key="cursor", format_func=lambda i: (
             f"{i}  {by_id[i]['level3']}  [{am.STATUSES[am.status_of(i, decisions)]}]"))
+        st.query_params["row"] = rid
         row = by_id[rid]
         version = store.version(f.digest, rid)
         dec = decisions.get(rid)

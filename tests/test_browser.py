@@ -115,7 +115,9 @@ def browser(tmp_path):
         from websockets.sync.client import connect
 
         with connect(page["webSocketDebuggerUrl"], max_size=64 * 2**20, open_timeout=20) as ws:
-            yield CDP(ws)
+            cdp = CDP(ws)
+            cdp.port = port
+            yield cdp
     finally:
         _stop(proc)
 
@@ -153,3 +155,184 @@ def test_app_renders_seed_rows_in_chromium(streamlit_app, browser, artifacts, se
     text = _load(browser, f"{streamlit_app}/project?example=1", [SEED_TEXT], "browser_project_page", artifacts)
     assert SEED_TEXT in text, text[-2000:]
     assert seed_read.projects[0].title in text
+
+
+# ---- the reviewer's day (issue 17, item 8) ----------------------------------------
+
+def _js(browser, expr: str):
+    r = browser.call("Runtime.evaluate", expression=expr, returnByValue=True, awaitPromise=True)
+    if "exceptionDetails" in r:
+        raise RuntimeError(r["exceptionDetails"])
+    return r["result"].get("value")
+
+
+def _wait(browser, wanted, timeout: float = 120, absent=()) -> str:
+    deadline = time.time() + timeout
+    text = ""
+    while time.time() < deadline:
+        text = browser.text()
+        assert "Traceback" not in text, text[-3000:]
+        if all(w in text for w in wanted) and not any(a in text for a in absent) and "Running" not in text:
+            return text
+        time.sleep(0.4)
+    raise AssertionError(f"not on the page: {wanted} (absent {absent})\n{text[-3000:]}")
+
+
+def _shot(browser, artifacts: Path, name: str) -> None:
+    time.sleep(0.8)
+    shot = browser.call("Page.captureScreenshot", format="png")
+    (artifacts / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
+    (artifacts / f"{name}.txt").write_text(browser.text(), encoding="utf-8")
+
+
+def _click(browser, text: str, selector: str = "button", starts: bool = False) -> None:
+    """Click the element whose visible text is `text` (the first one)."""
+    test = "t.startsWith(want)" if starts else "t === want"
+    ok = _js(browser, f"""(() => {{ const want = {json.dumps(text)};
+        const el = [...document.querySelectorAll({json.dumps(selector)})].find(e => {{ const t = e.innerText.trim(); return {test}; }});
+        if (!el) return false; el.scrollIntoView({{block: 'center'}}); el.click(); return true; }})()""")
+    assert ok, f"no {selector} {text!r} on the page"
+
+
+def _type(browser, label: str, value: str, tag: str = "input") -> None:
+    """Type into the text box labelled `label` as a user would (React sees the input events)."""
+    proto = "HTMLTextAreaElement" if tag == "textarea" else "HTMLInputElement"
+    ok = _js(browser, f"""(() => {{ const el = document.querySelector({json.dumps(f'{tag}[aria-label="{label}"]')});
+        if (!el) return false; el.scrollIntoView({{block: 'center'}}); el.focus();
+        Object.getOwnPropertyDescriptor({proto}.prototype, 'value').set.call(el, {json.dumps(value)});
+        el.dispatchEvent(new Event('input', {{bubbles: true}})); return true; }})()""")
+    assert ok, f"no {tag} labelled {label!r}"
+    browser.call("Input.dispatchKeyEvent", type="keyDown", key="Tab", code="Tab", windowsVirtualKeyCode=9)
+    browser.call("Input.dispatchKeyEvent", type="keyUp", key="Tab", code="Tab", windowsVirtualKeyCode=9)
+
+
+def _open_tab(browser, url: str) -> "CDP":
+    """A second browser tab: another reviewer's session on the same app."""
+    from websockets.sync.client import connect
+
+    target = browser.call("Target.createTarget", url="about:blank")["targetId"]
+    with urllib.request.urlopen(f"http://127.0.0.1:{browser.port}/json/list", timeout=10) as r:
+        page = next(t for t in json.load(r) if t["id"] == target)
+    ws = connect(page["webSocketDebuggerUrl"], max_size=64 * 2**20, open_timeout=20)
+    other = CDP(ws)
+    other.call("Page.enable")
+    other.call("Page.navigate", url=url)
+    return other
+
+
+ENGLISH = ("Deploy", "Browse files", "Drag and drop", "Choose options", "Choose an option", "per file", "Upload")
+
+
+def test_reviewers_day_in_chromium(streamlit_app, browser, artifacts, seed_read, tmp_path):
+    from openpyxl import load_workbook
+
+    from classifier import appmodel as am
+    from classifier.pipeline import review
+    from classifier.rewrite import PROPOSAL
+
+    rv = review(seed_read)
+    queue = am.sort_rows(am.queue_rows(rv))
+    by_id = {r["id"]: r for r in queue}
+    groups = am.groups(queue, rv)
+    group = groups[0]  # the page's default group
+    group_ok = [rid for rid in group["rows"] if not am.group_accept_block(by_id[rid])]
+    assert len(group_ok) >= 2
+    plain = [r["id"] for r in queue if r["rewrite"] and not am.group_accept_block(r) and r["id"] not in group["rows"]]
+    confirm = next(r for r in queue if r["rewrite"] and r["rewrite"]["status"] == "ok" and r["id"] not in group["rows"]
+                   and any(p["number"] for p in am.proposals(r["rewrite"])))
+    edited, rejected, contested = plain[0], plain[1], plain[2]
+    browser.call("Page.enable")
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.call("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(downloads))
+
+    # Morning: open the example, give a name once.
+    browser.call("Page.navigate", url=f"{streamlit_app}/?example=1")
+    text = _wait(browser, ["问题与依据", "审核人"])
+    for word in ENGLISH:
+        assert word not in text, word
+    _type(browser, "审核人", "张三")
+    _wait(browser, ["审核人：张三"])
+    assert "reviewer=" in _js(browser, "location.search")
+    _shot(browser, artifacts, "day_01_named")
+
+    # One group accept, every row of the group previewed, each with its tick.
+    _click(browser, "按组审核", '[role="tab"]', starts=True)
+    _wait(browser, ["接受勾选行的建议", *group["rows"]])
+    _shot(browser, artifacts, "day_02_group_preview")
+    _click(browser, "接受勾选行的建议")
+    _wait(browser, [f"已保存：{len(group_ok)} 行接受建议"])
+    _shot(browser, artifacts, "day_03_group_accepted")
+
+    # One single accept of a rewrite with （建议值）: each number confirmed.
+    browser.call("Page.navigate", url=f"{streamlit_app}/?example=1&reviewer=张三&row={confirm['id']}")
+    _wait(browser, ["确认建议值", "确认数值并接受", confirm["id"]])
+    n = len(am.proposals(confirm["rewrite"]))
+    assert _js(browser, "[...document.querySelectorAll('label')].filter(l => l.innerText.trim() === '已核实').length") == n
+    _js(browser, "[...document.querySelectorAll('label')].filter(l => l.innerText.trim() === '已核实').forEach(l => l.click())")
+    _click(browser, "确认数值并接受")
+    _wait(browser, [f"已保存：{confirm['id']} 接受建议"])
+    _shot(browser, artifacts, "day_04_confirmed_accept")
+
+    # One edit (multi-line field), one reject, one undo.
+    browser.call("Page.navigate", url=f"{streamlit_app}/?example=1&reviewer=张三&row={edited}")
+    _wait(browser, ["修改后接受", edited])
+    _click(browser, "修改后接受", "summary")
+    _wait(browser, ["保存修改并接受"])
+    _type(browser, "指标值", "≥97%", tag="textarea")
+    _click(browser, "保存修改并接受")
+    _wait(browser, [f"已保存：{edited} 修改后接受"])
+    browser.call("Page.navigate", url=f"{streamlit_app}/?example=1&reviewer=张三&row={edited}")
+    text = _wait(browser, ["已保存（修改后接受）", "≥97%", "本行的决定历史"])
+    _shot(browser, artifacts, "day_05_edit_reopened")
+    browser.call("Page.navigate", url=f"{streamlit_app}/?example=1&reviewer=张三&row={rejected}")
+    _wait(browser, ["驳回理由", rejected])
+    _click(browser, "驳回")
+    _wait(browser, [f"已保存：{rejected} 驳回"])
+    _click(browser, "撤销我的上一步（批量决定整组撤销）")
+    _wait(browser, [f"已撤销 {rejected}"])
+    _shot(browser, artifacts, "day_06_rejected_then_undone")
+
+    # A reload keeps who I am and the open file.
+    browser.call("Page.reload")
+    text = _wait(browser, ["审核人：张三", "问题与依据"])
+    assert "请在左侧上传指标表" not in text
+    _shot(browser, artifacts, "day_07_reloaded")
+
+    # A conflict from a second session: 李四 saves the row this tab has open.
+    browser.call("Page.navigate", url=f"{streamlit_app}/?example=1&reviewer=张三&row={contested}")
+    _wait(browser, ["接受建议", contested])
+    other = _open_tab(browser, f"{streamlit_app}/?example=1&reviewer=李四&row={contested}")
+    try:
+        _wait(other, ["审核人：李四", "接受建议", contested])
+        _click(other, "接受建议")
+        _wait(other, [f"已保存：{contested} 接受建议"])
+        _shot(other, artifacts, "day_08_second_session_saved")
+    finally:
+        other.ws.close()
+    _click(browser, "接受建议")
+    text = _wait(browser, ["冲突", "李四"])
+    _shot(browser, artifacts, "day_09_conflict")
+
+    # Evening: download the reviewed table and check what goes back to the units.
+    browser.call("Page.navigate", url=f"{streamlit_app}/report?example=1&reviewer=张三")
+    _wait(browser, ["审核后的指标表 .xlsx（含已接受的改写）"])
+    _click(browser, "审核后的指标表 .xlsx（含已接受的改写）")
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(downloads.glob("*.xlsx")):
+        time.sleep(0.5)
+    files = list(downloads.glob("*.xlsx"))
+    assert files, "the reviewed .xlsx was not downloaded"
+    _shot(browser, artifacts, "day_10_report_downloaded")
+    ws = load_workbook(files[0]).active
+    header = [c.value for c in ws[1]]
+    rows = {}
+    for line in ws.iter_rows(min_row=2, values_only=True):
+        r = dict(zip(header, line))
+        rows[r["编号"]] = r
+    assert all(rows[rid]["审核结论"] == "接受建议" and rows[rid]["审核人"] == "张三" for rid in group_ok)
+    assert rows[confirm["id"]]["审核结论"] == "接受建议"
+    assert not any(PROPOSAL in str(v or "") for v in rows[confirm["id"]].values())
+    assert rows[edited]["审核结论"] == "修改后接受" and "≥97%" in str(rows[edited]["修改内容"])
+    assert rows[rejected]["审核结论"] == "未审核"  # the reject was undone
+    assert rows[contested]["审核人"] == "李四"  # the second session's save stands

@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 
 from ..models import LABELS, LABELS_ZH, PROJECT_CODES, SEVERITIES, Finding
-from ..names import name
+from ..names import BEIJING, name
 from ..pipeline import Review
 from .figures import SEVERITY_ZH, copy_paste_clusters, flagged_by_unit, project_ranking, unit_ranking
 
@@ -266,7 +266,7 @@ def problems_section(rv: Review) -> str:
 def render_html(rv: Review, *, comparison: dict | None = None, generated_at: str | None = None,
                 title: str = "绩效目标表指标质量报告") -> str:
     s = rv.summary()
-    when = generated_at or datetime.now().strftime("%Y-%m-%d %H:%M")
+    when = generated_at or datetime.now(BEIJING).strftime("%Y-%m-%d %H:%M（北京时间）")
     files = sorted({p.source_file for p in rv.projects})
     nav = ['<a href="#overview">总览</a>', '<a href="#ranking">质量排名</a>', '<a href="#clusters">照搬套用聚类</a>']
     if comparison is not None:
