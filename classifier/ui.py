@@ -233,14 +233,16 @@ def sidebar() -> None:
 
 
 def _localise_widgets() -> None:
-    """Streamlit draws the file uploader's own English words (drag-and-drop hint,
-    size limit, button): hide them and say it in Chinese. CSS only: no script."""
+    """Streamlit draws some English of its own: the uploader's "Upload" button and
+    "… per file" line, and the "Press Enter to apply" hint under text boxes.
+    CSS only (no script): the English is hidden (visibility, so it is not in the
+    page's text either) and the button says 选择文件; the label says the limit."""
     st.html("""<style>
-[data-testid="stFileUploaderDropzoneInstructions"] > div > span,
-[data-testid="stFileUploaderDropzoneInstructions"] > div > small { display: none; }
-[data-testid="stFileUploaderDropzoneInstructions"] > div::after { content: "拖放文件到这里"; }
-[data-testid="stFileUploaderDropzone"] button { font-size: 0; }
-[data-testid="stFileUploaderDropzone"] button::after { content: "选择文件"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzoneInstructions"], [data-testid="InputInstructions"] { display: none; }
+[data-testid="stFileUploaderDropzone"] button { visibility: hidden; position: relative; }
+[data-testid="stFileUploaderDropzone"] button::after {
+  content: "选择文件"; visibility: visible; position: absolute; inset: 0; display: flex; align-items: center;
+  justify-content: center; border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; background: inherit; }
 </style>""")
 
 
@@ -351,6 +353,9 @@ def decide(action: str, file_hash: str, row: dict, seen_version: int, prompt_ver
             return
         after = rw
     elif action == "confirm":  # accept after confirming each proposed number
+        if not rw or rw.get("status") != "ok":
+            flash("warning", "该改写需人工确认，不能直接接受：请在“修改后接受”中改好后保存。", "actions")
+            return
         props = appmodel.proposals(rw)
         unchecked = [str(k + 1) for k in range(len(props)) if not st.session_state.get(f"propok_{rid}_{k}")]
         if unchecked:

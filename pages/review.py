@@ -30,7 +30,8 @@ m5.metric("驳回", count["reject"])
 st.button("撤销我的上一步（批量决定整组撤销）", on_click=ui.undo, args=(f.digest,), key="undo")
 ui.show_flash("undo")
 
-one, many = st.tabs(["逐行审核", f"按组审核（{gcount['groups_left']} 组待处理）"])
+# Fixed tab names: a name that changes after a decision would send the reviewer back to the first tab.
+one, many = st.tabs(["逐行审核", "按组审核"])
 
 # ---- one row at a time ----------------------------------------------------------
 with one:
@@ -87,7 +88,8 @@ with one:
                 if rw.get("status") != "ok":
                     st.error("**这条改写需要人工确认，不能直接接受。** " + esc(am.needs_human_reason(rw))
                              + "  请在下方“修改后接受”中改好后保存，或驳回。")
-            props = am.proposals(rw) if not dec else []
+            # （建议值） to confirm one by one — a rewrite that needs a human goes through the edit form instead
+            props = am.proposals(rw) if rw and rw.get("status") == "ok" else []
             st.markdown("**问题与依据**")
             for fd in row["findings"]:
                 st.markdown(f"- **{LABELS_ZH.get(fd['code'], esc(fd['code']))}**（{am.SEVERITY_ZH.get(fd['severity'], esc(fd['severity']))} · "

@@ -130,7 +130,7 @@ def test_accept_edit_reject_undo_then_restart_keeps_decisions(seed_review, seed_
     assert at.metric[0].value == f"3 / {len(queue)}"
     # Undo the last action (the rejection).
     at.button(key="undo").click().run()
-    assert "已撤销" in at.success[0].value and r3 in at.success[0].value
+    assert "已撤销" in at.success[0].value and am.md_escape(r3) in at.success[0].value
     assert at.metric[0].value == f"2 / {len(queue)}"
     assert cursor(at) == r3
 
@@ -180,10 +180,22 @@ def test_needs_human_rewrite_cannot_be_accepted_without_the_edit_form(seed_revie
     err = " ".join(e.value for e in at.error)
     assert "需要人工确认" in err and all(LABELS_ZH[l] in err for l in row["rewrite"]["remaining"])
     assert any(e.label == "修改后接受" and e.proto.expanded for e in at.expander)
-    # Even a forged click (the callback itself) refuses it.
-    at.button(key=f"accept_{row['id']}").set_value(True).run()
+    assert not [b for b in at.button if b.label == "确认数值并接受"]  # no other one-click way either
+    # The edit form saves it — not while a value still carries （建议值）.
+    from classifier.rewrite import PROPOSAL
+
+    rid = row["id"]
+    save = lambda: next(b for b in at.button if b.label == "保存修改并接受").click().run()
+    at.text_area(key=f"edit_{rid}_0_value").input("≥90%" + PROPOSAL)
+    save()
+    assert any("建议值" in w.value and "未保存" in w.value for w in at.warning)
     with Store(default_path()) as s:
-        assert s.current(digest(seed_path), row["id"]) is None
+        assert s.current(digest(seed_path), rid) is None
+    at.text_area(key=f"edit_{rid}_0_value").input("≥90%")
+    save()
+    with Store(default_path()) as s:
+        d = s.current(digest(seed_path), rid)
+    assert d.action == "edit" and d.after["value"] == "≥90%" and d.after["source"] == "reviewer"
 
 
 def test_proposed_numbers_are_confirmed_one_by_one_and_never_exported(seed_review, seed_path):

@@ -277,7 +277,7 @@ def test_reviewers_day_in_chromium(streamlit_app, browser, artifacts, seed_read,
     # One edit (multi-line field), one reject, one undo.
     browser.call("Page.navigate", url=f"{streamlit_app}/?example=1&reviewer=张三&row={edited}")
     _wait(browser, ["修改后接受", edited])
-    _click(browser, "修改后接受", "summary")
+    _click(browser, "修改后接受", "summary", starts=True)
     _wait(browser, ["保存修改并接受"])
     _type(browser, "指标值", "≥97%", tag="textarea")
     _click(browser, "保存修改并接受")
