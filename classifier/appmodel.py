@@ -227,7 +227,8 @@ def confirm_proposals(rewrite: dict, answers: list[str]) -> dict:
             last = m.end()
         out[f] = "".join(pieces) + plain[last:]
         assert PROPOSAL not in out[f]
-    out["rationale"] = (str(out.get("rationale") or "") + "（建议值已由审核人确认）").strip()
+    why = str(out.get("rationale") or "").replace("，其中建议值需审核人确认", "").replace(PROPOSAL, "")
+    out["rationale"] = (why + "（建议值已由审核人确认）").strip()
     return out
 
 

@@ -64,8 +64,11 @@ with one:
         st.session_state["_row_restored"] = True
         if st.session_state.get("cursor") not in by_id:
             st.session_state["cursor"] = am.next_pending(queue, decisions) or ids[0]
-        rid = st.selectbox("当前行", ids, key="cursor", format_func=lambda i: (
-            f"{i}  {by_id[i]['level3']}  [{am.STATUSES[am.status_of(i, decisions)]}]"))
+        # Option texts stay fixed (a text that changes after a save is not redrawn by the
+        # browser's select box): the status is said beside it.
+        c_row, c_status = st.columns([4, 1])
+        rid = c_row.selectbox("当前行", ids, key="cursor", format_func=lambda i: f"{i}  {by_id[i]['level3']}")
+        c_status.metric("本行状态", am.STATUSES[am.status_of(rid, decisions)])
         st.query_params["row"] = rid
         row = by_id[rid]
         version = store.version(f.digest, rid)
@@ -159,9 +162,15 @@ with many:
                    "一组是同一张表中标签和规则相同的行，或一个照搬套用簇；每行单独记录，可逐行撤销。")
         gby = {g["id"]: g for g in groups}
         left_of = {g["id"]: sum(1 for r in g["rows"] if r not in decisions) for g in groups}
-        gid = st.selectbox("问题组", list(gby), key="group_pick", format_func=lambda g: (
-            f"{gby[g]['title']} — {am.SEVERITY_ZH[gby[g]['severity']]}，待审核 {left_of[g]} / {len(gby[g]['rows'])} 行"))
+        asked = st.query_params.get("group")  # a link to one group
+        if not st.session_state.get("_group_restored") and asked in gby:  # once per session
+            st.session_state["group_pick"] = asked
+        st.session_state["_group_restored"] = True
+        c_group, c_left = st.columns([4, 1])
+        gid = c_group.selectbox("问题组", list(gby), key="group_pick", format_func=lambda g: (
+            f"{gby[g]['title']} — {am.SEVERITY_ZH[gby[g]['severity']]}，{len(gby[g]['rows'])} 行"))
         g = gby[gid]
+        c_left.metric("本组待审核", f"{left_of[gid]} / {len(g['rows'])}")
         preview = am.group_preview(g, rows, decisions)
         versions = store.versions(f.digest)
         st.markdown(f"**{esc(g['title'])}**：勾选要一起处理的行（取消勾选即不包含该行）。")

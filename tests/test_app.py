@@ -42,7 +42,7 @@ def cursor(at) -> str:
 
 
 def queue_ids(at) -> list[str]:
-    """Row ids in the 当前行 box (its options are shown as 'id  name  [status]')."""
+    """Row ids in the 当前行 box (its options are shown as 'id  name')."""
     return [o.split()[0] for o in at.selectbox(key="cursor").options]
 
 
@@ -227,7 +227,7 @@ def test_proposed_numbers_are_confirmed_one_by_one_and_never_exported(seed_revie
     with Store(default_path()) as s:
         d = s.current(digest(seed_path), rid)
         decisions = s.decisions_for(digest(seed_path))
-    assert d.action == "accept" and all(PROPOSAL not in str(v) for v in d.after.values())
+    assert d.action == "accept" and all(PROPOSAL not in str(d.after[k]) for k in (*am.FIELDS, "rationale"))
     assert "85" in d.after[props[k]["field"]] and "建议值已逐个确认" in d.reason
     # The reviewed table that goes back to the unit: the confirmed number, no marker.
     ws = load_workbook(io.BytesIO(write_xlsx(seed_review, decisions))).active
@@ -277,8 +277,8 @@ def test_conflict_on_concurrent_save_is_a_warning(seed_review, seed_path):
     at.button(key=f"accept_{rid}").click().run()
     assert at.warning and "李四" in at.warning[0].value and "冲突" in at.warning[0].value
     assert "北京时间" in at.warning[0].value and "reject" not in at.warning[0].value
-    # The row selector now names the other reviewer's decision, not 待审核.
-    assert any(o.startswith(rid) and f"[{am.STATUSES['reject']}]" in o for o in at.selectbox(key="cursor").options)
+    # The row's status now names the other reviewer's decision, not 待审核.
+    assert {m.label: m.value for m in at.metric}["本行状态"] == am.STATUSES["reject"]
     with Store(default_path()) as s:
         cur = s.current(digest(seed_path), rid)
     assert cur.reviewer == "李四" and cur.action == "reject"  # not overwritten
@@ -315,7 +315,7 @@ def test_upload_bad_and_good_files():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
     at.sidebar.file_uploader(key="uploader").set_value(("坏文件.docx", b"this is not a zip", "application/octet-stream")).run()
-    assert at.error and "坏文件.docx" in at.error[0].value
+    assert at.error and am.md_escape("坏文件.docx") in at.error[0].value
     assert any("不是有效的 Office Open XML" in m.value for m in at.markdown)
     csv = ("项目名称,一级指标,二级指标,三级指标,绩效指标描述,指标值\n"
            "办公设备购置,产出指标,数量指标,设备采购数量,设备采购数量,效果明显\n"

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -234,9 +235,8 @@ def test_reviewers_day_in_chromium(streamlit_app, browser, artifacts, seed_read,
     queue = am.sort_rows(am.queue_rows(rv))
     by_id = {r["id"]: r for r in queue}
     groups = am.groups(queue, rv)
-    group = groups[0]  # the page's default group
+    group = next(g for g in groups if sum(1 for rid in g["rows"] if not am.group_accept_block(by_id[rid])) >= 3)
     group_ok = [rid for rid in group["rows"] if not am.group_accept_block(by_id[rid])]
-    assert len(group_ok) >= 2
     plain = [r["id"] for r in queue if r["rewrite"] and not am.group_accept_block(r) and r["id"] not in group["rows"]]
     confirm = next(r for r in queue if r["rewrite"] and r["rewrite"]["status"] == "ok" and r["id"] not in group["rows"]
                    and any(p["number"] for p in am.proposals(r["rewrite"])))
@@ -256,7 +256,9 @@ def test_reviewers_day_in_chromium(streamlit_app, browser, artifacts, seed_read,
     assert "reviewer=" in _js(browser, "location.search")
     _shot(browser, artifacts, "day_01_named")
 
-    # One group accept, every row of the group previewed, each with its tick.
+    # One group accept, every row of the group previewed, each with its tick (the group opened by its link).
+    browser.call("Page.navigate", url=f"{streamlit_app}/?example=1&reviewer=张三&group={urllib.parse.quote(group['id'])}")
+    _wait(browser, ["审核人：张三", "问题与依据"])
     _click(browser, "按组审核", '[role="tab"]', starts=True)
     _wait(browser, ["接受勾选行的建议", *group["rows"]])
     _shot(browser, artifacts, "day_02_group_preview")
@@ -268,8 +270,9 @@ def test_reviewers_day_in_chromium(streamlit_app, browser, artifacts, seed_read,
     browser.call("Page.navigate", url=f"{streamlit_app}/?example=1&reviewer=张三&row={confirm['id']}")
     _wait(browser, ["确认建议值", "确认数值并接受", confirm["id"]])
     n = len(am.proposals(confirm["rewrite"]))
-    assert _js(browser, "[...document.querySelectorAll('label')].filter(l => l.innerText.trim() === '已核实').length") == n
-    _js(browser, "[...document.querySelectorAll('label')].filter(l => l.innerText.trim() === '已核实').forEach(l => l.click())")
+    ticks = "[...document.querySelectorAll('[data-testid=\"stCheckbox\"]')].filter(e => e.innerText.includes('已核实'))"
+    assert _js(browser, f"{ticks}.length") == n, browser.text()[-2000:]
+    _js(browser, f"{ticks}.forEach(e => e.querySelector('label').click())")
     _click(browser, "确认数值并接受")
     _wait(browser, [f"已保存：{confirm['id']} 接受建议"])
     _shot(browser, artifacts, "day_04_confirmed_accept")
