@@ -81,11 +81,15 @@ def reviewer() -> str:
     """Who is deciding: the signed-in user when [auth] is configured, else the
     name this browser gave (kept in the query string, so a reload keeps it)."""
     if auth_configured():
-        user = st.user
-        if not user.is_logged_in:
+        if not _logged_in():
             return ""
-        return str(user.get("name") or user.get("email") or "").strip()
+        return str(st.user.get("name") or st.user.get("email") or "").strip()
     return (setting("reviewer") or "").strip()
+
+
+def _logged_in() -> bool:
+    # .get, not .is_logged_in: st.user has no such key until the auth flow has run once
+    return bool(st.user.get("is_logged_in", False))
 
 
 def set_reviewer() -> None:
@@ -201,7 +205,7 @@ def _restore_from_query() -> None:
 
 def _identity_box() -> None:
     if auth_configured():
-        if st.user.is_logged_in:
+        if _logged_in():
             st.markdown(f"审核人：**{appmodel.md_escape(reviewer())}**")
             st.button("退出登录", on_click=st.logout, key="logout")
         else:
@@ -234,11 +238,13 @@ def sidebar() -> None:
 
 def _localise_widgets() -> None:
     """Streamlit draws some English of its own: the uploader's "Upload" button and
-    "… per file" line, and the "Press Enter to apply" hint under text boxes.
+    "… per file" line, the "Press Enter to apply" hint under text boxes and the
+    "Stop" button while a page runs (a reviewer has nothing to stop).
     CSS only (no script): the English is hidden (visibility, so it is not in the
     page's text either) and the button says 选择文件; the label says the limit."""
     st.html("""<style>
-[data-testid="stFileUploaderDropzoneInstructions"], [data-testid="InputInstructions"] { display: none; }
+[data-testid="stFileUploaderDropzoneInstructions"], [data-testid="InputInstructions"],
+[data-testid="stStatusWidget"] button { display: none; }
 [data-testid="stFileUploaderDropzone"] button { visibility: hidden; position: relative; }
 [data-testid="stFileUploaderDropzone"] button::after {
   content: "选择文件"; visibility: visible; position: absolute; inset: 0; display: flex; align-items: center;

@@ -415,7 +415,7 @@ def test_evaluate_page_renders_real_eval_output(tmp_path, monkeypatch):
     monkeypatch.setenv("INDICATOR_QA_EVAL_RESULTS", str(res_dir))
     at.run()
     assert not at.exception
-    assert any("broken.json" in w.value for w in at.warning)
+    assert any(am.md_escape("broken.json") in w.value for w in at.warning)
     ls = result["metrics"]["labels"]
     # The headline figures and one row per label, every figure a number, none None.
     metrics = {m.label: m.value for m in at.metric}
@@ -440,7 +440,7 @@ def test_evaluate_page_renders_real_eval_output(tmp_path, monkeypatch):
     # A file that is not an eval result is named, never shown as None.
     (res_dir / "9999-zz-not-a-result.json").write_text(json.dumps({"metrics": {}}), encoding="utf-8")
     at.run()
-    assert any("9999-zz-not-a-result.json" in e.value and "缺少数值" in e.value for e in at.error)
+    assert any(am.md_escape("9999-zz-not-a-result.json") in e.value and "缺少数值" in e.value for e in at.error)
     assert not any("None" in str(m.value) for m in at.metric)
 
 
@@ -535,7 +535,7 @@ def test_settings_page_endpoint_check_never_shows_key(monkeypatch):
         at.switch_page("pages/settings.py").run()
         assert not at.exception
         at.button(key="check_endpoint").click().run()
-        assert "qwen-test" in at.success[0].value
+        assert am.md_escape("qwen-test") in at.success[0].value
         assert _Models.seen_auth[-1] == f"Bearer {secret}"
         page = texts(at) + str(at)
         assert secret not in page and "已设置" in page
@@ -576,3 +576,22 @@ def test_markdown_in_cells_is_shown_as_text_on_every_page(tmp_path):
             assert "http://" not in text, (page, text)
         seen += sum("track" in t for t in shown)
     assert seen  # the cells were shown (as text), not dropped
+
+
+def test_with_auth_in_secrets_the_identity_comes_from_sign_in(seed_path):
+    """[auth] configured: a sign-in button (st.login), no name box, and no
+    decision before signing in."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "id", "client_secret": "s",
+                          "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+    at.query_params["example"] = "1"
+    at.query_params["reviewer"] = "冒名者"  # a name in the link does not count when sign-in is configured
+    at.run()
+    assert not at.exception
+    assert [b for b in at.sidebar.button if b.key == "login"]
+    assert not [t for t in at.sidebar.text_input if t.key == "_reviewer"]
+    next(b for b in at.button if b.label == "驳回").click().run()
+    assert any("请先登录" in w.value for w in at.warning)
+    with Store(default_path()) as s:
+        assert s.history(digest(seed_path)) == []

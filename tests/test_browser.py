@@ -167,14 +167,22 @@ def _js(browser, expr: str):
     return r["result"].get("value")
 
 
+def _busy(browser) -> bool:
+    """Streamlit draws its status widget (Running…/Stop) only while the script runs."""
+    return bool(_js(browser, "!!document.querySelector('[data-testid=\"stStatusWidgetRunningIcon\"], "
+                             "[data-testid=\"stStatusWidgetRunningManIcon\"]')"))
+
+
 def _wait(browser, wanted, timeout: float = 120, absent=()) -> str:
     deadline = time.time() + timeout
     text = ""
     while time.time() < deadline:
         text = browser.text()
         assert "Traceback" not in text, text[-3000:]
-        if all(w in text for w in wanted) and not any(a in text for a in absent) and "Running" not in text:
-            return text
+        if all(w in text for w in wanted) and not any(a in text for a in absent) and not _busy(browser):
+            time.sleep(0.3)  # the last deltas of the run
+            if not _busy(browser):
+                return browser.text()
         time.sleep(0.4)
     raise AssertionError(f"not on the page: {wanted} (absent {absent})\n{text[-3000:]}")
 
@@ -193,6 +201,15 @@ def _click(browser, text: str, selector: str = "button", starts: bool = False) -
         const el = [...document.querySelectorAll({json.dumps(selector)})].find(e => {{ const t = e.innerText.trim(); return {test}; }});
         if (!el) return false; el.scrollIntoView({{block: 'center'}}); el.click(); return true; }})()""")
     assert ok, f"no {selector} {text!r} on the page"
+
+
+def _mouse(browser, element_js: str) -> None:
+    """A real mouse click (pressed + released) in the middle of an element."""
+    rect = _js(browser, f"""(() => {{ const el = {element_js}; el.scrollIntoView({{block: 'center'}});
+        const r = el.getBoundingClientRect(); return [r.left + Math.min(12, r.width / 2), r.top + r.height / 2]; }})()""")
+    for kind in ("mousePressed", "mouseReleased"):
+        browser.call("Input.dispatchMouseEvent", type=kind, x=rect[0], y=rect[1], button="left", clickCount=1)
+    time.sleep(0.2)
 
 
 def _type(browser, label: str, value: str, tag: str = "input") -> None:
@@ -272,7 +289,8 @@ def test_reviewers_day_in_chromium(streamlit_app, browser, artifacts, seed_read,
     n = len(am.proposals(confirm["rewrite"]))
     ticks = "[...document.querySelectorAll('[data-testid=\"stCheckbox\"]')].filter(e => e.innerText.includes('已核实'))"
     assert _js(browser, f"{ticks}.length") == n, browser.text()[-2000:]
-    _js(browser, f"{ticks}.forEach(e => e.querySelector('label').click())")
+    for k in range(n):  # real mouse clicks: the checkbox ignores a synthetic label.click()
+        _mouse(browser, f"{ticks}[{k}].querySelector('label')")
     _click(browser, "确认数值并接受")
     _wait(browser, [f"已保存：{confirm['id']} 接受建议"])
     _shot(browser, artifacts, "day_04_confirmed_accept")
