@@ -141,12 +141,13 @@ def _load(browser, url: str, wanted: list[str], name: str, artifacts: Path, time
 
 
 def test_app_renders_seed_rows_in_chromium(streamlit_app, browser, artifacts, seed_read):
-    from classifier.rules import check_all
+    from classifier import appmodel as am
+    from classifier.pipeline import review
 
-    flagged = {f.row_id for f in check_all(seed_read.projects) if f.row_id}
-    first = next(i for p in seed_read.projects for i in p.indicators if i.id in flagged)
+    top = am.sort_rows(am.queue_rows(review(seed_read)))[0]["id"]  # the first row of the triage order
+    first = next(i for p in seed_read.projects for i in p.indicators if i.id == top)
     browser.call("Page.enable")
-    # ?example=1 opens the bundled example; the review page shows the first flagged row.
+    # ?example=1 opens the bundled example; the review page shows the first row of the queue.
     text = _load(browser, f"{streamlit_app}/?example=1", [first.description, "问题与依据"], "browser_review_page", artifacts)
     assert "Traceback" not in text
     for expected in ("审核", "项目", "相似与重复", "报告", "评估", "设置", "问题与依据", first.id, first.level3,
@@ -165,6 +166,25 @@ def _js(browser, expr: str):
     if "exceptionDetails" in r:
         raise RuntimeError(r["exceptionDetails"])
     return r["result"].get("value")
+
+
+def _go(browser, url: str | None = None) -> None:
+    """Navigate (or reload) and wait until the new document is there, so that a
+    wait for text never reads the page being left."""
+    _js(browser, "window.__leaving = true")
+    if url is None:
+        browser.call("Page.reload")
+    else:
+        browser.call("Page.navigate", url=url)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            if not _js(browser, "window.__leaving === true"):
+                return
+        except RuntimeError:  # the context was destroyed mid-navigation
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"page did not load: {url}")
 
 
 def _busy(browser) -> bool:
@@ -194,9 +214,9 @@ def _shot(browser, artifacts: Path, name: str) -> None:
     (artifacts / f"{name}.txt").write_text(browser.text(), encoding="utf-8")
 
 
-def _click(browser, text: str, selector: str = "button", starts: bool = False) -> None:
+def _click(browser, text: str, selector: str = "button", starts: bool = False, contains: bool = False) -> None:
     """Click the element whose visible text is `text` (the first one)."""
-    test = "t.startsWith(want)" if starts else "t === want"
+    test = "t.includes(want)" if contains else "t.startsWith(want)" if starts else "t === want"
     ok = _js(browser, f"""(() => {{ const want = {json.dumps(text)};
         const el = [...document.querySelectorAll({json.dumps(selector)})].find(e => {{ const t = e.innerText.trim(); return {test}; }});
         if (!el) return false; el.scrollIntoView({{block: 'center'}}); el.click(); return true; }})()""")
@@ -233,6 +253,7 @@ def _open_tab(browser, url: str) -> "CDP":
         page = next(t for t in json.load(r) if t["id"] == target)
     ws = connect(page["webSocketDebuggerUrl"], max_size=64 * 2**20, open_timeout=20)
     other = CDP(ws)
+    other.target = target
     other.call("Page.enable")
     other.call("Page.navigate", url=url)
     return other
@@ -264,7 +285,7 @@ def test_reviewers_day_in_chromium(streamlit_app, browser, artifacts, seed_read,
     browser.call("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(downloads))
 
     # Morning: open the example, give a name once.
-    browser.call("Page.navigate", url=f"{streamlit_app}/?example=1")
+    _go(browser, f"{streamlit_app}/?example=1")
     text = _wait(browser, ["问题与依据", "审核人"])
     for word in ENGLISH:
         assert word not in text, word
@@ -272,9 +293,13 @@ def test_reviewers_day_in_chromium(streamlit_app, browser, artifacts, seed_read,
     _wait(browser, ["审核人：张三"])
     assert "reviewer=" in _js(browser, "location.search")
     _shot(browser, artifacts, "day_01_named")
+    # A reload right away: the name the app put in the address and the open file stay.
+    _go(browser)
+    text = _wait(browser, ["审核人：张三", "问题与依据"])
+    assert not _js(browser, "!!document.querySelector('input[aria-label=\"审核人\"]')")  # not asked again
 
     # One group accept, every row of the group previewed, each with its tick (the group opened by its link).
-    browser.call("Page.navigate", url=f"{streamlit_app}/?example=1&reviewer=张三&group={urllib.parse.quote(group['id'])}")
+    _go(browser, f"{streamlit_app}/?example=1&reviewer=张三&group={urllib.parse.quote(group['id'])}")
     _wait(browser, ["审核人：张三", "问题与依据"])
     _click(browser, "按组审核", '[role="tab"]', starts=True)
     _wait(browser, ["接受勾选行的建议", *group["rows"]])
@@ -284,7 +309,7 @@ def test_reviewers_day_in_chromium(streamlit_app, browser, artifacts, seed_read,
     _shot(browser, artifacts, "day_03_group_accepted")
 
     # One single accept of a rewrite with （建议值）: each number confirmed.
-    browser.call("Page.navigate", url=f"{streamlit_app}/?example=1&reviewer=张三&row={confirm['id']}")
+    _go(browser, f"{streamlit_app}/?example=1&reviewer=张三&row={confirm['id']}")
     _wait(browser, ["确认建议值", "确认数值并接受", confirm["id"]])
     n = len(am.proposals(confirm["rewrite"]))
     ticks = "[...document.querySelectorAll('[data-testid=\"stCheckbox\"]')].filter(e => e.innerText.includes('已核实'))"
@@ -296,17 +321,17 @@ def test_reviewers_day_in_chromium(streamlit_app, browser, artifacts, seed_read,
     _shot(browser, artifacts, "day_04_confirmed_accept")
 
     # One edit (multi-line field), one reject, one undo.
-    browser.call("Page.navigate", url=f"{streamlit_app}/?example=1&reviewer=张三&row={edited}")
+    _go(browser, f"{streamlit_app}/?example=1&reviewer=张三&row={edited}")
     _wait(browser, ["修改后接受", edited])
-    _click(browser, "修改后接受", "summary", starts=True)
+    _click(browser, "修改后接受", "summary", contains=True)  # after the expander's icon
     _wait(browser, ["保存修改并接受"])
     _type(browser, "指标值", "≥97%", tag="textarea")
     _click(browser, "保存修改并接受")
     _wait(browser, [f"已保存：{edited} 修改后接受"])
-    browser.call("Page.navigate", url=f"{streamlit_app}/?example=1&reviewer=张三&row={edited}")
+    _go(browser, f"{streamlit_app}/?example=1&reviewer=张三&row={edited}")
     text = _wait(browser, ["已保存（修改后接受）", "≥97%", "本行的决定历史"])
     _shot(browser, artifacts, "day_05_edit_reopened")
-    browser.call("Page.navigate", url=f"{streamlit_app}/?example=1&reviewer=张三&row={rejected}")
+    _go(browser, f"{streamlit_app}/?example=1&reviewer=张三&row={rejected}")
     _wait(browser, ["驳回理由", rejected])
     _click(browser, "驳回")
     _wait(browser, [f"已保存：{rejected} 驳回"])
@@ -315,13 +340,13 @@ def test_reviewers_day_in_chromium(streamlit_app, browser, artifacts, seed_read,
     _shot(browser, artifacts, "day_06_rejected_then_undone")
 
     # A reload keeps who I am and the open file.
-    browser.call("Page.reload")
+    _go(browser)
     text = _wait(browser, ["审核人：张三", "问题与依据"])
     assert "请在左侧上传指标表" not in text
     _shot(browser, artifacts, "day_07_reloaded")
 
     # A conflict from a second session: 李四 saves the row this tab has open.
-    browser.call("Page.navigate", url=f"{streamlit_app}/?example=1&reviewer=张三&row={contested}")
+    _go(browser, f"{streamlit_app}/?example=1&reviewer=张三&row={contested}")
     _wait(browser, ["接受建议", contested])
     other = _open_tab(browser, f"{streamlit_app}/?example=1&reviewer=李四&row={contested}")
     try:
@@ -331,12 +356,14 @@ def test_reviewers_day_in_chromium(streamlit_app, browser, artifacts, seed_read,
         _shot(other, artifacts, "day_08_second_session_saved")
     finally:
         other.ws.close()
+        browser.call("Target.closeTarget", targetId=other.target)
+        browser.call("Page.bringToFront")  # a background tab draws no frames: no screenshot
     _click(browser, "接受建议")
     text = _wait(browser, ["冲突", "李四"])
     _shot(browser, artifacts, "day_09_conflict")
 
     # Evening: download the reviewed table and check what goes back to the units.
-    browser.call("Page.navigate", url=f"{streamlit_app}/report?example=1&reviewer=张三")
+    _go(browser, f"{streamlit_app}/report?example=1&reviewer=张三")
     _wait(browser, ["审核后的指标表 .xlsx（含已接受的改写）"])
     _click(browser, "审核后的指标表 .xlsx（含已接受的改写）")
     deadline = time.time() + 60

@@ -92,7 +92,7 @@ def test_help_texts_cite_files_that_exist():
     for cmd in ("review", "report", "eval", "clusters", "similar", "train", "agree"):
         res = run(cmd, "--help")
         assert res.exit_code == 0, cmd
-        for path in re.findall(r"(?:examples|eval)/[\w./-]+\.(?:json|jsonl|txt|sqlite)", res.output):
+        for path in re.findall(r"(?:examples|eval)/[\w./-]+\.(?:jsonl|json|txt|sqlite)\b", res.output):
             if "<" in path or path.startswith("eval/llm_cache/"):
                 continue  # a pattern, or a cache made by the command itself
             assert (root / path).exists(), f"{cmd} --help cites {path}"
