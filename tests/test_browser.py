@@ -4,6 +4,7 @@ headless Chromium (from the OS packages) driven over the DevTools protocol.
 `--dump-dom --virtual-time-budget` returns before Streamlit's websocket has
 delivered the page, so the test polls the rendered text through CDP instead."""
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -235,28 +236,36 @@ def _mouse(browser, element_js: str) -> None:
 def _type(browser, label: str, value: str, tag: str = "input") -> None:
     """Type into the text box labelled `label` as a user would (React sees the input events)."""
     proto = "HTMLTextAreaElement" if tag == "textarea" else "HTMLInputElement"
-    ok = _js(browser, f"""(() => {{ const el = document.querySelector({json.dumps(f'{tag}[aria-label="{label}"]')});
+    sel = json.dumps(f'{tag}[aria-label="{label}"]')
+    deadline = time.time() + 20  # an expander draws its content a moment after it opens
+    while time.time() < deadline and not _js(browser, f"!!document.querySelector({sel})"):
+        time.sleep(0.3)
+    ok = _js(browser, f"""(() => {{ const el = document.querySelector({sel});
         if (!el) return false; el.scrollIntoView({{block: 'center'}}); el.focus();
         Object.getOwnPropertyDescriptor({proto}.prototype, 'value').set.call(el, {json.dumps(value)});
         el.dispatchEvent(new Event('input', {{bubbles: true}})); return true; }})()""")
-    assert ok, f"no {tag} labelled {label!r}"
+    assert ok, f"no {tag} labelled {label!r}: {browser.text()[-1500:]}"
     browser.call("Input.dispatchKeyEvent", type="keyDown", key="Tab", code="Tab", windowsVirtualKeyCode=9)
     browser.call("Input.dispatchKeyEvent", type="keyUp", key="Tab", code="Tab", windowsVirtualKeyCode=9)
 
 
-def _open_tab(browser, url: str) -> "CDP":
+@contextlib.contextmanager
+def _open_tab(browser, url: str):
     """A second browser tab: another reviewer's session on the same app."""
     from websockets.sync.client import connect
 
     target = browser.call("Target.createTarget", url="about:blank")["targetId"]
     with urllib.request.urlopen(f"http://127.0.0.1:{browser.port}/json/list", timeout=10) as r:
         page = next(t for t in json.load(r) if t["id"] == target)
-    ws = connect(page["webSocketDebuggerUrl"], max_size=64 * 2**20, open_timeout=20)
-    other = CDP(ws)
-    other.target = target
-    other.call("Page.enable")
-    other.call("Page.navigate", url=url)
-    return other
+    try:
+        with connect(page["webSocketDebuggerUrl"], max_size=64 * 2**20, open_timeout=20) as ws:
+            other = CDP(ws)
+            other.call("Page.enable")
+            other.call("Page.navigate", url=url)
+            yield other
+    finally:
+        browser.call("Target.closeTarget", targetId=target)
+        browser.call("Page.bringToFront")  # a background tab draws no frames: no screenshot
 
 
 ENGLISH = ("Deploy", "Browse files", "Drag and drop", "Choose options", "Choose an option", "per file", "Upload")
@@ -348,16 +357,11 @@ def test_reviewers_day_in_chromium(streamlit_app, browser, artifacts, seed_read,
     # A conflict from a second session: 李四 saves the row this tab has open.
     _go(browser, f"{streamlit_app}/?example=1&reviewer=张三&row={contested}")
     _wait(browser, ["接受建议", contested])
-    other = _open_tab(browser, f"{streamlit_app}/?example=1&reviewer=李四&row={contested}")
-    try:
+    with _open_tab(browser, f"{streamlit_app}/?example=1&reviewer=李四&row={contested}") as other:
         _wait(other, ["审核人：李四", "接受建议", contested])
         _click(other, "接受建议")
         _wait(other, [f"已保存：{contested} 接受建议"])
         _shot(other, artifacts, "day_08_second_session_saved")
-    finally:
-        other.ws.close()
-        browser.call("Target.closeTarget", targetId=other.target)
-        browser.call("Page.bringToFront")  # a background tab draws no frames: no screenshot
     _click(browser, "接受建议")
     text = _wait(browser, ["冲突", "李四"])
     _shot(browser, artifacts, "day_09_conflict")
