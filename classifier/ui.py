@@ -12,8 +12,9 @@ from pathlib import Path
 import streamlit as st
 
 from . import appmodel, config, names
+from .redact import redact_url, scrubber_for
 from .ingest import MAX_BYTES, SUPPORTED, read_bytes
-from .store import REJECT_REASONS, Conflict, Store
+from .store import FILENAME, REJECT_REASONS, Conflict, Store, StoreError
 
 UPLOAD_TYPES = ["docx", "xlsx", "csv", "txt", "jsonl"]
 SECRET_KEYS = ("INDICATOR_QA_API_KEY", "OPENAI_API_KEY", "INDICATOR_QA_BASE_URL", "INDICATOR_QA_MODEL")
@@ -41,12 +42,23 @@ def apply_secrets() -> None:
 
 
 def store() -> Store:
-    """One store handle per session and path (INDICATOR_QA_HOME may differ per test)."""
-    path = str(config.data_dir() / "decisions.sqlite")
+    """One store handle per session and path (INDICATOR_QA_HOME may differ per test).
+    Never raises: a store that cannot be written opens read-only with `problem` set."""
+    try:
+        path = str(config.data_dir() / FILENAME)
+    except config.DataDirError:  # HOME is a file or cannot be made: the store says so as its problem
+        path = str(Path(os.environ.get("INDICATOR_QA_HOME", "")) / FILENAME)
     key = f"_store::{path}"
     if key not in st.session_state:
         st.session_state[key] = Store(path)
     return st.session_state[key]
+
+
+def store_banner() -> None:
+    """The store's problem (damaged, read-only, full disk), on every page until it is fixed."""
+    problem = store().problem
+    if problem:
+        st.error(appmodel.md_escape(problem))
 
 
 # Widget state is dropped when a page that does not draw the widget runs, so
@@ -234,6 +246,7 @@ def sidebar() -> None:
             st.caption(f"当前文件：{appmodel.md_escape(f.name)}（{len(f.data) / 1024:.0f} KB，sha256 {f.digest[:12]}…）")
         st.caption(f"审核方式：{names.name('backend', backend())}")
     _localise_widgets()
+    store_banner()
 
 
 def _localise_widgets() -> None:
@@ -328,6 +341,9 @@ def _save(action: str, file_hash: str, row: dict, seen_version: int, prompt_vers
                      after=after, labels=labels, reason=reason, prompt_version=prompt_version)
     except Conflict as exc:
         flash("warning", f"冲突：{exc}", "actions")
+        return
+    except StoreError as exc:  # damaged / read-only store, full disk: named, nothing half-saved
+        flash("error", str(exc), "actions")
         return
     except ValueError as exc:
         flash("warning", str(exc), "actions")
@@ -432,6 +448,9 @@ def decide_group(action: str, file_hash: str, group: dict, rows: list[dict], ver
     except Conflict as exc:
         flash("warning", f"冲突，本组未保存任何一行：{exc}", where)
         return
+    except StoreError as exc:  # damaged / read-only store, full disk: named, nothing half-saved
+        flash("error", str(exc), where)
+        return
     except ValueError as exc:
         flash("warning", str(exc), where)
         return
@@ -449,6 +468,9 @@ def undo(file_hash: str) -> None:
     except Conflict as exc:
         flash("warning", f"无法撤销：{exc}", "undo")
         return
+    except StoreError as exc:
+        flash("error", f"无法撤销：{exc}", "undo")
+        return
     if d is None:
         flash("info", f"{who} 在此文件中没有可撤销的决定。", "undo")
     else:
@@ -464,6 +486,9 @@ def undo_row(file_hash: str, row_id: str, seen_version: int) -> None:
     except Conflict as exc:
         flash("warning", f"无法撤销：{exc}", "actions")
         return
+    except StoreError as exc:
+        flash("error", f"无法撤销：{exc}", "actions")
+        return
     flash("success" if d else "info", f"已撤销 {row_id} 的决定（{d.reason}）" if d else f"{row_id} 没有可撤销的决定。", "actions")
 
 
@@ -475,6 +500,9 @@ def undo_group(file_hash: str, gid: str, batch: str) -> None:
         done = store().undo_batch(file_hash, batch, reviewer())
     except Conflict as exc:
         flash("warning", f"无法撤销，本组未撤销任何一行：{exc}", where)
+        return
+    except StoreError as exc:
+        flash("error", f"无法撤销，本组未撤销任何一行：{exc}", where)
         return
     flash("success", f"已撤销本组的批量决定：{len(done)} 行", where)
 
@@ -570,7 +598,7 @@ def endpoint_settings() -> dict:
     from .llm.settings import from_env
 
     s = from_env()
-    return {"base_url": s.base_url, "model": s.model, "has_key": bool(s.api_key.get_secret_value())}
+    return {"base_url": redact_url(s.base_url), "model": s.model, "has_key": bool(s.api_key.get_secret_value())}
 
 
 def check_endpoint(timeout: float = 10.0) -> tuple[bool, str]:
@@ -580,15 +608,12 @@ def check_endpoint(timeout: float = 10.0) -> tuple[bool, str]:
     from .llm.settings import from_env
 
     s = from_env()
-    secret = s.api_key.get_secret_value()
+    scrub, shown = scrubber_for(s), redact_url(s.base_url)
     try:
         client = OpenAI(base_url=s.base_url, api_key=s.key(), timeout=timeout, max_retries=0)
         models = [m.id for m in client.models.list()]
     except Exception as exc:
-        msg = f"{type(exc).__name__}: {exc}"
-        if secret:
-            msg = msg.replace(secret, "****")
-        return False, f"无法连接 {s.base_url}：{msg}"
+        return False, scrub.text(f"无法连接 {shown}：{type(exc).__name__}: {exc}")
     listed = "、".join(models[:20]) + ("…" if len(models) > 20 else "")
     mark = "" if s.model in models else f"；注意：配置的模型 {s.model} 不在列表中"
-    return True, f"接口可用：{s.base_url} 提供 {len(models)} 个模型：{listed}{mark}"
+    return True, scrub.text(f"接口可用：{shown} 提供 {len(models)} 个模型：{listed}{mark}")
