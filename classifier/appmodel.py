@@ -669,18 +669,16 @@ def suggestion_origin(review, row_id: str) -> str:
 
 
 def rewrite_facts(rw: dict) -> str:
-    """What else a rewrite says about itself (source, and a match score or
-    origin when the rewriter gives them)."""
+    """Who wrote a rewrite and whether it passed its re-check (its reference
+    and match score are in `rewrite_note`)."""
     parts = [name("rewrite_source", rw.get("source")), name("rewrite_status", rw.get("status"))]
-    for key, zh in (("origin", "出处"), ("match_score", "匹配度"), ("score", "匹配度")):
-        v = rw.get(key)
-        if v not in (None, ""):
-            parts.append(f"{zh} {v:.2f}" if isinstance(v, float) else f"{zh} {v}")
     return "（" + "，".join(p for p in parts if p) + "）"
 
 
 def needs_human_reason(rw: dict) -> str:
     """Why a rewrite needs a human: the labels its re-check still finds."""
+    if rw.get("reasons"):  # the meaning check's own words
+        return "；".join(str(r) for r in rw["reasons"]) + "。"
     left = rw.get("remaining") or []
     if left:
         return "复查后仍有问题：" + names("label", left) + "。"
@@ -708,3 +706,29 @@ def prompt_version_of(review, row_id: str | None = None) -> str:
         return str(pv)
     rw = review.rewrites.get(row_id) if row_id else None
     return f"{(review.run or {}).get('backend', 'offline')}:{rw.source if rw else 'rules'}"
+
+
+# ---- proposed rows (missing_dimension) ------------------------------------------
+
+def proposal_rows(review, project_id: str) -> list[dict]:
+    """The rows proposed for a table's missing dimension, as the 项目 page shows them."""
+    from .report.html import proposal_reference
+
+    return [{"建议补充": f"{x.dimension}（建议）", "一级指标": x.level1, "二级指标": x.level2, "三级指标": x.level3,
+             "绩效指标描述": x.description, "指标值": x.value, "参照": proposal_reference(x)}
+            for x in review.proposals.get(project_id, [])]
+
+
+def rewrite_note(rw: dict) -> str:
+    """The caption under a suggested rewrite: its rationale, the library entry it
+    follows ("改写参照：…（相似度）") and, when the meaning check wants a human, why."""
+    from .models import Rewrite
+
+    r = Rewrite.from_dict(rw)
+    text = "改写理由：" + md_escape(r.rationale)
+    if r.reference:
+        text += "  \n" + md_escape(r.reference_text())
+    if r.status != "ok":
+        why = r.reasons or [LABELS_ZH.get(l, l) for l in r.remaining]
+        text += "  \n（需人工确认：" + md_escape("；".join(why)) + "）"
+    return text

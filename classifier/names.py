@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from .models import LABELS_ZH
+from .models import LABELS_ZH, ORIGIN_ZH, REWRITE_SOURCE_ZH, REWRITE_STATUS_ZH
 
 LABEL = LABELS_ZH  # the six labels of LABELS.md and the project codes
 SEVERITY = {"block": "阻断", "warn": "警告", "suggest": "建议"}
@@ -15,8 +15,9 @@ SEVERITY = {"block": "阻断", "warn": "警告", "suggest": "建议"}
 SOURCE = {"rule": "规则", "rules": "规则", "index": "相似行索引", "model": "学习模型", "llm": "大模型",
           "rules_fallback": "规则（大模型回答无效后回退）"}
 # Who wrote a rewrite (Rewrite.source), and whether it passed its re-check (Rewrite.status).
-REWRITE_SOURCE = {"template": "模板改写", "llm": "大模型改写", "gold": "参考改写", "reviewer": "审核人修改"}
-REWRITE_STATUS = {"ok": "已通过复查", "needs_human": "需人工确认"}
+REWRITE_SOURCE = REWRITE_SOURCE_ZH  # kept beside Rewrite in models.py; named here with the rest
+REWRITE_STATUS = REWRITE_STATUS_ZH
+ORIGIN = ORIGIN_ZH  # where a library rewrite's reference came from
 # What a reviewer did (store.ACTIONS), as the history, exports and messages say it.
 ACTION = {"accept": "接受建议", "edit": "修改后接受", "reject": "驳回", "undo": "撤销"}
 # A row's review status (the queue filter); an action's status is its past form.
@@ -24,7 +25,7 @@ STATUS = {"all": "全部", "pending": "待审核", "decided": "已审核", "acce
           "reject": "已驳回"}
 BACKEND = {"offline": "离线", "openai": "大模型服务"}
 TABLES = {"label": LABEL, "severity": SEVERITY, "source": SOURCE, "rewrite_source": REWRITE_SOURCE,
-          "rewrite_status": REWRITE_STATUS, "action": ACTION, "status": STATUS, "backend": BACKEND}
+          "rewrite_status": REWRITE_STATUS, "origin": ORIGIN, "action": ACTION, "status": STATUS, "backend": BACKEND}
 
 BEIJING = timezone(timedelta(hours=8), "北京时间")
 

@@ -13,10 +13,10 @@ import streamlit as st
 
 from . import appmodel, config, names
 from .redact import redact_url, scrubber_for
-from .ingest import MAX_BYTES, SUPPORTED, read_bytes
+from .ingest import SUPPORTED, read_bytes
 from .store import FILENAME, REJECT_REASONS, Conflict, Store, StoreError
 
-UPLOAD_TYPES = ["docx", "xlsx", "csv", "txt", "jsonl"]
+UPLOAD_TYPES = ["docx", "xlsx", "csv", "txt", "jsonl", "pdf"]
 SECRET_KEYS = ("INDICATOR_QA_API_KEY", "OPENAI_API_KEY", "INDICATOR_QA_BASE_URL", "INDICATOR_QA_MODEL")
 
 
@@ -238,7 +238,7 @@ def sidebar() -> None:
     _restore_from_query()
     with st.sidebar:
         _identity_box()
-        st.file_uploader(f"打开指标表（{' '.join('.' + t for t in UPLOAD_TYPES)}，≤{MAX_BYTES // 2**20} MB）",
+        st.file_uploader(f"打开指标表（{' '.join('.' + t for t in UPLOAD_TYPES)}，≤{st.get_option('server.maxUploadSize')} MB）",
                          type=UPLOAD_TYPES, key="uploader", on_change=_on_upload)
         st.button("打开示例：天津市2022年项目支出绩效目标表", on_click=_on_example, key="open_example")
         f = st.session_state.get("open_file")

@@ -87,7 +87,7 @@ with one:
         with left:
             st.markdown(am.side_by_side_html(row, shown, after_title=shown_title), unsafe_allow_html=True)
             if rw:
-                st.caption("改写理由：" + esc(rw.get("rationale", "")) + esc(am.rewrite_facts(rw)))
+                st.caption(am.rewrite_note(rw) + esc(am.rewrite_facts(rw)))
                 if rw.get("status") != "ok":
                     st.error("**这条改写需要人工确认，不能直接接受。** " + esc(am.needs_human_reason(rw))
                              + "  请在下方“修改后接受”中改好后保存，或驳回。")
