@@ -10,6 +10,7 @@ import click
 from .config import DataDirError, data_dir
 from .ingest import read_paths
 from .models import LABELS_ZH, REWRITE_STATUS_ZH
+from .names import name
 from .outputs import OutputError, atomic_write, os_error_zh, terminal_safe
 from .pipeline import Review, review
 
@@ -117,7 +118,7 @@ def render_table(rv: Review) -> str:
         budget = f"{p.budget:g}万元" if p.budget is not None else "预算未知"
         lines.append(f"■ {p.id} {p.title}  [{p.unit}] {budget}  {len(flagged)}/{len(p.indicators)} 行有问题")
         for f in pf:
-            lines.append(f"  ◆ {LABELS_ZH.get(f.code, f.code)}（{f.rule}，{f.severity}）：{f.evidence}")
+            lines.append(f"  ◆ {LABELS_ZH.get(f.code, f.code)}（{f.rule}，{name('severity', f.severity)}）：{f.evidence}")
         for ind in flagged:
             labels = "、".join(LABELS_ZH[l] for l in rv.labels(ind.id))
             lines.append(f"  - {ind.id} {ind.level2}｜{ind.level3}｜{ind.description}｜{ind.value}")
@@ -137,6 +138,15 @@ def render_table(rv: Review) -> str:
     lines.append(f"共 {s['tables']} 张表、{s['units']} 个单位、{s['rows']} 行指标；{s['flagged_rows']} 行有问题（{s['flagged_share']:.0%}）")
     lines.append("按标签：" + "，".join(f"{LABELS_ZH[k]} {v}" for k, v in s["by_label"].items()))
     return "\n".join(terminal_safe(line) for line in lines) + "\n"
+
+
+def summary_line(rv: Review) -> str:
+    """The closing line on stderr: what was reviewed, what is flagged, and whether
+    anything could not be read or run (said apart from the flagged rows)."""
+    s = rv.summary()
+    n = len(rv.problems)
+    notes = "读取和审核中没有遇到问题" if not n else f"另有 {n} 条读取或审核提示（见上面的“注意”）"
+    return f"{s['tables']} 张表，{s['rows']} 行指标，其中 {s['flagged_rows']} 行被标出问题（{s['flagged_share']:.0%}）；{notes}。"
 
 
 class _Main(click.Group):
@@ -207,8 +217,7 @@ def review_cmd(paths, fmt, out, backend, fail_on, prompt, include_hidden_sheets,
     else:
         text = render_table(rv)
     _emit(text, out)
-    s = rv.summary()
-    say(f"{s['tables']} 张表，{s['rows']} 行，{s['flagged_rows']} 行有问题；问题 {len(read.problems)} 条。")
+    say(summary_line(rv))
     if backend == "openai":
         r = rv.run
         say(f"模型 {r.get('model')}，提示词 {r.get('prompt_version')}：调用 {r['calls']} 次，缓存命中 {r['cache_hits']} 次，"
@@ -279,8 +288,7 @@ def report_cmd(paths, outs, baseline, backend, fail_on, include_hidden_sheets):
     _say_review_problems(rv, read)
     for out in outs:
         say(f"已写入 {out}")
-    s = rv.summary()
-    say(f"{s['tables']} 张表，{s['rows']} 行，{s['flagged_rows']} 行有问题；问题 {len(read.problems)} 条。")
+    say(summary_line(rv))
     if comparison is not None:
         say(f"与基线相比：{len(comparison['fixed'])} 行已修正，{len(comparison['newly_flagged'])} 行新出现问题，"
             f"{len(comparison['improved_units'])} 个单位改善。")

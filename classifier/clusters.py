@@ -423,10 +423,14 @@ def index_copy_paste(projects: Iterable[Project], index=None) -> tuple[list[Clus
     return clusters, copy_paste_findings(clusters, projects)
 
 
-def review_copy_paste(projects: list[Project], rule_findings: list[Finding], index=None) -> tuple[list[Finding], list[Problem]]:
+def review_copy_paste(projects: list[Project], rule_findings: list[Finding], index=None, *,
+                      clusters_out: list | None = None) -> tuple[list[Finding], list[Problem]]:
     """Index copy_paste findings for a review, minus rows the rules already flagged
     copy_paste. Never raises: if the index cannot be built or queried the review
-    goes on with the rules' findings and a Problem says why."""
+    goes on with the rules' findings and a Problem says why. The clusters found
+    are appended to `clusters_out` (the review keeps them: every view of
+    clusters shows these, see `shown_clusters`); without the index, the exact
+    repeats."""
     from .index import Index, batch_vectors
 
     have = {(f.project_id, f.row_id) for f in rule_findings if f.code == "copy_paste" and f.row_id}
@@ -437,10 +441,41 @@ def review_copy_paste(projects: list[Project], rule_findings: list[Finding], ind
             index = Index()  # a large batch: candidates from the index's ANN queries
         if index is not None:
             notes = index.messages
-            _, found = index_copy_paste(projects, index)
+            clusters, found = index_copy_paste(projects, index)
         else:  # chromadb and the model only when a vector or a row is missing (index.batch_vectors)
-            found = copy_paste_findings(find_clusters(projects, vectors=batch_vectors(projects, messages=notes)), projects)
+            clusters = find_clusters(projects, vectors=batch_vectors(projects, messages=notes))
+            found = copy_paste_findings(clusters, projects)
     except Exception as e:  # an unusable index must not cost the reviewer the rules' findings
         msg = f"相似行索引不可用，照搬套用仅按逐字重复检查（{type(e).__name__}: {e}）"
+        if clusters_out is not None:
+            clusters_out.extend(find_clusters(projects))
         return [], [Problem(file=where, message=m) for m in notes] + [Problem(file=where, message=msg)]
+    if clusters_out is not None:
+        clusters_out.extend(clusters)
     return [f for f in found if (f.project_id, f.row_id) not in have], [Problem(file=where, message=m) for m in notes]
+
+
+# ---- the clusters every view shows ------------------------------------------------
+
+def flagged_members(review, cluster: Cluster) -> list[bool]:
+    """Per member: does the review label it copy_paste (the ✱ of every view)?"""
+    return ["copy_paste" in review.labels(m.indicator.id) for m in cluster.rows]
+
+
+def shown_clusters(review, include_unflagged: bool = False) -> list[Cluster]:
+    """The one list of copy-paste clusters the `clusters` command, the app and
+    both reports show: the clusters the review itself found (`Review.clusters`),
+    keeping those with a member the review labels copy_paste (all of them with
+    `include_unflagged`: near-identical rows judged acceptable, e.g. stock
+    satisfaction rows with a real description), largest first."""
+    clusters = review.clusters
+    if clusters is None:  # a Review built without the offline copy-paste step: exact repeats
+        clusters = review.clusters = find_clusters(review.projects)
+    return [c for c in clusters if include_unflagged or any(flagged_members(review, c))]
+
+
+def unclustered_copy_paste(review) -> list[str]:
+    """Row ids labelled copy_paste that no shown cluster holds (a learned-model
+    judgement without a near-identical row in this batch)."""
+    inside = {m.indicator.id for c in shown_clusters(review) for m in c.rows}
+    return [ind.id for _, ind in review.rows() if "copy_paste" in review.labels(ind.id) and ind.id not in inside]

@@ -24,6 +24,9 @@ class Review:
     row_source: dict[str, str] = field(default_factory=dict)  # row id → rules | llm | model | rules_fallback
     problems: list[Problem] = field(default_factory=list)
     run: dict = field(default_factory=dict)  # backend, prompt version, calls, tokens, seconds, cost
+    # Copy-paste clusters (clusters.Cluster) the review found; None = not computed
+    # (clusters.shown_clusters then finds the exact repeats).
+    clusters: list | None = None
     # project id → complete rows proposed for a missing dimension (classifier/recommend.py)
     proposals: dict[str, list[Proposal]] = field(default_factory=dict)
 
@@ -171,7 +174,8 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
     if backend == "offline" and use_index and read.projects:  # near-duplicate copy_paste from the embeddings index
         from .clusters import review_copy_paste
 
-        extra, index_problems = review_copy_paste(read.projects, findings)
+        rv.clusters = []
+        extra, index_problems = review_copy_paste(read.projects, findings, clusters_out=rv.clusters)
         findings = findings + extra
         rv.problems.extend(index_problems)
     rv.set_findings(findings)
