@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from . import appmodel, config
-from .ingest import MAX_BYTES, SUPPORTED, read_bytes
+from .ingest import SUPPORTED, read_bytes
 from .store import REJECT_REASONS, Conflict, Store
 
 UPLOAD_TYPES = ["docx", "xlsx", "csv", "txt", "jsonl"]
@@ -104,7 +104,7 @@ def sidebar() -> None:
     with st.sidebar:
         st.text_input("审核人", key=seed_widget("reviewer"), on_change=keep, args=("reviewer",),
                       placeholder="填写姓名后才能保存决定")
-        st.file_uploader(f"打开指标表（{' '.join('.' + t for t in UPLOAD_TYPES)}，≤{MAX_BYTES // 2**20} MB）",
+        st.file_uploader(f"打开指标表（{' '.join('.' + t for t in UPLOAD_TYPES)}）",
                          type=UPLOAD_TYPES, key="uploader", on_change=_on_upload)
         st.button("打开示例：天津市2022年项目支出绩效目标表", on_click=open_example, key="open_example")
         f = st.session_state.get("open_file")

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..models import Problem, ReadResult
 from .common import sha256_bytes
 
-MAX_BYTES = 20 * 1024 * 1024  # tables are small; a bigger file is almost surely not one
+from ..config import max_file_bytes
 
 
 # C0 control characters other than tab/newline: never part of a table, and an
@@ -30,10 +30,17 @@ def _decode_text(data: bytes) -> str | None:
     return None
 
 
-def read_bytes(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> ReadResult:
-    """Read one file's bytes; `name` is used for the format and in messages."""
-    if len(data) > max_bytes:
-        return ReadResult(problems=[Problem(name, f"文件大小 {len(data) / 1e6:.1f} MB 超过上限 {max_bytes / 1e6:.0f} MB，未读取", fatal=True)])
+def _too_big(name: str, size: int, max_bytes: int) -> ReadResult:
+    return ReadResult(problems=[Problem(name, f"文件大小 {size / 1048576:.1f} MB 超过上限 {max_bytes / 1048576:.0f} MB，未读取"
+                                              "（上限由 INDICATOR_QA_MAX_FILE_MB 设置，0 表示不限）", fatal=True)])
+
+
+def read_bytes(data: bytes, name: str, max_bytes: int | None = None) -> ReadResult:
+    """Read one file's bytes; `name` is used for the format and in messages.
+    max_bytes: None = the INDICATOR_QA_MAX_FILE_MB setting, 0 = no cap."""
+    max_bytes = max_file_bytes() if max_bytes is None else max_bytes
+    if max_bytes and len(data) > max_bytes:
+        return _too_big(name, len(data), max_bytes)
     if not data.strip():
         return ReadResult(problems=[Problem(name, "文件为空", fatal=True)])
     suffix = Path(name).suffix.lower()
@@ -90,13 +97,14 @@ def _tab_header(text: str) -> bool:
     return any(is_header(line.split("\t")) for line in text.splitlines()[:HEADER_SCAN_ROWS])
 
 
-def read_path(path: str | Path, max_bytes: int = MAX_BYTES) -> ReadResult:
+def read_path(path: str | Path, max_bytes: int | None = None) -> ReadResult:
     path = Path(path)
     name = str(path)
+    max_bytes = max_file_bytes() if max_bytes is None else max_bytes
     try:
         size = path.stat().st_size
-        if size > max_bytes:
-            return ReadResult(problems=[Problem(name, f"文件大小 {size / 1e6:.1f} MB 超过上限 {max_bytes / 1e6:.0f} MB，未读取", fatal=True)])
+        if max_bytes and size > max_bytes:
+            return _too_big(name, size, max_bytes)
         data = path.read_bytes()
     except OSError as exc:
         return ReadResult(problems=[Problem(name, f"无法打开文件：{exc.strerror or exc}", fatal=True)])
