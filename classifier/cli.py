@@ -112,7 +112,7 @@ def main() -> None:
 @click.option("--out", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
 @click.option("--backend", type=click.Choice(["offline", "openai"]), default="offline", show_default=True,
               help="offline: rules, index and learned model, no network. openai: any OpenAI-compatible endpoint (see README).")
-@click.option("--fail-on", type=click.Choice(["block", "warn"]), default=None, help="Exit 1 when a finding of this severity (or worse) exists.")
+@click.option("--fail-on", type=click.Choice(["block", "warn"]), default=None, help="Exit 1 when a finding of this severity (or worse) exists, or (warn) part of the review could not be done.")
 @click.option("--prompt", "prompt", default=None, metavar="VERSION", help="openai backend: prompt file prompts/VERSION.yaml (default v1).")
 def review_cmd(paths, fmt, out, backend, fail_on, prompt):
     """Review indicator tables (.docx .xlsx .csv .txt .jsonl, or directories).
@@ -150,10 +150,8 @@ def review_cmd(paths, fmt, out, backend, fail_on, prompt):
         click.echo(f"模型 {r.get('model')}，提示词 {r.get('prompt_version')}：调用 {r['calls']} 次，缓存命中 {r['cache_hits']} 次，"
                    f"tokens {r['prompt_tokens']}+{r['completion_tokens']}，{r['seconds']} 秒，估算费用 {r['cost']}；"
                    f"回退到规则 {r.get('fallback_rows', 0)} 行。", err=True)
-    if fail_on:
-        levels = {"block": ("block",), "warn": ("block", "warn")}[fail_on]
-        if any(f.severity in levels for f in rv.findings):
-            sys.exit(EXIT_FINDINGS)
+    if rv.fails(fail_on):
+        sys.exit(EXIT_FINDINGS)
 
 
 @main.command("report")
@@ -163,7 +161,7 @@ def review_cmd(paths, fmt, out, backend, fail_on, prompt):
 @click.option("--baseline", type=click.Path(dir_okay=False),
               help="JSON of an earlier `review --format json`: adds rows fixed, rows newly flagged, units improved.")
 @click.option("--backend", type=click.Choice(["offline", "openai"]), default="offline", show_default=True)
-@click.option("--fail-on", type=click.Choice(["block", "warn"]), default=None, help="Exit 1 when a finding of this severity (or worse) exists.")
+@click.option("--fail-on", type=click.Choice(["block", "warn"]), default=None, help="Exit 1 when a finding of this severity (or worse) exists, or (warn) part of the review could not be done.")
 def report_cmd(paths, outs, baseline, backend, fail_on):
     """Batch quality report (HTML and/or XLSX) over every table given.
 
@@ -215,10 +213,8 @@ def report_cmd(paths, outs, baseline, backend, fail_on):
     if comparison is not None:
         click.echo(f"与基线相比：{len(comparison['fixed'])} 行已修正，{len(comparison['newly_flagged'])} 行新出现问题，"
                    f"{len(comparison['improved_units'])} 个单位改善。", err=True)
-    if fail_on:
-        levels = {"block": ("block",), "warn": ("block", "warn")}[fail_on]
-        if any(f.severity in levels for f in rv.findings):
-            sys.exit(EXIT_FINDINGS)
+    if rv.fails(fail_on):
+        sys.exit(EXIT_FINDINGS)
 
 
 # Evaluation commands live with the harness (classifier/eval/commands.py).

@@ -21,7 +21,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 COLLECTION = "indicators"
 SCHEMA = 1  # bump when ids or metadata change meaning: a mismatch rebuilds the collection
 _BATCH = 1000  # rows per add/query/get call; well below Chroma's max batch size
+_QUERY_RESULTS = 8000  # query embeddings × n_results per query call (see Index.nearest_rows)
+_WHERE_FILES = 500  # file hashes per `$in` filter
 _META_CHARS = 2000  # per metadata field; a pasted document stays in the source file, not the index
 _MEMO_MAX = 20000  # texts whose vectors a process keeps (≈ 40 MB at 512 d) across Index instances
 _MEMO: dict[tuple[str, str], np.ndarray] = {}
@@ -329,21 +331,42 @@ class Index:
     # ---- reading ------------------------------------------------------------
 
     def nearest_rows(self, vectors: Sequence[np.ndarray], n: int,
-                     file_hashes: Iterable[str] | None = None) -> list[list[tuple[str, float]]]:
-        """Batched ANN queries (HNSW, never all pairs): for each vector its n nearest
-        rows as (text_hash, cosine distance), optionally only among the given files."""
-        hashes = sorted(set(file_hashes or ()))
-        where = None
-        if hashes:
-            where = {"file_hash": hashes[0]} if len(hashes) == 1 else {"file_hash": {"$in": hashes}}
-        n = max(1, min(n, self.count()))
-        out: list[list[tuple[str, float]]] = []
-        for i in range(0, len(vectors), _BATCH):
-            res = self._retry_after_loss(self.collection.query, query_embeddings=list(vectors[i:i + _BATCH]), n_results=n,
-                                         where=where, include=["metadatas", "distances"])
-            out.extend([(m.get("text_hash", ""), d) for m, d in zip(ms, ds)] for ms, ds in zip(res["metadatas"], res["distances"]))
-        return out
+                     file_hashes: Iterable[str] | None = None) -> Iterator[list[tuple[str, float]]]:
+        """Batched ANN queries (HNSW, never all pairs): for each vector, in order,
+        its n nearest rows as (row uid, cosine distance), optionally only among
+        the given files. A generator: results are consumed chunk by chunk, never
+        held for the whole batch.
 
+        Every call stays inside the backend's limits whatever the batch: Chroma
+        resolves each call's results in single SQL statements (SQLite allows
+        32,766 variables — 1,000 queries × 111 results once failed with "too many
+        SQL variables"), so a call asks for at most _QUERY_RESULTS results; a
+        file filter names at most _WHERE_FILES files, more files are queried
+        group by group and the hits merged, nearest first."""
+        hashes = sorted(set(file_hashes or ()))
+        groups: list[list[str]] = [hashes[i:i + _WHERE_FILES] for i in range(0, len(hashes), _WHERE_FILES)] or [[]]
+        n = max(1, min(n, self.count(), _QUERY_RESULTS))
+        per_call = max(1, min(self._max_batch(), _QUERY_RESULTS // n))
+        for i in range(0, len(vectors), per_call):
+            chunk = [np.asarray(v, dtype=np.float32) for v in vectors[i:i + per_call]]
+            merged: list[list[tuple[str, float]]] = [[] for _ in chunk]
+            for group in groups:
+                where = None
+                if group:
+                    where = {"file_hash": group[0]} if len(group) == 1 else {"file_hash": {"$in": group}}
+                res = self._retry_after_loss(self.collection.query, query_embeddings=chunk, n_results=n,
+                                             where=where, include=["distances"])
+                for hits, ids, ds in zip(merged, res["ids"], res["distances"]):
+                    hits.extend(zip(ids, map(float, ds)))
+            for hits in merged:
+                yield sorted(hits, key=lambda h: h[1])[:n] if len(groups) > 1 else hits
+
+    def _max_batch(self) -> int:
+        """Chroma's own limit on embeddings per call (its SQLite build decides it)."""
+        try:
+            return min(_BATCH, int(self.client.get_max_batch_size()))
+        except Exception:  # an older client or server without the call
+            return _BATCH
 
     def similar(self, text: str, k: int = 10, unit: str | None = None) -> list[Neighbour]:
         """Rows nearest to free text (an indicator name, or name + description)."""

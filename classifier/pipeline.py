@@ -97,6 +97,14 @@ class Review:
             "problems": len(self.problems),
         }
 
+    def fails(self, fail_on: str | None) -> bool:
+        """`--fail-on`: a finding of that severity or worse, or a problem saying part
+        of the review was not done (an incomplete review must not pass as clean)."""
+        if not fail_on:
+            return False
+        levels = {"block": ("block",), "warn": ("block", "warn")}[fail_on]
+        return any(f.severity in levels for f in self.findings) or any(pr.severity in levels for pr in self.problems)
+
     def to_json(self) -> dict:
         projects = []
         for p in self.projects:

@@ -85,7 +85,8 @@ class Cluster:
 
 
 def copy_paste_clusters(rv: Review) -> list[Cluster]:
-    """Connected components over copy_paste findings and their `related` rows.
+    """Connected components over copy_paste findings, their `related` rows and
+    their cluster ids.
 
     `related` entries name rows as "T008/T008-02" (project/row) or just the row
     id; unknown names are ignored rather than guessed."""
@@ -105,10 +106,13 @@ def copy_paste_clusters(rv: Review) -> list[Cluster]:
                 return cand
         return None
 
+    heads: dict[str, str] = {}  # cluster id → its first flagged row: `related` lists only some members
     for f in rv.findings:
         if f.code != "copy_paste" or not f.row_id or f.row_id not in rows:
             continue
         find(f.row_id)
+        if f.cluster:
+            parent[find(f.row_id)] = find(heads.setdefault(f.cluster, f.row_id))
         for entry in f.related:
             other = resolve(entry)
             if other:
