@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .ingest import read_paths
-from .models import LABELS_ZH
+from .models import LABELS_ZH, ReadResult
 from .pipeline import Review, review
 
 EXIT_FINDINGS = 1
@@ -163,11 +163,13 @@ def review_cmd(paths, fmt, out, backend, fail_on, prompt):
 @click.option("--backend", type=click.Choice(["offline", "openai"]), default="offline", show_default=True)
 @click.option("--fail-on", type=click.Choice(["block", "warn"]), default=None, help="Exit 1 when a finding of this severity (or worse) exists, or (warn) part of the review could not be done.")
 def report_cmd(paths, outs, baseline, backend, fail_on):
-    """Batch quality report (HTML and/or XLSX) over every table given.
+    """Batch quality report (HTML and/or XLSX) over every table given, or over
+    several `review --format json` results (sharded reviews) merged into one.
 
     \b
     Examples:
       indicator-qa report 2022/ --out report.html --out report.xlsx
+      indicator-qa report shard1.json shard2.json --out report.html
       indicator-qa report 2023/ --out report.html --baseline review2022.json
     """
     from tqdm import tqdm
@@ -184,7 +186,21 @@ def report_cmd(paths, outs, baseline, backend, fail_on):
         except BaselineError as exc:
             click.echo(f"错误：{exc}", err=True)
             sys.exit(EXIT_UNREADABLE)
-    read = _read_or_exit(paths)
+    from .shards import ShardError, is_review_json, merge_reviews
+
+    shards = [p for p in paths if is_review_json(p)]
+    if shards and len(shards) != len(paths):
+        click.echo("错误：请只给表格文件，或只给 `review --format json` 的审核结果，不要混用。", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    if shards:  # reviews sharded over processes: merged, not re-judged
+        try:
+            merged = merge_reviews(shards)
+        except ShardError as exc:
+            click.echo(f"错误：{exc}", err=True)
+            sys.exit(EXIT_UNREADABLE)
+        read = ReadResult(projects=merged.projects, problems=list(merged.problems))
+    else:
+        read = _read_or_exit(paths)
     rows = sum(len(p.indicators) for p in read.projects)
     # disable=None: a bar on a terminal, silence in logs and pipes.
     with tqdm(total=rows + len(outs), desc="审核", unit="步", file=sys.stderr, disable=None, leave=False) as bar:
@@ -193,7 +209,7 @@ def report_cmd(paths, outs, baseline, backend, fail_on):
             bar.n = min(done, rows)
             bar.refresh()
 
-        rv = review(read, backend, progress=progress)
+        rv = merged if shards else review(read, backend, progress=progress)
         bar.n = rows
         comparison = compare(rv, previous) if previous is not None else None
         for out in outs:

@@ -473,23 +473,26 @@ def index_copy_paste(projects: Iterable[Project], index=None) -> tuple[list[Clus
     return clusters, copy_paste_findings(clusters, projects)
 
 
-def review_copy_paste(projects: list[Project], rule_findings: list[Finding], index=None) -> tuple[list[Finding], list[Problem]]:
+def review_copy_paste(projects: list[Project], rule_findings: list[Finding], index=None,
+                      stored: dict[str, np.ndarray] | None = None) -> tuple[list[Finding], list[Problem]]:
     """Index copy_paste findings for a review, minus rows the rules already flagged
-    copy_paste. Never raises: if the index cannot be built or queried the review
-    goes on with the rules' findings and a Problem says why."""
+    copy_paste. `stored`: what `index.stored_vectors` found before the rules ran.
+    Never raises: if the index cannot be built or queried the review goes on
+    with the rules' findings and a warn Problem says why."""
     from .index import Index, batch_vectors
 
     have = {(f.project_id, f.row_id) for f in rule_findings if f.code == "copy_paste" and f.row_id}
     where = projects[0].source_file if projects else ""
     notes: list[str] = []
     try:
-        if index is None and len({embed_text(ind) for p in projects for ind in p.indicators}) > EXACT_LIMIT:
+        if index is None and len({m for p in projects for m in map(embed_text, p.indicators)}) > EXACT_LIMIT:
             index = Index()  # a large batch: candidates from the index's ANN queries
         if index is not None:
             notes = index.messages
             _, found = index_copy_paste(projects, index)
         else:  # chromadb and the model only when a vector or a row is missing (index.batch_vectors)
-            found = copy_paste_findings(find_clusters(projects, vectors=batch_vectors(projects, messages=notes)), projects)
+            found = copy_paste_findings(find_clusters(projects, vectors=batch_vectors(projects, messages=notes, stored=stored)),
+                                        projects)
     except Exception as e:  # an unusable index must not cost the reviewer the rules' findings
         msg = f"相似行索引不可用，照搬套用仅按逐字重复检查，结果不完整（{type(e).__name__}: {e}）"
         return [], [Problem(file=where, message=m) for m in notes] + [Problem(file=where, message=msg, severity="warn")]

@@ -119,6 +119,19 @@ class Review:
                 "run": self.run}
 
 
+class _Stages:
+    """Seconds since the previous stage ended, recorded under each stage's name."""
+
+    def __init__(self, into: dict):
+        self.into = into
+        self.last = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.into[name] = round(now - self.last, 3)
+        self.last = now
+
+
 def add_rewrites(review: Review, only_missing: bool = True) -> None:
     """Template rewrite for every flagged row without one, each re-checked."""
     for p, ind in review.rows():
@@ -136,16 +149,29 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
     model + templates, no network) or openai (an OpenAI-compatible endpoint)."""
     started = time.perf_counter()
     rv = Review(projects=read.projects, problems=list(read.problems))
-    # Each stage adds what it did (model, model_scores, LLM calls and tokens).
+    # Each stage adds what it did (model, model_scores, LLM calls and tokens), and
+    # its seconds to run["stages"] (bench/run.py prints them).
     rv.run = {"backend": backend, "seconds": 0.0, "calls": 0, "cache_hits": 0, "prompt_tokens": 0,
-              "completion_tokens": 0, "cost": 0.0}
+              "completion_tokens": 0, "cost": 0.0, "stages": {}}
+    clock = _Stages(rv.run["stages"])
+    stored = None
+    if backend == "offline" and use_index and read.projects:
+        from .index import stored_vectors
+
+        try:  # a cold run: the embedder loads (and chromadb imports) in the background while the rules run
+            stored = stored_vectors(read.projects)
+        except Exception:  # review_copy_paste opens the index itself and reports what fails
+            stored = None
+        clock("stored_vectors")
     findings = check_all(read.projects)
+    clock("rules")
     if backend == "offline" and use_index and read.projects:  # near-duplicate copy_paste from the embeddings index
         from .clusters import review_copy_paste
 
-        extra, index_problems = review_copy_paste(read.projects, findings)
+        extra, index_problems = review_copy_paste(read.projects, findings, stored=stored)
         findings = findings + extra
         rv.problems.extend(index_problems)
+        clock("copy_paste")
     rv.set_findings(findings)
     rv.row_source = {ind.id: "rules" for _, ind in rv.rows()}
     if progress:
@@ -156,6 +182,7 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
         why = apply_model(rv)
         if why:
             rv.problems.append(Problem("model", why))
+        clock("model")
     if backend == "openai":  # options: prompt, settings, few_shot (see classifier.llm.run_llm)
         from .llm import run_llm
 
@@ -165,6 +192,8 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
         rv.run.update({k: v for k, v in out.run.items() if k != "seconds"})
         if out.run.get("endpoint_down"):
             rv.problems.append(Problem(read.projects[0].source_file if read.projects else "", out.run["endpoint_down"]))
+        clock("llm")
     add_rewrites(rv)
+    clock("rewrites")
     rv.run["seconds"] = round(time.perf_counter() - started, 3)
     return rv
