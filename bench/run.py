@@ -62,7 +62,8 @@ def run_child(args: list[str], env: dict, timeout: float = 3600) -> dict:
         seconds = time.perf_counter() - started
         out.seek(0)
         err.seek(0)
-        return {"seconds": seconds, "rss_mb": usage.ru_maxrss / 1024, "rc": proc.returncode, "load": load,
+        return {"seconds": seconds, "cpu_s": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
+                "rc": proc.returncode, "load": load,
                 "stdout": out.read().decode("utf-8", "replace"), "stderr": err.read().decode("utf-8", "replace")}
 
 
@@ -131,7 +132,7 @@ def measure_corpus(name: str, path: Path, work: Path) -> dict:
             raise SystemExit(f"review ({label}) failed on {name}:\n{r['stderr'][-3000:]}")
         doc = json.loads(out.read_text(encoding="utf-8"))
         run = doc["run"]
-        row[label] = {"seconds": r["seconds"], "rss_mb": r["rss_mb"], "load": r["load"], "review_s": run["seconds"],
+        row[label] = {"seconds": r["seconds"], "cpu_s": r["cpu_s"], "rss_mb": r["rss_mb"], "load": r["load"], "review_s": run["seconds"],
                       "stages": run.get("stages", {}),
                       "degraded": [p["message"] for p in doc["problems"] if p.get("severity") in ("warn", "block")],
                       "labels": {i["id"]: i["labels"] for p in doc["projects"] for i in p["indicators"]}}
@@ -149,14 +150,15 @@ def _s(x: float | None) -> str:
 
 
 def table(rows: list[dict]) -> list[str]:
-    head = ["corpus", "rows", "file MB", "cold s", "load (cold)", "warm s", "load (warm)", "peak RSS MB cold / warm",
+    head = ["corpus", "rows", "file MB", "cold s", "cold CPU s", "load (cold)", "warm s", "warm CPU s", "load (warm)",
+            "peak RSS MB cold / warm",
             *[f"warm {s} s" for s in STAGES], "same labels cold/warm", "degraded"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         c, w = r["cold"], r["warm"]
         lines.append("| " + " | ".join([
-            r["name"], f"{r['rows']:,}", f"{r['bytes'] / 1e6:.1f}", _s(c["seconds"]), f"{c['load']:.1f}", _s(w["seconds"]),
-            f"{w['load']:.1f}", f"{c['rss_mb']:.0f} / {w['rss_mb']:.0f}", *[_s(w["stages"].get(s)) for s in STAGES],
+            r["name"], f"{r['rows']:,}", f"{r['bytes'] / 1e6:.1f}", _s(c["seconds"]), _s(c["cpu_s"]), f"{c['load']:.1f}",
+            _s(w["seconds"]), _s(w["cpu_s"]), f"{w['load']:.1f}", f"{c['rss_mb']:.0f} / {w['rss_mb']:.0f}", *[_s(w["stages"].get(s)) for s in STAGES],
             "yes" if r["same_labels"] else "**no**", "; ".join(c["degraded"] + w["degraded"]) or "none"]) + " |")
     return lines
 
@@ -168,14 +170,15 @@ def slopes(rows: list[dict]) -> list[dict]:
         for b in rows[i + 1:]:
             k = math.log(b["rows"] / a["rows"])
             out.append({"pair": f"{a['name']} → {b['name']}",
-                        **{x: math.log(b[x]["seconds"] / a[x]["seconds"]) / k for x in ("cold", "warm")}})
+                        **{x: math.log(b[x]["seconds"] / a[x]["seconds"]) / k for x in ("cold", "warm")},
+                        **{f"{x}_cpu": math.log(b[x]["cpu_s"] / a[x]["cpu_s"]) / k for x in ("cold", "warm")}})
     return out
 
 
 def slope_lines(rows: list[dict]) -> list[str]:
-    lines = ["| sizes | cold slope | warm slope |", "|---|---|---|"]
+    lines = ["| sizes | cold slope (wall) | warm slope (wall) | cold slope (CPU) | warm slope (CPU) |", "|---|---|---|---|---|"]
     for s in slopes(rows):
-        lines.append(f"| {s['pair']} | {s['cold']:.2f} | {s['warm']:.2f} |")
+        lines.append(f"| {s['pair']} | {s['cold']:.2f} | {s['warm']:.2f} | {s['cold_cpu']:.2f} | {s['warm_cpu']:.2f} |")
     return lines
 
 
@@ -183,17 +186,22 @@ def verdicts(rows: list[dict], llm: dict | None) -> list[str]:
     """One line per target, met or missed by how much, with the load it was measured under."""
     out = []
 
-    def line(what: str, got: float, limit: float, unit: str, load: str) -> None:
+    def line(what: str, got: float, limit: float, unit: str, load: str, cpu: float | None = None) -> None:
         ok = got <= limit
         miss = "" if ok else f" — **missed by {got - limit:.2f} {unit} ({got / limit:.1f}× the target)**"
+        if not ok and cpu is not None:  # wall time on a shared machine: the process's own CPU time says why
+            miss += (f"; its CPU time {cpu:.2f} {unit} is within the target, so the miss is the machine's load"
+                     if cpu <= limit else f"; its CPU time {cpu:.2f} {unit} misses it too: a real miss")
         out.append(f"- {what}: {got:.2f} {unit} (target ≤ {limit:g} {unit}; load {load}) {'✅' if ok else '❌'}{miss}")
 
     seed = rows[0]
-    line("seed review, cold (CLI, empty data dir)", seed["cold"]["seconds"], TARGETS["cold_s"], "s", f"{seed['cold']['load']:.1f}")
-    line("seed review, warm (CLI, second run)", seed["warm"]["seconds"], TARGETS["warm_s"], "s", f"{seed['warm']['load']:.1f}")
+    line("seed review, cold (CLI, empty data dir)", seed["cold"]["seconds"], TARGETS["cold_s"], "s",
+         f"{seed['cold']['load']:.1f}", seed["cold"]["cpu_s"])
+    line("seed review, warm (CLI, second run)", seed["warm"]["seconds"], TARGETS["warm_s"], "s",
+         f"{seed['warm']['load']:.1f}", seed["warm"]["cpu_s"])
     for s in slopes(rows):
         for x in ("cold", "warm"):
-            line(f"{x} log-log slope {s['pair']}", s[x], TARGETS["slope"], "", "see table")
+            line(f"{x} log-log slope {s['pair']}", s[x], TARGETS["slope"], "", "see table", s[f"{x}_cpu"])
     top = rows[-1]
     line(f"peak RSS at {top['name']} ({top['rows']:,} rows)", max(top["cold"]["rss_mb"], top["warm"]["rss_mb"]),
          TARGETS["rss_mb"], "MB", f"{top['cold']['load']:.1f}")
@@ -257,12 +265,37 @@ def write_results(f: dict, rows: list[dict], llm: dict | None, dest: Path, flag:
     return text
 
 
+def readme_table(rows: list[dict], f: dict, flag: str) -> list[str]:
+    """The README's performance table: the same numbers as bench/results.md."""
+    lines = [f"Last run: `python bench/run.py{flag}`, {time.strftime('%Y-%m-%d', time.gmtime())}, {f['cores']} cores "
+             f"({f['cpu']}), Python {f['python']}, embedder {f['embedder']}. Load = 1-minute load average when the run "
+             "started (other work on the machine).", "",
+             "| corpus | rows | cold s (CPU s) | load | warm s (CPU s) | load | peak RSS MB |", "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        c, w = r["cold"], r["warm"]
+        lines.append(f"| {r['name']} | {r['rows']:,} | {c['seconds']:.1f} ({c['cpu_s']:.1f}) | {c['load']:.1f} | "
+                     f"{w['seconds']:.1f} ({w['cpu_s']:.1f}) | {w['load']:.1f} | {max(c['rss_mb'], w['rss_mb']):,.0f} |")
+    sl = slopes(rows)
+    if sl:
+        lines += ["", "Largest log-log slope between any two sizes: cold "
+                  f"{max(s['cold'] for s in sl):.2f}, warm {max(s['warm'] for s in sl):.2f} (target ≤ {TARGETS['slope']})."]
+    return lines
+
+
+def update_readme(lines: list[str], readme: Path = ROOT / "README.md") -> None:
+    text = readme.read_text(encoding="utf-8")
+    start, end = "<!-- bench:table -->", "<!-- /bench:table -->"
+    a, b = text.index(start) + len(start), text.index(end)
+    readme.write_text(text[:a] + "\n" + "\n".join(lines) + "\n" + text[b:], encoding="utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--big", action="store_true", help="also run the 50× corpus (~37,000 rows)")
     ap.add_argument("--huge", action="store_true", help="1×, 10×, 50× and 100× (74,300 rows): the province-scale run")
     ap.add_argument("--no-llm", action="store_true", help="skip the model-call benchmark")
     ap.add_argument("--out", default=str(BENCH / "results.md"))
+    ap.add_argument("--readme", action="store_true", help="also replace the README's performance table with this run's")
     a = ap.parse_args()
 
     from bench.corpus import build_file
@@ -286,6 +319,8 @@ def main() -> None:
             print("\n".join(table(rows)[-1:]), flush=True)
     flag = " --huge" if a.huge else " --big" if a.big else ""
     text = write_results(f, rows, llm, Path(a.out), flag)
+    if a.readme:
+        update_readme(readme_table(rows, f, flag))
     print(text[text.index("## Offline review"):])
     print(f"written to {a.out}")
 
