@@ -272,6 +272,10 @@ def _ann_texts(index, members: list["Member"], row_of: dict[str, int], V: np.nda
 
     text_of_uid = {row_uid(m.project, m.indicator): row_of[m.text] for m in members}
     n = k + min(copies - 1, 90) + 1
+    # An index holding exactly this batch (a fresh or dedicated one) needs no file
+    # filter: Chroma resolves a filter in SQLite on every call, for every row it matches.
+    if index.count() == len(text_of_uid):
+        file_hashes = set()
     out: list[list[tuple[int, float]]] = []
     for q, hits in zip(queries, index.nearest_rows([V[q] for q in queries], n, file_hashes)):
         seen: dict[int, float] = {}
