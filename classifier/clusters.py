@@ -489,14 +489,17 @@ def review_copy_paste(projects: list[Project], rule_findings: list[Finding], ind
     where = projects[0].source_file if projects else ""
     notes: list[str] = []
     try:
-        if index is None and len({m for p in projects for m in map(embed_text, p.indicators)}) > EXACT_LIMIT:
-            index = Index()  # a large batch: candidates from the index's ANN queries
         if index is not None:
             notes = index.messages
             _, found = index_copy_paste(projects, index)
-        else:  # chromadb and the model only when a vector or a row is missing (index.batch_vectors)
-            found = copy_paste_findings(find_clusters(projects, vectors=batch_vectors(projects, messages=notes, stored=stored)),
-                                        projects)
+        else:
+            # chromadb and the model only when a vector or a row is missing (index.batch_vectors)
+            vectors = batch_vectors(projects, messages=notes, stored=stored)
+            ann = None
+            if len({m for p in projects for m in map(embed_text, p.indicators)}) > EXACT_LIMIT:
+                ann = Index()  # a large batch (indexed above): candidates from the index's ANN queries
+                notes += ann.messages
+            found = copy_paste_findings(find_clusters(projects, ann, vectors=vectors), projects)
     except Exception as e:  # an unusable index must not cost the reviewer the rules' findings
         msg = f"相似行索引不可用，照搬套用仅按逐字重复检查，结果不完整（{type(e).__name__}: {e}）"
         return [], [Problem(file=where, message=m) for m in notes] + [Problem(file=where, message=msg, severity="warn")]
