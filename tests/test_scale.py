@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import csv
 import random
+import json
 
 import pytest
 from click.testing import CliRunner
@@ -250,3 +251,35 @@ def test_tfidf_warm_review_imports_no_sklearn_text_module(seed_path, tmp_path):
     assert cold["embedded"] > 0 and cold["sklearn_text"]
     assert warm["embedded"] == 0 and not warm["sklearn_text"] and not warm["chromadb"]
     assert warm["labels"] == cold["labels"]
+
+
+def test_copy_paste_findings_list_a_bounded_number_of_members_with_count_and_cluster(seed_read, tmp_path, monkeypatch):
+    """Issue 15 item 9: 2,000 files with the same 5 rows gave a 554 MB JSONL, every
+    finding listing all 1,999 others. Here 400 tables share 5 rows."""
+    from classifier.models import ReadResult
+    from classifier.report.figures import copy_paste_clusters
+    from classifier.rules import RELATED_MAX
+
+    monkeypatch.setenv("INDICATOR_QA_EMBEDDER", "tfidf")
+    template = next(p for p in seed_read.projects if len(p.indicators) >= 5)
+    projects = []
+    for k in range(400):
+        q = copy.deepcopy(template)
+        q.id, q.title, q.unit = f"F{k + 1}.T001", f"项目{k + 1}", f"{k + 1:04d}单位"
+        q.source_file, q.source_hash = f"f{k + 1}.csv", f"{k + 1:064x}"
+        q.indicators = q.indicators[:5]
+        for ind in q.indicators:
+            ind.id = f"F{k + 1}.{ind.id}"
+            ind.description = ""  # a generic (empty) description: every copy is copy_paste
+        projects.append(q)
+    rv = review(ReadResult(projects=projects), "offline", use_model=False)
+    cp = [f for f in rv.findings if f.code == "copy_paste"]
+    assert len(cp) == 2000
+    assert all(len(f.related) <= RELATED_MAX and f.related_total == 399 and f.cluster for f in cp)
+    assert len({f.cluster for f in cp}) == 5  # one cluster per shared row
+    # what a row prints stays the same size whatever the number of copies
+    sizes = {len(json.dumps(rv.row_dict(p, i), ensure_ascii=False)) for p in projects[:3] + projects[-3:] for i in p.indicators}
+    assert max(sizes) < 6000
+    # the report still sees the 5 clusters of 400 rows each
+    clusters = copy_paste_clusters(rv)
+    assert sorted(len(c.members) for c in clusters) == [400] * 5
