@@ -7,12 +7,28 @@ from pathlib import Path
 
 import click
 
+from .config import DataDirError, data_dir
 from .ingest import read_paths
 from .models import LABELS_ZH, ReadResult
+from .outputs import OutputError, atomic_write, os_error_zh, terminal_safe
 from .pipeline import Review, review
 
 EXIT_FINDINGS = 1
 EXIT_UNREADABLE = 2
+EXIT_IO = 3  # an output (--out, stdout) or the data directory could not be written; nothing half-written is left
+
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0  done
+  1  --fail-on matched a finding
+  2  nothing could be read, or a setting is wrong
+  3  an output (--out, stdout) or the data directory could not be written;
+     the previous file is kept as it was"""
+
+
+def say(text: str) -> None:
+    """One line for the user on stderr; control characters in names or cells are shown escaped."""
+    click.echo(terminal_safe(text), err=True)
 
 
 class _Bar:
@@ -41,7 +57,7 @@ class _Bar:
 def _say_problems(problems) -> None:
     """One `注意：` line on stderr per Problem (file, table and row where known)."""
     for pr in problems:
-        click.echo(f"注意：{pr}", err=True)
+        say(f"注意：{pr}")
 
 
 def _read_or_exit(paths):
@@ -49,7 +65,7 @@ def _read_or_exit(paths):
     read = read_paths(list(paths))
     _say_problems(read.problems)
     if not read.projects:
-        click.echo("错误：没有可读取的指标表。", err=True)
+        say("错误：没有可读取的指标表。")
         sys.exit(EXIT_UNREADABLE)
     return read
 
@@ -61,11 +77,22 @@ def _say_review_problems(rv: Review, read) -> None:
 
 
 def _emit(text: str, out: str | None) -> None:
+    """To --out all at once (temporary file + rename), else to stdout; exit
+    EXIT_IO with the path and the cause when it cannot be written."""
     if out:
-        Path(out).write_text(text, encoding="utf-8")
-        click.echo(f"已写入 {out}", err=True)
-    else:
+        try:
+            atomic_write(out, text)
+        except OutputError as exc:
+            say(f"错误：{exc.strerror}")
+            sys.exit(EXIT_IO)
+        say(f"已写入 {out}")
+        return
+    try:
         click.echo(text, nl=False)
+        sys.stdout.flush()
+    except OSError as exc:  # stdout on a full disk or a closed pipe
+        say(f"错误：无法写入标准输出：{os_error_zh(exc)}")
+        sys.exit(EXIT_IO)
 
 
 def render_table(rv: Review) -> str:
@@ -91,10 +118,25 @@ def render_table(rv: Review) -> str:
     s = rv.summary()
     lines.append(f"共 {s['tables']} 张表、{s['units']} 个单位、{s['rows']} 行指标；{s['flagged_rows']} 行有问题（{s['flagged_share']:.0%}）")
     lines.append("按标签：" + "，".join(f"{LABELS_ZH[k]} {v}" for k, v in s["by_label"].items()))
-    return "\n".join(lines) + "\n"
+    return "\n".join(terminal_safe(line) for line in lines) + "\n"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """Every command keeps its caches and decisions in the data directory: a bad
+    INDICATOR_QA_HOME is said once, here, before any command runs (help needs none)."""
+
+    def invoke(self, ctx: click.Context):
+        rest = [*getattr(ctx, "_protected_args", []), *ctx.args]
+        if rest and not {"-h", "--help"} & set(rest):
+            try:
+                data_dir()
+            except DataDirError as exc:
+                say(f"错误：{exc}")
+                sys.exit(EXIT_IO)
+        return super().invoke(ctx)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
 def main() -> None:
     """indicator-qa: 项目支出绩效目标表 indicator review.
 
@@ -106,7 +148,7 @@ def main() -> None:
     """
 
 
-@main.command("review")
+@main.command("review", epilog=EXIT_CODES_HELP)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]), default="table", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
@@ -131,7 +173,7 @@ def review_cmd(paths, fmt, out, backend, fail_on, prompt):
     except ValueError as e:  # openai backend misconfigured (missing key, unknown prompt, bad env value)
         if backend != "openai":
             raise
-        click.echo(f"错误：{e}", err=True)
+        say(f"错误：{e}")
         sys.exit(EXIT_UNREADABLE)
     finally:
         bar.close()
@@ -144,17 +186,17 @@ def review_cmd(paths, fmt, out, backend, fail_on, prompt):
         text = render_table(rv)
     _emit(text, out)
     s = rv.summary()
-    click.echo(f"{s['tables']} 张表，{s['rows']} 行，{s['flagged_rows']} 行有问题；问题 {len(read.problems)} 条。", err=True)
+    say(f"{s['tables']} 张表，{s['rows']} 行，{s['flagged_rows']} 行有问题；问题 {len(read.problems)} 条。")
     if backend == "openai":
         r = rv.run
-        click.echo(f"模型 {r.get('model')}，提示词 {r.get('prompt_version')}：调用 {r['calls']} 次，缓存命中 {r['cache_hits']} 次，"
-                   f"tokens {r['prompt_tokens']}+{r['completion_tokens']}，{r['seconds']} 秒，估算费用 {r['cost']}；"
-                   f"回退到规则 {r.get('fallback_rows', 0)} 行。", err=True)
+        say(f"模型 {r.get('model')}，提示词 {r.get('prompt_version')}：调用 {r['calls']} 次，缓存命中 {r['cache_hits']} 次，"
+            f"tokens {r['prompt_tokens']}+{r['completion_tokens']}，{r['seconds']} 秒，估算费用 {r['cost']}；"
+            f"回退到规则 {r.get('fallback_rows', 0)} 行。")
     if rv.fails(fail_on):
         sys.exit(EXIT_FINDINGS)
 
 
-@main.command("report")
+@main.command("report", epilog=EXIT_CODES_HELP)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--out", "outs", multiple=True, required=True, type=click.Path(dir_okay=False),
               help="report.html and/or report.xlsx; repeat --out for both.")
@@ -184,19 +226,19 @@ def report_cmd(paths, outs, baseline, backend, fail_on):
         try:
             previous = load_baseline(baseline)
         except BaselineError as exc:
-            click.echo(f"错误：{exc}", err=True)
+            say(f"错误：{exc}")
             sys.exit(EXIT_UNREADABLE)
     from .shards import ShardError, is_review_json, merge_reviews
 
     shards = [p for p in paths if is_review_json(p)]
     if shards and len(shards) != len(paths):
-        click.echo("错误：请只给表格文件，或只给 `review --format json` 的审核结果，不要混用。", err=True)
+        say("错误：请只给表格文件，或只给 `review --format json` 的审核结果，不要混用。")
         sys.exit(EXIT_UNREADABLE)
     if shards:  # reviews sharded over processes: merged, not re-judged
         try:
             merged = merge_reviews(shards)
         except ShardError as exc:
-            click.echo(f"错误：{exc}", err=True)
+            say(f"错误：{exc}")
             sys.exit(EXIT_UNREADABLE)
         read = ReadResult(projects=merged.projects, problems=list(merged.problems))
     else:
@@ -213,22 +255,26 @@ def report_cmd(paths, outs, baseline, backend, fail_on):
         bar.n = rows
         comparison = compare(rv, previous) if previous is not None else None
         for out in outs:
-            bar.set_description(f"写入 {Path(out).name}")
+            bar.set_description(terminal_safe(f"写入 {Path(out).name}"))
             try:
                 write_report(rv, out, comparison=comparison)
+            except OutputError as exc:  # atomic: the previous report is still there
+                _say_review_problems(rv, read)
+                say(f"错误：{exc.strerror}")
+                sys.exit(EXIT_IO)
             except OSError as exc:
                 _say_review_problems(rv, read)
-                click.echo(f"错误：无法写入 {out}：{exc.strerror or exc}", err=True)
-                sys.exit(EXIT_UNREADABLE)
+                say(f"错误：无法写入 {out}：{os_error_zh(exc)}")
+                sys.exit(EXIT_IO)
             bar.update(1)
     _say_review_problems(rv, read)
     for out in outs:
-        click.echo(f"已写入 {out}", err=True)
+        say(f"已写入 {out}")
     s = rv.summary()
-    click.echo(f"{s['tables']} 张表，{s['rows']} 行，{s['flagged_rows']} 行有问题；问题 {len(read.problems)} 条。", err=True)
+    say(f"{s['tables']} 张表，{s['rows']} 行，{s['flagged_rows']} 行有问题；问题 {len(read.problems)} 条。")
     if comparison is not None:
-        click.echo(f"与基线相比：{len(comparison['fixed'])} 行已修正，{len(comparison['newly_flagged'])} 行新出现问题，"
-                   f"{len(comparison['improved_units'])} 个单位改善。", err=True)
+        say(f"与基线相比：{len(comparison['fixed'])} 行已修正，{len(comparison['newly_flagged'])} 行新出现问题，"
+            f"{len(comparison['improved_units'])} 个单位改善。")
     if rv.fails(fail_on):
         sys.exit(EXIT_FINDINGS)
 

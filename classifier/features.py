@@ -35,6 +35,7 @@ import numpy as np
 from .embeddings import MAX_EMBED_CHARS
 from .models import LABELS, PROJECT_CODES, Finding, Indicator, Project
 from .rules import ENV_WORDS, INPUT_RE, NEGATIVE_NAME, OUTPUT_IN_BENEFIT, check_all, is_rate_name, is_satisfaction, money_in_wan, row_key
+from .sanity import usable_budget
 from .values import parse_value, normalize
 
 # Bump when any feature below changes meaning or order: models of another version are refused.
@@ -167,6 +168,9 @@ class FeatureMatrix:
     embedder: str
     rule_labels: list[set[str]] = field(default_factory=list)  # rule findings' labels per row
     version: str = FEATURE_VERSION
+    # Rows whose features could not be computed (batch position → why): their
+    # columns are zeros and the model must not judge them; every other row is unaffected.
+    bad: dict[int, str] = field(default_factory=dict)
     # Inputs of the neighbour block (neighbour_inputs), filled by learn.featurise.
     nbr_vecs: np.ndarray | None = None
     nbr_keys: np.ndarray | None = None
@@ -223,7 +227,8 @@ def value_features(ind: Indicator, p: Project) -> tuple[list[str], list[float]]:
     f["unit_per"] = float("/" in pv.unit)
     f["suggested"] = float("建议值" in v)
     # Money against the project's budget (R7, R9): share of the budget, and "equals the budget".
-    share = (wan / p.budget) if (wan is not None and p.budget) else None
+    budget = usable_budget(p)  # a negative or infinite 预算数 counts as unknown (sanity.py)
+    share = (wan / budget) if (wan is not None and budget) else None
     f["money_share_budget"] = min(share, 5.0) if share is not None else 0.0
     f["money_over_budget"] = float(share is not None and share > 1.0001 and "/" not in pv.unit)
     f["money_is_budget"] = float(share is not None and abs(share - 1) < 1e-4)
@@ -284,8 +289,9 @@ def context_features(ind: Indicator, p: Project, exact: Counter, exact_units: di
     k, lk = row_key(ind), _loose_key(ind)
     nd = normalize(ind.level3) + "|" + normalize(ind.description)
     f: dict[str, float] = {}
-    f["log_budget"] = math.log1p(p.budget) if p.budget else 0.0
-    f["budget_missing"] = float(not p.budget)
+    budget = usable_budget(p)
+    f["log_budget"] = math.log1p(budget) if budget else 0.0
+    f["budget_missing"] = float(not budget)
     f["table_rows"] = math.log1p(len(p.indicators))
     f["shared_exact"] = math.log1p(exact[k] - 1)  # other rows with the same name+description+value
     f["shared_exact_units"] = math.log1p(len(exact_units[k]) - 1)
@@ -342,20 +348,32 @@ def build_features(projects: list[Project], embedder: Embedder | None = None,
         for p in projects}
 
     col_names, rule_labels = None, []
+    bad: dict[int, str] = {}
     n = len(rows)
     H = np.zeros((n, 0), dtype=np.float32)
-    for i, (p, ind) in enumerate(rows):
+    for k, (p, ind) in enumerate(rows):
         rf = by_row.get(f"{p.id}\x00{ind.id}", [])
         rule_labels.append({x.code for x in rf if x.code in LABELS})
-        blocks = (value_features(ind, p), kind_features(ind), rule_features(rf, by_project.get(p.id, [])),
-                  context_features(ind, p, exact, exact_units, loose, loose_units, names, name_desc, name_projects,
-                                   desc_projects, table_shared[(p.source_hash, p.id)]))
-        vals = [x for _, b in blocks for x in b]
+        # One odd value (a negative budget, a number too large for a float) must cost
+        # only its own row the model's opinion, never the whole batch its model.
+        try:
+            blocks = (value_features(ind, p), kind_features(ind), rule_features(rf, by_project.get(p.id, [])),
+                      context_features(ind, p, exact, exact_units, loose, loose_units, names, name_desc, name_projects,
+                                       desc_projects, table_shared[(p.source_hash, p.id)]))
+            vals = [float(x) for _, b in blocks for x in b]
+            if not all(math.isfinite(x) for x in vals):
+                raise ValueError("数值超出可计算范围")
+        except (ArithmeticError, ValueError, TypeError) as exc:
+            bad[k] = f"{type(exc).__name__}: {exc}"
+            continue
         if col_names is None:
             col_names = [n for b, _ in blocks for n in b]
-            # One float32 matrix filled row by row: lists of Python floats cost ~8× the memory.
-            H = np.empty((n, len(vals)), dtype=np.float32)
-        H[i] = vals
+            # One float32 matrix filled row by row (a row that failed stays zeros):
+            # lists of Python floats cost ~8× the memory.
+            H = np.zeros((n, len(vals)), dtype=np.float32)
+        H[k] = vals
+    if col_names is None and rows:  # not one row could be computed: nothing for the model to judge
+        raise ValueError(next(iter(bad.values())))
 
     names_txt = [ind.level3 for _, ind in rows]
     desc_txt = [ind.description or "（空）" for _, ind in rows]
@@ -379,7 +397,8 @@ def build_features(projects: list[Project], embedder: Embedder | None = None,
     if raw_embeddings:
         col_names += [f"emb_name_{i}" for i in range(emb.dim)] + [f"emb_desc_{i}" for i in range(emb.dim)] + [f"emb_cat_{i}" for i in range(emb.dim)]
     return FeatureMatrix(X=X, row_ids=[ind.id for _, ind in rows], project_ids=[p.id for p, _ in rows],
-                         units=[p.unit for p, _ in rows], names=col_names, embedder=emb.name, rule_labels=rule_labels)
+                         units=[p.unit for p, _ in rows], names=col_names, embedder=emb.name, rule_labels=rule_labels,
+                         bad=bad)
 
 
 def n_dense(fm: FeatureMatrix) -> int:

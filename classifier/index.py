@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import shutil
 import sys
 import threading
@@ -48,6 +49,87 @@ _EMBED_BATCH = 256  # texts per embedding call, sorted by length (USE pads a bat
 def index_dir() -> Path:
     env = os.environ.get("INDICATOR_QA_INDEX_DIR")
     return Path(env) if env else data_dir() / "index"
+
+
+MARKER_FILE = ".indicator-qa-index"  # written into every directory this project creates an index in
+# What a local index directory holds when Chroma and this project made it: the
+# SQLite file (with its journals), one UUID-named folder per HNSW segment, the
+# row manifest (classifier/vectors.py) and the marker. Nothing else is ever deleted.
+_CHROMA_FILE = re.compile(r"^chroma\.sqlite3(-wal|-shm|-journal)?$")
+_SEGMENT_DIR = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class IndexRefused(RuntimeError):
+    """The index directory is damaged and holds files the index did not create:
+    nothing was deleted, the review goes on without the index (message says so)."""
+
+
+def _owned_entry(entry: Path) -> bool:
+    from .vectors import MANIFEST_FILE
+
+    name = entry.name
+    if entry.is_symlink():
+        return False
+    if entry.is_file():
+        return bool(_CHROMA_FILE.match(name)) or name in (MANIFEST_FILE, MARKER_FILE) or \
+            name.startswith(MANIFEST_FILE + "-")
+    if entry.is_dir() and _SEGMENT_DIR.match(name):
+        # an HNSW segment folder holds only Chroma's flat files, never sub-folders
+        return all(c.is_file() and not c.is_symlink() for c in entry.iterdir())
+    return False
+
+
+def foreign_entries(path: Path) -> list[str]:
+    """Names in an index directory that neither Chroma nor this project created."""
+    if not path.is_dir():
+        return []
+    return sorted(e.name for e in path.iterdir() if not _owned_entry(e))
+
+
+def _ours(path: Path) -> bool:
+    """True when this project created the index in `path`: the marker is there,
+    or it is the default location inside the data dir (always ours)."""
+    return (path / MARKER_FILE).is_file() or (not os.environ.get("INDICATOR_QA_INDEX_DIR")
+                                               and path.resolve() == (data_dir() / "index").resolve())
+
+
+def clear_index_dir(path: Path) -> None:
+    """Delete what the index created in `path`, and only that. Raises IndexRefused
+    (deleting nothing) when the folder is not ours or holds anything else."""
+    path = Path(path)
+    if not path.exists():
+        return
+    foreign = foreign_entries(path)
+    if foreign or not _ours(path):
+        shown = "、".join(foreign[:5]) + (f" 等 {len(foreign)} 项" if len(foreign) > 5 else "")
+        why = f"其中还有不属于索引的文件（{shown}）" if foreign else f"该目录不是 indicator-qa 建立的（没有 {MARKER_FILE}）"
+        raise IndexRefused(f"索引目录 {path} 无法使用，且{why}：为保护这些文件，没有删除任何东西。"
+                           "请把 INDICATOR_QA_INDEX_DIR 指向一个空目录或新目录")
+    for e in path.iterdir():
+        if e.name == MARKER_FILE:
+            continue
+        if e.is_dir():
+            shutil.rmtree(e)
+        else:
+            e.unlink(missing_ok=True)
+
+
+def _claim(path: Path) -> None:
+    """Mark `path` as an index directory of this project, so a later rebuild may
+    clear it. Only an empty (or new) folder is claimed; a folder with other
+    files is refused before Chroma writes anything into it."""
+    path.mkdir(parents=True, exist_ok=True)
+    if (path / MARKER_FILE).is_file():
+        return
+    if (path / "chroma.sqlite3").exists():
+        return  # an index made before markers existed: used as it is, adopted when it opens as ours
+    foreign = foreign_entries(path)
+    if foreign:
+        shown = "、".join(foreign[:5]) + (f" 等 {len(foreign)} 项" if len(foreign) > 5 else "")
+        raise IndexRefused(f"索引目录 {path} 里已有其他文件（{shown}），不在其中建立索引。"
+                           "请把 INDICATOR_QA_INDEX_DIR 指向一个空目录或新目录")
+    if not any(path.iterdir()) or _ours(path):
+        (path / MARKER_FILE).write_text("indicator-qa embeddings index: files here may be rebuilt\n", encoding="utf-8")
 
 
 def local_index_dir() -> Path | None:
@@ -150,7 +232,7 @@ def _client(path: Path | None = None):
         port = int(os.environ.get("INDICATOR_QA_CHROMA_PORT") or 8000)
         return chromadb.HttpClient(host=host, port=port, settings=settings)
     path = Path(path) if path else index_dir()
-    path.mkdir(parents=True, exist_ok=True)
+    _claim(path)
     return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
@@ -187,14 +269,16 @@ class Index:
             client.heartbeat()
             client.list_collections()  # touches the sqlite file: a corrupted one fails here
             return client
+        except IndexRefused:
+            raise
         except Exception as e:
             if self.path is None:  # a server: nothing of ours to delete
                 raise
-            self._say(f"索引目录 {self.path} 无法打开（{type(e).__name__}: {e}），已清空重建。")
             from chromadb.api.client import SharedSystemClient
 
             SharedSystemClient.clear_system_cache()
-            shutil.rmtree(self.path, ignore_errors=True)
+            clear_index_dir(self.path)  # IndexRefused when the folder holds anything else
+            self._say(f"索引目录 {self.path} 无法打开（{type(e).__name__}: {e}），已清空重建。")
             return _client(self.path)
 
     def _want_meta(self) -> dict:
@@ -227,7 +311,18 @@ class Index:
             self._say(f"索引模型为 {have.get('embedder')}（{have.get('dim')}维），当前为 {want['embedder']}（{want['dim']}维），已重建索引。")
             self.client.delete_collection(COLLECTION)
             return self._create()
+        self._adopt()
         return col
+
+    def _adopt(self) -> None:
+        """An index of ours from before markers existed (our collection, our
+        metadata, nothing else in the folder) gets its marker now."""
+        p = self.path
+        if p is not None and p.is_dir() and not (p / MARKER_FILE).exists() and not foreign_entries(p):
+            try:
+                (p / MARKER_FILE).write_text("indicator-qa embeddings index: files here may be rebuilt\n", encoding="utf-8")
+            except OSError:
+                pass  # a read-only folder: it stays unmarked, and so is never cleared
 
     def _retry_after_loss(self, fn, *args, **kwargs):
         """Run fn; if the directory vanished or broke under us, rebuild once and retry."""
@@ -240,11 +335,11 @@ class Index:
         except Exception as e:
             if self.path is None or self._healthy():  # not the directory's fault: never wipe a good index
                 raise
-            self._say(f"索引目录 {self.path} 已损坏或被删除（{type(e).__name__}），已重建。")
             from chromadb.api.client import SharedSystemClient
 
             SharedSystemClient.clear_system_cache()
-            shutil.rmtree(self.path, ignore_errors=True)
+            clear_index_dir(self.path)  # IndexRefused when the folder holds anything else
+            self._say(f"索引目录 {self.path} 已损坏或被删除（{type(e).__name__}），已重建。")
             self.client = _client(self.path)
             self.collection = self._open_collection()
             return fn(*args, **kwargs)

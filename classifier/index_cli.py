@@ -7,6 +7,7 @@ import sys
 import click
 
 from .ingest import read_paths
+from .outputs import terminal_safe
 
 EXIT_UNREADABLE = 2
 
@@ -17,17 +18,17 @@ def _open_index():
     try:
         idx = Index()
     except Exception as e:  # a server that is down, a directory we may not write
-        click.echo(f"错误：无法打开相似行索引（{type(e).__name__}: {e}）", err=True)
+        click.echo(terminal_safe(f"错误：无法打开相似行索引（{type(e).__name__}: {e}）"), err=True)
         sys.exit(EXIT_UNREADABLE)
     for m in idx.messages:
-        click.echo(f"注意：{m}", err=True)
+        click.echo(terminal_safe(f"注意：{m}"), err=True)
     return idx
 
 
 def _read(paths):
     read = read_paths(list(paths))
     for pr in read.problems:
-        click.echo(f"注意：{pr}", err=True)
+        click.echo(terminal_safe(f"注意：{pr}"), err=True)
     if not read.projects:
         click.echo("错误：没有可读取的指标表。", err=True)
         sys.exit(EXIT_UNREADABLE)
@@ -51,7 +52,7 @@ def similar_cmd(text, k, unit, paths, fmt):
     idx = _open_index()
     if paths:
         stats = idx.add_read(_read(paths))
-        click.echo(f"已索引 {stats['rows']} 行（新增 {stats['added']}，新嵌入 {stats['embedded']}）。", err=True)
+        click.echo(terminal_safe(f"已索引 {stats['rows']} 行（新增 {stats['added']}，新嵌入 {stats['embedded']}）。"), err=True)
     if idx.count() == 0:
         click.echo("索引为空：先用 --path 指定要索引的文件。", err=True)
         sys.exit(EXIT_UNREADABLE)
@@ -60,8 +61,8 @@ def similar_cmd(text, k, unit, paths, fmt):
         click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=1))
         return
     for h in hits:
-        click.echo(f"{h.similarity:.3f}  {h.project_id}/{h.row_id}  [{h.unit}] {h.project}")
-        click.echo(f"       {h.level2}｜{h.level3}｜{h.description}｜{h.value}")
+        click.echo(terminal_safe(f"{h.similarity:.3f}  {h.project_id}/{h.row_id}  [{h.unit}] {h.project}"))
+        click.echo(terminal_safe(f"       {h.level2}｜{h.level3}｜{h.description}｜{h.value}"))
 
 
 @click.command("clusters")
@@ -87,10 +88,10 @@ def clusters_cmd(paths, min_size, fmt):
         click.echo(json.dumps([c.to_dict() for c in clusters], ensure_ascii=False, indent=1))
     else:
         for n, c in enumerate(clusters, 1):
-            click.echo(f"■ 簇{n}：{c.size} 行，{len(c.projects)} 个项目，{len(c.units)} 个单位，{c.how()}")
+            click.echo(terminal_safe(f"■ 簇{n}：{c.size} 行，{len(c.projects)} 个项目，{len(c.units)} 个单位，{c.how()}"))
             for m in c.rows:
                 mark = "✱" if (m.project.id, m.indicator.id) in flagged else " "
                 ind = m.indicator
-                click.echo(f"  {mark} {m.ref} [{m.project.unit}] {ind.level3}｜{ind.description}｜{ind.value}")
+                click.echo(terminal_safe(f"  {mark} {m.ref} [{m.project.unit}] {ind.level3}｜{ind.description}｜{ind.value}"))
         click.echo("")
-    click.echo(f"{len(clusters)} 个簇，{sum(c.size for c in clusters)} 行；✱ 标记的 {len(flagged)} 行判为照搬套用。", err=True)
+    click.echo(terminal_safe(f"{len(clusters)} 个簇，{sum(c.size for c in clusters)} 行；✱ 标记的 {len(flagged)} 行判为照搬套用。"), err=True)

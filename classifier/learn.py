@@ -54,7 +54,7 @@ import numpy as np
 from . import config
 from .features import (FEATURE_VERSION, HASHING_EMBEDDER, NEIGHBOUR_COLUMNS, NEIGHBOUR_K, NEIGHBOUR_MIN_SIM, EmbedderUnavailable,
                        FeatureMatrix, build_features, get_embedder, n_dense, neighbour_features, neighbour_inputs)
-from .models import LABELS, Finding, Project, ReadResult
+from .models import LABELS, Finding, Problem, Project, ReadResult
 from .rules import SEVERITY
 
 MODEL_FORMAT = 1
@@ -276,7 +276,9 @@ def train(label_files: Iterable[str | Path] | None = None, include_decisions: bo
     decisions = None
     notes: list[str] = []
     if include_decisions:
-        decisions = load_decisions(store_path)
+        decisions, store_problem = load_decisions(store_path)
+        if store_problem:  # damaged or unreadable store: what could be read is used, and the user is told
+            notes.append(store_problem)
         notes.append(f"审核决定：{len(decisions)} 行")
     batches, read_notes = load_batches(files, decisions)
     fm, Y, sigs = featurise(batches, embedder_name)
@@ -289,12 +291,18 @@ def train(label_files: Iterable[str | Path] | None = None, include_decisions: bo
     return model, path, notes + read_notes
 
 
-def load_decisions(store_path: str | Path | None = None) -> list[dict]:
+def load_decisions(store_path: str | Path | None = None) -> tuple[list[dict], str]:
+    """The store's decisions as labelled rows, and what is wrong with the store
+    ("" when nothing): a damaged store gives the rows that can still be read."""
     try:
-        from .store import decisions_as_labelled
+        from .store import Store, decisions_as_labelled
     except ImportError as exc:
         raise ValueError(f"无法读取审核决定：classifier.store 不可用（{exc}）") from exc
-    return decisions_as_labelled(store_path)
+    if store_path is not None and not Path(store_path).is_file():
+        raise ValueError(f"找不到审核决定库：{store_path}")
+    with Store(store_path) as st:
+        rows = decisions_as_labelled(st)
+        return rows, st.problem
 
 
 # ---- model files -------------------------------------------------------------
@@ -363,11 +371,14 @@ def _pool_votes(nb: dict, V: np.ndarray, K: np.ndarray) -> np.ndarray:
                               k=int(nb["k"]), min_sim=float(nb["min_sim"]))
 
 
-def merge(model: dict, projects: list[Project], findings: list[Finding]) -> tuple[list[Finding], dict[str, dict]]:
+def merge(model: dict, projects: list[Project], findings: list[Finding]) -> tuple[list[Finding], dict[str, dict], dict]:
     """Rule findings + model probabilities → merged findings (see module doc).
-    Returns (findings, {row id: {"p": {label: p}, "uncertainty": u}})."""
+    Returns (findings, {row id: {"p": {label: p}, "uncertainty": u}}, skipped):
+    `skipped` maps (project id, row id) → why the model could not judge that row
+    (its rule findings stand unchanged; every other row is judged as usual)."""
     fm, P = predict(model, projects, findings)
-    pos = {(pid, rid): k for k, (pid, rid) in enumerate(zip(fm.project_ids, fm.row_ids))}
+    skipped = {(fm.project_ids[k], fm.row_ids[k]): why for k, why in fm.bad.items()}
+    pos = {(pid, rid): k for k, (pid, rid) in enumerate(zip(fm.project_ids, fm.row_ids)) if k not in fm.bad}
     modes, ths = model["modes"], model["thresholds"]
     out: list[Finding] = []
     have: set[tuple[str, str, str]] = set()
@@ -386,6 +397,8 @@ def merge(model: dict, projects: list[Project], findings: list[Finding]) -> tupl
         have.add((f.project_id, f.row_id or "", f.code))
     scores: dict[str, dict] = {}
     for k, (pid, rid) in enumerate(zip(fm.project_ids, fm.row_ids)):
+        if k in fm.bad:
+            continue
         ps = {l: round(float(P[k, j]), 4) for j, l in enumerate(LABELS)}
         scores[rid] = {"p": ps, "uncertainty": round(min(abs(ps[l] - ths[l]) for l in LABELS), 4)}
         for j, l in enumerate(LABELS):
@@ -394,7 +407,7 @@ def merge(model: dict, projects: list[Project], findings: list[Finding]) -> tupl
             out.append(Finding(code=l, severity=SEVERITY[l], rule=MODEL_RULE.get(l, ""), source="model",
                                confidence=ps[l], project_id=pid, row_id=rid,
                                evidence=f"学习模型判断（概率 {ps[l]:.2f}，阈值 {ths[l]:.2f}）：与已标注的同类问题行相似，请人工核实"))
-    return out, scores
+    return out, scores, skipped
 
 
 # The rule of RULES.md each label's model finding cites.
@@ -402,19 +415,29 @@ MODEL_RULE = {"vague_description": "R4", "unmeasurable_value": "R6", "unit_misma
               "wrong_category": "R2", "copy_paste": "R7"}
 
 
-def apply_model(review, model_path: str | Path | None = None) -> str | None:
+def apply_model(review, model_path: str | Path | None = None) -> list[Problem]:
     """Merge the learned model into a Review in place (offline backend).
-    Returns None on success, else a message saying why the rules alone stand."""
+    Returns what the user must hear: nothing on success; a Problem naming file,
+    table and row for each row the model could not judge (rules alone for that
+    row); or one Problem saying why the rules alone stand for the whole run."""
+    where = "model"  # a whole-run problem is the model's (its message names the model file), not one table's
     path = Path(model_path) if model_path else default_model_path()
     if path is None:
-        return "没有可用的学习模型（运行 indicator-qa train 生成），仅使用规则"
+        return [Problem(where, "没有可用的学习模型（运行 indicator-qa train 生成），仅使用规则")]
     try:
         model = load_model(path)
-        merged, scores = merge(model, review.projects, list(review.findings))
+        merged, scores, skipped = merge(model, review.projects, list(review.findings))
     except ModelRefused as exc:
-        return str(exc)
+        return [Problem(where, str(exc))]
     except Exception as exc:  # the model must never break a review: rules stand
-        return f"学习模型运行失败（{type(exc).__name__}: {exc}），仅使用规则"
+        return [Problem(where, f"学习模型运行失败（{type(exc).__name__}: {exc}），仅使用规则")]
+    problems = []
+    for p in review.projects:
+        for ind in p.indicators:
+            why = skipped.get((p.id, ind.id))
+            if why is not None:
+                problems.append(Problem(p.source_file, f"{ind.id}：该行数值无法用于学习模型（{why}），此行仅按规则审核",
+                                        table=p.table_index + 1, row=ind.row or None))
     review.set_findings(merged)
     for rid in scores:
         if any(f.source == "model" for f in review.row_findings(rid)):
@@ -422,7 +445,9 @@ def apply_model(review, model_path: str | Path | None = None) -> str | None:
     review.run["model"] = {"path": str(path), "feature_version": model["feature_version"], "embedder": model["embedder"],
                            "data_hash": model["data_hash"], "modes": model["modes"], "thresholds": model["thresholds"]}
     review.run["model_scores"] = scores
-    return None
+    if skipped:
+        review.run["model"]["rows_skipped"] = len(skipped)
+    return problems
 
 
 def row_uncertainty(review, row_id: str) -> float | None:

@@ -7,6 +7,7 @@ import click
 
 from .features import HASHING_EMBEDDER
 from .models import LABELS_ZH
+from .outputs import terminal_safe
 
 
 @click.command("train")
@@ -35,10 +36,10 @@ def train_cmd(label_files, include_decisions, store_path, out, embedder, neighbo
                                    embedder_name=HASHING_EMBEDDER if embedder == "hashing" else None, store_path=store_path,
                                    neighbours=neighbours)
     except ValueError as exc:
-        click.echo(f"错误：{exc}", err=True)
+        click.echo(terminal_safe(f"错误：{exc}"), err=True)
         sys.exit(2)
     for n in notes:
-        click.echo(f"注意：{n}", err=True)
+        click.echo(terminal_safe(f"注意：{n}"), err=True)
     cv = model["cv"]
     click.echo(f"训练行 {model['n_rows']}（{model['n_units']} 个单位），向量模型 {model['embedder']}，特征版本 {model['feature_version']}")
     click.echo(f"交叉验证：{cv['scheme']}；近邻标签特征：{'开' if model.get('neighbour_labels') else '关'}")
@@ -48,4 +49,4 @@ def train_cmd(label_files, include_decisions, store_path, out, embedder, neighbo
                    f"{s['model_only']:>9.3f}{s['rules_only']:>9.3f}  {LABELS_ZH[label]}")
     m = cv["macro_f1"]
     click.echo(f"{'macro-F1':<34}{m['merged']:>9.3f}{m['model_only']:>9.3f}{m['rules_only']:>9.3f}")
-    click.echo(f"已保存模型：{path}（数据哈希 {model['data_hash'][:12]}）", err=True)
+    click.echo(terminal_safe(f"已保存模型：{path}（数据哈希 {model['data_hash'][:12]}）"), err=True)

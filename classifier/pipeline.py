@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from .models import LABELS, PROJECT_CODES, Finding, Indicator, Problem, Project, ReadResult, Rewrite
+from .outputs import json_ready
 from .rewrite import recheck, template_rewrite
 from .rules import check_all
+from .sanity import amount_problems
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
 
@@ -67,7 +69,7 @@ class Review:
             d["value_parts"] = ind.value_parts
         if ind.extra:
             d["extra"] = ind.extra
-        return d
+        return json_ready(d)  # an infinite budget or score is null, never the non-JSON `Infinity`
 
     def summary(self) -> dict:
         rows = list(self.rows())
@@ -115,8 +117,8 @@ class Review:
                 "findings": [f.to_dict() for f in self.project_findings(p.id)],
                 "indicators": [self.row_dict(p, ind) for ind in p.indicators],
             })
-        return {"projects": projects, "summary": self.summary(), "problems": [vars(pr) | {"text": str(pr)} for pr in self.problems],
-                "run": self.run}
+        return json_ready({"projects": projects, "summary": self.summary(),
+                           "problems": [vars(pr) | {"text": str(pr)} for pr in self.problems], "run": self.run})
 
 
 class _Stages:
@@ -154,6 +156,7 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
     rv.run = {"backend": backend, "seconds": 0.0, "calls": 0, "cache_hits": 0, "prompt_tokens": 0,
               "completion_tokens": 0, "cost": 0.0, "stages": {}}
     clock = _Stages(rv.run["stages"])
+    rv.problems.extend(amount_problems(read.projects))  # bad amounts: said once per table, treated as unknown
     stored = None
     if backend == "offline" and use_index and read.projects:
         from .index import stored_vectors
@@ -179,9 +182,7 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
     if backend == "offline" and use_model and read.projects:  # learned labeller merged with rules (classifier/learn.py)
         from .learn import apply_model
 
-        why = apply_model(rv)
-        if why:
-            rv.problems.append(Problem("model", why))
+        rv.problems.extend(apply_model(rv))
         clock("model")
     if backend == "openai":  # options: prompt, settings, few_shot (see classifier.llm.run_llm)
         from .llm import run_llm
@@ -190,8 +191,10 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
         rv.set_findings(out.findings)
         rv.rewrites, rv.row_source = dict(out.rewrites), out.row_source
         rv.run.update({k: v for k, v in out.run.items() if k != "seconds"})
-        if out.run.get("endpoint_down"):
-            rv.problems.append(Problem(read.projects[0].source_file if read.projects else "", out.run["endpoint_down"]))
+        where = read.projects[0].source_file if read.projects else ""
+        for key in ("cache_notice", "endpoint_down"):
+            if out.run.get(key):
+                rv.problems.append(Problem(where, out.run[key]))
         clock("llm")
     add_rewrites(rv)
     clock("rewrites")

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from typing import Callable, Iterable
 
 from .models import Finding, Indicator, Project
+from .sanity import usable_budget
 from .values import GRADE_WORDS, ParsedValue, normalize, parse_value
 
 # Severity per code: block = must be fixed before approval; warn = likely wrong; suggest = improve.
@@ -213,7 +214,7 @@ def check_plausible(ind: Indicator, project: Project) -> list[Finding]:
     if ind.level2.startswith("数量") and pv.unit_class == "count" and pv.operator in ("≤", "＜"):
         return [_f("implausible_value", "R5", f"产出数量写成上限“{v}”，目标是做得更少", ind, project, 0.85)]
     wan = money_in_wan(pv)
-    if _is_cost_row(ind) and wan is not None and project.budget and wan > project.budget * 1.0001:
+    if _is_cost_row(ind) and wan is not None and usable_budget(project) and wan > project.budget * 1.0001:
         return [_f("implausible_value", "R7", f"单项成本{wan:g}万元超过项目预算{project.budget:g}万元", ind, project, 0.85)]
     return []
 
@@ -359,7 +360,7 @@ def check_duplicate_names(project: Project) -> list[Finding]:
 
 
 def check_cost_total(project: Project) -> list[Finding]:
-    if not project.budget:
+    if not usable_budget(project):  # unknown, or a bad value reported by sanity.amount_problems
         return []
     total, used = 0.0, []
     for i in project.indicators:

@@ -35,6 +35,36 @@ REJECT_REASONS = {
 FILENAME = "decisions.sqlite"
 
 
+class StoreError(Exception):
+    """The store cannot do what was asked (damaged, read-only, full disk…);
+    str() is the message for the reviewer: file, cause, and that nothing was saved."""
+
+
+_SQLITE_CAUSE = {
+    "SQLITE_FULL": "磁盘已满",
+    "SQLITE_READONLY": "文件或目录只读",
+    "SQLITE_CORRUPT": "文件已损坏",
+    "SQLITE_NOTADB": "不是 SQLite 数据库（文件已损坏）",
+    "SQLITE_IOERR": "磁盘读写错误",
+    "SQLITE_CANTOPEN": "无法打开文件",
+    "SQLITE_BUSY": "被其他程序占用（锁定超时）",
+    "SQLITE_LOCKED": "被其他程序占用",
+    "SQLITE_PERM": "没有访问权限",
+}
+
+
+def sqlite_cause(e: BaseException) -> str:
+    """A short Chinese cause for a SQLite or OS error, with the original text."""
+    name = getattr(e, "sqlite_errorname", "") or ""
+    base = next((zh for code, zh in _SQLITE_CAUSE.items() if name == code or name.startswith(code + "_")), "")
+    if not base and isinstance(e, OSError):
+        from .outputs import os_error_zh
+
+        base = os_error_zh(e)
+    text = str(e) or type(e).__name__
+    return f"{base}：{text}" if base else text
+
+
 class Conflict(Exception):
     """Someone saved on this row after the version the reviewer saw."""
 
@@ -114,7 +144,8 @@ def migrate(db: sqlite3.Connection) -> list[str]:
             db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (name, _now()))
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
         applied.append(name)
     return applied
@@ -141,24 +172,107 @@ def _row_to_decision(r: sqlite3.Row) -> Decision:
 
 class Store:
     """Decisions on disk. One handle may be used from several threads (Streamlit
-    reruns); writes are serialised by a lock and by SQLite's own write lock."""
+    reruns); writes are serialised by a lock and by SQLite's own write lock.
+
+    Opening never raises. A file that fails `PRAGMA quick_check`, is read-only
+    or cannot be opened for writing is opened read-only instead: `problem` says
+    why (file and cause, in Chinese), the reviewer can still read and export
+    what is saved, and every save raises StoreError without touching the file."""
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path else default_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.problem = ""  # why this store is read-only; "" when decisions can be saved
+        self._lock = threading.RLock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = self._open_writable()
+        except (sqlite3.Error, OSError) as e:
+            self.db = self._open_readonly(e)
+
+    @property
+    def readonly(self) -> bool:
+        return bool(self.problem)
+
+    def _connect(self, target: str, uri: bool = False) -> sqlite3.Connection:
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so the version
         # check and the insert happen under one write lock.
-        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self._lock = threading.RLock()
+        db = sqlite3.connect(target, timeout=30, isolation_level=None, check_same_thread=False, uri=uri)
+        db.row_factory = sqlite3.Row
+        return db
+
+    def _open_writable(self) -> sqlite3.Connection:
+        db = self._connect(str(self.path))
+        try:
+            check = [r[0] for r in db.execute("PRAGMA quick_check").fetchall()]
+            if check != ["ok"]:  # never write into a damaged database
+                raise sqlite3.DatabaseError("quick_check：" + "；".join(map(str, check[:3])))
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
+            with self._lock:
+                migrate(db)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _open_readonly(self, why: BaseException) -> sqlite3.Connection:
+        """Read what can be read; `problem` names the file and the cause."""
+        damaged = isinstance(why, sqlite3.DatabaseError) and not isinstance(why, sqlite3.OperationalError) or \
+            "quick_check" in str(why)
+        if damaged:
+            what = f"已损坏（{sqlite_cause(why)}）"
+        else:
+            what = f"无法写入（{sqlite_cause(why)}）"
+        self.problem = (f"审核决定库 {self.path} {what}：现在只能查看和导出已保存的决定，新的决定不会保存。"
+                        + ("请先备份该文件，再交管理员修复或换一个 INDICATOR_QA_HOME。" if damaged else
+                           "请检查磁盘空间与文件权限，或换一个 INDICATOR_QA_HOME。"))
+        if self.path.is_file():
+            uri = self.path.resolve().as_uri()
+            # immutable=1 as a last resort: reads a file in a read-only folder, where SQLite cannot make its -shm
+            for query in ("?mode=ro", "?mode=ro&immutable=1"):
+                try:
+                    db = self._connect(uri + query, uri=True)
+                    db.execute("SELECT COUNT(*) FROM decisions").fetchone()
+                    return db
+                except sqlite3.Error:
+                    try:
+                        db.close()
+                    except Exception:
+                        pass
+        # Nothing readable: an empty in-memory store, so the pages still work and say why.
+        db = self._connect(":memory:")
         with self._lock:
-            migrate(self.db)
+            migrate(db)
+        return db
 
     def close(self) -> None:
         self.db.close()
+
+    def _read(self, sql: str, args: list | tuple = ()) -> list[sqlite3.Row]:
+        """Rows of a query; on a damaged file, the rows that can still be read."""
+        with self._lock:
+            try:
+                return self.db.execute(sql, args).fetchall()
+            except sqlite3.DatabaseError as e:
+                if not self.problem:
+                    self.problem = (f"审核决定库 {self.path} 读取时发现损坏（{sqlite_cause(e)}）：现在只能查看和导出"
+                                    "还能读出的决定，新的决定不会保存。请先备份该文件。")
+                return self._salvage(sql, args)
+
+    def _salvage(self, sql: str, args) -> list[sqlite3.Row]:
+        """Row by row, skipping what cannot be read (a damaged page costs its rows, not the store)."""
+        try:
+            top = self.db.execute("SELECT MAX(id) FROM decisions").fetchone()[0] or 0
+        except sqlite3.Error:
+            return []
+        out = []
+        for i in range(1, int(top) + 1):
+            try:
+                out.extend(self.db.execute(f"SELECT * FROM ({sql}) WHERE id = ?", [*args, i]).fetchall())
+            except sqlite3.Error:
+                continue
+        return out
 
     def __enter__(self) -> "Store":
         return self
@@ -174,20 +288,22 @@ class Store:
             sql, args = sql + " AND file_hash = ?", args + [file_hash]
         if row_id is not None:
             sql, args = sql + " AND row_id = ?", args + [row_id]
-        with self._lock:
-            return [_row_to_decision(r) for r in self.db.execute(sql + " ORDER BY id", args)]
+        out = []
+        for r in self._read(sql, args):
+            try:
+                out.append(_row_to_decision(r))
+            except (ValueError, TypeError, KeyError):  # a damaged JSON cell costs that decision only
+                continue
+        return sorted(out, key=lambda d: d.id)
 
     def version(self, file_hash: str, row_id: str) -> int:
-        with self._lock:
-            r = self.db.execute("SELECT MAX(version) FROM decisions WHERE file_hash = ? AND row_id = ?",
-                                (file_hash, row_id)).fetchone()
-        return r[0] or 0
+        return max((d.version for d in self.history(file_hash, row_id)), default=0)
 
     def versions(self, file_hash: str) -> dict[str, int]:
-        with self._lock:
-            rows = self.db.execute("SELECT row_id, MAX(version) FROM decisions WHERE file_hash = ? GROUP BY row_id",
-                                   (file_hash,)).fetchall()
-        return {r[0]: r[1] for r in rows}
+        out: dict[str, int] = {}
+        for d in self.history(file_hash):
+            out[d.row_id] = max(out.get(d.row_id, 0), d.version)
+        return out
 
     def current(self, file_hash: str, row_id: str) -> Decision | None:
         return current_of(self.history(file_hash, row_id))
@@ -242,12 +358,34 @@ class Store:
             if not mine:
                 return None
             target = mine[-1]
+            # Only somebody else's save since the target is a conflict: this reviewer's own
+            # later records on the row (an edit already undone, its undo) are not.
+            later = [d for d in hist if d.row_id == target.row_id and d.version > target.version]
+            others = [d for d in later if d.reviewer != reviewer]
+            if others:
+                o = others[-1]
+                raise Conflict(target.row_id, target.version, later[-1].version, o.reviewer, o.at, o.action)
             return self._insert(file_hash, target.row_id, "undo", reviewer, target.before, None, None,
                                 f"撤销 #{target.id}（{target.action}）", target.prompt_version, target.id,
-                                target.version, {})
+                                later[-1].version if later else target.version, {})
 
     def _insert(self, file_hash, row_id, action, reviewer, before, after, labels, reason, prompt_version,
                 undoes, expected_version, extra) -> Decision:
+        if self.problem:
+            raise StoreError(f"决定未保存：{self.problem}")
+        try:
+            return self._insert_now(file_hash, row_id, action, reviewer, before, after, labels, reason, prompt_version,
+                                    undoes, expected_version, extra)
+        except sqlite3.Error as e:
+            if isinstance(e, sqlite3.DatabaseError) and getattr(e, "sqlite_errorname", "").startswith(
+                    ("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+                self.problem = (f"审核决定库 {self.path} 保存时发现损坏（{sqlite_cause(e)}）：现在只能查看和导出已保存的决定，"
+                                "新的决定不会保存。请先备份该文件。")
+            raise StoreError(f"决定未保存：无法写入审核决定库 {self.path}（{sqlite_cause(e)}）。"
+                             "此前保存的决定不受影响；请检查磁盘空间与文件权限后再试。") from None
+
+    def _insert_now(self, file_hash, row_id, action, reviewer, before, after, labels, reason, prompt_version,
+                    undoes, expected_version, extra) -> Decision:
         with self._lock:
             self.db.execute("BEGIN IMMEDIATE")
             try:
@@ -268,7 +406,13 @@ class Store:
                 new_id = cur.lastrowid
                 self.db.execute("COMMIT")
             except BaseException:
-                self.db.execute("ROLLBACK")
+                # A failed COMMIT (full disk) has already rolled back: a second ROLLBACK
+                # would hide the real cause behind "no transaction is active".
+                if self.db.in_transaction:
+                    try:
+                        self.db.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
                 raise
             r = self.db.execute("SELECT * FROM decisions WHERE id = ?", (new_id,)).fetchone()
         return _row_to_decision(r)

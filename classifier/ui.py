@@ -11,8 +11,9 @@ from pathlib import Path
 import streamlit as st
 
 from . import appmodel, config
+from .redact import redact_url, scrubber_for
 from .ingest import SUPPORTED, read_bytes
-from .store import REJECT_REASONS, Conflict, Store
+from .store import FILENAME, REJECT_REASONS, Conflict, Store, StoreError
 
 UPLOAD_TYPES = ["docx", "xlsx", "csv", "txt", "jsonl"]
 SECRET_KEYS = ("INDICATOR_QA_API_KEY", "OPENAI_API_KEY", "INDICATOR_QA_BASE_URL", "INDICATOR_QA_MODEL")
@@ -40,12 +41,23 @@ def apply_secrets() -> None:
 
 
 def store() -> Store:
-    """One store handle per session and path (INDICATOR_QA_HOME may differ per test)."""
-    path = str(config.data_dir() / "decisions.sqlite")
+    """One store handle per session and path (INDICATOR_QA_HOME may differ per test).
+    Never raises: a store that cannot be written opens read-only with `problem` set."""
+    try:
+        path = str(config.data_dir() / FILENAME)
+    except config.DataDirError:  # HOME is a file or cannot be made: the store says so as its problem
+        path = str(Path(os.environ.get("INDICATOR_QA_HOME", "")) / FILENAME)
     key = f"_store::{path}"
     if key not in st.session_state:
         st.session_state[key] = Store(path)
     return st.session_state[key]
+
+
+def store_banner() -> None:
+    """The store's problem (damaged, read-only, full disk), on every page until it is fixed."""
+    problem = store().problem
+    if problem:
+        st.error(problem)
 
 
 # Widget state is dropped when a page that does not draw the widget runs, so
@@ -113,6 +125,7 @@ def sidebar() -> None:
         st.caption(f"审核方式：{backend()}")
     if st.query_params.get("example") and "open_file" not in st.session_state:
         open_example()
+    store_banner()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -203,6 +216,9 @@ def decide(action: str, file_hash: str, row: dict, seen_version: int, prompt_ver
     except Conflict as exc:
         flash("warning", f"冲突：{exc}")
         return
+    except StoreError as exc:  # damaged / read-only store, full disk: named, nothing half-saved
+        flash("error", str(exc))
+        return
     except ValueError as exc:
         flash("warning", str(exc))
         return
@@ -220,6 +236,9 @@ def undo(file_hash: str) -> None:
         d = store().undo_last(file_hash, who)
     except Conflict as exc:
         flash("warning", f"无法撤销：{exc}")
+        return
+    except StoreError as exc:
+        flash("error", f"无法撤销：{exc}")
         return
     if d is None:
         flash("info", f"{who} 在此文件中没有可撤销的决定。")
@@ -314,7 +333,7 @@ def endpoint_settings() -> dict:
     from .llm.settings import from_env
 
     s = from_env()
-    return {"base_url": s.base_url, "model": s.model, "has_key": bool(s.api_key.get_secret_value())}
+    return {"base_url": redact_url(s.base_url), "model": s.model, "has_key": bool(s.api_key.get_secret_value())}
 
 
 def check_endpoint(timeout: float = 10.0) -> tuple[bool, str]:
@@ -324,15 +343,12 @@ def check_endpoint(timeout: float = 10.0) -> tuple[bool, str]:
     from .llm.settings import from_env
 
     s = from_env()
-    secret = s.api_key.get_secret_value()
+    scrub, shown = scrubber_for(s), redact_url(s.base_url)
     try:
         client = OpenAI(base_url=s.base_url, api_key=s.key(), timeout=timeout, max_retries=0)
         models = [m.id for m in client.models.list()]
     except Exception as exc:
-        msg = f"{type(exc).__name__}: {exc}"
-        if secret:
-            msg = msg.replace(secret, "****")
-        return False, f"无法连接 {s.base_url}：{msg}"
+        return False, scrub.text(f"无法连接 {shown}：{type(exc).__name__}: {exc}")
     listed = "、".join(models[:20]) + ("…" if len(models) > 20 else "")
     mark = "" if s.model in models else f"；注意：配置的模型 {s.model} 不在列表中"
-    return True, f"接口可用：{s.base_url} 提供 {len(models)} 个模型：{listed}{mark}"
+    return True, scrub.text(f"接口可用：{shown} 提供 {len(models)} 个模型：{listed}{mark}")

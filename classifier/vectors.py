@@ -43,9 +43,34 @@ def _chunks(items: list, n: int = _CHUNK):
         yield items[i:i + n]
 
 
+def _is_damage(e: BaseException) -> bool:
+    """A damaged file (not a database, malformed), as opposed to a busy or full one."""
+    name = getattr(e, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or (
+        isinstance(e, sqlite3.DatabaseError) and not isinstance(e, sqlite3.OperationalError))
+
+
+def discard_damaged(path: Path, e: BaseException) -> None:
+    """Delete a damaged cache file (and its journals): it is rebuilt on the next
+    write, so the user hears about it once, not on every run."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        except OSError:
+            return
+    log.warning("缓存文件 %s 已损坏（%s），已删除并将重建", path, e)
+
+
 def _connect(path: Path, schema: str) -> sqlite3.Connection:
-    db = sqlite3.connect(path, timeout=10)
-    db.executescript(schema)
+    try:
+        db = sqlite3.connect(path, timeout=10)
+        db.executescript(schema)
+    except sqlite3.Error as e:
+        if not _is_damage(e):
+            raise
+        discard_damaged(path, e)
+        db = sqlite3.connect(path, timeout=10)
+        db.executescript(schema)
     return db
 
 
@@ -78,6 +103,8 @@ class VectorCache:
             finally:
                 db.close()
         except sqlite3.Error as e:
+            if _is_damage(e):
+                discard_damaged(self.path, e)
             log.info("vector cache %s unreadable (%s); embedding instead", self.path, e)
             return {}
         return out
@@ -94,7 +121,10 @@ class VectorCache:
             finally:
                 db.close()
         except sqlite3.Error as e:
-            log.warning("vector cache %s not written (%s)", self.path, e)
+            if _is_damage(e):
+                discard_damaged(self.path, e)
+            else:
+                log.info("vector cache %s not written (%s)", self.path, e)  # busy or full: just a slower next run
 
 
 def collection_id(index_path: Path, name: str) -> str | None:
@@ -147,7 +177,9 @@ class RowManifest:
                         return False  # a stale row of a re-imported file would be removed
             finally:
                 db.close()
-        except sqlite3.Error:
+        except sqlite3.Error as e:
+            if _is_damage(e):
+                discard_damaged(self.path, e)
             return False
         return True
 
@@ -166,4 +198,7 @@ class RowManifest:
             finally:
                 db.close()
         except sqlite3.Error as e:
-            log.warning("index manifest %s not written (%s)", self.path, e)
+            if _is_damage(e):
+                discard_damaged(self.path, e)
+            else:
+                log.info("index manifest %s not written (%s)", self.path, e)

@@ -147,8 +147,11 @@ def test_embedder_change_rebuilds_with_message(tmp_path, seed_read):
 
 
 def test_corrupted_index_dir_is_rebuilt(tmp_path, seed_read):
+    from classifier.index import MARKER_FILE
+
     path = tmp_path / "idx"
     path.mkdir()
+    (path / MARKER_FILE).write_text("")  # an index this project created (an unmarked one is refused: test_faults_data)
     (path / "chroma.sqlite3").write_bytes(b"this is not a database" * 100)
     idx = Index(path=path, embedder=HashingTfidfEmbedding())
     assert idx.messages and str(path) in idx.messages[0]

@@ -13,6 +13,7 @@ from .agreement import agreement
 from .compare import compare
 from .harness import DEFAULT_OUT, DEFAULT_SET, EvalError, find_result, is_result_file, load_result, rescore, row_text, run_eval
 from .render import error_lists, markdown_table, render_agreement, render_compare
+from ..outputs import terminal_safe
 
 EXIT_UNREADABLE = 2
 BASELINE = project_root() / "eval" / "baseline.json"
@@ -24,7 +25,7 @@ def _default_set() -> Path:
 
 
 def _fail(msg: str) -> None:
-    click.echo(f"错误：{msg}", err=True)
+    click.echo(terminal_safe(f"错误：{msg}"), err=True)
     sys.exit(EXIT_UNREADABLE)
 
 
@@ -115,10 +116,10 @@ def eval_cmd(file, backend, prompt, out_dir, projects_path, compare_refs, show, 
         _fail(str(e))
     result = run.result
     for pr in result["data"]["problems"]:
-        click.echo(f"注意：{pr}", err=True)
+        click.echo(terminal_safe(f"注意：{pr}"), err=True)
     click.echo(markdown_table(result) + "\n" + error_lists(result, show), nl=False)
     if run.json_path:
-        click.echo(f"已写入 {run.json_path} 和 {run.md_path}", err=True)
+        click.echo(terminal_safe(f"已写入 {run.json_path} 和 {run.md_path}"), err=True)
     if write_baseline:
         data = update_baseline(result)
         click.echo(f"已更新基线 {BASELINE}（{backend} macro-F1 {result['metrics']['labels']['macro_f1']}）", err=True)
@@ -153,7 +154,7 @@ def agree_cmd(a, b, show, as_json):
         if not read.projects:
             _fail("；".join(str(p) for p in read.problems) or f"{path}: 没有可读取的行")
         for pr in read.problems:
-            click.echo(f"注意：{pr}", err=True)
+            click.echo(terminal_safe(f"注意：{pr}"), err=True)
         got = {}
         for p in read.projects:
             for ind in p.indicators:

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..models import Finding, Indicator, Project
+from ..redact import scrubber_for
 from ..rules import row_key
 from ..values import normalize
 from .answer import AnswerError, Judgement, Revision, RewriteOut, json_schema, parse_judgement, parse_revision, revision_schema
@@ -279,8 +280,10 @@ class Backend:
             "prompt_tokens_per_row": round(s.prompt_tokens / judged_rows, 1) if judged_rows and s.calls else 0.0,
             "seconds": seconds, "cost": self.settings.cost(s.prompt_tokens, s.completion_tokens), "errors": s.errors[:50],
             "endpoint_down": s.breaker.message,  # the circuit breaker opened: the rest fell back without a call
+            "cache_notice": self.cache.notice,  # the cache file was damaged and rebuilt, or could not be used
         }
-        return Outcome(findings, rewrites, source, run)
+        # Answers are scrubbed as they arrive (client.py); this catches what our own messages may quote.
+        return Outcome(findings, rewrites, source, scrubber_for(self.settings).obj(run))
 
     def _revise(self, projects, owner, answers, rewrites) -> None:
         """Model rewrites the checker still flags go back once, REVISE_CHUNK rows

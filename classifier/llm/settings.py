@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from pydantic import SecretStr
 
+from ..redact import redact_url
+
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_MODEL = "gpt-4o-mini"
 
@@ -34,10 +36,11 @@ class LLMSettings:
     max_connect_failures: int = 3  # in a row, across tables: then stop calling (0 = never stop)
     backoff: float = 1.0  # first retry delay, doubled each time
     response_format: str = "json_schema"  # json_schema | json_object | none (downgraded automatically on 400)
+    max_answer_bytes: int = 4_000_000  # one response body; past it the request fails and the table falls back
 
     def __repr__(self) -> str:  # the key is shown masked, never in clear
         key = "****" if self.api_key.get_secret_value() else "(none)"
-        return (f"LLMSettings(base_url={self.base_url!r}, model={self.model!r}, api_key={key}, timeout={self.timeout}, "
+        return (f"LLMSettings(base_url={redact_url(self.base_url)!r}, model={self.model!r}, api_key={key}, timeout={self.timeout}, "
                 f"concurrency={self.concurrency}, max_retries={self.max_retries}, response_format={self.response_format!r})")
 
     __str__ = __repr__
@@ -48,9 +51,9 @@ class LLMSettings:
 
     def public(self) -> dict:
         """What may be written into results: everything except the key."""
-        return {"base_url": self.base_url, "model": self.model, "timeout": self.timeout, "concurrency": self.concurrency,
+        return {"base_url": redact_url(self.base_url), "model": self.model, "timeout": self.timeout, "concurrency": self.concurrency,
                 "max_retries": self.max_retries, "max_connect_failures": self.max_connect_failures,
-                "response_format": self.response_format,
+                "response_format": self.response_format, "max_answer_bytes": self.max_answer_bytes,
                 "price_per_1k_prompt": self.price_prompt, "price_per_1k_completion": self.price_completion}
 
     def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
@@ -60,7 +63,7 @@ class LLMSettings:
 def from_env(**overrides) -> LLMSettings:
     """INDICATOR_QA_BASE_URL, _MODEL, _API_KEY (falls back to OPENAI_API_KEY),
     _PRICE_PER_1K_PROMPT, _PRICE_PER_1K_COMPLETION, _TIMEOUT, _CONCURRENCY,
-    _MAX_RETRIES, _MAX_CONNECT_FAILURES, _RESPONSE_FORMAT. Keyword overrides win (tests, CLI)."""
+    _MAX_RETRIES, _MAX_CONNECT_FAILURES, _RESPONSE_FORMAT, _MAX_ANSWER_BYTES. Keyword overrides win (tests, CLI)."""
     env = os.environ.get
     key = env("INDICATOR_QA_API_KEY") or env("OPENAI_API_KEY") or ""
     values = dict(
@@ -74,7 +77,10 @@ def from_env(**overrides) -> LLMSettings:
         max_retries=max(0, int(_float("INDICATOR_QA_MAX_RETRIES", 3))),
         max_connect_failures=max(0, int(_float("INDICATOR_QA_MAX_CONNECT_FAILURES", 3))),
         response_format=(env("INDICATOR_QA_RESPONSE_FORMAT") or "json_schema").strip(),
+        max_answer_bytes=max(0, int(_float("INDICATOR_QA_MAX_ANSWER_BYTES", 4_000_000))),
     )
+    if values["timeout"] <= 0:
+        raise ValueError(f"环境变量 INDICATOR_QA_TIMEOUT 应为正数（秒），现为 {values['timeout']:g}")
     if values["response_format"] not in ("json_schema", "json_object", "none"):
         raise ValueError("INDICATOR_QA_RESPONSE_FORMAT 只能是 json_schema、json_object 或 none")
     if "api_key" in overrides and not isinstance(overrides["api_key"], SecretStr):

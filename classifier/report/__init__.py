@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..outputs import atomic_write
 from ..pipeline import Review
 from .compare import BaselineError, compare, load_baseline
 from .html import render_html
@@ -19,9 +20,10 @@ def write_report(rv: Review, out: str | Path, *, comparison: dict | None = None,
     out = Path(out)
     kind = FORMATS.get(out.suffix.lower())
     if kind == "html":
-        out.write_text(render_html(rv, comparison=comparison, generated_at=generated_at), encoding="utf-8")
+        data: str | bytes = render_html(rv, comparison=comparison, generated_at=generated_at)
     elif kind == "xlsx":
-        out.write_bytes(render_xlsx(rv, comparison=comparison))
+        data = render_xlsx(rv, comparison=comparison)
     else:
         raise ValueError(f"{out}: 不支持的报告格式 {out.suffix or '（无扩展名）'}，请使用 .html 或 .xlsx")
-    return out
+    # Temporary file + rename: a full disk never leaves half a report over the last good one.
+    return atomic_write(out, data)
