@@ -313,14 +313,16 @@ def main() -> None:
             build_file(k, p)
             corpora.append((f"{k}×", p))
         llm = None if a.no_llm else llm_bench(example_path(), work)
-        for name, path in corpora:
+        flag = " --huge" if a.huge else " --big" if a.big else ""
+        for k, (name, path) in enumerate(corpora, start=1):
             print(f"… {name}", flush=True)
             rows.append(measure_corpus(name, path, work))
             print("\n".join(table(rows)[-1:]), flush=True)
-    flag = " --huge" if a.huge else " --big" if a.big else ""
-    text = write_results(f, rows, llm, Path(a.out), flag)
-    if a.readme:
-        update_readme(readme_table(rows, f, flag))
+            # Written after every corpus: an interrupted run still leaves what it measured, marked as such.
+            done = flag if k == len(corpora) else f"{flag} (interrupted after {name}: {k} of {len(corpora)} corpora)"
+            text = write_results(f, rows, llm, Path(a.out), done)
+            if a.readme:
+                update_readme(readme_table(rows, f, done))
     print(text[text.index("## Offline review"):])
     print(f"written to {a.out}")
 
