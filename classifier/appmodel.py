@@ -479,3 +479,29 @@ def prompt_version_of(review, row_id: str | None = None) -> str:
         return str(pv)
     rw = review.rewrites.get(row_id) if row_id else None
     return f"{(review.run or {}).get('backend', 'offline')}:{rw.source if rw else 'rules'}"
+
+
+# ---- proposed rows (missing_dimension) ------------------------------------------
+
+def proposal_rows(review, project_id: str) -> list[dict]:
+    """The rows proposed for a table's missing dimension, as the 项目 page shows them."""
+    from .report.html import proposal_reference
+
+    return [{"建议补充": f"{x.dimension}（建议）", "一级指标": x.level1, "二级指标": x.level2, "三级指标": x.level3,
+             "绩效指标描述": x.description, "指标值": x.value, "参照": proposal_reference(x)}
+            for x in review.proposals.get(project_id, [])]
+
+
+def rewrite_note(rw: dict) -> str:
+    """The caption under a suggested rewrite: its rationale, the library entry it
+    follows ("改写参照：…（相似度）") and, when the meaning check wants a human, why."""
+    from .models import Rewrite
+
+    r = Rewrite.from_dict(rw)
+    text = "改写理由：" + md_escape(r.rationale)
+    if r.reference:
+        text += "  \n" + md_escape(r.reference_text())
+    if r.status != "ok":
+        why = r.reasons or [LABELS_ZH.get(l, l) for l in r.remaining]
+        text += "  \n（需人工确认：" + md_escape("；".join(why)) + "）"
+    return text

@@ -9,7 +9,7 @@ import click
 
 from .config import DataDirError, data_dir
 from .ingest import read_paths
-from .models import LABELS_ZH, ReadResult
+from .models import LABELS_ZH, REWRITE_STATUS_ZH, ReadResult
 from .outputs import OutputError, atomic_write, os_error_zh, terminal_safe
 from .pipeline import Review, review
 
@@ -60,9 +60,23 @@ def _say_problems(problems) -> None:
         say(f"注意：{pr}")
 
 
-def _read_or_exit(paths):
-    """Read every path, say what could not be read; exit 2 when nothing could."""
-    read = read_paths(list(paths))
+def _read_or_exit(paths, include_hidden_sheets: bool = False):
+    """Read every path, say what could not be read; exit 2 when nothing could.
+    Long reads (many files, big sheets) show a bar on a terminal."""
+    from tqdm import tqdm
+
+    from .ingest.limits import from_env
+
+    limits = from_env(include_hidden_sheets=include_hidden_sheets or None)
+    with tqdm(desc="读取", unit="步", file=sys.stderr, disable=None, leave=False) as bar:
+        def progress(done: int, total: int, what: str) -> None:
+            bar.set_description(what)
+            if total:
+                bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        read = read_paths(list(paths), limits=limits, progress=progress)
     _say_problems(read.problems)
     if not read.projects:
         say("错误：没有可读取的指标表。")
@@ -112,8 +126,12 @@ def render_table(rv: Review) -> str:
                 lines.append(f"        · {f.rule} {f.evidence}")
             rw = rv.rewrites.get(ind.id)
             if rw:
-                mark = "" if rw.status == "ok" else "（需人工确认）"
+                mark = "" if rw.status == "ok" else f"（{REWRITE_STATUS_ZH['needs_human']}：{'；'.join(rw.reasons[:3])}）"
                 lines.append(f"      建议：{rw.level2}｜{rw.level3}｜{rw.description}｜{rw.value}{mark}")
+                if rw.reference:
+                    lines.append(f"      {rw.reference_text()}")
+        for x in rv.proposals.get(p.id, []):
+            lines.append(f"  + 建议补充（{x.dimension}）：{x.level2}｜{x.level3}｜{x.description}｜{x.value}")
         lines.append("")
     s = rv.summary()
     lines.append(f"共 {s['tables']} 张表、{s['units']} 个单位、{s['rows']} 行指标；{s['flagged_rows']} 行有问题（{s['flagged_share']:.0%}）")
@@ -156,20 +174,24 @@ def main() -> None:
               help="offline: rules, index and learned model, no network. openai: any OpenAI-compatible endpoint (see README).")
 @click.option("--fail-on", type=click.Choice(["block", "warn"]), default=None, help="Exit 1 when a finding of this severity (or worse) exists, or (warn) part of the review could not be done.")
 @click.option("--prompt", "prompt", default=None, metavar="VERSION", help="openai backend: prompt file prompts/VERSION.yaml (default v1).")
-def review_cmd(paths, fmt, out, backend, fail_on, prompt):
+@click.option("--include-hidden-sheets", is_flag=True, default=False,
+              help="Also review hidden/veryHidden Excel sheets (skipped by default: drafts, dropdown lists).")
+@click.option("--no-library", is_flag=True, help="Write rewrites with the typed composer alone (no indicator library lookup or sync).")
+def review_cmd(paths, fmt, out, backend, fail_on, prompt, include_hidden_sheets, no_library):
     """Review indicator tables (.docx .xlsx .csv .txt .jsonl, or directories).
 
     \b
     Examples:
       indicator-qa review examples/tianjin_2022_project_targets.txt --format jsonl
       indicator-qa review 2022/ --format json --out review.json --fail-on block
+      indicator-qa review 2022/ --no-library
     """
-    read = _read_or_exit(paths)
+    read = _read_or_exit(paths, include_hidden_sheets)
     rows = sum(len(p.indicators) for p in read.projects)
     bar = _Bar(enabled=rows > 200 and sys.stderr.isatty() or rows > 5000)
     try:
         options = {"prompt": prompt} if backend == "openai" else {}
-        rv = review(read, backend, progress=bar, **options)
+        rv = review(read, backend, progress=bar, library=not no_library, **options)
     except ValueError as e:  # openai backend misconfigured (missing key, unknown prompt, bad env value)
         if backend != "openai":
             raise
@@ -179,7 +201,7 @@ def review_cmd(paths, fmt, out, backend, fail_on, prompt):
         bar.close()
     _say_review_problems(rv, read)
     if fmt == "jsonl":
-        text = "".join(json.dumps(rv.row_dict(p, ind), ensure_ascii=False) + "\n" for p, ind in rv.rows())
+        text = "".join(json.dumps(rv.jsonl_record(p, ind), ensure_ascii=False) + "\n" for p, ind in rv.rows())
     elif fmt == "json":
         text = json.dumps(rv.to_json(), ensure_ascii=False, indent=1) + "\n"
     else:
@@ -204,7 +226,8 @@ def review_cmd(paths, fmt, out, backend, fail_on, prompt):
               help="JSON of an earlier `review --format json`: adds rows fixed, rows newly flagged, units improved.")
 @click.option("--backend", type=click.Choice(["offline", "openai"]), default="offline", show_default=True)
 @click.option("--fail-on", type=click.Choice(["block", "warn"]), default=None, help="Exit 1 when a finding of this severity (or worse) exists, or (warn) part of the review could not be done.")
-def report_cmd(paths, outs, baseline, backend, fail_on):
+@click.option("--include-hidden-sheets", is_flag=True, default=False, help="Also report hidden/veryHidden Excel sheets.")
+def report_cmd(paths, outs, baseline, backend, fail_on, include_hidden_sheets):
     """Batch quality report (HTML and/or XLSX) over every table given, or over
     several `review --format json` results (sharded reviews) merged into one.
 
@@ -242,7 +265,7 @@ def report_cmd(paths, outs, baseline, backend, fail_on):
             sys.exit(EXIT_UNREADABLE)
         read = ReadResult(projects=merged.projects, problems=list(merged.problems))
     else:
-        read = _read_or_exit(paths)
+        read = _read_or_exit(paths, include_hidden_sheets)
     rows = sum(len(p.indicators) for p in read.projects)
     # disable=None: a bar on a terminal, silence in logs and pipes.
     with tqdm(total=rows + len(outs), desc="审核", unit="步", file=sys.stderr, disable=None, leave=False) as bar:
@@ -295,6 +318,12 @@ main.add_command(clusters_cmd)
 from .learn_cli import train_cmd  # noqa: E402
 
 main.add_command(train_cmd)
+
+# The indicator library and the judged-rewrites set live in classifier/library_cli.py.
+from .library_cli import judge_set_cmd, library_cmd  # noqa: E402
+
+main.add_command(library_cmd)
+main.add_command(judge_set_cmd)
 
 
 if __name__ == "__main__":

@@ -41,18 +41,3 @@ def project_root() -> Path:
 def example_path() -> Path:
     return project_root() / "examples" / "tianjin_2022_project_targets.txt"
 
-
-# A real province's export is one 30–100 MB file; the cap only keeps a stray
-# disk image or video out, and is a setting (0 = no cap), never a fixed limit.
-DEFAULT_MAX_FILE_MB = 1024
-
-
-def max_file_bytes() -> int:
-    """INDICATOR_QA_MAX_FILE_MB (default 1024; 0 or negative = no cap), in bytes.
-    An unreadable value falls back to the default rather than refusing every file."""
-    raw = os.environ.get("INDICATOR_QA_MAX_FILE_MB", "").strip()
-    try:
-        mb = float(raw) if raw else DEFAULT_MAX_FILE_MB
-    except ValueError:
-        mb = DEFAULT_MAX_FILE_MB
-    return int(mb * 1024 * 1024) if mb > 0 else 0

@@ -104,6 +104,8 @@ def cell(p, ind, key: str, field_of: dict[str, str]):
         return getattr(ind, f)
     if f in SPLIT_FIELDS:
         return ind.value_parts.get(f, "")
+    if f == "year":  # a yearly target column (第一年度 …): kept in value_parts under its column key
+        return ind.value_parts.get(key, "")
     if f in PROJECT_FIELDS:
         return getattr(p, _PROJECT_ATTR.get(f, f))
     return ind.extra.get(key, "")

@@ -23,10 +23,15 @@ class ProjectCode(str, Enum):
     missing_dimension = "missing_dimension"
     cost_over_budget = "cost_over_budget"
     duplicate_names = "duplicate_names"
+    no_description_column = "no_description_column"  # the template has no 绩效指标描述 column: a note, not a fault of the rows
 
 
 LABELS: tuple[str, ...] = tuple(l.value for l in Label)
-PROJECT_CODES: tuple[str, ...] = tuple(c.value for c in ProjectCode)
+# The project-level faults (scored by the eval, counted in summaries, features of
+# the learned model). no_description_column is a note about the template, kept
+# apart so that adding notes never changes the model's feature columns.
+NOTE_CODES: tuple[str, ...] = (ProjectCode.no_description_column.value,)
+PROJECT_CODES: tuple[str, ...] = tuple(c.value for c in ProjectCode if c.value not in NOTE_CODES)
 LABELS_ZH = {
     "vague_description": "描述空泛",
     "unmeasurable_value": "指标值不可衡量",
@@ -37,7 +42,18 @@ LABELS_ZH = {
     "missing_dimension": "缺少维度",
     "cost_over_budget": "成本超预算",
     "duplicate_names": "指标名称重复",
+    "no_description_column": "模板无描述列",
 }
+# Display names of what the rewrite machinery adds (issue 14), beside LABELS_ZH:
+# the kinds of indicator (classifier/kinds.py), a rewrite's status and source,
+# and where a library entry came from. CLI, app and reports all read these.
+KIND_ZH = {
+    "count": "数量", "rate": "比率", "satisfaction": "满意度", "duration": "时长", "deadline": "截止时间",
+    "money": "金额", "unit_cost": "单位成本/标准", "grade": "等级", "document_state": "文件或状态",
+}
+REWRITE_STATUS_ZH = {"ok": "已通过自检", "needs_human": "需人工确认"}
+REWRITE_SOURCE_ZH = {"template": "类型模板", "library": "指标库参照", "llm": "模型", "gold": "标注", "reviewer": "审核人"}
+ORIGIN_ZH = {"gold": "标注集改写", "reviewer": "审核人采纳", "table": "已审核表中的合格指标"}
 SEVERITIES = ("block", "warn", "suggest")
 # Where a finding came from. rules_fallback marks rows whose LLM answer failed.
 SOURCES = ("rule", "index", "llm", "model", "rules_fallback")
@@ -52,7 +68,8 @@ class Indicator:
     description: str
     value: str
     row: int = 0  # source row: 1-based row in the table, or the sheet/CSV line
-    value_parts: dict[str, str] = field(default_factory=dict)  # operator/number/unit columns as published
+    # operator/number/unit as published, and each yearly target under its column name ({"第一年度": "0.5"})
+    value_parts: dict[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)  # weight/score and other kept columns
     # Gold annotations carried by a labelled file. Never read by predictors.
     gold_labels: list[str] | None = None
@@ -75,6 +92,7 @@ class Project:
     other_funds: float | None = None
     purpose: str = ""  # 资金用途
     goal: str = ""  # 绩效目标
+    money_unit: str = ""  # the unit a bare amount of this table is in ("单位：元" above it); '' = as written
     source_file: str = ""
     source_hash: str = ""  # sha256 of the file's bytes
     table_index: int = 0  # 0-based table index in the source file
@@ -86,7 +104,8 @@ class Project:
     # level1 | level2 | level3 | description | value (a joined value column) |
     # operator | number | unit (a value split over columns) | project | unit_name
     # (the agency column, printed as `unit`) | budget | fiscal_funds | other_funds |
-    # goal | purpose | extra (kept in Indicator.extra under the same key).
+    # goal | purpose | year (a yearly target column: Indicator.value_parts[key]) |
+    # extra (kept in Indicator.extra under the same key).
     layout: list[str] = field(default_factory=list)
     field_of: dict[str, str] = field(default_factory=dict)
 
@@ -157,10 +176,42 @@ class Rewrite:
     status: str = "ok"  # ok | needs_human
     source: str = "template"  # template | llm | gold | reviewer
     remaining: list[str] = field(default_factory=list)  # labels the checker still finds
+    reasons: list[str] = field(default_factory=list)  # why the meaning check wants a human (Chinese); empty when ok
+    kind: str = ""  # the indicator kind written (classifier/kinds.py)
+    # The library entry this rewrite was adapted from: project, unit, level3,
+    # description, value, origin (gold | reviewer | table), score (cosine). None: composed.
+    reference: dict | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def reference_text(self) -> str:
+        """"改写参照：某项目 三级指标（相似度0.93，标注集改写）", or "" for a composed rewrite."""
+        r = self.reference
+        if not r:
+            return ""
+        return (f"改写参照：{r.get('project') or '未知项目'} {r.get('level3', '')}"
+                f"（相似度{float(r.get('score') or 0):.2f}，{ORIGIN_ZH.get(r.get('origin', ''), r.get('origin', ''))}）")
+
     @classmethod
     def from_dict(cls, d: dict) -> "Rewrite":
         return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+
+@dataclass
+class Proposal:
+    """A complete indicator row proposed for a table that lacks a dimension
+    (missing_dimension), taken from the library's nearest projects. A proposal,
+    never a finding: the reviewer decides whether the table gets it."""
+
+    project_id: str
+    dimension: str  # the missing dimension as the finding names it, e.g. 满意度指标
+    level1: str
+    level2: str
+    level3: str
+    description: str
+    value: str
+    reference: dict = field(default_factory=dict)  # as Rewrite.reference
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -7,10 +7,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from .models import LABELS, PROJECT_CODES, Finding, Indicator, Problem, Project, ReadResult, Rewrite
+from .models import LABELS, PROJECT_CODES, Finding, Indicator, Problem, Project, Proposal, ReadResult, Rewrite
 from .outputs import json_ready
-from .rewrite import recheck, template_rewrite
-from .rules import check_all
+from .rewrite import suggest_rewrite
+from .rules import check_all, drop_vague_without_column, has_description_column
 from .sanity import amount_problems
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
@@ -24,6 +24,8 @@ class Review:
     row_source: dict[str, str] = field(default_factory=dict)  # row id → rules | llm | model | rules_fallback
     problems: list[Problem] = field(default_factory=list)
     run: dict = field(default_factory=dict)  # backend, prompt version, calls, tokens, seconds, cost
+    # project id → complete rows proposed for a missing dimension (classifier/recommend.py)
+    proposals: dict[str, list[Proposal]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._index()
@@ -71,6 +73,13 @@ class Review:
             d["extra"] = ind.extra
         return json_ready(d)  # an infinite budget or score is null, never the non-JSON `Infinity`
 
+    def jsonl_record(self, p: Project, ind: Indicator) -> dict:
+        """One line of `--format jsonl`: the row (row_dict) plus its table's
+        project-level findings (missing_dimension, cost_over_budget, …) in
+        `project_findings`, repeated on every row of that table, so a pipeline
+        reading only jsonl sees everything `json` shows per project."""
+        return dict(self.row_dict(p, ind), project_findings=[f.to_dict() for f in self.project_findings(p.id)])
+
     def summary(self) -> dict:
         rows = list(self.rows())
         flagged = [ind for _, ind in rows if self.labels(ind.id)]
@@ -115,6 +124,7 @@ class Review:
                 "budget": p.budget, "fiscal_funds": p.fiscal_funds, "goal": p.goal, "file": p.source_file,
                 "file_hash": p.source_hash, "table_index": p.table_index,
                 "findings": [f.to_dict() for f in self.project_findings(p.id)],
+                "proposals": [x.to_dict() for x in self.proposals.get(p.id, [])],
                 "indicators": [self.row_dict(p, ind) for ind in p.indicators],
             })
         return json_ready({"projects": projects, "summary": self.summary(),
@@ -134,21 +144,42 @@ class _Stages:
         self.last = now
 
 
-def add_rewrites(review: Review, only_missing: bool = True) -> None:
-    """Template rewrite for every flagged row without one, each re-checked."""
-    for p, ind in review.rows():
-        fs = review.row_findings(ind.id)
-        if not fs or (only_missing and ind.id in review.rewrites):
-            continue
-        rw = template_rewrite(ind, p, fs)
+def add_rewrites(review: Review, only_missing: bool = True, library=None) -> None:
+    """A rewrite for every flagged row without one: from the indicator library
+    (`library`, a classifier.library.LibraryView) when an entry is close, else
+    from the typed composer; each meaning-checked (classifier/rewrite.py)."""
+    todo = [(p, ind, review.row_findings(ind.id)) for p, ind in review.rows()
+            if review.row_findings(ind.id) and not (only_missing and ind.id in review.rewrites)]
+    if library is not None and todo:
+        library.prepare_rows((ind, p, {f.code for f in fs}) for p, ind, fs in todo)
+    for p, ind, fs in todo:
+        rw = suggest_rewrite(ind, p, fs, library)
         if rw:
-            review.rewrites[ind.id] = recheck(rw, ind, p)
+            review.rewrites[ind.id] = rw
+
+
+def open_library(rv: Review):
+    """The indicator library for this review (its good rows join it), or None
+    with a Problem saying why the composer alone writes the rewrites."""
+    from .library import open_view
+
+    messages: list[str] = []
+    try:
+        view = open_view(rv, messages=messages)
+    except Exception as e:  # a server that is down, a directory we may not write: rewrites still come
+        rv.problems.append(Problem("library", f"指标库无法打开（{type(e).__name__}: {e}），改写改由类型模板生成"))
+        return None
+    rv.problems.extend(Problem("library", m) for m in messages)
+    return view
 
 
 def review(read: ReadResult, backend: str = "offline", *, progress: Progress | None = None, use_index: bool = True,
-           use_model: bool = True, **options) -> Review:
+           use_model: bool = True, library=True, **options) -> Review:
     """Review every readable row. `backend`: offline (rules + index + learned
-    model + templates, no network) or openai (an OpenAI-compatible endpoint)."""
+    model + library/composer rewrites, no network) or openai (an OpenAI-compatible
+    endpoint). `library`: True opens the indicator library (classifier/library.py),
+    False writes rewrites by the composer alone, or a LibraryView to use as given
+    (the eval harness passes one with its hold-out)."""
     started = time.perf_counter()
     rv = Review(projects=read.projects, problems=list(read.problems))
     # Each stage adds what it did (model, model_scores, LLM calls and tokens), and
@@ -196,7 +227,14 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
             if out.run.get(key):
                 rv.problems.append(Problem(where, out.run[key]))
         clock("llm")
-    add_rewrites(rv)
+    if any(not has_description_column(p) for p in rv.projects):
+        rv.set_findings(drop_vague_without_column(rv.projects, rv.findings))
+    view = open_library(rv) if library is True else (library or None)
+    add_rewrites(rv, library=view)
+    if read.projects:
+        from .recommend import add_proposals
+
+        add_proposals(rv, view)
     clock("rewrites")
     rv.run["seconds"] = round(time.perf_counter() - started, 3)
     return rv

@@ -25,6 +25,7 @@ SEVERITY = {
     "missing_dimension": "warn",
     "cost_over_budget": "block",
     "duplicate_names": "block",
+    "no_description_column": "suggest",
 }
 
 GENERIC_DESCRIPTIONS = {
@@ -91,7 +92,15 @@ def _grade_only(pv: ParsedValue) -> bool:
 
 # ---- vague_description (R4) -------------------------------------------------
 
+def has_description_column(project: Project) -> bool:
+    """False only when the source's own layout is known and has no 绩效指标描述
+    column (a template the unit could not fill in); JSONL and seed text have one."""
+    return not project.layout or "description" in project.field_of.values()
+
+
 def check_description(ind: Indicator, project: Project) -> list[Finding]:
+    if not has_description_column(project):
+        return []  # one project-level no_description_column note instead (check_description_column)
     d = ind.description.strip()
     if not normalize(d):
         return [_f("vague_description", "R4", "绩效指标描述为空", ind, project, 0.97)]
@@ -171,7 +180,7 @@ def check_unit(ind: Indicator, project: Project) -> list[Finding]:
         elif not pv.measurable and not pv.is_date and normalize(v):
             out.append(_f("unit_mismatch", "R2", f"时效指标应为日期或期限，指标值“{_clip(v)}”不是", ind, project, 0.85))
     elif _is_cost_row(ind):
-        if pv.unit_class != "money" and not re.search(r"\d+(\.\d+)?\s*万", v):
+        if pv.unit_class != "money" and not re.search(r"\d+(\.\d+)?\s*万", v) and money_in_wan(pv, project) is None:
             out.append(_f("unit_mismatch", "R2", f"成本指标应以金额（元/万元）表示，指标值“{_clip(v)}”没有金额单位", ind, project, 0.88))
     if not out and is_rate_name(ind.level3) and not is_satisfaction(ind) and not l2.startswith("时效"):
         if pv.is_date and pv.unit_class != "percent":
@@ -196,6 +205,8 @@ def check_unit(ind: Indicator, project: Project) -> list[Finding]:
 def check_plausible(ind: Indicator, project: Project) -> list[Finding]:
     pv = parse_value(ind.value)
     v = ind.value.strip()
+    if pv.bad_date:
+        return [_f("implausible_value", "R7", f"日期“{pv.bad_date}”不存在（月份应为1–12，日期不超过当月天数）", ind, project, 0.95)]
     if pv.number is None or pv.is_date:
         return []
     name = ind.level3
@@ -213,17 +224,69 @@ def check_plausible(ind: Indicator, project: Project) -> list[Finding]:
         return [_f("implausible_value", "R5", f"成本越低越好，应写“≤”，实际为“{v}”", ind, project, 0.9)]
     if ind.level2.startswith("数量") and pv.unit_class == "count" and pv.operator in ("≤", "＜"):
         return [_f("implausible_value", "R5", f"产出数量写成上限“{v}”，目标是做得更少", ind, project, 0.85)]
-    wan = money_in_wan(pv)
+    wan = money_in_wan(pv, project) if _is_cost_row(ind) else money_in_wan(pv)
     if _is_cost_row(ind) and wan is not None and usable_budget(project) and wan > project.budget * 1.0001:
         return [_f("implausible_value", "R7", f"单项成本{wan:g}万元超过项目预算{project.budget:g}万元", ind, project, 0.85)]
     return []
 
 
-def money_in_wan(pv: ParsedValue) -> float | None:
-    """A money value in 万元 (the budget's unit); None when the value is not money."""
+# Things that come in whole numbers: a target of 0.5篇 cannot be met as written.
+DISCRETE_UNITS = ("篇", "个", "项", "次", "场", "期", "人", "名", "家", "台", "套", "件", "部", "本", "册", "所", "座", "处", "户",
+                  "份", "条", "辆", "栋", "间", "张", "支", "批", "门", "种", "人次", "家次", "项次", "场次")
+
+
+def yearly_targets(ind: Indicator) -> dict[str, str]:
+    """The row's per-year target cells (value_parts keys that are year columns)."""
+    from .ingest.tabular import YEAR_RE, norm
+
+    return {k: v for k, v in ind.value_parts.items() if YEAR_RE.match(norm(k)) and v.strip()}
+
+
+def _fraction_of_discrete(pv: ParsedValue) -> bool:
+    return pv.number is not None and pv.number != int(pv.number) and pv.unit in DISCRETE_UNITS
+
+
+def check_yearly(ind: Indicator, project: Project) -> list[Finding]:
+    """Multi-year tables: yearly targets that do not add up to the total (or
+    exceed it), and fractional counts of discrete things ("0.5篇")."""
+    years = yearly_targets(ind)
+    if not years:
+        return []
+    total = parse_value(ind.value)
+    frac = [f"{k} {v}" for k, v in years.items() if _fraction_of_discrete(_unit_from(parse_value(v), total))]
+    if _fraction_of_discrete(total):
+        frac.insert(0, f"总目标 {ind.value}")
+    if frac:
+        return [_f("implausible_value", "R7", f"可数的事物不能是小数：{'、'.join(frac)}", ind, project, 0.9)]
+    if total.number is None or total.unit_class not in ("count", "money") or total.is_date:
+        return []
+    parsed = {k: _unit_from(parse_value(v), total) for k, v in years.items()}
+    if any(p.number is None or p.unit != total.unit for p in parsed.values()):
+        return []  # not all yearly cells are amounts of the same thing: nothing to add up
+    s = sum(p.number for p in parsed.values())
+    shown = "、".join(f"{k} {v}" for k, v in years.items())
+    if s > total.number * 1.0001:
+        return [_f("implausible_value", "R7", f"各年度目标合计{s:g}{total.unit}，超过总目标“{ind.value}”（{shown}）", ind, project, 0.9)]
+    if s < total.number * 0.9999 and total.operator not in ("≤", "＜"):
+        return [_f("implausible_value", "R7", f"各年度目标合计{s:g}{total.unit}，达不到总目标“{ind.value}”（{shown}）", ind, project, 0.8)]
+    return []
+
+
+def _unit_from(pv: ParsedValue, total: ParsedValue) -> ParsedValue:
+    """A yearly cell written as a bare number ("0.5") is in the total's unit."""
+    if pv.number is not None and not pv.unit and total.unit:
+        from dataclasses import replace
+
+        return replace(pv, unit=total.unit, unit_class=total.unit_class)
+    return pv
+
+
+def money_in_wan(pv: ParsedValue, project: Project | None = None) -> float | None:
+    """A money value in 万元 (the budget's unit); None when the value is not money.
+    A bare number is money in the table's stated unit ("单位：元") when it has one."""
     if pv.number is None:
         return None
-    u = pv.unit
+    u = pv.unit or (project.money_unit if project is not None and not pv.unit_class == "percent" else "")
     if u.startswith("亿"):
         return pv.number * 10000
     if u.startswith("万"):
@@ -282,6 +345,8 @@ def check_row(ind: Indicator, project: Project) -> list[Finding]:
     out: list[Finding] = []
     for check in ROW_CHECKS:
         out.extend(check(ind, project))
+    if ind.value_parts and not any(f.code == "implausible_value" for f in out):
+        out.extend(check_yearly(ind, project))
     return out
 
 
@@ -367,7 +432,7 @@ def check_cost_total(project: Project) -> list[Finding]:
         if not i.level2.startswith("成本"):
             continue
         pv = parse_value(i.value)
-        wan = money_in_wan(pv)
+        wan = money_in_wan(pv, project)
         if wan is not None and "/" not in pv.unit and pv.number2 is None:
             total += wan
             used.append(f"{i.id} {i.value}")
@@ -377,7 +442,27 @@ def check_cost_total(project: Project) -> list[Finding]:
     return []
 
 
-PROJECT_CHECKS = (check_dimensions, check_duplicate_names, check_cost_total)
+def check_description_column(project: Project) -> list[Finding]:
+    """LABELS.md: a template with no description column gets one note, not a
+    vague_description on every row."""
+    if has_description_column(project) or not project.indicators:
+        return []
+    cols = "、".join(h for h in project.layout if h) or "（无表头）"
+    return [Finding("no_description_column", SEVERITY["no_description_column"], "R4",
+                    f"本表模板没有“绩效指标描述”列（列为：{cols}），各行无法写明口径、计算方法和数据来源；"
+                    "未对各行标注描述空泛，建议改用含描述列的模板", "rule", 0.95, project.id)]
+
+
+PROJECT_CHECKS = (check_dimensions, check_duplicate_names, check_cost_total, check_description_column)
+
+
+def drop_vague_without_column(projects: list[Project], findings: list[Finding]) -> list[Finding]:
+    """Whatever judged the rows (rules, learned model, LLM), a table with no
+    description column has no vague_description rows: its note says it once."""
+    rows = {ind.id for p in projects if not has_description_column(p) for ind in p.indicators}
+    if not rows:
+        return findings
+    return [f for f in findings if not (f.code == "vague_description" and f.row_id in rows)]
 
 
 def check_project(project: Project) -> list[Finding]:
@@ -394,7 +479,7 @@ def cost_rows_over_budget(project: Project) -> list[Finding]:
     out = []
     for ind in project.indicators:
         pv = parse_value(ind.value)
-        if ind.level2.startswith("成本") and money_in_wan(pv) is not None and "/" not in pv.unit:
+        if ind.level2.startswith("成本") and money_in_wan(pv, project) is not None and "/" not in pv.unit:
             out.append(_f("implausible_value", "R9", f"本表成本指标合计超过预算数{project.budget:g}万元，“{ind.value}”与预算矛盾", ind, project, 0.8))
     return out
 

@@ -15,7 +15,7 @@ from .redact import redact_url, scrubber_for
 from .ingest import SUPPORTED, read_bytes
 from .store import FILENAME, REJECT_REASONS, Conflict, Store, StoreError
 
-UPLOAD_TYPES = ["docx", "xlsx", "csv", "txt", "jsonl"]
+UPLOAD_TYPES = ["docx", "xlsx", "csv", "txt", "jsonl", "pdf"]
 SECRET_KEYS = ("INDICATOR_QA_API_KEY", "OPENAI_API_KEY", "INDICATOR_QA_BASE_URL", "INDICATOR_QA_MODEL")
 
 
@@ -116,7 +116,7 @@ def sidebar() -> None:
     with st.sidebar:
         st.text_input("审核人", key=seed_widget("reviewer"), on_change=keep, args=("reviewer",),
                       placeholder="填写姓名后才能保存决定")
-        st.file_uploader(f"打开指标表（{' '.join('.' + t for t in UPLOAD_TYPES)}）",
+        st.file_uploader(f"打开指标表（{' '.join('.' + t for t in UPLOAD_TYPES)}，≤{st.get_option('server.maxUploadSize')} MB）",
                          type=UPLOAD_TYPES, key="uploader", on_change=_on_upload)
         st.button("打开示例：天津市2022年项目支出绩效目标表", on_click=open_example, key="open_example")
         f = st.session_state.get("open_file")

@@ -25,7 +25,7 @@ TIME_UNITS = ("个工作日", "工作日", "小时", "天", "日", "周", "个�
 # A date or a period: 2022年11月30日前, 11月底前, 12月31日, 2022年1月-12月, 年底前, 全年, 第四季度
 DATE_RE = re.compile(
     r"(\d{4}\s*年)?\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?|\d{4}\s*年(底|末|内|度)?|\d{4}\s*(底|末)前?|年底|年末|年内|全年|上半年|下半年|季度|"
-    r"\d{4}[-./]\d{1,2}([-./]\d{1,2})?"
+    r"(19|20)\d{2}[-./]\d{1,2}([-./]\d{1,2})?"  # a year first: 3225.35平米 and 1128.8万元 are not dates
 )
 # Binary states a document can prove (LABELS.md: measurable).
 STATE_WORDS = ("通过验收", "验收合格", "合格", "达标", "是", "否", "已完成", "按时完成", "全部完成", "完成", "按期", "按时",
@@ -54,6 +54,7 @@ class ParsedValue:
     vague: list[str] = field(default_factory=list)  # vague words present
     has_digit: bool = False
     chinese_number: bool = False  # 一次, 两个 …
+    bad_date: str = ""  # a date that cannot exist ("2022年13月", "2月30日"): not accepted as a date
 
     @property
     def measurable(self) -> bool:
@@ -108,7 +109,8 @@ def parse_value(value: str) -> ParsedValue:
         m = re.search(r"[≥≤><=]", t)
         if m:
             pv.operator = OPERATORS.get(m.group(0), "")
-    pv.is_date = bool(DATE_RE.search(t)) and not re.fullmatch(r"[≥≤><=]*\s*\d+(\.\d+)?\s*年", t)
+    pv.bad_date = impossible_date(t)
+    pv.is_date = bool(DATE_RE.search(t)) and not re.fullmatch(r"[≥≤><=]*\s*\d+(\.\d+)?\s*年", t) and not pv.bad_date
     nums = list(NUM_RE.finditer(t))
     if nums and not (pv.is_date and _date_only(t)):
         m = nums[0]
@@ -121,6 +123,8 @@ def parse_value(value: str) -> ParsedValue:
             rest = rest[rng.end():]
             if "%" in t[m.end():m.end() + 2]:
                 rest = "%" + rest
+        if re.match(r"\s*\(\s*%\s*\)", rest):  # "≥90.00(%)", "（%）": the percent sign in brackets
+            rest = "%" + rest[rest.index(")") + 1:]
         um = re.match(r"\s*([%]|百分比|百分点|[^\d\s，,。；;、（）()≥≤><=/]{1,4}(?:/[^\d\s，,。；;、（）()/]{1,3})*)", rest)
         if um:
             pv.unit = um.group(1).strip()
@@ -144,6 +148,20 @@ def parse_value(value: str) -> ParsedValue:
         pv.is_state = True
     pv.vague = [w for w in VAGUE_WORDS if w in t]
     return pv
+
+
+_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_YMD = re.compile(r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?|(?<!\d)(?P<y2>(?:19|20)\d{2})[-/](?P<m2>\d{1,2})(?:[-/](?P<d2>\d{1,2}))?(?!\d)")
+
+
+def impossible_date(t: str) -> str:
+    """The first date in t that cannot exist (month 13, 2月30日, day 0), or ''."""
+    for m in _YMD.finditer(t):
+        month = int(m.group("m") or m.group("m2"))
+        day = m.group("d") or m.group("d2")
+        if not 1 <= month <= 12 or (day is not None and not 1 <= int(day) <= _DAYS[month - 1]):
+            return m.group(0).strip()
+    return ""
 
 
 def _date_only(t: str) -> bool:

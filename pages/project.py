@@ -21,6 +21,10 @@ if p.goal:
 pf = rv.project_findings(p.id)
 for fd in pf:
     st.warning(f"{LABELS_ZH.get(fd.code, fd.code)}（{fd.rule}）：{fd.evidence}")
+proposed = am.proposal_rows(rv, p.id)
+if proposed:
+    st.markdown("**建议补充的指标**（取自指标库中相近项目，数字均为建议值，需审核人确认）")
+    st.table(proposed)
 table = am.project_table(rv, p.id, decisions)
 # A static table: one project has a screenful of rows, and long Chinese text wraps.
 st.table(table)

@@ -63,9 +63,7 @@ left, right = st.columns([3, 2])
 with left:
     st.markdown(am.side_by_side_html(row, row["rewrite"]), unsafe_allow_html=True)
     if row["rewrite"]:
-        rw = row["rewrite"]
-        note = "" if rw.get("status") == "ok" else "（需人工确认：" + "、".join(LABELS_ZH.get(l, l) for l in rw.get("remaining", [])) + "）"
-        st.caption("改写理由：" + am.md_escape(rw.get("rationale", "")) + note)
+        st.caption(am.rewrite_note(row["rewrite"]))
     st.markdown("**问题与依据**")
     for fd in row["findings"]:
         st.markdown(f"- **{LABELS_ZH.get(fd['code'], fd['code'])}**（{am.SEVERITY_ZH.get(fd['severity'], fd['severity'])} · "

@@ -74,35 +74,32 @@ def test_bad_file(suite, name):
         assert "没有可读取" in result.stderr
 
 
-def _big_csv(path: Path, mb: int) -> int:
+def _big_csv(path: Path, mb: int) -> Path:
     line = f"{TITLE},{UNIT},93.00,{','.join(ROWS[0])}\n".encode()
-    n = mb * 1024 * 1024 // len(line) + 1
     with open(path, "wb") as fh:
         fh.write(("项目名称,主管部门,预算数,一级指标,二级指标,三级指标,绩效指标描述,指标值\n").encode())
-        fh.write(line * n)
-    return n
+        fh.write(line * (mb * 1024 * 1024 // len(line) + 1))
+    return path
 
 
-def test_file_over_the_configured_cap_is_refused_naming_size_and_setting(tmp_path, monkeypatch):
-    big = tmp_path / "huge.csv"
-    _big_csv(big, 3)
-    monkeypatch.setenv("INDICATOR_QA_MAX_FILE_MB", "2")
+def test_file_past_the_size_setting_is_refused_naming_size_and_setting(tmp_path, monkeypatch):
+    big = _big_csv(tmp_path / "huge.csv", 12)
+    monkeypatch.setenv("INDICATOR_QA_MAX_FILE_MB", "10")
     result = run_cli(str(big), "--format", "jsonl")
     assert result.exit_code == 2
-    assert "huge.csv" in result.stderr and "3.0 MB" in result.stderr and "上限 2 MB" in result.stderr
-    assert "INDICATOR_QA_MAX_FILE_MB" in result.stderr
+    assert "huge.csv" in result.stderr and "MB" in result.stderr and "上限" in result.stderr
+    assert "INDICATOR_QA_MAX_FILE_MB" in result.stderr  # the message says which setting to raise
     assert result.stdout == ""
 
 
-def test_a_province_sized_file_is_read_by_default(tmp_path, monkeypatch):
-    # Issue 18: the old fixed 20 MiB cap refused a real 32 MB export.
-    monkeypatch.delenv("INDICATOR_QA_MAX_FILE_MB", raising=False)
-    big = tmp_path / "province.csv"
-    n = _big_csv(big, 22)
-    assert big.stat().st_size > 21 * 1024 * 1024
+def test_a_32_mb_province_export_is_read_by_default(tmp_path):
+    """Issue 18: no fixed small cap refuses a real export."""
+    big = _big_csv(tmp_path / "province.csv", 32)
+    assert big.stat().st_size > 32 * 1024 * 1024 > 20 * 1024 * 1024
     read = read_path(big)
     assert not [p for p in read.problems if p.fatal]
-    assert sum(len(p.indicators) for p in read.projects) == n
+    n = sum(len(p.indicators) for p in read.projects)
+    assert n == sum(1 for _ in open(big, encoding="utf-8")) - 1
 
 
 def test_merged_two_row_header_reads_the_right_columns(suite):

@@ -318,7 +318,7 @@ def test_model_numbers_are_marked_and_rewrites_rechecked(seed_read, llm):
     more = ids[1]  # 审计数量 ≥30家
     ans["rows"][1] = {"id": more, "findings": [{"label": "vague_description", "rule": "R4", "evidence": "x"}],
                       "rewrite": {"level1": "产出指标", "level2": "数量指标", "level3": "审计公共机构数量",
-                                  "description": "年度内完成能源审计的公共机构数量，以审计报告为准", "value": "≥35家", "rationale": "r"}}
+                                  "description": "年度内完成能源审计的公共机构数量（原表30家），以审计报告为准", "value": "≥35家", "rationale": "r"}}
     bad = ids[0]
     ans["rows"][0] = {"id": bad, "findings": [{"label": "unmeasurable_value", "rule": "R6", "evidence": "x"}],
                       "rewrite": {"level1": "产出指标", "level2": "数量指标", "level3": "项目数量", "description": "签订合同数量",

@@ -11,6 +11,7 @@ import click
 from ..config import project_root
 from .agreement import agreement
 from .compare import compare
+from .judged import JudgedError, is_judged_file, load_judged, render_judged, score_judged
 from .harness import DEFAULT_OUT, DEFAULT_SET, EvalError, find_result, is_result_file, load_result, rescore, row_text, run_eval
 from .render import error_lists, markdown_table, render_agreement, render_compare
 from ..outputs import terminal_safe
@@ -86,7 +87,10 @@ def eval_cmd(file, backend, prompt, out_dir, projects_path, compare_refs, show, 
     """Score the pipeline against a labelled file (LABELS.md JSONL format).
 
     FILE defaults to eval/labelled.jsonl. A saved result file (.json) as FILE
-    is re-scored without running anything.
+    is re-scored without running anything. A judged rewrite set (from
+    `indicator-qa judge-set`, judgements filled in) as FILE prints the accept,
+    wrong and numbers-kept rates, the share sent to needs_human and the
+    failure patterns, per backend.
 
     \b
     Examples:
@@ -98,6 +102,7 @@ def eval_cmd(file, backend, prompt, out_dir, projects_path, compare_refs, show, 
       indicator-qa eval eval/results/2025-01-01-noprompt-offline.json
       indicator-qa eval --compare eval/results/A.json eval/results/B.json
       indicator-qa eval --compare v1 v2
+      indicator-qa eval eval/judged/round1.jsonl
     """
     try:
         if compare_refs:
@@ -106,6 +111,19 @@ def eval_cmd(file, backend, prompt, out_dir, projects_path, compare_refs, show, 
             click.echo(render_compare(compare(rescore(a), rescore(b)), show=max(show, 0) or 20), nl=False)
             return
         path = Path(file) if file else _default_set()
+        if is_judged_file(path):  # rewrites judged by reviewers: acceptance rates, not labels
+            try:
+                scores = score_judged(load_judged(path))
+            except JudgedError as e:
+                _fail(str(e))
+            click.echo(render_judged(scores), nl=False)
+            if not no_write:
+                out = Path(out_dir) / f"{path.stem}-judged.json"
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_text(json.dumps({"kind": "indicator-qa/judged-scores", "file": str(path), "scores": scores},
+                                          ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+                click.echo(f"已写入 {out}", err=True)
+            return
         if is_result_file(path):
             result = rescore(load_result(path))
             click.echo(markdown_table(result) + "\n" + error_lists(result, show), nl=False)

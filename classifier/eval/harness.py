@@ -198,13 +198,15 @@ def model_settings(backend: str) -> tuple[str | None, dict]:
 # ---------------------------------------------------------------- the run
 
 
-def _rewrite_row(rw, ind: Indicator, p: Project) -> dict:
-    """Judge a predicted rewrite ourselves, on a copy: the checker verdict and
+def _rewrite_row(rw, ind: Indicator, p: Project, codes: set[str] | None = None) -> dict:
+    """Judge a predicted rewrite ourselves, on a copy: the meaning check's verdict
+    (classifier/meaning.py; `codes` = the labels the rewrite answers) and
     number-keeping do not depend on what the backend claims."""
-    checked = recheck(copy.deepcopy(rw), ind, p)
+    checked = recheck(copy.deepcopy(rw), ind, p, codes)
     original = " ".join((ind.level3, ind.description, ind.value))
     rewritten = " ".join((rw.level3, rw.description, rw.value))
     return {"rewrite": rw.to_dict(), "checker_ok": checked.status == "ok", "checker_remaining": checked.remaining,
+            "checker_reasons": checked.reasons,
             "numbers_kept": numbers_kept(original, rewritten), "proposal": PROPOSAL in (rw.value + rw.description)}
 
 
@@ -302,10 +304,10 @@ def run_eval(path: str | Path = DEFAULT_SET, backend: str = "offline", prompt: s
                "gold_rewrite": g["rewrite"], "gold_note": g["note"], "rewrite": None}
         rw = rv.rewrites.get(ind.id)
         if rw is not None:
-            row.update(_rewrite_row(rw, ind, p))
+            row.update(_rewrite_row(rw, ind, p, set(pred)))
         if g["rewrite"]:  # the same checks on the gold rewrite: a reference for how strict the checker is
             try:
-                gq = _rewrite_row(Rewrite.from_dict({"rationale": "", **g["rewrite"]}), ind, p)
+                gq = _rewrite_row(Rewrite.from_dict({"rationale": "", **g["rewrite"]}), ind, p, set(g["labels"] or []))
                 row.update({"gold_checker_ok": gq["checker_ok"], "gold_numbers_kept": gq["numbers_kept"], "gold_proposal": gq["proposal"]})
             except (TypeError, AttributeError):  # a gold rewrite with missing or non-text fields is reported as not passing
                 row.update({"gold_checker_ok": False, "gold_numbers_kept": False, "gold_proposal": False})

@@ -10,7 +10,7 @@ import json
 import re
 
 from ..models import LABELS, Indicator, Problem, Project, ReadResult
-from .common import parse_money, split_unit
+from .common import read_money, split_unit
 from .tabular import unit_parts
 
 ID_RE = re.compile(r"^(T\d+)-\d+$")
@@ -34,6 +34,9 @@ def read_jsonl(text: str, name: str) -> ReadResult:
         except json.JSONDecodeError as exc:
             result.problems.append(Problem(name, f"第{lineno}行不是有效的 JSON（{exc.msg}，第{exc.colno}列），已跳过", table=1, row=lineno))
             continue
+        except RecursionError:  # [[[[…]]]] thousands deep: this line only, never the whole file
+            result.problems.append(Problem(name, f"第{lineno}行的 JSON 嵌套过深（{len(line):,} 个字符），已跳过", table=1, row=lineno))
+            continue
         if not isinstance(d, dict):
             result.problems.append(Problem(name, f"第{lineno}行不是 JSON 对象，已跳过", table=1, row=lineno))
             continue
@@ -51,8 +54,11 @@ def read_jsonl(text: str, name: str) -> ReadResult:
                 pid, k = f"T{k:03d}", k + 1
             used_ids.add(pid)
             code, uname = unit_parts(f["unit"])
+            budget, why = read_money(_s(d.get("budget")))
+            if why:
+                result.problems.append(Problem(name, why, table=1, row=lineno))
             groups[key] = Project(id=pid, title=f["project"], unit=f["unit"], unit_code=code, unit_name=uname,
-                                  budget=parse_money(_s(d.get("budget"))), table_index=len(groups))
+                                  budget=budget, table_index=len(groups))
         p = groups[key]
         if not rid or rid in seen_rows:
             if rid:

@@ -10,7 +10,7 @@ import re
 
 from ..layout import DEFAULT_HEADERS, ROW_FIELDS, column_keys
 from ..models import Indicator, Problem, Project, ReadResult
-from .common import parse_money, split_unit
+from .common import read_money, split_unit
 
 TITLE_RE = re.compile(r"^\s*(?:\[bookmark:[^\]]*\])?\s*(?P<title>.*绩效目标表)\s*$")
 HEADER = ("一级指标", "二级指标", "三级指标")
@@ -79,12 +79,13 @@ def _parse_table(title: str, lines: list[str], tindex: int, file: str, problems:
         elif cells and cells[0] == "预算规模及资金用途":
             for k, c in enumerate(cells):
                 nxt = cells[k + 1] if k + 1 < len(cells) else ""
-                if c == "预算数":
-                    p.budget = parse_money(nxt)
-                elif c.startswith("其中") and "财政" in c:
-                    p.fiscal_funds = parse_money(nxt)
-                elif c == "其他资金":
-                    p.other_funds = parse_money(nxt)
+                attr = "budget" if c == "预算数" else "fiscal_funds" if c.startswith("其中") and "财政" in c else \
+                    "other_funds" if c == "其他资金" else ""
+                if attr:
+                    value, why = read_money(nxt)
+                    setattr(p, attr, value)
+                    if why:
+                        problems.append(Problem(file, why, table=tindex + 1))
         elif cells and cells[0] == "绩效目标":
             p.goal = "\n".join(c for c in cells[1:] if c)
         elif cells and cells[0] == "" and len(cells) > 1 and not p.purpose:

@@ -1,5 +1,6 @@
 """Model rewrites made safe before a reviewer sees them: every number the
-original did not give is marked （建议值）, then the rule checks run again.
+original did not give is marked （建议值）, then the meaning check runs
+(classifier/meaning.py: numbers, kind, unit, direction, residue, rules).
 
 "The original" is the row (name, description, value) and its table's header
 (title, 预算数, 绩效目标): a year from the title or the budget total is a fact of
@@ -41,7 +42,9 @@ def mark_proposals(value: str, ind: Indicator, project: Project) -> str:
     return f"{value}{PROPOSAL}" if new else value
 
 
-def to_rewrite(out: RewriteOut, ind: Indicator, project: Project) -> Rewrite:
+def to_rewrite(out: RewriteOut, ind: Indicator, project: Project, codes: set[str] | None = None) -> Rewrite:
+    """`codes`: the row's merged labels, so the meaning check knows what the
+    model was allowed to change (kind, direction); None = unknown."""
     value = mark_proposals(out.value, ind, project)
     rw = Rewrite(out.level1, out.level2, out.level3, out.description, value, out.rationale.strip() or "模型改写。", source="llm")
-    return recheck(rw, ind, project)
+    return recheck(rw, ind, project, codes)

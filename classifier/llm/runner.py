@@ -246,6 +246,7 @@ class Backend:
         for f in rule_findings:
             (by_row.setdefault(f.row_id, []) if f.row_id else project_level).append(f)
         findings, rewrites, source = list(project_level), {}, {}
+        row_codes: dict[str, set[str]] = {}  # labels of each rewritten row: what its rewrite may change
         for p in projects:
             for ind in p.indicators:
                 rules = by_row.get(ind.id, [])
@@ -256,12 +257,14 @@ class Backend:
                     continue
                 ev_suffix = "" if owner[ind.id] == ind.id else f"（与{owner[ind.id]}相同，沿用其判断）"
                 model = [llm_finding(f.label, f.rule, f.evidence + ev_suffix, p.id, ind.id, self.spec.version) for f in row.findings]
-                findings += merge_row(rules, model)
+                merged = merge_row(rules, model)
+                findings += merged
                 source[ind.id] = "llm"
                 if row.rewrite is not None and model:
-                    rewrites[ind.id] = to_rewrite(row.rewrite, ind, p)
+                    row_codes[ind.id] = {f.code for f in merged}
+                    rewrites[ind.id] = to_rewrite(row.rewrite, ind, p, row_codes[ind.id])
 
-        self._revise(projects, owner, answers, rewrites)
+        self._revise(projects, owner, answers, rewrites, row_codes)
         seconds = round(time.perf_counter() - started, 3)
         s = self.stats
         judged_rows = sum(len(b.judge) for b in batches)
@@ -285,7 +288,7 @@ class Backend:
         # Answers are scrubbed as they arrive (client.py); this catches what our own messages may quote.
         return Outcome(findings, rewrites, source, scrubber_for(self.settings).obj(run))
 
-    def _revise(self, projects, owner, answers, rewrites) -> None:
+    def _revise(self, projects, owner, answers, rewrites, codes) -> None:
         """Model rewrites the checker still flags go back once, REVISE_CHUNK rows
         per request across tables (each row carries its project), so revisions
         add a call or two per run, not one per table."""
@@ -307,7 +310,7 @@ class Backend:
             new = revised.get(owner[rid])
             if new is not None and rewrites[rid].status != "ok":
                 p, ind = inds[rid]
-                rewrites[rid] = to_rewrite(new, ind, p)  # still flagged → stays needs_human
+                rewrites[rid] = to_rewrite(new, ind, p, codes.get(rid))  # still failing → stays needs_human
 
 
 def _run_async(coro):

@@ -9,7 +9,7 @@ import html
 import re
 from datetime import datetime
 
-from ..models import LABELS, LABELS_ZH, PROJECT_CODES, SEVERITIES, Finding
+from ..models import LABELS, LABELS_ZH, ORIGIN_ZH, PROJECT_CODES, SEVERITIES, Finding
 from ..pipeline import Review
 from .figures import SEVERITY_ZH, copy_paste_clusters, flagged_by_unit, project_ranking, unit_ranking
 
@@ -206,6 +206,13 @@ def details(rv: Review) -> str:
             pf = rv.project_findings(p.id)
             if pf:
                 out.append('<ul class="ev pf">' + "".join(_finding_li(f) for f in pf) + "</ul>")
+            proposals = rv.proposals.get(p.id, [])
+            if proposals:
+                out.append('<table class="proposals"><tr><th>建议补充的维度</th><th>一级/二级指标</th><th>三级指标</th><th>绩效指标描述</th>'
+                           "<th>指标值</th><th>参照</th></tr>" + "".join(
+                               f'<tr class="proposal"><td>{esc(x.dimension)}（建议）</td><td>{esc(x.level1)}<br>{esc(x.level2)}</td>'
+                               f"<td>{esc(x.level3)}</td><td>{esc(x.description)}</td><td>{esc(x.value)}</td>"
+                               f"<td>{esc(proposal_reference(x))}</td></tr>" for x in proposals) + "</table>")
             if not flagged:
                 continue
             out.append("<table><tr><th>编号</th><th>一级/二级指标</th><th>三级指标</th><th>绩效指标描述</th><th>指标值</th>"
@@ -213,9 +220,11 @@ def details(rv: Review) -> str:
             for ind in flagged:
                 rw = rv.rewrites.get(ind.id)
                 if rw:
-                    human = ' <span class="human">（需人工确认）</span>' if rw.status != "ok" else ""
+                    human = (f' <span class="human">（需人工确认：{esc("；".join(rw.reasons[:3]))}）</span>'
+                             if rw.status != "ok" else "")
+                    ref = f'<div class="ref">{esc(rw.reference_text())}</div>' if rw.reference else ""
                     rw_html = (f'<div class="rw">{esc(rw.level2)}｜{esc(rw.level3)}｜{esc(rw.description)}｜{esc(rw.value)}{human}</div>'
-                               f'<div class="why">{esc(rw.rationale)}</div>')
+                               f'<div class="why">{esc(rw.rationale)}</div>{ref}')
                 else:
                     rw_html = ""
                 out.append(f'<tr class="row" id="r-{esc(ind.id)}"><td>{esc(ind.id)}</td><td>{esc(ind.level1)}<br>{esc(ind.level2)}</td>'
@@ -226,6 +235,14 @@ def details(rv: Review) -> str:
         out.append("</section>")
     out.append("</section>")
     return "".join(out)
+
+
+def proposal_reference(x) -> str:
+    """Where a proposed row came from, as the rewrite's 改写参照 line says it."""
+    r = x.reference or {}
+    if not r:
+        return "类型模板（无相近项目）"
+    return f"{r.get('project', '')} {r.get('level3', '')}（相似度{float(r.get('score') or 0):.2f}，{ORIGIN_ZH.get(r.get('origin', ''), '')}）"
 
 
 def comparison_section(cmp: dict) -> str:

@@ -100,6 +100,20 @@ def _xlsx_bytes(wb) -> bytes:
     return buf.getvalue()
 
 
+HEADER_KEYS = ("level1", "level2", "level3", "description", "value")
+
+
+def _scanned_pdf() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.rect(50, 50, 400, 600, fill=1)  # what a scan looks like to a reader: shapes, no text
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
 # ---- the cases ----------------------------------------------------------------------
 
 def build(dest: Path) -> list[Case]:
@@ -128,7 +142,7 @@ def build(dest: Path) -> list[Case]:
     add("web_page.docx", html.encode("utf-8"), "an HTML page saved as .docx", 0, ".docx")
     whole = good_docx()
     add("truncated.docx", whole[: len(whole) // 2], "a .docx cut in half (download broke off)", 0, "Word")
-    add("not_a_workbook.xlsx", whole, "a real .docx renamed to .xlsx", 0)
+    add("not_a_workbook.xlsx", whole, "a real .docx renamed to .xlsx: read by its content, and said so", len(ROWS), "Word .docx")
     z = io.BytesIO()
     with zipfile.ZipFile(z, "w") as zf:
         zf.writestr("readme.txt", "not an office file")
@@ -241,6 +255,65 @@ def build(dest: Path) -> list[Case]:
     add("duplicate_ids.jsonl", ("\n".join(lines) + "\n").encode(), "the same row id three times", len(ROWS), "重复")
     lines = lines[3:] + ["{not json", '{"id": "T001-09", "project": "' + TITLE + '", "level3": "截断']
     add("broken_lines.jsonl", "\n".join(lines).encode(), "a bad line and a last line cut off", 2, "行3", "行4")
+
+    # Issue 15 (reader faults) and 16: one file per new kind.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "绩效目标"
+    ws.append(CSV_HEADER)
+    for r in _csv_rows():
+        ws.append(r)
+    for title, state in (("草稿", "hidden"), ("下拉选项", "veryHidden")):
+        h = wb.create_sheet(title)
+        h.sheet_state = state
+        h.append(CSV_HEADER)
+        for r in _csv_rows(title="草稿项目"):
+            h.append(r)
+    add("hidden_sheets.xlsx", _xlsx_bytes(wb), "a hidden and a veryHidden draft sheet", len(ROWS), "隐藏", "表2", "表3")
+    one = b"\xef\xbb\xbf" + _csv_bytes(_csv_rows())
+    add("concatenated.csv", one + one, "two exports pasted together, BOM and header repeated", 2 * len(ROWS), "重复的表头", "行7")
+    rows = _csv_rows()
+    rows[1][6] = "很长的说明" * 30_000
+    add("cell_150k.csv", _csv_bytes(rows), "a 150,000-character cell before more rows", len(ROWS))
+    lines = [json.dumps({"id": f"T001-0{k + 1}", "project": TITLE, "unit": UNIT, **dict(zip(HEADER_KEYS, r))}, ensure_ascii=False)
+             for k, r in enumerate(ROWS)]
+    lines.insert(1, '{"level3": ' + "[" * 50_000 + "]" * 50_000 + "}")
+    add("deeply_nested.jsonl", "\n".join(lines).encode(), "one line nested 50,000 deep", len(ROWS), "行2", "嵌套")
+    text_lines = _csv_bytes(_csv_rows()).decode("utf-8").splitlines(keepends=True)
+    add("gbk_cell.csv", b"".join(l.encode("gbk") if k == 2 else l.encode("utf-8") for k, l in enumerate(text_lines)),
+        "one GBK line in a UTF-8 CSV", len(ROWS), "行3", "GBK")
+    add("cr_only.csv", _csv_bytes(_csv_rows()).replace(b"\r\n", b"\r"), "lines ended by a lone CR", len(ROWS))
+    d = docx.Document()
+    d.add_paragraph(f"{TITLE}绩效目标表")
+    t = _indicator_table(d)
+    t.cell(5, 3).text = "x" * 12_000_000  # past lxml's 10 MB text-node limit
+    add("huge_cell.docx", _docx_bytes(d), "a 12M-character cell in a .docx", len(ROWS), "表1", "行6", "12,000,000")
+    wb = openpyxl.Workbook()
+    wb.active.append(CSV_HEADER)
+    for r in _csv_rows():
+        wb.active.append(r)
+    wb.active["XFD1048576"] = "x"
+    add("far_cell.xlsx", _xlsx_bytes(wb), "one stored cell at XFD1048576", len(ROWS))
+    add("renamed.xls", _xlsx_bytes(wb), "an .xlsx renamed .xls", len(ROWS), "其实是 Excel")
+    add("old_excel.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + rng.randbytes(4000), "an Excel 97-2003 file", 0, ".xls", "另存为")
+    add("old_word.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + rng.randbytes(4000), "a Word 97-2003 file", 0, ".doc", "另存为")
+    z = io.BytesIO()
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", "<office:document-content/>")
+    add("sheet.ods", z.getvalue(), "an OpenDocument spreadsheet", 0, "OpenDocument", "另存为")
+    header = ["\u200b" + CSV_HEADER[0], *CSV_HEADER[1:5], "三级\u200d指标", *CSV_HEADER[6:]]
+    add("zero_width_header.csv", _csv_bytes(_csv_rows(), header=header), "zero-width marks in the header", len(ROWS), "不可见字符")
+    d = docx.Document()
+    layout = d.add_table(rows=1, cols=1)
+    inner = layout.cell(0, 0)
+    inner.add_paragraph(f"{TITLE}绩效目标表")
+    _indicator_table(inner)
+    add("nested_table.docx", _docx_bytes(d), "the indicator table inside a layout table", len(ROWS))
+    rows = _csv_rows()
+    rows[0][7] = "2022年13月底前完成"
+    add("impossible_date.csv", _csv_bytes(rows), "a date in month 13", len(ROWS))
+    add("scanned.pdf", _scanned_pdf(), "a PDF without a text layer", 0, "文字层")
 
     # Seed text export cut off in the middle of a table.
     from classifier.config import example_path

@@ -1,0 +1,345 @@
+"""The typed composer: one grammatical Chinese template per indicator kind,
+used when the indicator library has nothing close (classifier/rewrite.py).
+
+The rules every composed rewrite follows (issue 14):
+- a value or a level that was not flagged is kept exactly as published;
+- every number the original gave stays in the rewrite (in the value, or, when
+  the kind needs another value, as the standard in the description);
+- the kind is kept: a response time stays a duration, a minimum standard a minimum;
+- every number we add is marked （建议值）;
+- no grade unless the description defines the grades — an uncheckable value we
+  cannot replace is left as written, and the meaning check sends it to a human.
+
+Pure functions: (row, project, flagged labels) → texts."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .kinds import DOWN, MINIMUM_NAME, SHORT_DURATION, numbers_of, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
+from .models import Indicator, Project
+from .rules import INPUT_RE, UNIT_START, is_rate_name
+from .values import parse_value
+
+PROPOSAL = "（建议值）"
+VALUE_CODES = {"unmeasurable_value", "unit_mismatch", "implausible_value"}
+DESCRIPTION_CODES = {"vague_description", "copy_paste", "unmeasurable_value"}
+
+# Residue that budget systems and copied templates leave in names (issue 14):
+# stars, "(≥**%)" placeholders, "指标1:" numbering, a leading "其中".
+RESIDUE_RE = re.compile(r"[★☆●◆■※▲△]|[（(]\s*[≥≤><=＞＜＝]?\s*\*+\s*[%％]?\s*[)）]|\*{2,}|^\s*(三级)?指标\s*\d+\s*[:：、.．]|"
+                        r"^\s*其中\s*[:：，,、]?|^\s*[（(]?\d{1,2}[)）、.．]\s*(?=\D)")
+
+
+def clean_name(name: str, project: Project | None = None) -> str:
+    """The indicator's name without template residue or a glued project title."""
+    n = RESIDUE_RE.sub("", name or "")
+    n = RESIDUE_RE.sub("", n).strip(" ：:，,。;；")
+    title = (project.title if project else "").strip()
+    if title and n.startswith(title) and len(n) > len(title) + 1:
+        n = n[len(title):].lstrip("的之 ：:，,")
+    return n or (name or "").strip()
+
+
+def year_of(project: Project) -> str:
+    m = re.search(r"(20\d\d)\s*年", (project.title or "") + (project.goal or ""))
+    return m.group(1) if m else ""
+
+
+def _fmt(n: float) -> str:
+    return f"{n:g}"
+
+
+def _month_end(m: int) -> int:
+    return {2: 28, 4: 30, 6: 30, 9: 30, 11: 30}.get(m, 31)
+
+
+def _nfkc(t: str) -> str:
+    return unicodedata.normalize("NFKC", t or "")
+
+
+# ---------------------------------------------------------------- levels
+
+
+def category(ind: Indicator, codes: set[str]) -> tuple[str, str]:
+    """(level1, level2): the published ones unless wrong_category was flagged."""
+    l1, l2, name = ind.level1, ind.level2, ind.level3
+    if "wrong_category" not in codes:
+        return l1, l2
+    pv = parse_value(ind.value)
+    if re.search(r"(满意度|满意率|满意程度|好评率)$", name) or ("投诉" in name and is_rate_name(name)):
+        return "满意度指标", "服务对象满意度指标"
+    if INPUT_RE.search(name):
+        return "产出指标", "成本指标"
+    if re.search(r"(时间|时限|期限|时效)$", name):
+        return "产出指标", "时效指标"
+    if pv.unit_class == "money":
+        return "产出指标", "成本指标"
+    if l1.startswith("满意度") or l1.startswith("效益") or "效益" in l2 or l2.startswith("可持续"):
+        if l2.startswith("生态"):
+            return l1, "社会效益指标"
+        return "产出指标", "质量指标" if is_rate_name(name) or pv.unit_class == "percent" else "数量指标"
+    if l2.startswith("数量") and (is_rate_name(name) or pv.unit_class == "percent"):
+        return l1, "质量指标"
+    if l2.startswith("质量") and pv.unit_class == "count":
+        return l1, "数量指标"
+    return l1, l2
+
+
+def name_for(ind: Indicator, project: Project, l1: str, l2: str, codes: set[str]) -> str:
+    name = clean_name(ind.level3, project)
+    if l2.startswith("成本") and (INPUT_RE.search(name) or re.search(r"超预算(比率|比例|率)$", name)):
+        # R3: a fund-handling or overrun rate is not a target; what it stands for is a spending ceiling.
+        return "项目实际支出"
+    if l1.startswith("满意度") and not re.search(r"满意|好评|认可|投诉", name):
+        return f"{name}满意度"
+    if (l1.startswith("效益") or "效益" in l2) and "unit_mismatch" in codes and parse_value(ind.value).unit_class == "percent" \
+            and not is_rate_name(name):
+        return f"{name}达标率"
+    return name
+
+
+# ---------------------------------------------------------------- subjects
+
+
+def _strip(name: str, pattern: str) -> str:
+    return re.sub(pattern, "", name).strip("的之")
+
+
+def _scope(project: Project) -> str:
+    return f"“{project.title}”项目" if project.title else "本项目"
+
+
+def rate_parts(name: str, standard: str = "") -> tuple[str, str]:
+    """(numerator, denominator) of a rate named `name`: the success condition
+    goes in the numerator, never in the denominator (issue 14)."""
+    core = re.sub(r"(率|比例|比重|占比|覆盖面)$", "", re.sub(r"[（(].*?[)）]", "", name)).strip()
+    when = f"（{standard}）" if standard else ""
+    adjectives = (
+        ("按期完成", "按期{w}完成的{o}数", "计划完成的{o}总数"), ("按时完成", "按时{w}完成的{o}数", "计划完成的{o}总数"),
+        ("及时完成", "按时{w}完成的{o}数", "计划完成的{o}总数"), ("按期", "按期{w}完成的{o}数", "{o}总数"),
+        ("及时维护", "按时{w}完成维护的{o}数", "需维护的{o}总数"), ("及时处理", "按时{w}处理的{o}数", "应处理的{o}总数"),
+        ("验收合格", "验收合格的{o}数", "验收的{o}总数"), ("合格", "合格的{o}数", "{o}总数"), ("达标", "达标的{o}数", "{o}总数"),
+        ("及时", "按时{w}完成的{o}数", "{o}总数"), ("按时", "按时{w}完成的{o}数", "{o}总数"),
+        ("合规", "合规的{o}数", "{o}总数"), ("准确", "准确的{o}数", "{o}总数"), ("正确", "正确的{o}数", "{o}总数"),
+        ("完好", "完好的{o}数", "{o}总数"), ("正常运行", "正常运行的{o}数", "{o}总数"), ("成功", "成功的{o}数", "{o}总数"),
+        ("通过", "通过的{o}数", "{o}总数"), ("完成", "已完成的{o}数", "计划完成的{o}总数"), ("覆盖", "已覆盖的{o}数", "应覆盖的{o}总数"),
+        ("知晓", "知晓{o}的受访人数", "受访总人数"), ("参与", "实际参与{o}的人数", "应参与{o}的人数"),
+        ("使用", "已使用的{o}数", "{o}总数"), ("到位", "已到位的{o}数", "应到位的{o}总数"), ("落实", "已落实的{o}数", "应落实的{o}总数"),
+        ("整改", "已整改的{o}数", "应整改的{o}总数"), ("办结", "已办结的{o}数", "受理的{o}总数"), ("回复", "已回复的{o}数", "应回复的{o}总数"),
+        ("处理", "已处理的{o}数", "应处理的{o}总数"), ("响应", "按时{w}响应的{o}数", "{o}总数"), ("执行", "已执行的{o}数", "计划执行的{o}总数"),
+        ("入学", "实际入学的{o}数", "应入学的{o}总数"), ("就业", "实现就业的{o}数", "{o}总数"), ("出勤", "实际出勤的{o}数", "应出勤的{o}总数"),
+    )
+    def tidy(t: str) -> str:  # "工作人数数" → "工作人数"; "工作人数总数" → "工作人数总计"
+        return re.sub(r"(数|量|次)总数", r"\1总计", re.sub(r"(数|量|次)数", r"\1", t))
+
+    for adj, num, den in adjectives:
+        if core.endswith(adj) or core.startswith(adj):
+            obj = (core[: -len(adj)] if core.endswith(adj) else core[len(adj):]).strip("的之") or "考核事项"
+            return tidy(num.format(o=obj, w=when)), tidy(den.format(o=obj))
+    if is_down_name(name):
+        m = re.search(r"(投诉|差错|事故|失误|出错|故障|违规|违纪|缺陷|返工|超支|流失|不合格|失败|空置|逾期|退回|损坏|丢失)", core)
+        event = m.group(1) if m else core
+        obj = core.replace(event, "").strip("的之发生") or "业务"
+        return f"发生{event}的{obj}数", f"{obj}总数"
+    return f"{core}的实际数{when}", f"{core}的应达数"
+
+
+def _doc_for(text: str) -> str:
+    if "验收" in text:
+        return "验收报告"
+    if re.search(r"合规|违规|违纪|规范使用|资金", text):
+        return "财务检查或审计结论"
+    if re.search(r"制度|办法|方案|规划|意见|细则|报告", text):
+        return "印发或报送的文件"
+    if "备案" in text:
+        return "备案记录"
+    return "相关工作记录和佐证材料"
+
+
+def description_for(kind: str, name: str, ind: Indicator, project: Project, standard: str = "") -> str:
+    """One grammatical description per kind: what is counted, how, from where."""
+    if kind == "satisfaction":
+        who = _strip(name, r"(满意度|满意率|满意程度|好评率)$") or "服务对象"
+        return f"对{who}开展问卷调查，计算公式：表示满意和基本满意的有效问卷数/有效问卷总数×100%，数据来源为调查问卷"
+    if kind == "rate":
+        num, den = rate_parts(name, standard)
+        return f"计算公式：{num}/{den}×100%，数据来源为业务台账"
+    if kind == "duration":
+        around = re.search(r"\d\s*(×|\*|x|X)\s*\d+\s*小时", _nfkc(ind.value))
+        service = f"，提供{ind.value.strip()}服务" if around and standard else ""
+        if "响应" in name:
+            obj = _strip(name, r"响应(时效|时间|时限|时长|速度)?$") or "服务"
+            if re.search(r"(人员|单位|中心|部门|队伍|机构|公司)$", obj):
+                return f"自接到服务需求（报修）至{obj}响应的时长{service}，数据来源为工单记录"
+            return f"自接到{obj}报修（服务需求）至响应到场的时长{service}，数据来源为工单记录"
+        if around:
+            obj = _strip(name, r"(时效|时间|时限|时长|速度)$") or "服务"
+            return f"{obj}提供服务的时段（每周天数×每天小时数），数据来源为值班和服务记录"
+        if not SHORT_DURATION.search(name):  # a training's or an opening's length: how long it lasts
+            obj = _strip(name, r"(时间|时长|天数|时数)$") or name
+            return f"{obj}的实际持续时长，以{'培训日程' if '培训' in name else '工作记录'}为据"
+        obj = _strip(name, r"(办结|处理|完成)?(时效|时间|时限|时长|周期|用时|速度)$") or "业务"
+        return f"{obj}自受理至办结的时长，数据来源为业务办理记录"
+    if kind == "deadline":
+        obj = _strip(name, r"(完成|竣工)?(时间|日期|时限|期限|进度|时间节点)$") or "项目各项工作"
+        if obj in ("项目", "按时", "按时完成", "及时完成"):
+            obj = "项目各项工作"
+        src = ("财务支付记录" if re.search(r"支付|拨付|发放", name) else "验收报告" if "验收" in name
+               else "活动记录" if re.search(r"开展|举办|召开", name) else "项目进度记录")
+        scope = f"（原表填报“{standard}”）" if standard else ""
+        return f"{obj}{scope}全部完成的日期，以{src}为准"
+    if kind == "money":
+        obj = _strip(name, r"(总)?(成本|费用|支出|经费|资金|投入|金额)(控制|总额|总量)?$|^(控制|总量控制|成本控制)$")
+        obj = re.sub(r"^(项目)?(实际)?$", "", obj)
+        if not obj or obj in ("控制", "总量", "保障"):
+            obj = _scope(project)
+        was = f"（原表填报“{standard}”）" if standard else ""
+        return f"{obj}的实际支出金额{was}，数据来源为财务决算"
+    if kind == "unit_cost":
+        what = "发放标准" if MINIMUM_NAME.search(name) else "支出标准"
+        return f"{name}的{what}，按{parse_value(ind.value).unit or '单位'}计，数据来源为财务决算和发放台账"
+    if kind == "count":
+        year = year_of(project)
+        when = f"{year}年度" if year else "年度内"
+        return f"{when}实际完成的{name}，以工作台账统计为准"
+    if kind == "grade" and grades_defined(ind.description):
+        return ind.description
+    return f"以{_doc_for(name + ind.value)}为据，判定“{name}”是否达成"
+
+
+# ---------------------------------------------------------------- values
+
+
+def _count_unit(text: str) -> str:
+    for word, unit in (("人次", "人次"), ("户", "户"), ("频次", "次"), ("次", "次"), ("人", "人"), ("场", "场"), ("期", "期"),
+                       ("篇", "篇"), ("家", "家"), ("所", "所"), ("台", "台"), ("套", "套"), ("册", "册"), ("份", "份"), ("条", "条"),
+                       ("亩", "亩"), ("平方米", "平方米"), ("公里", "公里")):
+        if word in text:
+            return unit
+    return "个"
+
+
+def _op(direction: str) -> str:
+    return "≤" if direction == DOWN else "≥"
+
+
+def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set[str]) -> tuple[str, str]:
+    """(value, standard): the target in the kind's form, and what of the
+    original value must move into the description to be kept (e.g. the
+    "≤48小时" of a 设备维护及时率)."""
+    v = (ind.value or "").strip()
+    pv = parse_value(v)
+    n = pv.number
+    want = expected_direction(name, kind, v)
+    flagged_direction = "implausible_value" in codes
+    op = pv.operator if pv.operator and not flagged_direction else _op(want)
+    year = year_of(project) or "本"
+    text_unit = pv.unit_class == "count" and bool(pv.unit) and pv.unit[0] not in UNIT_START  # "1反映…": a number of nothing
+    if kind in ("rate", "satisfaction"):
+        if n is not None and (pv.unit_class in ("percent", "none") or text_unit) and not pv.is_date:
+            pct = n * 100 if n <= 1 and pv.unit_class != "percent" and ("." in pv.number_text or n == 1) else n
+            if pct >= 100 and want != DOWN:
+                return "100%", ""
+            if pv.unit_class == "percent" and pv.operator and not (flagged_direction or "unit_mismatch" in codes):
+                return v, ""
+            return f"{op}{_fmt(pct)}%", ""
+        standard = v if n is not None else ""
+        default = (f"≤5%{PROPOSAL}" if want == DOWN else f"≥{90 if kind == 'satisfaction' else 95}%{PROPOSAL}")
+        return default, standard
+    if kind == "duration":
+        t = _nfkc(v)
+        if re.search(r"\d\s*(×|\*|x|X)\s*\d+\s*小时", t):
+            # "7×24小时" is a service period; a response time under it is still to be set.
+            return (f"≤30分钟{PROPOSAL}", v) if "响应" in name and "unit_mismatch" in codes else (v, "")
+        if n is not None and pv.unit_class in ("time", "count"):
+            unit = re.match(r"(个工作日|工作日|分钟|小时|天|日|周|个月|月)", pv.unit or "")
+            return f"≤{_fmt(n)}{unit.group(1) if unit else '小时'}" + (PROPOSAL if not unit else ""), ""
+        return f"≤24小时{PROPOSAL}" if "响应" in name else f"≤5个工作日{PROPOSAL}", ""
+    if kind == "deadline":
+        if pv.is_date and "unit_mismatch" not in codes and "unmeasurable_value" not in codes:
+            return v, ""
+        t = _nfkc(v)
+        m = re.search(r"(\d{1,2})\s*月(底|末|份)?", t)
+        if pv.is_date and m and not re.search(r"\d{1,2}\s*月\s*\d{1,2}\s*日", t):
+            mon = int(m.group(1))
+            return f"{year}年{mon}月{_month_end(mon)}日前", ""
+        if pv.is_date:
+            return (f"{year}年12月31日前" if re.search(r"年底|年末|全年|年内|20\d\d\s*年", t) else v), ""
+        standard = v if n is not None else ""
+        return f"{year}年12月31日前{PROPOSAL}", standard
+    if kind in ("money", "unit_cost"):
+        if len(numbers_of(v)) > 1 and pv.number2 is None:
+            return v, ""  # several standards in one cell: restructuring would drop some of them
+        if n is not None and pv.unit_class not in ("money", "none") and not re.search(r"\d\s*万", _nfkc(v)) and not text_unit:
+            if kind == "money" and project.budget:
+                return f"≤{_fmt(project.budget)}万元{PROPOSAL}", v
+            return v, ""
+        if n is not None:
+            unit = pv.unit if pv.unit_class == "money" else ("万元" if re.search(r"\d\s*万", _nfkc(v)) else "")
+            if unit == "万":
+                unit = "万元"
+            if not unit:
+                unit = "万元" if kind == "money" else "元"
+                return f"{op}{pv.number_text}{unit}{PROPOSAL}", ""
+            if pv.operator and not flagged_direction:
+                return v, ""
+            return f"{op}{pv.number_text}{unit}", ""
+        if kind == "money" and project.budget:
+            fact = bool(re.search(r"预算|控制", v + name))  # "不超预算": the budget is the table's own number
+            return f"≤{_fmt(project.budget)}万元" + ("" if fact else PROPOSAL), ""
+        return v, ""  # no amount we could defend: left for the reviewer (the meaning check says so)
+    if kind == "count":
+        if n is not None and pv.number2 is not None:
+            return v, ""  # a range "3-6本/期" says both ends already
+        if n is not None and pv.unit_class != "time" or n is not None and not pv.is_date:
+            unit = pv.unit if pv.unit_class in ("count", "time") and pv.unit and not text_unit else _count_unit(v + name + ind.description)
+            number = pv.number_text
+            down = want == DOWN
+            if pv.operator and not flagged_direction:
+                if pv.unit and not text_unit:
+                    return v, ""
+                published = re.match(r"\s*([≥≤><=＞＜＝]+|不少于|不低于|不超过|不高于|大于等于|小于等于|至少)?", v).group(1) or pv.operator
+                return f"{published}{number}{unit}", ""
+            if down and n == 0:
+                return f"0{unit}", ""
+            return f"{'≤' if down else '≥'}{number}{unit}", ""
+        if pv.chinese_number:
+            return v, ""
+        return (f"0次{PROPOSAL}" if want == DOWN else f"≥1{_count_unit(name)}{PROPOSAL}"), ""
+    if kind == "grade" and grades_defined(ind.description):
+        return v, ""
+    if kind == "document_state" and "验收" in name and not pv.measurable:
+        return f"通过验收{PROPOSAL}", ""
+    return v, ""
+
+
+def subject_of(name: str, description: str) -> str:
+    """The fuller name a description sometimes gives ("故障响应时效" described as
+    "消防安防设备故障响应时效"): the composer writes about that subject."""
+    d = (description or "").strip().rstrip("。.")
+    core = re.sub(r"(率|数量|个数|次数|人数|时效|时间|满意度)$", "", name)
+    if d and d != name and len(d) <= 30 and core and core in d and d.endswith(name[-2:]) \
+            and not re.search(r"[，,。；;：:、\d\s]", d) and not RESIDUE_RE.search(d):
+        return d
+    return name
+
+
+def compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
+    """The composed rewrite's fields (level1, level2, level3, description, value, kind)."""
+    l1, l2 = category(ind, codes)
+    name = name_for(ind, project, l1, l2, codes)
+    probe = Indicator(ind.id, l1, l2, name, ind.description, ind.value, ind.row)
+    kind = kind_of(probe)
+    pv = parse_value(ind.value)
+    # A value that does not fit what the name measures ("设备维护及时率 ≤48小时") is wrong even when no rule said so;
+    # a bare number ("3亩", "1天响应") gets the direction its kind has.
+    misfit = (pv.number is not None or pv.is_date) and pv.unit_class not in UNIT_CLASSES[kind] and not (kind == "deadline" and pv.is_date)
+    bare = pv.number is not None and not pv.operator and not pv.is_date and kind in ("count", "duration", "money", "unit_cost", "rate", "satisfaction")
+    rewrite_value = bool(codes & VALUE_CODES) or (l1, l2) != (ind.level1, ind.level2) or name != ind.level3 or misfit or bare
+    value, standard = value_for(kind, name, probe, project, codes) if rewrite_value else (ind.value, "")
+    rewrite_desc = bool(codes & DESCRIPTION_CODES) or standard or (l1, l2) != (ind.level1, ind.level2) or name != clean_name(ind.level3, project)
+    desc = description_for(kind, subject_of(name, ind.description), probe, project, standard) if rewrite_desc else ind.description
+    if kind == "rate" and l2.startswith("数量") and parse_value(value).unit_class == "percent":
+        l2 = "质量指标"  # a rate is not a count (R2): the level follows the value we wrote
+    return {"level1": l1, "level2": l2, "level3": name, "description": desc, "value": value, "kind": kind}

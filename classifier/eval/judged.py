@@ -1,0 +1,186 @@
+"""Rewrites judged as a reviewer would (issue 14, item 5): the set to judge,
+and the scores of a judged set.
+
+The set: every flagged row of the labelled files given (the seed and the
+regional sets eval/regions/*.jsonl), reviewed offline with the indicator
+library held out so that no row can retrieve its own gold rewrite — the
+row's unit for the seed (one province), the row's province for regional rows.
+Each line: id, file, province, original row, labels, the rewrite (with its
+status, meaning-check reasons and library reference) and two empty
+judgements {annotator, verdict: accept|minor|wrong, pattern, reason}.
+
+The scores (pure functions of the judged file): accept / minor / wrong rates
+(a row's verdict is the stricter of its judgements), numbers kept, the share
+the meaning check sent to needs_human, `wrong` rewrites the check let through
+as ok (each one a bug), and counts per failure pattern — per backend."""
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from ..models import Project
+from ..rewrite import numbers_kept
+
+VERDICTS = ("accept", "minor", "wrong")
+STRICTNESS = {v: i for i, v in enumerate(VERDICTS)}
+# Failure patterns a judge may name (free text is allowed too; these keep counts comparable across rounds).
+PATTERNS = ("drops_number", "wrong_direction", "kind_changed", "still_vague", "ungrammatical", "residue",
+            "undefined_grade", "invented_fact", "wrong_unit", "meaning_changed", "other")
+KIND = "indicator-qa/judge-set"
+
+
+class JudgedError(ValueError):
+    """A judged file that cannot be scored; the message names file and line."""
+
+
+def is_judged_file(path: str | Path) -> bool:
+    path = Path(path)
+    if path.suffix != ".jsonl" or not path.is_file():
+        return False
+    with path.open(encoding="utf-8-sig", errors="replace") as fh:
+        for line in fh:
+            if line.strip():
+                try:
+                    d = json.loads(line)
+                except json.JSONDecodeError:
+                    return False
+                return isinstance(d, dict) and "judgements" in d
+    return False
+
+
+# ---------------------------------------------------------------- producing the set
+
+
+def _hold_out_for(project: Project, regional: bool):
+    from ..library import hold_out_province, hold_out_unit
+
+    return hold_out_province if regional else hold_out_unit
+
+
+def judge_rows(paths: list[Path], backend: str = "offline") -> tuple[list[dict], list[str]]:
+    """Rows to judge from labelled files, and the reading problems (Chinese)."""
+    from ..ingest import read_path
+    from ..library import LibraryView, open_view, province_of
+    from ..pipeline import review
+    from .harness import take_gold
+
+    base: LibraryView = open_view()
+    out, problems = [], []
+    for path in paths:
+        read = read_path(path)
+        problems += [str(pr) for pr in read.problems]
+        if not read.projects:
+            continue
+        gold = take_gold(read.projects)
+        regional = path.parent.name == "regions"
+        # One hold-out per file kind: a seed row never sees its own unit, a regional row never its own province.
+        view = base.with_hold_out(_hold_out_for(read.projects[0], regional))
+        rv = review(read, backend, use_index=False, library=view)
+        meta = _row_meta(path)
+        for p, ind in rv.rows():
+            rw = rv.rewrites.get(ind.id)
+            if rw is None:
+                continue
+            m = meta.get(ind.id, {})
+            out.append({
+                "kind": KIND, "id": f"{path.stem}:{ind.id}", "file": str(path), "backend": backend,
+                "hold_out": "province" if regional else "unit",
+                "province": m.get("province") or province_of(p.unit, p.title), "region": m.get("region") or "", "project": p.title, "unit": p.unit,
+                "original": {k: getattr(ind, k) for k in ("level1", "level2", "level3", "description", "value")},
+                "labels": rv.labels(ind.id), "gold_labels": gold.get(ind.id, {}).get("labels"),
+                "rewrite": rw.to_dict(),
+                "numbers_kept": numbers_kept(" ".join((ind.level3, ind.description, ind.value)),
+                                             " ".join((rw.level3, rw.description, rw.value))),
+                "judgements": [{"annotator": "", "verdict": "", "pattern": "", "reason": ""} for _ in range(2)],
+            })
+    return out, problems
+
+
+def _row_meta(path: Path) -> dict[str, dict]:
+    meta = {}
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
+        try:
+            d = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(d, dict) and d.get("id"):
+            meta[str(d["id"])] = {"province": d.get("province"), "region": d.get("region")}
+    return meta
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def load_judged(path: str | Path) -> list[dict]:
+    path = Path(path)
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise JudgedError(f"{path} 第{n}行不是有效的 JSON（{e.msg}）") from None
+        if not isinstance(d, dict) or not isinstance(d.get("judgements"), list):
+            raise JudgedError(f"{path} 第{n}行缺少 judgements 列表")
+        for j in d["judgements"]:
+            v = (j or {}).get("verdict", "")
+            if v and v not in VERDICTS:
+                raise JudgedError(f"{path} 第{n}行（{d.get('id', '')}）的判断“{v}”不是 accept / minor / wrong 之一")
+        rows.append(d)
+    return rows
+
+
+def verdict_of(row: dict) -> str | None:
+    """The stricter of the row's judgements; None when nobody judged it yet."""
+    vs = [j.get("verdict") for j in row.get("judgements") or [] if j and j.get("verdict") in VERDICTS]
+    return max(vs, key=STRICTNESS.get) if vs else None
+
+
+def _ratio(n: int, d: int) -> float | None:
+    return round(n / d, 4) if d else None
+
+
+def score_judged(rows: list[dict]) -> dict:
+    """Scores per backend (and `all`)."""
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        groups[r.get("backend") or "offline"].append(r)
+        groups["all"].append(r)
+    out = {}
+    for backend, rs in sorted(groups.items()):
+        judged = [r for r in rs if verdict_of(r)]
+        verdicts = Counter(verdict_of(r) for r in judged)
+        patterns = Counter(j.get("pattern") or j.get("reason") or "未注明" for r in judged for j in r["judgements"]
+                           if j and j.get("verdict") == "wrong")
+        status = Counter((r.get("rewrite") or {}).get("status", "ok") for r in rs)
+        missed = [r["id"] for r in judged if verdict_of(r) == "wrong" and (r.get("rewrite") or {}).get("status") == "ok"]
+        both = [r for r in judged if sum(1 for j in r["judgements"] if j and j.get("verdict") in VERDICTS) >= 2]
+        agree = sum(1 for r in both if len({j["verdict"] for j in r["judgements"] if j and j.get("verdict")}) == 1)
+        out[backend] = {
+            "rows": len(rs), "judged": len(judged),
+            "accept": _ratio(verdicts["accept"], len(judged)), "minor": _ratio(verdicts["minor"], len(judged)),
+            "wrong": _ratio(verdicts["wrong"], len(judged)),
+            "numbers_kept": _ratio(sum(1 for r in rs if r.get("numbers_kept")), len(rs)),
+            "needs_human": _ratio(status["needs_human"], len(rs)),
+            "wrong_but_ok": missed, "patterns": dict(patterns.most_common()),
+            "double_judged": len(both), "judges_agree": _ratio(agree, len(both)),
+        }
+    return out
+
+
+def render_judged(scores: dict) -> str:
+    """A markdown table of the judged scores (Chinese headers)."""
+    pct = lambda x: "—" if x is None else f"{x:.1%}"  # noqa: E731
+    lines = ["| 方式 | 行数 | 已判 | 直接采纳 | 小改 | 错误 | 数字保留 | 转人工 | 错误却自检通过 | 两人一致 |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for b, s in scores.items():
+        lines.append(f"| {b} | {s['rows']} | {s['judged']} | {pct(s['accept'])} | {pct(s['minor'])} | {pct(s['wrong'])} | "
+                     f"{pct(s['numbers_kept'])} | {pct(s['needs_human'])} | {len(s['wrong_but_ok'])} | {pct(s['judges_agree'])} |")
+    for b, s in scores.items():
+        if s["patterns"]:
+            lines.append(f"\n{b} 错误类型：" + "，".join(f"{k} {v}" for k, v in s["patterns"].items()))
+        if s["wrong_but_ok"]:
+            lines.append(f"{b} 判为错误但自检为 ok（须修复）：" + "、".join(s["wrong_but_ok"][:50]))
+    return "\n".join(lines) + "\n"

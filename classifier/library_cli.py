@@ -1,0 +1,149 @@
+"""`indicator-qa library` (build, list, search the indicator library) and
+`indicator-qa judge-set` (the rewrites a reviewer judges). Thin: options in,
+library calls, Chinese out."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .models import KIND_ZH, ORIGIN_ZH
+from .outputs import OutputError, atomic_write, terminal_safe
+
+EXIT_UNREADABLE = 2
+
+
+def _fail(msg: str) -> None:
+    click.echo(f"错误：{msg}", err=True)
+    sys.exit(EXIT_UNREADABLE)
+
+
+def _open():
+    from .library import Library
+
+    try:
+        lib = Library()
+    except Exception as e:  # a server that is down, a directory we may not write
+        _fail(f"无法打开指标库（{type(e).__name__}: {e}）")
+    for m in lib.messages:
+        click.echo(f"注意：{m}", err=True)
+    return lib
+
+
+def _line(e, score: float | None = None) -> str:
+    head = f"{score:.3f}  " if score is not None else ""
+    where = f"[{e.agency}] {e.project}" if e.agency or e.project else ""
+    # Indicator text is data: control characters from a pasted cell are shown escaped, never sent to the terminal.
+    return terminal_safe(f"{head}{KIND_ZH.get(e.kind, e.kind)}｜{e.level2}｜{e.level3}｜{e.description}｜{e.value}"
+                         f"  （{ORIGIN_ZH.get(e.origin, e.origin)}；{where}）")
+
+
+@click.group("library")
+def library_cmd() -> None:
+    """The indicator library: good indicators from the labelled sets, reviewers'
+    accepted rewrites and the clean rows of reviewed tables.
+
+    \b
+    Examples:
+      indicator-qa library build
+      indicator-qa library build examples/tianjin_2022_project_targets.txt
+      indicator-qa library list --kind rate --limit 20
+      indicator-qa library search "设备维护及时率" --kind rate
+    """
+
+
+@library_cmd.command("build")
+@click.argument("paths", nargs=-1, type=click.Path())
+def build_cmd(paths):
+    """Sync the library with its sources; PATHS are reviewed (offline) and their clean rows added."""
+    from .library import known_entries
+
+    lib = _open()
+    entries = known_entries()
+    if paths:
+        from .ingest import read_paths
+        from .library import entries_from_review
+        from .pipeline import review
+
+        read = read_paths(list(paths))
+        for pr in read.problems:
+            click.echo(f"注意：{pr}", err=True)
+        if read.projects:
+            entries += entries_from_review(review(read, "offline", library=False))
+    stats = lib.sync(list({e.id: e for e in entries}.values()))
+    click.echo(f"指标库共 {stats['total']} 条（本次来源 {stats['entries']} 条，新增 {stats['added']}，移除 {stats['removed']}）。")
+
+
+@library_cmd.command("list")
+@click.option("--kind", type=click.Choice(list(KIND_ZH)), default=None, help="Only entries of this indicator kind.")
+@click.option("--origin", type=click.Choice(list(ORIGIN_ZH)), default=None, help="gold | reviewer | table")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def list_cmd(kind, origin, limit, fmt):
+    """List library entries (sorted by kind, level and name)."""
+    lib = _open()
+    entries, _ = lib.all()
+    rows = sorted((e for e in entries if (not kind or e.kind == kind) and (not origin or e.origin == origin)),
+                  key=lambda e: (e.kind, e.level2, e.level3, e.id))
+    if fmt == "json":
+        click.echo(json.dumps([e.to_dict() for e in rows[:limit]], ensure_ascii=False, indent=1))
+    else:
+        for e in rows[:limit]:
+            click.echo(_line(e))
+    click.echo(f"共 {len(rows)} 条" + (f"，显示前 {limit} 条" if len(rows) > limit else "") + "。", err=True)
+
+
+@library_cmd.command("search")
+@click.argument("text")
+@click.option("--kind", type=click.Choice(list(KIND_ZH)), default=None)
+@click.option("--level2", default=None, help="二级指标, e.g. 质量指标")
+@click.option("--origin", type=click.Choice(list(ORIGIN_ZH)), default=None)
+@click.option("--k", default=10, show_default=True, type=click.IntRange(1, 200))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def search_cmd(text, kind, level2, origin, k, fmt):
+    """Entries whose names are nearest to TEXT (an indicator name)."""
+    lib = _open()
+    if lib.count() == 0:
+        _fail("指标库为空：先运行 indicator-qa library build")
+    hits = lib.search(text, k=k, kind=kind, level2=level2, origin=origin)
+    if fmt == "json":
+        click.echo(json.dumps([h.entry.to_dict() | {"score": h.score} for h in hits], ensure_ascii=False, indent=1))
+        return
+    for h in hits:
+        click.echo(_line(h.entry, h.score))
+
+
+@click.command("judge-set")
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="JSONL to write (one rewrite to judge per line).")
+@click.option("--backend", type=click.Choice(["offline", "openai"]), default="offline", show_default=True)
+def judge_set_cmd(paths, out, backend):
+    """The rewrites to judge: every flagged row of the labelled files (default:
+    eval/labelled.jsonl and eval/regions/*.jsonl), rewritten with the library
+    held out (seed: the row's unit; regional rows: the row's province), with two
+    empty judgements each. Judge them, then score with `indicator-qa eval FILE`.
+
+    \b
+    Examples:
+      indicator-qa judge-set --out eval/judged/round1.jsonl
+      indicator-qa judge-set eval/regions/hunan.jsonl --out /tmp/hunan_to_judge.jsonl
+    """
+    from .eval.judged import judge_rows
+    from .library import labelled_files
+
+    files = [Path(p) for p in paths] or labelled_files()
+    missing = [str(f) for f in files if not f.exists()]
+    if missing:
+        _fail(f"找不到标注文件：{'、'.join(missing)}")
+    rows, problems = judge_rows(files, backend)
+    for pr in problems:
+        click.echo(f"注意：{pr}", err=True)
+    try:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    except OSError as e:  # OutputError says which file and why, in Chinese
+        _fail(str(e) if isinstance(e, OutputError) else f"无法写入 {out}：{e.strerror or e}")
+    need = sum(1 for r in rows if r["rewrite"]["status"] != "ok")
+    click.echo(f"已写入 {out}：{len(rows)} 条改写待判（{len(files)} 个文件，其中 {need} 条自检为需人工确认）。", err=True)
