@@ -486,8 +486,6 @@ def check_exact_duplicates(projects: Iterable[Project]) -> list[Finding]:
             desc_weak = bool(check_description(ind, p))
             if not (same_table or desc_weak):
                 continue
-            pids = {(q.source_hash, q.id) for q, _ in peers}
-            units = {q.unit for q, _ in peers}
             where = "同一表中重复出现" if same_table and len(pids) == 1 else f"在{len(pids)}个项目（{len(units)}个单位）中逐字相同"
             f = _f("copy_paste", "R7", f"名称、描述和指标值{where}：{'、'.join(others[:5])}", ind, p, 0.85)
             f.related, f.related_total, f.cluster = others, len(members) - 1, group
