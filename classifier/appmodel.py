@@ -14,9 +14,7 @@ from pathlib import Path
 from .export import FIELDS, FIELD_ZH
 from .models import LABELS, LABELS_ZH, SEVERITIES
 
-STATUSES = {"all": "全部", "pending": "待审核", "decided": "已审核", "accept": "已接受", "edit": "已修改",
-            "reject": "已驳回"}
-SEVERITY_ZH = {"block": "严重", "warn": "警告", "suggest": "建议"}
+from .names import STATUS as STATUSES, SEVERITY as SEVERITY_ZH, beijing, name, names  # the one display-name table
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 
@@ -34,6 +32,9 @@ def queue_rows(review) -> list[dict]:
         d["order"] = order
         d["severities"] = sorted({f.severity for f in fs}, key=lambda s: SEVERITY_RANK.get(s, 9))
         d["min_confidence"] = min(f.confidence for f in fs)
+        # How unsure the learned model is (min |p − threshold|); without a model, the lowest confidence.
+        u = (review.run or {}).get("model_scores", {}).get(ind.id, {}).get("uncertainty")
+        d["uncertainty"] = u if u is not None else d["min_confidence"]
         out.append(d)
     return out
 
@@ -66,10 +67,18 @@ def filter_rows(rows: list[dict], decisions: dict, *, labels=(), severities=(), 
     return out
 
 
-def sort_rows(rows: list[dict], by: str = "order") -> list[dict]:
-    """`order`: as in the file; `uncertainty`: lowest finding confidence first
-    (where a reviewer's eye helps most), then file order."""
+SORTS = {"triage": "先严重、再最不确定", "uncertainty": "最不确定优先", "order": "按文件顺序"}
+
+
+def sort_rows(rows: list[dict], by: str = "triage") -> list[dict]:
+    """`triage` (the default): block before warn before suggest, then the rows
+    the model is least sure of; `uncertainty`: least sure first; `order`: as in
+    the file. Ties keep file order."""
+    if by == "triage":
+        return sorted(rows, key=lambda r: (SEVERITY_RANK.get(r["severities"][0], 9), r["uncertainty"], r["order"]))
     if by == "uncertainty":
+        return sorted(rows, key=lambda r: (r["uncertainty"], r["order"]))
+    if by == "min_confidence":
         return sorted(rows, key=lambda r: (r["min_confidence"], r["order"]))
     if by == "severity":
         return sorted(rows, key=lambda r: (SEVERITY_RANK.get(r["severities"][0], 9), r["order"]))
@@ -94,18 +103,189 @@ def next_pending(rows: list[dict], decisions: dict, after: str | None = None) ->
     return None
 
 
+# ---- groups: rows sharing one problem pattern, decided together ----------------
+
+def groups(rows: list[dict], review) -> list[dict]:
+    """Groups of ≥ 2 flagged rows that share one problem pattern: one table's rows
+    with the same label and rule, or one copy-paste cluster (copy_paste findings
+    are grouped by their cluster, not by table). A row may be in several groups.
+    Worst severity first, then the largest."""
+    by_id = {r["id"]: r for r in rows}
+    out: dict[str, dict] = {}
+    for c in copy_paste_clusters(review):
+        ids = [m["id"] for m in c["rows"] if m["flagged"] and m["id"] in by_id]
+        if len(ids) >= 2:
+            gid = f"cluster:{c['rows'][0]['id']}"
+            out[gid] = {"id": gid, "kind": "cluster", "label": "copy_paste", "rule": "R7", "rows": ids,
+                        "title": f"照搬套用簇 #{c['n']}：{c['text'][:30]}（{c['projects']} 个项目）"}
+    for r in rows:
+        for f in r["findings"]:
+            if f["code"] == "copy_paste" or f["code"] not in LABELS:
+                continue
+            gid = f"table:{r['project_id']}:{f['code']}:{f['rule']}"
+            g = out.setdefault(gid, {"id": gid, "kind": "table", "label": f["code"], "rule": f["rule"], "rows": [],
+                                     "title": f"{r['project_id']} {r['project']}：{LABELS_ZH[f['code']]}（{f['rule']}）"})
+            if r["id"] not in g["rows"]:
+                g["rows"].append(r["id"])
+    found = [g for g in out.values() if len(g["rows"]) >= 2]
+    for g in found:
+        sev = [f["severity"] for rid in g["rows"] for f in by_id[rid]["findings"] if f["code"] == g["label"]]
+        g["severity"] = min(sev, key=lambda s: SEVERITY_RANK.get(s, 9)) if sev else "suggest"
+    found.sort(key=lambda g: (SEVERITY_RANK.get(g["severity"], 9), -len(g["rows"]), g["id"]))
+    return found
+
+
+def group_counters(groups_: list[dict], decisions: dict) -> dict:
+    """Groups with a row still to decide, and those rows."""
+    pending = [g for g in groups_ if any(rid not in decisions for rid in g["rows"])]
+    rows_left = {rid for g in pending for rid in g["rows"] if rid not in decisions}
+    return {"groups": len(groups_), "groups_left": len(pending), "rows_left": len(rows_left)}
+
+
+def group_accept_block(row: dict) -> str:
+    """Why a row cannot be accepted along with its group ('' when it can): it has
+    no rewrite, the rewrite needs a human, or it proposes numbers to confirm."""
+    rw = row.get("rewrite")
+    if not rw:
+        return "没有建议改写"
+    if rw.get("status") != "ok":
+        return "改写需人工确认，请逐行修改"
+    if proposals(rw):
+        return "含（建议值），请逐行确认数值"
+    return ""
+
+
+def group_preview(group: dict, rows: list[dict], decisions: dict) -> list[dict]:
+    """Every row of a group with its original and suggested text, its status and
+    whether it can be accepted with the group (the page adds a tick per row)."""
+    by_id = {r["id"]: r for r in rows}
+    from .export import describe_changes
+
+    out = []
+    for rid in group["rows"]:
+        r = by_id[rid]
+        block = group_accept_block(r)
+        out.append({"id": rid, "三级指标": r["level3"], "原文": f"{r['description']}｜{r['value']}",
+                    "建议改写": describe_changes(r, r["rewrite"]) if r["rewrite"] else "",
+                    "状态": STATUSES[status_of(rid, decisions)], "可批量接受": not block, "说明": block,
+                    "pending": rid not in decisions})
+    return out
+
+
+# ---- proposed numbers （建议值） ----------------------------------------------------
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def proposals(rewrite: dict | None) -> list[dict]:
+    """What a rewrite proposes that the original did not give (marked （建议值）):
+    one entry per number of each marked field, or the whole text when the
+    field has no number (通过验收（建议值）). The reviewer confirms each."""
+    from .rewrite import PROPOSAL
+
+    out = []
+    for f in FIELDS:
+        text = str((rewrite or {}).get(f) or "")
+        if PROPOSAL not in text:
+            continue
+        plain = text.replace(PROPOSAL, "")
+        nums = list(_NUMBER.finditer(plain))
+        if not nums:
+            out.append({"field": f, "index": 0, "number": None, "proposed": plain, "text": plain})
+        for i, m in enumerate(nums):
+            out.append({"field": f, "index": i, "number": m.group(), "proposed": m.group(), "text": plain})
+    return out
+
+
+def confirm_proposals(rewrite: dict, answers: list[str]) -> dict:
+    """The rewrite with each proposed number (or text) replaced by the reviewer's
+    answer, in `proposals` order, and the （建议值） marker gone: what is saved
+    and exported for a confirmed row. ValueError names an answer that is not a
+    number where a number was proposed."""
+    from .rewrite import PROPOSAL
+
+    props = proposals(rewrite)
+    if len(answers) != len(props):
+        raise ValueError(f"需要确认 {len(props)} 个建议值，收到 {len(answers)} 个")
+    out = dict(rewrite)
+    for f in FIELDS:
+        mine = [(p, a.strip()) for p, a in zip(props, answers) if p["field"] == f]
+        if not mine:
+            continue
+        plain = mine[0][0]["text"]
+        if mine[0][0]["number"] is None:
+            if not mine[0][1]:
+                raise ValueError(f"{FIELD_ZH[f]}：请填写确认后的内容")
+            out[f] = mine[0][1]
+            continue
+        for p, a in mine:
+            if not _NUMBER.fullmatch(a):
+                raise ValueError(f"{FIELD_ZH[f]}：建议值“{p['proposed']}”应改为一个数字，“{a}”不是数字")
+        pieces, last = [], 0
+        for m, (_, a) in zip(_NUMBER.finditer(plain), mine):
+            pieces += [plain[last:m.start()], a]
+            last = m.end()
+        out[f] = "".join(pieces) + plain[last:]
+        assert PROPOSAL not in out[f]
+    why = str(out.get("rationale") or "").replace("，其中建议值需审核人确认", "").replace(PROPOSAL, "")
+    out["rationale"] = (why + "（建议值已由审核人确认）").strip()
+    return out
+
+
+# ---- what a row looks like after its decision ------------------------------------
+
+def shown_rewrite(row: dict, decision) -> tuple[dict | None, str]:
+    """The text to show beside the original: the decision's own (accepted or
+    edited) when there is one, else the suggestion; and its column title."""
+    if decision is not None and decision.action in ("accept", "edit") and decision.after:
+        return decision.after, f"已保存（{name('action', decision.action)}）"
+    return row.get("rewrite"), "建议改写"
+
+
+def history_rows(history) -> list[dict]:
+    """A row's decision log as the page shows it: Chinese action, Beijing time,
+    the change the decision made and its reason."""
+    from .export import describe_changes
+
+    out = []
+    for d in history:
+        change = describe_changes(d.before or {}, d.after) if d.after else ""
+        if d.action == "reject":
+            change = "未采用建议改写"
+        elif d.action == "undo":
+            change = f"撤销第 {d.undoes} 号决定" if d.undoes else "撤销"
+        out.append({"版本": d.version, "操作": name("action", d.action) + ("（批量）" if d.extra.get("batch") else ""),
+                    "审核人": d.reviewer, "时间（北京时间）": beijing(d.at), "改动": change,
+                    "保留的问题": names("label", d.labels) if d.labels is not None else "", "说明": d.reason})
+    return out
+
+
+def decision_summary(decision) -> str:
+    """One line naming the standing decision: what, who, when (Beijing time), why."""
+    if decision is None:
+        return ""
+    text = f"当前决定：{name('status', decision.action)}（{decision.reviewer}，{beijing(decision.at)} 北京时间）"
+    return text + (f"；说明：{decision.reason}" if decision.reason else "")
+
+
 def before_of(row: dict) -> dict:
     """What the store keeps as 'before': the row's LABELS.md fields and the findings shown."""
     keys = ("id", "file", "project_id", "project", "unit", "budget", *FIELDS, "labels", "findings", "rewrite", "source")
     return {k: row.get(k) for k in keys}
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+# ':' and '@' too: "http\://" and "a\@b" are not turned into links by GFM autolinks.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:@&=])")
 
 
 def md_escape(text: str) -> str:
     """Indicator text shown through st.markdown is data: no markup, no HTML."""
     return _MD_SPECIAL.sub(r"\\\1", str(text or ""))
+
+
+def code_escape(text: str) -> str:
+    """Text for inside `…` code spans: no backtick can close the span."""
+    return str(text or "").replace("`", "ˋ")
 
 
 # ---- diff --------------------------------------------------------------------
@@ -117,7 +297,8 @@ def diff_html(old: str, new: str) -> tuple[str, str]:
     sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
     a, b = [], []
     for op, i1, i2, j1, j2 in sm.get_opcodes():
-        x, y = html.escape(old[i1:i2]), html.escape(new[j1:j2])
+        # ':' as an entity too: no "http://" left for a Markdown autolinker to pick up
+        x, y = (html.escape(t).replace(":", "&#58;") for t in (old[i1:i2], new[j1:j2]))
         if op == "equal":
             a.append(x)
             b.append(y)
@@ -129,15 +310,17 @@ def diff_html(old: str, new: str) -> tuple[str, str]:
     return "".join(a), "".join(b)
 
 
-def side_by_side_html(before: dict, after: dict | None) -> str:
-    """A two-column table, one line per field, changes highlighted."""
+def side_by_side_html(before: dict, after: dict | None, after_title: str = "建议改写") -> str:
+    """A two-column table, one line per field, changes highlighted. Line breaks
+    become <br>: a blank line would end the HTML block and let the rest be
+    read as Markdown."""
     after = after or {}
     lines = ['<table style="width:100%;border-collapse:collapse">',
              '<tr><th style="width:14%"></th><th style="width:43%;text-align:left">原文</th>'
-             '<th style="text-align:left">建议改写</th></tr>']
+             f'<th style="text-align:left">{html.escape(after_title)}</th></tr>']
     for f in FIELDS:
         old, new = str(before.get(f, "") or ""), str(after.get(f, before.get(f, "")) or "")
-        a, b = diff_html(old, new)
+        a, b = (x.replace("\r", "").replace("\n", "<br>") for x in diff_html(old, new))
         lines.append(f'<tr style="border-top:1px solid #ddd"><td>{FIELD_ZH[f]}</td><td>{a}</td><td>{b}</td></tr>')
     lines.append("</table>")
     return "".join(lines)
@@ -199,20 +382,27 @@ def normalise_similar(hits) -> list[dict]:
 # ---- copy-paste clusters -------------------------------------------------------
 
 def copy_paste_clusters(review) -> list[dict]:
-    """The report's copy-paste clusters (one definition, report.figures) as rows
-    for the page tables; largest first."""
+    """The review's copy-paste clusters (one definition: clusters.shown_clusters,
+    via report.figures) as rows for the page tables; largest first."""
     from .report.figures import copy_paste_clusters as clusters
 
     out = []
-    for c in clusters(review):
-        rows = [{"id": ind.id, "project_id": p.id, "project": p.title, "unit": p.unit, "text": ind.text()}
-                for p, ind in c.members]
-        out.append({"size": len(rows), "projects": len(c.projects), "units": len(c.units), "text": c.text, "rows": rows})
-    out.sort(key=lambda c: (-c["size"], -c["units"]))  # stable: keeps the report's order among equals
+    for n, c in enumerate(clusters(review), start=1):
+        rows = [{"id": ind.id, "project_id": p.id, "project": p.title, "unit": p.unit, "text": ind.text(),
+                 "flagged": ind.id in c.flagged} for p, ind in c.members]
+        out.append({"n": n, "size": len(rows), "projects": len(c.projects), "units": len(c.units), "text": c.text,
+                    "flagged": len(c.flagged), "rows": rows})
     return out
 
 
 # ---- report charts ------------------------------------------------------------
+
+def index_stats_text(stats: dict) -> str:
+    """What building the index did, in words (never the dict itself)."""
+    g = lambda k: int(stats.get(k) or 0) if isinstance(stats, dict) else 0
+    return (f"索引已更新：共 {g('rows')} 行；新增 {g('added')} 行（新计算向量 {g('embedded')} 行，复用 {g('reused')} 行），"
+            f"移除 {g('removed')} 行。")
+
 
 def labels_per_unit(review) -> list[dict]:
     """Long form (unit, label, rows) for a stacked bar chart."""
@@ -244,7 +434,11 @@ def cluster_sizes(clusters: list[dict], top: int = 15) -> list[dict]:
 
 
 def project_table(review, project_id: str, decisions: dict) -> list[dict]:
-    """One project's rows with their labels, findings and decision, for the 项目 page."""
+    """One project's rows for the 项目 page as reviewed: an accepted or edited row
+    shows the saved text and the labels the reviewer kept (a rejection as not a
+    problem shows none), with what changed; undecided rows the machine's labels."""
+    from .export import describe_changes
+
     out = []
     for p in review.projects:
         if p.id != project_id:
@@ -252,11 +446,15 @@ def project_table(review, project_id: str, decisions: dict) -> list[dict]:
         for ind in p.indicators:
             d = decisions.get(ind.id)
             fs = review.row_findings(ind.id)
-            out.append({"id": ind.id, "一级指标": ind.level1, "二级指标": ind.level2, "三级指标": ind.level3,
-                        "绩效指标描述": ind.description, "指标值": ind.value,
-                        "问题": "、".join(LABELS_ZH[l] for l in review.labels(ind.id)),
+            before = {f: getattr(ind, f) for f in FIELDS}
+            after = d.after if d and d.action in ("accept", "edit") and d.after else None
+            shown = {f: after.get(f, before[f]) for f in FIELDS} if after else before
+            labels = d.labels if d and d.labels is not None else review.labels(ind.id)
+            out.append({"id": ind.id, **{FIELD_ZH[f]: shown[f] for f in FIELDS},
+                        "问题": "、".join(LABELS_ZH[l] for l in labels),
                         "依据": "；".join(f"{f.rule} {f.evidence}" for f in fs),
-                        "审核": STATUSES.get(d.action, d.action) if d else ("待审核" if fs else "")})
+                        "审核": STATUSES.get(d.action, d.action) if d else ("待审核" if fs else ""),
+                        "修改内容": describe_changes(before, after) if after else ""})
     return out
 
 
@@ -279,95 +477,84 @@ def load_eval_results(folder: str | Path) -> list[dict]:
     return out
 
 
-def _metrics_block(result: dict) -> dict:
-    for key in ("per_label", "labels", "metrics"):
-        block = result.get(key)
-        if isinstance(block, dict):
-            inner = block.get("per_label") if isinstance(block.get("per_label"), dict) else block
-            if any(l in inner for l in LABELS):
-                return inner
-    return {}
+def _label_scores(result: dict) -> dict:
+    """Per-label scores where `indicator-qa eval` writes them:
+    result["metrics"]["labels"]["labels"][label] (support, predicted, precision,
+    recall, f1, fp, fn)."""
+    block = ((result.get("metrics") or {}).get("labels") or {})
+    return block.get("labels") if isinstance(block.get("labels"), dict) else {}
 
 
 def result_name(result: dict) -> str:
-    prompt = result.get("prompt_version") or result.get("prompt") or (result.get("run") or {}).get("prompt_version") or ""
-    backend = result.get("backend") or (result.get("run") or {}).get("backend") or ""
-    if isinstance(prompt, dict):
-        prompt = prompt.get("id") or prompt.get("version") or prompt.get("name") or ""
-    parts = [p for p in (str(prompt), str(backend)) if p]
+    prompt = (result.get("prompt") or {}).get("version") if isinstance(result.get("prompt"), dict) else result.get("prompt")
+    parts = [str(x) for x in (prompt, name("backend", result.get("backend")), "样本内" if result.get("in_sample") else "") if x]
     return f"{result.get('_file', '')}（{' · '.join(parts)}）" if parts else result.get("_file", "")
 
 
+SCORE_COLUMNS = {"support": "样本数", "predicted": "预测数", "precision": "精确率", "recall": "召回率", "f1": "F1",
+                 "fp": "误报", "fn": "漏报"}
+
+
 def per_label_table(result: dict) -> list[dict]:
-    """label, support, precision, recall, f1 — one row per label of LABELS.md."""
-    block = _metrics_block(result)
-    out = []
-    for l in LABELS:
-        m = block.get(l) or {}
-        g = lambda *ks: next((m[k] for k in ks if k in m and m[k] is not None), None)
-        out.append({"label": l, "标签": LABELS_ZH[l], "support": g("support", "n"), "precision": g("precision", "p"),
-                    "recall": g("recall", "r"), "f1": g("f1", "F1")})
-    return out
+    """One row per label of LABELS.md: 标签 and the SCORE_COLUMNS figures."""
+    scores = _label_scores(result)
+    return [{"key": l, "标签": LABELS_ZH[l], **{zh: (scores.get(l) or {}).get(k) for k, zh in SCORE_COLUMNS.items()}}
+            for l in LABELS]
 
 
 def summary_metrics(result: dict) -> dict:
-    src = result.get("summary") if isinstance(result.get("summary"), dict) else result
-    metrics = src.get("metrics") if isinstance(src.get("metrics"), dict) else src
-    return {k: metrics.get(k) for k in ("micro_f1", "macro_f1", "exact_match") if metrics.get(k) is not None}
+    """The headline figures: macro-F1, micro-F1, exact match."""
+    block = ((result.get("metrics") or {}).get("labels") or {})
+    micro = block.get("micro") if isinstance(block.get("micro"), dict) else {}
+    return {"macro-F1": block.get("macro_f1"), "micro-F1": micro.get("f1"), "完全一致": block.get("exact_match")}
+
+
+def missing_figures(result: dict) -> list[str]:
+    """Figures the page would have to show as empty: a result the page cannot
+    read is named, never rendered as None."""
+    out = [k for k, v in summary_metrics(result).items() if not isinstance(v, (int, float))]
+    for r in per_label_table(result):
+        out += [f"{r['标签']} {k}" for k in ("精确率", "召回率", "F1", "样本数") if not isinstance(r[k], (int, float))]
+    return out
 
 
 def compare_results(a: dict, b: dict) -> list[dict]:
     """Per-label deltas B − A of precision, recall and F1."""
-    ta = {r["label"]: r for r in per_label_table(a)}
+    ta = {r["key"]: r for r in per_label_table(a)}
     out = []
     for rb in per_label_table(b):
-        ra = ta[rb["label"]]
+        ra = ta[rb["key"]]
         row = {"标签": rb["标签"]}
-        for k in ("precision", "recall", "f1"):
+        for k in ("精确率", "召回率", "F1"):
             row[f"{k} A"], row[f"{k} B"] = ra[k], rb[k]
-            row[f"Δ{k}"] = round(rb[k] - ra[k], 4) if isinstance(ra[k], (int, float)) and isinstance(rb[k], (int, float)) else None
+            row[f"{k} 变化"] = round(rb[k] - ra[k], 4) if isinstance(ra[k], (int, float)) and isinstance(rb[k], (int, float)) else None
         out.append(row)
     return out
 
 
 def _row_labels(result: dict) -> dict[str, tuple[set, set, str]]:
-    """row id → (gold labels, predicted labels, text) where the result lists rows."""
-    rows = result.get("rows") or result.get("samples") or []
+    """row id → (gold labels, predicted labels, text) from the result's `rows`
+    (unlabelled rows, gold null, are left out: they have no right answer)."""
     out = {}
-    for r in rows if isinstance(rows, list) else []:
-        if not isinstance(r, dict) or "id" not in r:
+    for r in result.get("rows") or []:
+        if not isinstance(r, dict) or "id" not in r or not isinstance(r.get("gold"), list):
             continue
-        gold = r.get("gold") if isinstance(r.get("gold"), list) else r.get("gold_labels") or r.get("target") or []
-        pred = r.get("pred") if isinstance(r.get("pred"), list) else r.get("predicted") or r.get("labels") or []
-        text = r.get("text") or " | ".join(str(r.get(k, "")) for k in ("level3", "description", "value") if r.get(k))
-        out[str(r["id"])] = (set(gold), set(pred), text)
+        out[str(r["id"])] = (set(r["gold"]), set(r.get("pred") or []), str(r.get("text") or ""))
     return out
 
 
+def _zh(labels) -> str:
+    return names("label", [l for l in LABELS if l in labels])
+
+
 def disagreeing_rows(result: dict) -> list[dict]:
-    """Rows where prediction and gold differ: from per-row records if the result
-    has them, else from its per-label false positive / negative lists."""
+    """Rows where prediction and gold differ."""
     out = []
     for rid, (gold, pred, text) in sorted(_row_labels(result).items()):
         if gold != pred:
-            out.append({"id": rid, "文本": text, "参考标签": "、".join(sorted(gold)), "预测标签": "、".join(sorted(pred)),
-                        "误报": "、".join(sorted(pred - gold)), "漏报": "、".join(sorted(gold - pred))})
-    if out:
-        return out
-    errs: dict[str, dict] = {}
-    for source in (result, result.get("errors") or {}):
-        for kind, zh in (("false_positives", "误报"), ("false_negatives", "漏报")):
-            block = source.get(kind) if isinstance(source, dict) else None
-            if not isinstance(block, dict):
-                continue
-            for label, items in block.items():
-                for it in items or []:
-                    rid = str(it.get("id", "")) if isinstance(it, dict) else str(it)
-                    text = it.get("text", "") if isinstance(it, dict) else ""
-                    e = errs.setdefault(rid, {"id": rid, "文本": text, "误报": [], "漏报": []})
-                    e[zh].append(label)
-                    e["文本"] = e["文本"] or text
-    return [{**e, "误报": "、".join(e["误报"]), "漏报": "、".join(e["漏报"])} for _, e in sorted(errs.items())]
+            out.append({"id": rid, "文本": text, "参考标签": _zh(gold), "预测标签": _zh(pred),
+                        "误报": _zh(pred - gold), "漏报": _zh(gold - pred)})
+    return out
 
 
 def changed_rows(a: dict, b: dict) -> list[dict]:
@@ -380,8 +567,7 @@ def changed_rows(a: dict, b: dict) -> list[dict]:
         if pa == pb:
             continue
         verdict = "修复" if pb == ga else ("变坏" if pa == ga else "变化")
-        out.append({"id": rid, "文本": text, "参考": "、".join(sorted(ga)), "A": "、".join(sorted(pa)),
-                    "B": "、".join(sorted(pb)), "结果": verdict})
+        out.append({"id": rid, "文本": text, "参考": _zh(ga), "A": _zh(pa), "B": _zh(pb), "结果": verdict})
     return out
 
 
@@ -470,6 +656,47 @@ def prompt_versions(folder: str | Path) -> list[str]:
     if not folder.is_dir():
         return []
     return sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "_")))
+
+
+def suggestion_origin(review, row_id: str) -> str:
+    """Where the row's suggestion came from, in words: the prompt version of an
+    LLM run, else the backend and who wrote the rewrite (离线 · 模板改写)."""
+    pv = (review.run or {}).get("prompt_version")
+    if pv:
+        return f"{name('backend', (review.run or {}).get('backend'))} · 提示词 {pv}"
+    rw = review.rewrites.get(row_id)
+    return f"{name('backend', (review.run or {}).get('backend', 'offline'))} · {name('rewrite_source', rw.source) if rw else '规则'}"
+
+
+def rewrite_facts(rw: dict) -> str:
+    """Who wrote a rewrite and whether it passed its re-check (its reference
+    and match score are in `rewrite_note`)."""
+    parts = [name("rewrite_source", rw.get("source")), name("rewrite_status", rw.get("status"))]
+    return "（" + "，".join(p for p in parts if p) + "）"
+
+
+def needs_human_reason(rw: dict) -> str:
+    """Why a rewrite needs a human: the labels its re-check still finds."""
+    if rw.get("reasons"):  # the meaning check's own words
+        return "；".join(str(r) for r in rw["reasons"]) + "。"
+    left = rw.get("remaining") or []
+    if left:
+        return "复查后仍有问题：" + names("label", left) + "。"
+    return "改写未通过复查。"
+
+
+def group_batches(group: dict, decisions: dict) -> list[dict]:
+    """Group decisions standing on rows of this group, newest first, for the
+    "undo this group" buttons."""
+    seen: dict[str, dict] = {}
+    for rid in group["rows"]:
+        d = decisions.get(rid)
+        batch = d.extra.get("batch") if d else None
+        if batch:
+            b = seen.setdefault(batch, {"id": batch, "rows": 0, "who": d.reviewer, "when": beijing(d.at, seconds=False),
+                                        "at": d.at})
+            b["rows"] += 1
+    return sorted(seen.values(), key=lambda b: b["at"], reverse=True)
 
 
 def prompt_version_of(review, row_id: str | None = None) -> str:

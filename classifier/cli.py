@@ -9,7 +9,8 @@ import click
 
 from .config import DataDirError, data_dir
 from .ingest import read_paths
-from .models import LABELS_ZH, REWRITE_STATUS_ZH
+from .models import LABELS_ZH, REWRITE_STATUS_ZH, ReadResult
+from .names import name
 from .outputs import OutputError, atomic_write, os_error_zh, terminal_safe
 from .pipeline import Review, review
 
@@ -117,7 +118,7 @@ def render_table(rv: Review) -> str:
         budget = f"{p.budget:g}万元" if p.budget is not None else "预算未知"
         lines.append(f"■ {p.id} {p.title}  [{p.unit}] {budget}  {len(flagged)}/{len(p.indicators)} 行有问题")
         for f in pf:
-            lines.append(f"  ◆ {LABELS_ZH.get(f.code, f.code)}（{f.rule}，{f.severity}）：{f.evidence}")
+            lines.append(f"  ◆ {LABELS_ZH.get(f.code, f.code)}（{f.rule}，{name('severity', f.severity)}）：{f.evidence}")
         for ind in flagged:
             labels = "、".join(LABELS_ZH[l] for l in rv.labels(ind.id))
             lines.append(f"  - {ind.id} {ind.level2}｜{ind.level3}｜{ind.description}｜{ind.value}")
@@ -137,6 +138,15 @@ def render_table(rv: Review) -> str:
     lines.append(f"共 {s['tables']} 张表、{s['units']} 个单位、{s['rows']} 行指标；{s['flagged_rows']} 行有问题（{s['flagged_share']:.0%}）")
     lines.append("按标签：" + "，".join(f"{LABELS_ZH[k]} {v}" for k, v in s["by_label"].items()))
     return "\n".join(terminal_safe(line) for line in lines) + "\n"
+
+
+def summary_line(rv: Review) -> str:
+    """The closing line on stderr: what was reviewed, what is flagged, and whether
+    anything could not be read or run (said apart from the flagged rows)."""
+    s = rv.summary()
+    n = len(rv.problems)
+    notes = "读取和审核中没有遇到问题" if not n else f"另有 {n} 条读取或审核提示（见上面的“注意”）"
+    return f"{s['tables']} 张表，{s['rows']} 行指标，其中 {s['flagged_rows']} 行被标出问题（{s['flagged_share']:.0%}）；{notes}。"
 
 
 class _Main(click.Group):
@@ -172,7 +182,7 @@ def main() -> None:
 @click.option("--out", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
 @click.option("--backend", type=click.Choice(["offline", "openai"]), default="offline", show_default=True,
               help="offline: rules, index and learned model, no network. openai: any OpenAI-compatible endpoint (see README).")
-@click.option("--fail-on", type=click.Choice(["block", "warn"]), default=None, help="Exit 1 when a finding of this severity (or worse) exists.")
+@click.option("--fail-on", type=click.Choice(["block", "warn"]), default=None, help="Exit 1 when a finding of this severity (or worse) exists, or (warn) part of the review could not be done.")
 @click.option("--prompt", "prompt", default=None, metavar="VERSION", help="openai backend: prompt file prompts/VERSION.yaml (default v1).")
 @click.option("--include-hidden-sheets", is_flag=True, default=False,
               help="Also review hidden/veryHidden Excel sheets (skipped by default: drafts, dropdown lists).")
@@ -207,17 +217,14 @@ def review_cmd(paths, fmt, out, backend, fail_on, prompt, include_hidden_sheets,
     else:
         text = render_table(rv)
     _emit(text, out)
-    s = rv.summary()
-    say(f"{s['tables']} 张表，{s['rows']} 行，{s['flagged_rows']} 行有问题；问题 {len(read.problems)} 条。")
+    say(summary_line(rv))
     if backend == "openai":
         r = rv.run
         say(f"模型 {r.get('model')}，提示词 {r.get('prompt_version')}：调用 {r['calls']} 次，缓存命中 {r['cache_hits']} 次，"
             f"tokens {r['prompt_tokens']}+{r['completion_tokens']}，{r['seconds']} 秒，估算费用 {r['cost']}；"
             f"回退到规则 {r.get('fallback_rows', 0)} 行。")
-    if fail_on:
-        levels = {"block": ("block",), "warn": ("block", "warn")}[fail_on]
-        if any(f.severity in levels for f in rv.findings):
-            sys.exit(EXIT_FINDINGS)
+    if rv.fails(fail_on):
+        sys.exit(EXIT_FINDINGS)
 
 
 @main.command("report", epilog=EXIT_CODES_HELP)
@@ -227,14 +234,16 @@ def review_cmd(paths, fmt, out, backend, fail_on, prompt, include_hidden_sheets,
 @click.option("--baseline", type=click.Path(dir_okay=False),
               help="JSON of an earlier `review --format json`: adds rows fixed, rows newly flagged, units improved.")
 @click.option("--backend", type=click.Choice(["offline", "openai"]), default="offline", show_default=True)
-@click.option("--fail-on", type=click.Choice(["block", "warn"]), default=None, help="Exit 1 when a finding of this severity (or worse) exists.")
+@click.option("--fail-on", type=click.Choice(["block", "warn"]), default=None, help="Exit 1 when a finding of this severity (or worse) exists, or (warn) part of the review could not be done.")
 @click.option("--include-hidden-sheets", is_flag=True, default=False, help="Also report hidden/veryHidden Excel sheets.")
 def report_cmd(paths, outs, baseline, backend, fail_on, include_hidden_sheets):
-    """Batch quality report (HTML and/or XLSX) over every table given.
+    """Batch quality report (HTML and/or XLSX) over every table given, or over
+    several `review --format json` results (sharded reviews) merged into one.
 
     \b
     Examples:
       indicator-qa report 2022/ --out report.html --out report.xlsx
+      indicator-qa report shard1.json shard2.json --out report.html
       indicator-qa report 2023/ --out report.html --baseline review2022.json
     """
     from tqdm import tqdm
@@ -251,7 +260,21 @@ def report_cmd(paths, outs, baseline, backend, fail_on, include_hidden_sheets):
         except BaselineError as exc:
             say(f"错误：{exc}")
             sys.exit(EXIT_UNREADABLE)
-    read = _read_or_exit(paths, include_hidden_sheets)
+    from .shards import ShardError, is_review_json, merge_reviews
+
+    shards = [p for p in paths if is_review_json(p)]
+    if shards and len(shards) != len(paths):
+        say("错误：请只给表格文件，或只给 `review --format json` 的审核结果，不要混用。")
+        sys.exit(EXIT_UNREADABLE)
+    if shards:  # reviews sharded over processes: merged, not re-judged
+        try:
+            merged = merge_reviews(shards)
+        except ShardError as exc:
+            say(f"错误：{exc}")
+            sys.exit(EXIT_UNREADABLE)
+        read = ReadResult(projects=merged.projects, problems=list(merged.problems))
+    else:
+        read = _read_or_exit(paths, include_hidden_sheets)
     rows = sum(len(p.indicators) for p in read.projects)
     # disable=None: a bar on a terminal, silence in logs and pipes.
     with tqdm(total=rows + len(outs), desc="审核", unit="步", file=sys.stderr, disable=None, leave=False) as bar:
@@ -260,7 +283,7 @@ def report_cmd(paths, outs, baseline, backend, fail_on, include_hidden_sheets):
             bar.n = min(done, rows)
             bar.refresh()
 
-        rv = review(read, backend, progress=progress)
+        rv = merged if shards else review(read, backend, progress=progress)
         bar.n = rows
         comparison = compare(rv, previous) if previous is not None else None
         for out in outs:
@@ -279,15 +302,12 @@ def report_cmd(paths, outs, baseline, backend, fail_on, include_hidden_sheets):
     _say_review_problems(rv, read)
     for out in outs:
         say(f"已写入 {out}")
-    s = rv.summary()
-    say(f"{s['tables']} 张表，{s['rows']} 行，{s['flagged_rows']} 行有问题；问题 {len(read.problems)} 条。")
+    say(summary_line(rv))
     if comparison is not None:
         say(f"与基线相比：{len(comparison['fixed'])} 行已修正，{len(comparison['newly_flagged'])} 行新出现问题，"
             f"{len(comparison['improved_units'])} 个单位改善。")
-    if fail_on:
-        levels = {"block": ("block",), "warn": ("block", "warn")}[fail_on]
-        if any(f.severity in levels for f in rv.findings):
-            sys.exit(EXIT_FINDINGS)
+    if rv.fails(fail_on):
+        sys.exit(EXIT_FINDINGS)
 
 
 # Evaluation commands live with the harness (classifier/eval/commands.py).

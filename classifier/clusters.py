@@ -17,6 +17,7 @@ A cluster is evidence, not yet the label: `copy_paste_findings` applies LABELS.m
 (stock rows with a real description are left alone)."""
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -27,7 +28,7 @@ from typing import Iterable, Mapping
 import numpy as np
 
 from .embeddings import NUMBER_RE, embed_text
-from .identity import same_project
+from .identity import project_key, same_project
 from .models import Finding, Indicator, Problem, Project
 from .rules import SEVERITY, check_description, row_key
 from .values import parse_value
@@ -62,6 +63,9 @@ LEXICAL_RATIO = 0.8
 LONG_RATIO = 0.9  # long texts may differ by an inserted word when this close
 LONG_TEXT = 20  # characters (plain name + description) from which a text counts as long
 _VALUE_TEXT_RATIO = 0.75  # two text values (no number) agree when this similar
+# Other members a copy_paste finding lists in `related` (the count and the cluster
+# id say the rest): lists of every member made output grow with size².
+RELATED_MAX = 20
 
 
 @dataclass
@@ -106,6 +110,13 @@ class Cluster:
     def size(self) -> int:
         return len(self.rows)
 
+    @cached_property
+    def id(self) -> str:
+        """Stable id of the cluster, from its first member (clusters are disjoint):
+        the same batch gives the same ids in the CLI, the app and the report."""
+        first = self.rows[0]
+        return "C-" + hashlib.sha1(f"{first.table_key[0]}\x1f{first.ref}".encode("utf-8")).hexdigest()[:10]
+
     def how(self) -> str:
         """How alike the members are, in words for the evidence."""
         if self.exact:
@@ -115,7 +126,7 @@ class Cluster:
         return f"仅个别字词、数字或标点不同（语义相似度≥{self.min_similarity:.2f}）"
 
     def to_dict(self) -> dict:
-        return {"size": self.size, "exact": self.exact, "how": self.how(), "min_similarity": round(self.min_similarity, 4),
+        return {"id": self.id, "size": self.size, "exact": self.exact, "how": self.how(), "min_similarity": round(self.min_similarity, 4),
                 "projects": self.projects, "units": self.units,
                 "rows": [{"ref": m.ref, "project": m.project.title, "unit": m.project.unit, "level3": m.indicator.level3,
                           "description": m.indicator.description, "value": m.indicator.value} for m in self.rows]}
@@ -146,27 +157,45 @@ def values_agree(a: str, b: str) -> bool:
     return edit_ratio(pa, pb, _VALUE_TEXT_RATIO) >= _VALUE_TEXT_RATIO or (short in long_ and len(long_) - len(short) <= 2)
 
 
+@lru_cache(maxsize=1 << 17)
 def edit_ratio(a: str, b: str, min_ratio: float = 0.0) -> float:
     """1 − Levenshtein distance / longer length. (difflib's ratio is misled by
     repeats: 满足办公需要满足办公需要 vs 满足办公需求满足办公需要 scores 0.5 there.)
-    Only run on candidate pairs of short texts, so plain Python is enough."""
+    Exact when it is ≥ min_ratio; below that, some value < min_ratio (callers
+    only compare with min_ratio). Memoised: a big batch asks about the same
+    pairs of texts again and again (one stock row in 2,000 tables)."""
     if a == b:
         return 1.0
     if not a or not b:
         return 0.0
     longer = max(len(a), len(b))
     # Upper bound from shared characters (distance ≥ longer − |common multiset|):
-    # most candidate pairs fail it and skip the O(len²) table.
+    # most candidate pairs fail it and skip the table.
     common = sum((Counter(a) & Counter(b)).values())
     if common / longer < min_ratio:
         return common / longer
-    prev = list(range(len(b) + 1))
+    # Only distances up to `band` matter (more is below min_ratio): the dynamic
+    # programme is computed in that diagonal band (Ukkonen), O(len × band) instead
+    # of O(len²) for a 300-character description.
+    band = int((1.0 - min_ratio) * longer + 1e-9) if min_ratio > 0 else longer
+    if abs(len(a) - len(b)) > band:
+        return 1.0 - (abs(len(a) - len(b))) / longer
+    big = longer + 1
+    prev = [j if j <= band else big for j in range(len(b) + 1)]
     for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        lo, hi = max(1, i - band), min(len(b), i + band)
+        cur = [big] * (len(b) + 1)
+        cur[0] = i if i <= band else big
+        best = cur[0]
+        for j in range(lo, hi + 1):
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != b[j - 1]))
+            cur[j] = v
+            if v < best:
+                best = v
+        if best > band:  # every path is already past the band
+            return 1.0 - (band + 1) / longer
         prev = cur
-    return 1.0 - prev[-1] / longer
+    return 1.0 - min(prev[-1], big) / longer
 
 
 def _text_ratio(pa: str, pb: str) -> tuple[float, bool]:
@@ -234,22 +263,30 @@ def nearest_texts(vectors: np.ndarray, queries: list[int], groups: list[int], th
     return out
 
 
-def _ann_texts(index, texts: list[str], V: np.ndarray, queries: list[int], groups: list[int], threshold: float,
-               k: int, copies: int, file_hashes: set[str]) -> list[list[tuple[int, float]]]:
-    """Like `nearest_texts`, with candidates from the index's ANN queries. Rows that
-    share a text would fill the k slots with copies of one another: ask for more."""
-    from .vectors import text_hash
+def _ann_texts(index, members: list["Member"], row_of: dict[str, int], V: np.ndarray, queries: list[int],
+               groups: list[int], threshold: float, k: int, copies: int,
+               file_hashes: set[str]) -> list[list[tuple[int, float]]]:
+    """Like `nearest_texts`, with candidates from the index's ANN queries (chunked
+    and bounded by `Index.nearest_rows`). Rows that share a text would fill the k
+    slots with copies of one another: ask for more."""
+    from .index import row_uid
 
-    row_of_hash = {text_hash(t): j for j, t in enumerate(texts)}
+    text_of_uid = {row_uid(m.project, m.indicator): row_of[m.text] for m in members}
     n = k + min(copies - 1, 90) + 1
+    # An index holding exactly this batch (a fresh or dedicated one) needs no file
+    # filter: Chroma resolves a filter in SQLite on every call, for every row it matches.
+    if index.count() == len(text_of_uid):
+        file_hashes = set()
     out: list[list[tuple[int, float]]] = []
     for q, hits in zip(queries, index.nearest_rows([V[q] for q in queries], n, file_hashes)):
         seen: dict[int, float] = {}
-        for h, dist in hits:
-            j = row_of_hash.get(h)
+        for uid, dist in hits:
+            j = text_of_uid.get(uid)
             if j is not None and groups[j] != groups[q] and 1.0 - dist >= threshold:
                 seen.setdefault(j, 1.0 - dist)
         out.append(sorted(seen.items(), key=lambda js: -js[1])[:k])
+    if len(out) != len(queries):  # a backend that silently answered fewer queries must not pass as "no duplicates"
+        raise RuntimeError(f"近邻查询只返回了 {len(out)}/{len(queries)} 个结果")
     return out
 
 
@@ -296,7 +333,7 @@ def find_clusters(projects: Iterable[Project], index=None, threshold: float = NE
         groups = [plain_id[t] for t in plain_of]
         if distinct > EXACT_LIMIT and index is not None:
             copies = max(Counter(m.text for m in members).values())
-            hits = _ann_texts(index, texts, V, queries, groups, threshold, k, copies,
+            hits = _ann_texts(index, members, row_of, V, queries, groups, threshold, k, copies,
                               {p.source_hash for p in projects if p.source_hash})
         else:
             hits = nearest_texts(V, queries, groups, threshold, k)
@@ -350,19 +387,6 @@ def _template_tables(clusters: list[Cluster], projects: list[Project]) -> set[tu
     return out
 
 
-def _name_numbers(m: Member) -> list[str]:
-    return re.findall(r"\d+(?:\.\d+)?", m.indicator.level3)
-
-
-def _own_fact(m: Member, others: list[Member]) -> bool:
-    """The row's value is a quantity of this project (a count, an area — not a
-    percentage, money or a date) that no other member shares."""
-    pv = parse_value(m.indicator.value)
-    if pv.number is None or pv.is_date or pv.unit_class in ("percent", "money", "time"):
-        return False
-    return all(parse_value(o.indicator.value).number != pv.number for o in others)
-
-
 def generic_description(ind: Indicator, p: Project) -> bool:
     """Nothing in the description is about this project: the rules call it vague,
     or it is the name with a word swapped (满足办公需求 / 满足办公需要)."""
@@ -378,39 +402,87 @@ def copy_paste_findings(clusters: list[Cluster], projects: Iterable[Project]) ->
     - a row repeated in another project when its description is generic (stock
       rows such as 服务对象满意度 ≥90% with a real description are not flagged), or
       when its whole table is a template shared with other projects.
-    Each finding cites the other members in `related`."""
+    Each finding cites at most RELATED_MAX other members in `related`, with the
+    cluster's id and how many others there are (a stock row of 2,000 tables must
+    not list 1,999 refs on each of them). Per cluster, the members are grouped by
+    table once, so a cluster costs time in proportion to its size."""
     projects = list(projects)
     templates = _template_tables(clusters, projects)
     out: list[Finding] = []
     for c in clusters:
+        by_table: dict[tuple[str, str], list[Member]] = defaultdict(list)
         for m in c.rows:
-            others = [o for o in c.rows if o is not m]
+            by_table[m.table_key].append(m)
+        values = {id(m): parse_value(m.indicator.value) for m in c.rows}
+        numbers = Counter(v.number for v in values.values() if v.number is not None)
+        table_numbers = {t: Counter(values[id(o)].number for o in ms if values[id(o)].number is not None)
+                         for t, ms in by_table.items()}
+        how = c.how()
+        # The same project's table of another year is not "another project" (identity.py).
+        per_project = Counter(_project_of(m) for m in c.rows)
+        for m in c.rows:
+            number = _fact_number(values[id(m)])
+            key = m.table_key
             # Rows of one table whose names differ in a number are different indicators
             # (孕产妇7天访视数 / 孕产妇42天访视数), however alike the rest is.
-            same_table = [o for o in others if o.table_key == m.table_key and _name_numbers(o) == _name_numbers(m)]
-            # The same project's table of another year is not "another project" (identity.py).
-            elsewhere = [o for o in others if o.table_key != m.table_key and not same_project(o.project, m.project)]
+            same_table = [o for o in by_table[key] if o is not m and _name_numbers(o) == _name_numbers(m)]
+            n_elsewhere = c.size - per_project[_project_of(m)]
             weak = generic_description(m.indicator, m.project)
-            templated = m.table_key in templates
+            templated = key in templates
             # A differing count or area is a fact of this project (物业管理面积 3225.35平米):
             # only a shared template or a repeat inside the table makes it copy-paste.
-            fact = elsewhere and _own_fact(m, elsewhere)
-            if not (same_table or (elsewhere and (templated or (weak and not fact)))):
+            fact = n_elsewhere and number is not None and numbers[number] == table_numbers[key][number]
+            if not (same_table or (n_elsewhere and (templated or (weak and not fact)))):
                 continue
-            how = c.how()
             parts = []
             if same_table:
                 parts.append(f"与本表{'、'.join(o.indicator.id for o in same_table[:5])}重复")
-            if elsewhere:
-                units = {o.project.unit for o in elsewhere} - {m.project.unit}
-                where = f"{len({o.table_key for o in elsewhere})}个其他项目" + (f"（含{len(units)}个其他单位）" if units else "（同一单位）")
+            if n_elsewhere:
+                first = [o.ref for o in _elsewhere(c.rows, m, 5)]
+                # a table is one project of one unit: every other unit of the cluster is elsewhere
+                units = len(c.units) - (m.project.unit in c.units)
+                where = f"{len(by_table) - 1}个其他项目" + (f"（含{units}个其他单位）" if units else "（同一单位）")
                 why = "本表整体套用同一模板" if templated and not weak else "描述为通用表述"
-                parts.append(f"在{where}中{how}：{'、'.join(o.ref for o in elsewhere[:5])}；{why}")
+                parts.append(f"在{where}中{how}：{'、'.join(first)}；{why}")
             conf = 0.85 if c.exact else 0.7
+            related = [o.ref for o in same_table[:RELATED_MAX]]
+            related += [o.ref for o in _elsewhere(c.rows, m, RELATED_MAX - len(related))]
             out.append(Finding(code="copy_paste", severity=SEVERITY["copy_paste"], rule="R7", evidence="；".join(parts),
                                source="index", confidence=conf, project_id=m.project.id, row_id=m.indicator.id,
-                               related=[o.ref for o in others]))
+                               related=related, related_total=c.size - 1, cluster=c.id))
     return out
+
+
+def _elsewhere(rows: list[Member], m: Member, n: int) -> list[Member]:
+    """The first n members of other projects' tables, in cluster order."""
+    out: list[Member] = []
+    own = _project_of(m)
+    for o in rows:
+        if len(out) >= n:
+            break
+        if _project_of(o) != own:
+            out.append(o)
+    return out
+
+
+def _project_of(m: Member) -> tuple:
+    """One project's tables share this key (identity.project_key); a table without a
+    title is its own project."""
+    key = project_key(m.project)
+    return key if key[0] else ("table", m.table_key)
+
+
+def _name_numbers(m: Member) -> list[str]:
+    return re.findall(r"\d+(?:\.\d+)?", m.indicator.level3)
+
+
+def _fact_number(pv) -> float | None:
+    """A parsed value as a quantity of its project (a count, an area — not a
+    percentage, money or a date), else None. `copy_paste_findings` calls it a
+    fact of the project when no member of another table has the same number."""
+    if pv.number is None or pv.is_date or pv.unit_class in ("percent", "money", "time"):
+        return None
+    return pv.number
 
 
 def index_copy_paste(projects: Iterable[Project], index=None) -> tuple[list[Cluster], list[Finding]]:
@@ -423,24 +495,65 @@ def index_copy_paste(projects: Iterable[Project], index=None) -> tuple[list[Clus
     return clusters, copy_paste_findings(clusters, projects)
 
 
-def review_copy_paste(projects: list[Project], rule_findings: list[Finding], index=None) -> tuple[list[Finding], list[Problem]]:
+def review_copy_paste(projects: list[Project], rule_findings: list[Finding], index=None,
+                      stored: dict[str, np.ndarray] | None = None, *,
+                      clusters_out: list | None = None) -> tuple[list[Finding], list[Problem]]:
     """Index copy_paste findings for a review, minus rows the rules already flagged
-    copy_paste. Never raises: if the index cannot be built or queried the review
-    goes on with the rules' findings and a Problem says why."""
+    copy_paste. `stored`: what `index.stored_vectors` found before the rules ran.
+    Never raises: if the index cannot be built or queried the review goes on
+    with the rules' findings and a warn Problem says why. The clusters found
+    are appended to `clusters_out` (the review keeps them: every view of
+    clusters shows these, see `shown_clusters`); without the index, the exact
+    repeats."""
     from .index import Index, batch_vectors
 
     have = {(f.project_id, f.row_id) for f in rule_findings if f.code == "copy_paste" and f.row_id}
     where = projects[0].source_file if projects else ""
     notes: list[str] = []
     try:
-        if index is None and len({embed_text(ind) for p in projects for ind in p.indicators}) > EXACT_LIMIT:
-            index = Index()  # a large batch: candidates from the index's ANN queries
         if index is not None:
             notes = index.messages
-            _, found = index_copy_paste(projects, index)
-        else:  # chromadb and the model only when a vector or a row is missing (index.batch_vectors)
-            found = copy_paste_findings(find_clusters(projects, vectors=batch_vectors(projects, messages=notes)), projects)
+            clusters, found = index_copy_paste(projects, index)
+        else:
+            # chromadb and the model only when a vector or a row is missing (index.batch_vectors)
+            vectors = batch_vectors(projects, messages=notes, stored=stored)
+            ann = None
+            if len({m for p in projects for m in map(embed_text, p.indicators)}) > EXACT_LIMIT:
+                ann = Index()  # a large batch (indexed above): candidates from the index's ANN queries
+                notes += ann.messages
+            clusters = find_clusters(projects, ann, vectors=vectors)
+            found = copy_paste_findings(clusters, projects)
     except Exception as e:  # an unusable index must not cost the reviewer the rules' findings
-        msg = f"相似行索引不可用，照搬套用仅按逐字重复检查（{type(e).__name__}: {e}）"
-        return [], [Problem(file=where, message=m) for m in notes] + [Problem(file=where, message=msg)]
+        msg = f"相似行索引不可用，照搬套用仅按逐字重复检查，结果不完整（{type(e).__name__}: {e}）"
+        if clusters_out is not None:
+            clusters_out.extend(find_clusters(projects))
+        return [], [Problem(file=where, message=m) for m in notes] + [Problem(file=where, message=msg, severity="warn")]
+    if clusters_out is not None:
+        clusters_out.extend(clusters)
     return [f for f in found if (f.project_id, f.row_id) not in have], [Problem(file=where, message=m) for m in notes]
+
+
+# ---- the clusters every view shows ------------------------------------------------
+
+def flagged_members(review, cluster: Cluster) -> list[bool]:
+    """Per member: does the review label it copy_paste (the ✱ of every view)?"""
+    return ["copy_paste" in review.labels(m.indicator.id) for m in cluster.rows]
+
+
+def shown_clusters(review, include_unflagged: bool = False) -> list[Cluster]:
+    """The one list of copy-paste clusters the `clusters` command, the app and
+    both reports show: the clusters the review itself found (`Review.clusters`),
+    keeping those with a member the review labels copy_paste (all of them with
+    `include_unflagged`: near-identical rows judged acceptable, e.g. stock
+    satisfaction rows with a real description), largest first."""
+    clusters = review.clusters
+    if clusters is None:  # a Review built without the offline copy-paste step: exact repeats
+        clusters = review.clusters = find_clusters(review.projects)
+    return [c for c in clusters if include_unflagged or any(flagged_members(review, c))]
+
+
+def unclustered_copy_paste(review) -> list[str]:
+    """Row ids labelled copy_paste that no shown cluster holds (a learned-model
+    judgement without a near-identical row in this batch)."""
+    inside = {m.indicator.id for c in shown_clusters(review) for m in c.rows}
+    return [ind.id for _, ind in review.rows() if "copy_paste" in review.labels(ind.id) and ind.id not in inside]

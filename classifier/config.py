@@ -40,3 +40,4 @@ def project_root() -> Path:
 
 def example_path() -> Path:
     return project_root() / "examples" / "tianjin_2022_project_targets.txt"
+

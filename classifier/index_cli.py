@@ -68,8 +68,9 @@ def similar_cmd(text, k, unit, paths, fmt):
 @click.command("clusters")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--min-size", default=2, show_default=True, type=click.IntRange(2), help="Smallest cluster to print.")
+@click.option("--all", "show_all", is_flag=True, help="Also clusters none of whose rows is labelled copy_paste.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def clusters_cmd(paths, min_size, fmt):
+def clusters_cmd(paths, min_size, show_all, fmt):
     """Copy-paste clusters in PATHS, largest first: identical or near-identical
     rows across projects and inside one table.
 
@@ -78,20 +79,35 @@ def clusters_cmd(paths, min_size, fmt):
       indicator-qa clusters examples/tianjin_2022_project_targets.txt
       indicator-qa clusters 2022/ --min-size 3 --format json
     """
-    from .clusters import copy_paste_findings, find_clusters
+    from .clusters import flagged_members, shown_clusters, unclustered_copy_paste
+    from .pipeline import review
 
     read = _read(paths)
-    idx = _open_index()
-    clusters = [c for c in find_clusters(read.projects, idx) if c.size >= min_size]
-    flagged = {(f.project_id, f.row_id) for f in copy_paste_findings(clusters, read.projects)}
+    # The clusters and ✱ marks of the review itself (the same computation the app
+    # and the reports show), not a second clustering with its own rules.
+    rv = review(read)
+    for pr in rv.problems[len(read.problems):]:
+        click.echo(terminal_safe(f"注意：{pr}"), err=True)
+    shown = shown_clusters(rv, include_unflagged=show_all)
+    clusters = [c for c in shown if c.size >= min_size]
+    marks = [flagged_members(rv, c) for c in clusters]
     if fmt == "json":
-        click.echo(json.dumps([c.to_dict() for c in clusters], ensure_ascii=False, indent=1))
+        click.echo(json.dumps([{**c.to_dict(), "copy_paste": [m.ref for m, f in zip(c.rows, fl) if f]}
+                               for c, fl in zip(clusters, marks)], ensure_ascii=False, indent=1))
     else:
-        for n, c in enumerate(clusters, 1):
+        for n, (c, fl) in enumerate(zip(clusters, marks), 1):
             click.echo(terminal_safe(f"■ 簇{n}：{c.size} 行，{len(c.projects)} 个项目，{len(c.units)} 个单位，{c.how()}"))
-            for m in c.rows:
-                mark = "✱" if (m.project.id, m.indicator.id) in flagged else " "
+            for m, f in zip(c.rows, fl):
                 ind = m.indicator
-                click.echo(terminal_safe(f"  {mark} {m.ref} [{m.project.unit}] {ind.level3}｜{ind.description}｜{ind.value}"))
+                click.echo(terminal_safe(f"  {'✱' if f else ' '} {m.ref} [{m.project.unit}] {ind.level3}｜{ind.description}｜{ind.value}"))
         click.echo("")
-    click.echo(terminal_safe(f"{len(clusters)} 个簇，{sum(c.size for c in clusters)} 行；✱ 标记的 {len(flagged)} 行判为照搬套用。"), err=True)
+    flagged = sum(sum(fl) for fl in marks)
+    line = f"{len(clusters)} 个簇，{sum(c.size for c in clusters)} 行；✱ 标记的 {flagged} 行判为照搬套用。"
+    if not show_all:
+        hidden = len(shown_clusters(rv, include_unflagged=True)) - len(shown)
+        if hidden:
+            line += f"另有 {hidden} 个簇没有行判为照搬套用（近似但各自写明了本项目内容），加 --all 显示。"
+    loose = unclustered_copy_paste(rv)
+    if loose:
+        line += f"另有 {len(loose)} 行由学习模型判为照搬套用，但本批次中没有与之近似的行。"
+    click.echo(terminal_safe(line), err=True)

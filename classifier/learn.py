@@ -470,7 +470,9 @@ def apply_model(review, model_path: str | Path | None = None) -> list[Problem]:
         if any(f.source == "model" for f in review.row_findings(rid)):
             review.row_source[rid] = "model"
     review.run["model"] = {"path": str(path), "feature_version": model["feature_version"], "embedder": model["embedder"],
-                           "data_hash": model["data_hash"], "modes": model["modes"], "thresholds": model["thresholds"]}
+                           "data_hash": model["data_hash"], "modes": model["modes"], "thresholds": model["thresholds"],
+                           # the labelled files it was trained on: an eval on one of them is in-sample
+                           "sources": list(model.get("sources") or [])}
     review.run["model_scores"] = scores
     if skipped:
         review.run["model"]["rows_skipped"] = len(skipped)

@@ -123,6 +123,10 @@ class Problem:
     table: int | None = None  # 1-based table / sheet number
     row: int | None = None
     fatal: bool = False  # the whole file could not be read
+    # "warn": part of the review could not be done (the near-duplicate search
+    # failed, so copy_paste labels are incomplete); `--fail-on warn` exits non-zero
+    # on it. "" = for information.
+    severity: str = ""
 
     def __str__(self) -> str:
         where = self.file
@@ -151,7 +155,9 @@ class Finding:
     confidence: float = 1.0
     project_id: str = ""
     row_id: str | None = None
-    related: list[str] = field(default_factory=list)  # e.g. other members of a copy-paste cluster
+    related: list[str] = field(default_factory=list)  # e.g. other members of a copy-paste cluster (at most 20)
+    related_total: int = 0  # how many others there are in all, when `related` lists only some
+    cluster: str = ""  # the copy-paste cluster (clusters.Cluster.id, or rules' exact group) the row belongs to
     prompt_version: str = ""  # name@hash of the prompt that produced an LLM finding
 
     def to_dict(self) -> dict:

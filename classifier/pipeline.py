@@ -24,6 +24,9 @@ class Review:
     row_source: dict[str, str] = field(default_factory=dict)  # row id → rules | llm | model | rules_fallback
     problems: list[Problem] = field(default_factory=list)
     run: dict = field(default_factory=dict)  # backend, prompt version, calls, tokens, seconds, cost
+    # Copy-paste clusters (clusters.Cluster) the review found; None = not computed
+    # (clusters.shown_clusters then finds the exact repeats).
+    clusters: list | None = None
     # project id → complete rows proposed for a missing dimension (classifier/recommend.py)
     proposals: dict[str, list[Proposal]] = field(default_factory=dict)
 
@@ -108,6 +111,14 @@ class Review:
             "problems": len(self.problems),
         }
 
+    def fails(self, fail_on: str | None) -> bool:
+        """`--fail-on`: a finding of that severity or worse, or a problem saying part
+        of the review was not done (an incomplete review must not pass as clean)."""
+        if not fail_on:
+            return False
+        levels = {"block": ("block",), "warn": ("block", "warn")}[fail_on]
+        return any(f.severity in levels for f in self.findings) or any(pr.severity in levels for pr in self.problems)
+
     def to_json(self) -> dict:
         projects = []
         for p in self.projects:
@@ -121,6 +132,19 @@ class Review:
             })
         return json_ready({"projects": projects, "summary": self.summary(),
                            "problems": [vars(pr) | {"text": str(pr)} for pr in self.problems], "run": self.run})
+
+
+class _Stages:
+    """Seconds since the previous stage ended, recorded under each stage's name."""
+
+    def __init__(self, into: dict):
+        self.into = into
+        self.last = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.into[name] = round(now - self.last, 3)
+        self.last = now
 
 
 def add_rewrites(review: Review, only_missing: bool = True, library=None) -> None:
@@ -163,17 +187,31 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
     evaluation passes each fold's model."""
     started = time.perf_counter()
     rv = Review(projects=read.projects, problems=list(read.problems))
-    # Each stage adds what it did (model, model_scores, LLM calls and tokens).
+    # Each stage adds what it did (model, model_scores, LLM calls and tokens), and
+    # its seconds to run["stages"] (bench/run.py prints them).
     rv.run = {"backend": backend, "seconds": 0.0, "calls": 0, "cache_hits": 0, "prompt_tokens": 0,
-              "completion_tokens": 0, "cost": 0.0}
+              "completion_tokens": 0, "cost": 0.0, "stages": {}}
+    clock = _Stages(rv.run["stages"])
     rv.problems.extend(amount_problems(read.projects))  # bad amounts: said once per table, treated as unknown
+    stored = None
+    if backend == "offline" and use_index and read.projects:
+        from .index import stored_vectors
+
+        try:  # a cold run: the embedder loads (and chromadb imports) in the background while the rules run
+            stored = stored_vectors(read.projects)
+        except Exception:  # review_copy_paste opens the index itself and reports what fails
+            stored = None
+        clock("stored_vectors")
     findings = check_all(read.projects)
+    clock("rules")
     if backend == "offline" and use_index and read.projects:  # near-duplicate copy_paste from the embeddings index
         from .clusters import review_copy_paste
 
-        extra, index_problems = review_copy_paste(read.projects, findings)
+        rv.clusters = []
+        extra, index_problems = review_copy_paste(read.projects, findings, stored=stored, clusters_out=rv.clusters)
         findings = findings + extra
         rv.problems.extend(index_problems)
+        clock("copy_paste")
     rv.set_findings(findings)
     rv.row_source = {ind.id: "rules" for _, ind in rv.rows()}
     if progress:
@@ -182,6 +220,7 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
         from .learn import apply_model
 
         rv.problems.extend(apply_model(rv, model_path))
+        clock("model")
     if backend == "openai":  # options: prompt, settings, few_shot (see classifier.llm.run_llm)
         from .llm import run_llm
 
@@ -193,6 +232,7 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
         for key in ("cache_notice", "endpoint_down"):
             if out.run.get(key):
                 rv.problems.append(Problem(where, out.run[key]))
+        clock("llm")
     if any(not has_description_column(p) for p in rv.projects):
         rv.set_findings(drop_vague_without_column(rv.projects, rv.findings))
     view = open_library(rv) if library is True else (library or None)
@@ -201,5 +241,6 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
         from .recommend import add_proposals
 
         add_proposals(rv, view)
+    clock("rewrites")
     rv.run["seconds"] = round(time.perf_counter() - started, 3)
     return rv

@@ -5,13 +5,14 @@ need the whole batch (duplicates across projects) take the list of projects.
 Checks aim at high precision: judgement calls are left to the model."""
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter, defaultdict
 from typing import Callable, Iterable
 
 from dataclasses import replace
 
-from .identity import same_project
+from .identity import project_key, same_project
 from .levels import NAME_UNIT as NAME_UNIT_RE
 from .levels import clean_name, infer_level2, is_cost, levels, name_unit
 from .models import Finding, Indicator, Project
@@ -446,6 +447,9 @@ def check_row(ind: Indicator, project: Project) -> list[Finding]:
 
 # ---- copy_paste: exact repeats (R7) ----------------------------------------
 
+RELATED_MAX = 20  # other members a copy_paste finding lists (related_total counts them all)
+
+
 def row_key(ind: Indicator) -> str:
     """Identity for copy-paste: name + description + value, normalised, numbers kept."""
     return "|".join((normalize(ind.level3), normalize(ind.description), normalize(ind.value)))
@@ -462,26 +466,29 @@ def check_exact_duplicates(projects: Iterable[Project]) -> list[Finding]:
         for ind in p.indicators:
             groups[row_key(ind)].append((p, ind))
     out: list[Finding] = []
-    for members in groups.values():
+    for key, members in groups.items():
         if len(members) < 2:
             continue
         pids = {(p.source_hash, p.id) for p, _ in members}
         units = {p.unit for p, _ in members}
+        per_table = Counter(id(p) for p, _ in members)
+        # Only the first members are cited (a stock row of 2,000 tables must not
+        # list 1,999 refs on each): every finding names the group's head rows.
+        head = [(q, j, f"{q.id}/{j.id}") for q, j in members[:RELATED_MAX + 1]]
+        per_key = Counter(project_key(q) for q, _ in members)
+        group = "R-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
         for p, ind in members:
             # The same project's table of another year repeats its rows legitimately (identity.py).
-            peers = [(q, j) for q, j in members if q is p or not same_project(q, p)]
-            if len(peers) < 2:
+            if per_table[id(p)] < 2 and len(members) - per_key[project_key(p)] == 0:
                 continue
-            others = [f"{q.id}/{j.id}" for q, j in peers if j is not ind]
-            same_table = sum(1 for q, _ in peers if q is p) > 1
+            others = [ref for q, j, ref in head if j is not ind and (q is p or not same_project(q, p))][:RELATED_MAX]
+            same_table = per_table[id(p)] > 1
             desc_weak = bool(check_description(ind, p))
             if not (same_table or desc_weak):
                 continue
-            pids = {(q.source_hash, q.id) for q, _ in peers}
-            units = {q.unit for q, _ in peers}
             where = "同一表中重复出现" if same_table and len(pids) == 1 else f"在{len(pids)}个项目（{len(units)}个单位）中逐字相同"
             f = _f("copy_paste", "R7", f"名称、描述和指标值{where}：{'、'.join(others[:5])}", ind, p, 0.85)
-            f.related = others
+            f.related, f.related_total, f.cluster = others, len(members) - 1, group
             out.append(f)
     return out
 

@@ -23,6 +23,7 @@ from typing import Callable, Iterable
 
 from . import config
 from .models import LABELS
+from .names import ACTION as ACTION_ZH
 
 ACTIONS = ("accept", "edit", "reject", "undo")
 # Why a rewrite was rejected. The code decides what the decision teaches the
@@ -70,9 +71,11 @@ class Conflict(Exception):
 
     def __init__(self, row_id: str, expected: int, actual: int, by: str, at: str, action: str):
         self.row_id, self.expected, self.actual, self.by, self.at, self.action = row_id, expected, actual, by, at, action
+        from .names import beijing, name
+
         super().__init__(
-            f"行 {row_id} 已被 {by} 于 {at} 先保存（{action}，版本 {actual}，你看到的是版本 {expected}）；"
-            "你的操作未保存，请查看对方的决定后再试。")
+            f"行 {row_id} 已被 {by} 于 {beijing(at)}（北京时间）先保存（{name('action', action)}，版本 {actual}，"
+            f"你看到的是版本 {expected}）；你的操作未保存，请查看对方的决定后再试。")
 
 
 @dataclass
@@ -358,6 +361,9 @@ class Store:
             if not mine:
                 return None
             target = mine[-1]
+            if target.extra.get("batch"):  # the last action was a group decision: undo the group
+                done = self.undo_batch(file_hash, target.extra["batch"], reviewer)
+                return done[-1] if done else None
             # Only somebody else's save since the target is a conflict: this reviewer's own
             # later records on the row (an edit already undone, its undo) are not.
             later = [d for d in hist if d.row_id == target.row_id and d.version > target.version]
@@ -366,16 +372,21 @@ class Store:
                 o = others[-1]
                 raise Conflict(target.row_id, target.version, later[-1].version, o.reviewer, o.at, o.action)
             return self._insert(file_hash, target.row_id, "undo", reviewer, target.before, None, None,
-                                f"撤销 #{target.id}（{target.action}）", target.prompt_version, target.id,
-                                later[-1].version if later else target.version, {})
+                                f"撤销 #{target.id}（{ACTION_ZH.get(target.action, target.action)}）", target.prompt_version,
+                                target.id, later[-1].version if later else target.version, {})
 
     def _insert(self, file_hash, row_id, action, reviewer, before, after, labels, reason, prompt_version,
                 undoes, expected_version, extra) -> Decision:
+        return self._save_all([(file_hash, row_id, action, reviewer, before, after, labels, reason, prompt_version,
+                                undoes, expected_version, extra)])[0]
+
+    def _save_all(self, items: list[tuple]) -> list[Decision]:
+        """Save one or more decision records (one transaction), or say in Chinese
+        why nothing was saved."""
         if self.problem:
             raise StoreError(f"决定未保存：{self.problem}")
         try:
-            return self._insert_now(file_hash, row_id, action, reviewer, before, after, labels, reason, prompt_version,
-                                    undoes, expected_version, extra)
+            return self._transaction(items)
         except sqlite3.Error as e:
             if isinstance(e, sqlite3.DatabaseError) and getattr(e, "sqlite_errorname", "").startswith(
                     ("SQLITE_CORRUPT", "SQLITE_NOTADB")):
@@ -384,26 +395,30 @@ class Store:
             raise StoreError(f"决定未保存：无法写入审核决定库 {self.path}（{sqlite_cause(e)}）。"
                              "此前保存的决定不受影响；请检查磁盘空间与文件权限后再试。") from None
 
-    def _insert_now(self, file_hash, row_id, action, reviewer, before, after, labels, reason, prompt_version,
-                    undoes, expected_version, extra) -> Decision:
+    def _transaction(self, items: list[tuple]) -> list[Decision]:
+        """Insert every item in one transaction: all are saved, or none (the
+        first stale version raises `Conflict` and rolls back the rest)."""
         with self._lock:
             self.db.execute("BEGIN IMMEDIATE")
             try:
-                last = self.db.execute(
-                    "SELECT * FROM decisions WHERE file_hash = ? AND row_id = ? ORDER BY version DESC LIMIT 1",
-                    (file_hash, row_id)).fetchone()
-                actual = last["version"] if last else 0
-                if actual != expected_version:
-                    raise Conflict(row_id, expected_version, actual, last["reviewer"], last["at"], last["action"])
-                cur = self.db.execute(
-                    "INSERT INTO decisions (file_hash, row_id, version, action, reviewer, at, before_json, after_json,"
-                    " labels_json, reason, prompt_version, undoes, extra_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (file_hash, row_id, actual + 1, action, reviewer, _now(),
-                     json.dumps(before, ensure_ascii=False),
-                     json.dumps(after, ensure_ascii=False) if after is not None else None,
-                     json.dumps(list(labels), ensure_ascii=False) if labels is not None else None,
-                     reason or "", prompt_version or "", undoes, json.dumps(extra, ensure_ascii=False)))
-                new_id = cur.lastrowid
+                ids = []
+                for (file_hash, row_id, action, reviewer, before, after, labels, reason, prompt_version, undoes,
+                     expected_version, extra) in items:
+                    last = self.db.execute(
+                        "SELECT * FROM decisions WHERE file_hash = ? AND row_id = ? ORDER BY version DESC LIMIT 1",
+                        (file_hash, row_id)).fetchone()
+                    actual = last["version"] if last else 0
+                    if actual != expected_version:
+                        raise Conflict(row_id, expected_version, actual, last["reviewer"], last["at"], last["action"])
+                    cur = self.db.execute(
+                        "INSERT INTO decisions (file_hash, row_id, version, action, reviewer, at, before_json, after_json,"
+                        " labels_json, reason, prompt_version, undoes, extra_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (file_hash, row_id, actual + 1, action, reviewer, _now(),
+                         json.dumps(before, ensure_ascii=False),
+                         json.dumps(after, ensure_ascii=False) if after is not None else None,
+                         json.dumps(list(labels), ensure_ascii=False) if labels is not None else None,
+                         reason or "", prompt_version or "", undoes, json.dumps(extra, ensure_ascii=False)))
+                    ids.append(cur.lastrowid)
                 self.db.execute("COMMIT")
             except BaseException:
                 # A failed COMMIT (full disk) has already rolled back: a second ROLLBACK
@@ -414,8 +429,71 @@ class Store:
                     except sqlite3.Error:
                         pass
                 raise
-            r = self.db.execute("SELECT * FROM decisions WHERE id = ?", (new_id,)).fetchone()
-        return _row_to_decision(r)
+            rows = [self.db.execute("SELECT * FROM decisions WHERE id = ?", (i,)).fetchone() for i in ids]
+        return [_row_to_decision(r) for r in rows]
+
+    # ---- groups of rows -------------------------------------------------------
+
+    def save_group(self, file_hash: str, action: str, reviewer: str, items: list[dict], *, group: str,
+                   reason: str = "") -> list[Decision]:
+        """One decision on several rows at once (a group of the queue), logged
+        as one decision per row sharing `extra.batch`, in one transaction: all
+        rows are saved or, on a conflict, none. Each item: row_id, before,
+        expected_version, and after / labels / prompt_version as for `save`."""
+        if action not in ("accept", "reject"):
+            raise ValueError(f"批量操作只能是接受或驳回，不能是 {action}")
+        if not reviewer or not reviewer.strip():
+            raise ValueError("请先填写审核人姓名")
+        if not items:
+            raise ValueError("没有选中的行")
+        batch = f"{group}@{_now()}"
+        rows = []
+        for it in items:
+            labels = it.get("labels")
+            if labels is not None:
+                unknown = set(labels) - set(LABELS)
+                if unknown:
+                    raise ValueError(f"未知标签：{', '.join(sorted(unknown))}")
+                labels = [l for l in LABELS if l in set(labels)]
+            if action == "accept" and not it.get("after"):
+                raise ValueError(f"行 {it['row_id']} 没有可接受的改写")
+            rows.append((file_hash, it["row_id"], action, reviewer.strip(), it["before"], it.get("after"), labels, reason,
+                         it.get("prompt_version", ""), None, it["expected_version"],
+                         {"group": group, "batch": batch, "rows": len(items)}))
+        return self._save_all(rows)
+
+    def undo_row(self, file_hash: str, row_id: str, reviewer: str, expected_version: int) -> Decision | None:
+        """Revert the standing decision of one row (also one row of a group
+        decision). None when the row has no standing decision."""
+        reviewer = (reviewer or "").strip()
+        if not reviewer:
+            raise ValueError("请先填写审核人姓名")
+        with self._lock:
+            target = current_of(self.history(file_hash, row_id))
+            if target is None:
+                return None
+            return self._insert(file_hash, row_id, "undo", reviewer, target.before, None, None,
+                                f"撤销 #{target.id}（{ACTION_ZH.get(target.action, target.action)}）", target.prompt_version,
+                                target.id, expected_version, {})
+
+    def undo_batch(self, file_hash: str, batch: str, reviewer: str) -> list[Decision]:
+        """Revert the row decisions of one group decision that still stand, in one
+        transaction. A row someone decided since keeps that later decision."""
+        reviewer = (reviewer or "").strip()
+        with self._lock:
+            hist = self.history(file_hash)
+            by_row: dict[str, list[Decision]] = {}
+            for d in hist:
+                by_row.setdefault(d.row_id, []).append(d)
+            items = []
+            for rid, ds in by_row.items():
+                cur = current_of(ds)
+                if cur is None or cur.extra.get("batch") != batch:
+                    continue
+                items.append((file_hash, rid, "undo", reviewer, cur.before, None, None,
+                              f"撤销 #{cur.id}（{ACTION_ZH.get(cur.action, cur.action)}，批量）", cur.prompt_version, cur.id,
+                              ds[-1].version, {"batch": batch}))
+            return self._save_all(items) if items else []
 
     # ---- export ---------------------------------------------------------------
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
-from . import appmodel, config
+from . import appmodel, config, names
 from .redact import redact_url, scrubber_for
 from .ingest import SUPPORTED, read_bytes
 from .store import FILENAME, REJECT_REASONS, Conflict, Store, StoreError
@@ -57,7 +58,7 @@ def store_banner() -> None:
     """The store's problem (damaged, read-only, full disk), on every page until it is fixed."""
     problem = store().problem
     if problem:
-        st.error(problem)
+        st.error(appmodel.md_escape(problem))
 
 
 # Widget state is dropped when a page that does not draw the widget runs, so
@@ -80,8 +81,42 @@ def keep(name: str) -> None:
     st.session_state[name] = st.session_state["_" + name]
 
 
+def auth_configured() -> bool:
+    """[auth] in Streamlit secrets: sign-in through st.login (OIDC)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file
+        return False
+
+
 def reviewer() -> str:
+    """Who is deciding: the signed-in user when [auth] is configured, else the
+    name this browser gave (kept in the query string, so a reload keeps it)."""
+    if auth_configured():
+        if not _logged_in():
+            return ""
+        return str(st.user.get("name") or st.user.get("email") or "").strip()
     return (setting("reviewer") or "").strip()
+
+
+def _logged_in() -> bool:
+    # .get, not .is_logged_in: st.user has no such key until the auth flow has run once
+    return bool(st.user.get("is_logged_in", False))
+
+
+def set_reviewer() -> None:
+    """on_change of the name box: remember the name and put it in the query string."""
+    keep("reviewer")
+    name = reviewer()
+    if name:
+        st.query_params["reviewer"] = name
+    else:
+        st.query_params.pop("reviewer", None)
+
+
+def change_reviewer() -> None:
+    st.session_state["reviewer"] = ""
+    st.query_params.pop("reviewer", None)
 
 
 def backend() -> str:
@@ -93,12 +128,56 @@ def prompt_name() -> str:
 
 
 # ---- opening a file -------------------------------------------------------------
+# The open file is named in the query string (?example=1 or ?file=<sha256>), and
+# an uploaded file's bytes are kept under <data dir>/uploads/<sha256>, so a reload
+# or a restart reopens it without a new upload.
+
+def _uploads() -> Path:
+    return config.data_dir() / "uploads"
+
+
+def _open(name: str, data: bytes, digest: str | None = None) -> None:
+    st.session_state["open_file"] = OpenFile(name, digest or hashlib.sha256(data).hexdigest(), data)
+    st.session_state.pop("cursor", None)
+
 
 def open_example() -> None:
     path = config.example_path()
-    data = path.read_bytes()
-    st.session_state["open_file"] = OpenFile(path.name, hashlib.sha256(data).hexdigest(), data)
-    st.session_state.pop("cursor", None)
+    _open(path.name, path.read_bytes())
+    st.query_params.pop("file", None)
+    st.query_params["example"] = "1"
+
+
+def _on_example() -> None:
+    st.query_params.pop("row", None)  # a row of the file that was open before
+    open_example()
+
+
+def remember_upload(name: str, data: bytes) -> str:
+    """Keep an uploaded file's bytes and name on the server; returns its sha256."""
+    digest = hashlib.sha256(data).hexdigest()
+    folder = _uploads()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / digest
+    if not path.exists():
+        tmp = folder / f".{digest}.tmp"
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    (folder / f"{digest}.name").write_text(name, encoding="utf-8")
+    return digest
+
+
+def recall_upload(digest: str) -> tuple[str, bytes] | None:
+    """(name, bytes) of a remembered upload, None if it is not (or no longer) here."""
+    if not re.fullmatch(r"[0-9a-f]{64}", digest or ""):
+        return None  # a query string is user input: never a path
+    path = _uploads() / digest
+    try:
+        data = path.read_bytes()
+        name = (_uploads() / f"{digest}.name").read_text(encoding="utf-8").strip() or digest[:12]
+    except OSError:
+        return None
+    return (name, data) if hashlib.sha256(data).hexdigest() == digest else None
 
 
 def _on_upload() -> None:
@@ -106,26 +185,84 @@ def _on_upload() -> None:
     if up is None:
         return
     data = up.getvalue()
-    st.session_state["open_file"] = OpenFile(up.name, hashlib.sha256(data).hexdigest(), data)
-    st.session_state.pop("cursor", None)
+    try:
+        digest = remember_upload(up.name, data)
+    except OSError as exc:  # the file is still reviewed; only a reload will not find it
+        flash("warning", f"无法在服务器上保存 {up.name} 的副本（{exc.strerror or exc}），刷新页面后需要重新上传。")
+        digest = hashlib.sha256(data).hexdigest()
+    else:
+        st.query_params.pop("example", None)
+        st.query_params["file"] = digest
+    st.query_params.pop("row", None)
+    _open(up.name, data, digest)
+
+
+def _restore_from_query() -> None:
+    """After a reload: the reviewer's name and the file the query string names."""
+    q = st.query_params
+    if q.get("reviewer") and not setting("reviewer") and not auth_configured():
+        st.session_state["reviewer"] = q["reviewer"]
+    if "open_file" in st.session_state:
+        return
+    if q.get("file"):
+        got = recall_upload(q["file"])
+        if got:
+            _open(got[0], got[1], q["file"])
+        else:
+            flash("warning", "链接中的文件已不在服务器上，请重新上传。")
+            q.pop("file", None)
+    elif q.get("example"):
+        open_example()
+
+
+def _identity_box() -> None:
+    if auth_configured():
+        if _logged_in():
+            st.markdown(f"审核人：**{appmodel.md_escape(reviewer())}**")
+            st.button("退出登录", on_click=st.logout, key="logout")
+        else:
+            st.button("登录后才能保存决定", on_click=st.login, key="login", type="primary")
+        return
+    who = reviewer()
+    if who:
+        st.markdown(f"审核人：**{appmodel.md_escape(who)}**")
+        st.button("更换审核人", on_click=change_reviewer, key="change_reviewer")
+    else:
+        st.text_input("审核人", key=seed_widget("reviewer"), on_change=set_reviewer,
+                      placeholder="填写姓名后才能保存决定（本浏览器只需填一次）")
 
 
 def sidebar() -> None:
-    """Reviewer name and the file being reviewed. Every page draws it (drawn
-    once in app.py before st.navigation, AppTest loses it after the first run)."""
+    """Reviewer and the file being reviewed. Every page draws it (drawn once in
+    app.py before st.navigation, AppTest loses it after the first run)."""
+    _restore_from_query()
     with st.sidebar:
-        st.text_input("审核人", key=seed_widget("reviewer"), on_change=keep, args=("reviewer",),
-                      placeholder="填写姓名后才能保存决定")
+        _identity_box()
         st.file_uploader(f"打开指标表（{' '.join('.' + t for t in UPLOAD_TYPES)}，≤{st.get_option('server.maxUploadSize')} MB）",
                          type=UPLOAD_TYPES, key="uploader", on_change=_on_upload)
-        st.button("打开示例：天津市2022年项目支出绩效目标表", on_click=open_example, key="open_example")
+        st.button("打开示例：天津市2022年项目支出绩效目标表", on_click=_on_example, key="open_example")
         f = st.session_state.get("open_file")
         if f:
-            st.caption(f"当前文件：{f.name}（{len(f.data) / 1024:.0f} KB，sha256 {f.digest[:12]}…）")
-        st.caption(f"审核方式：{backend()}")
-    if st.query_params.get("example") and "open_file" not in st.session_state:
-        open_example()
+            st.caption(f"当前文件：{appmodel.md_escape(f.name)}（{len(f.data) / 1024:.0f} KB，sha256 {f.digest[:12]}…）")
+        st.caption(f"审核方式：{names.name('backend', backend())}")
+    _localise_widgets()
     store_banner()
+
+
+def _localise_widgets() -> None:
+    """Streamlit draws some English of its own: the uploader's "Upload" button and
+    "… per file" line, the "Press Enter to apply" hint under text boxes and the
+    "Stop" button while a page runs (a reviewer has nothing to stop).
+    CSS only (no script): the English is hidden (visibility, so it is not in the
+    page's text either) and the button says 选择文件; the label says the limit."""
+    st.html("""<style>
+[data-testid="stFileUploaderDropzoneInstructions"], [data-testid="InputInstructions"],
+[data-testid="stStatusWidget"] button { display: none; }
+[data-testid="stFileUploaderDropzone"] button { visibility: hidden; position: relative; }
+[data-testid="stFileUploaderDropzone"] button::after {
+  content: "选择文件"; visibility: visible; position: absolute; inset: 0; display: flex; align-items: center;
+  justify-content: center; border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; background: inherit; }
+</style>""")
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -149,102 +286,230 @@ def current_review():
     if f is None:
         st.info("请在左侧上传指标表，或打开示例文件。")
         st.stop()
-    with st.status(f"正在审核 {f.name} …", expanded=False) as status:
+    shown = appmodel.md_escape(f.name)
+    with st.status(f"正在审核 {shown} …", expanded=False) as status:
         bar = st.progress(0, text="读取文件、规则检查、相似行索引、学习模型、生成改写…")
         try:
             problems, rv = cached_review(f.digest, f.name, backend(), prompt_name(), f.data)
         except Exception as exc:  # e.g. endpoint unreachable: say so, don't show a traceback
             status.update(label="审核失败", state="error")
-            st.error(f"审核失败：{type(exc).__name__}: {exc}。可在“设置”页改用 offline 方式。")
+            st.error(f"审核失败：{appmodel.md_escape(str(exc))}。可在“设置”页改用离线方式。")
             st.stop()
         bar.progress(100, text="完成")
         if rv is None:
-            status.update(label=f"{f.name} 无法读取", state="error")
+            status.update(label=f"{shown} 无法读取", state="error")
         else:
             s = rv.summary()
-            status.update(label=f"{f.name}：{s['tables']} 张表，{s['rows']} 行，{s['flagged_rows']} 行有问题", state="complete")
+            status.update(label=f"{shown}：{s['tables']} 张表，{s['rows']} 行，{s['flagged_rows']} 行有问题", state="complete")
     if problems:
         with st.expander(f"读取时发现 {len(problems)} 个问题", expanded=rv is None):
             for pr in problems:
                 st.markdown(f"- {appmodel.md_escape(str(pr))}")
     if rv is None:
-        st.error(f"文件 {f.name} 无法读取，请检查上面列出的问题。支持的格式：{'、'.join(SUPPORTED)}")
+        st.error(f"文件 {shown} 无法读取，请检查上面列出的问题。支持的格式：{'、'.join(SUPPORTED)}")
         st.stop()
     return f, rv
 
 
 # ---- decisions -----------------------------------------------------------------
 
-def flash(kind: str, text: str) -> None:
-    st.session_state["flash"] = (kind, text)
+def flash(kind: str, text: str, where: str = "top") -> None:
+    """A message for the next run, shown where `show_flash(where)` is drawn:
+    a decision's answer sits next to its button, not at the top of the page."""
+    st.session_state[f"flash::{where}"] = (kind, text)
 
 
-def show_flash() -> None:
-    kind, text = st.session_state.pop("flash", (None, None))
+def show_flash(where: str = "top") -> None:
+    kind, text = st.session_state.pop(f"flash::{where}", (None, None))
     if kind:
-        getattr(st, kind)(text)
+        getattr(st, kind)(appmodel.md_escape(text))
+
+
+def _who(where: str) -> str:
+    who = reviewer()
+    if not who:
+        hint = "请先登录" if auth_configured() else "请先在左侧填写审核人姓名"
+        flash("warning", f"{hint}，决定未保存。", where)
+    return who
+
+
+def _save(action: str, file_hash: str, row: dict, seen_version: int, prompt_version: str, next_id: str | None,
+          after: dict | None, labels, reason: str) -> None:
+    rid = row["id"]
+    try:
+        store().save(file_hash, rid, action, reviewer(), appmodel.before_of(row), expected_version=seen_version,
+                     after=after, labels=labels, reason=reason, prompt_version=prompt_version)
+    except Conflict as exc:
+        flash("warning", f"冲突：{exc}", "actions")
+        return
+    except StoreError as exc:  # damaged / read-only store, full disk: named, nothing half-saved
+        flash("error", str(exc), "actions")
+        return
+    except ValueError as exc:
+        flash("warning", str(exc), "actions")
+        return
+    flash("success", f"已保存：{rid} {names.name('action', action)}", "actions")
+    if next_id:
+        st.session_state["cursor"] = next_id
 
 
 def decide(action: str, file_hash: str, row: dict, seen_version: int, prompt_version: str, next_id: str | None) -> None:
-    """Button callback: save one decision now; a conflict becomes a warning."""
-    who = reviewer()
-    if not who:
-        flash("warning", "请先在左侧填写审核人姓名，决定未保存。")
+    """Button callback: save one decision now. A refusal (no identity, a rewrite
+    that needs a human or holds （建议值）) or a conflict is said next to the button."""
+    from .rewrite import PROPOSAL
+
+    if not _who("actions"):
         return
     rid = row["id"]
-    before = appmodel.before_of(row)
+    rw = row["rewrite"]
     labels, after, reason = list(row["labels"]), None, ""
     if action == "accept":
-        after = row["rewrite"]
+        if not rw:
+            flash("warning", "该行没有建议改写，不能接受；请修改后接受或驳回。", "actions")
+            return
+        if rw.get("status") != "ok":
+            flash("warning", "该改写需人工确认，不能直接接受：请在“修改后接受”中改好后保存。", "actions")
+            return
+        if appmodel.proposals(rw):
+            flash("warning", "改写中有（建议值），请逐个确认数值后再接受。", "actions")
+            return
+        after = rw
+    elif action == "confirm":  # accept after confirming each proposed number
+        if not rw or rw.get("status") != "ok":
+            flash("warning", "该改写需人工确认，不能直接接受：请在“修改后接受”中改好后保存。", "actions")
+            return
+        props = appmodel.proposals(rw)
+        unchecked = [str(k + 1) for k in range(len(props)) if not st.session_state.get(f"propok_{rid}_{k}")]
+        if unchecked:
+            flash("warning", f"请逐个确认建议值：第 {'、'.join(unchecked)} 个尚未勾选“已核实”，决定未保存。", "actions")
+            return
+        answers = [str(st.session_state.get(f"prop_{rid}_{k}", p["proposed"])) for k, p in enumerate(props)]
+        try:
+            after = appmodel.confirm_proposals(rw, answers)
+        except ValueError as exc:
+            flash("warning", f"{exc}，决定未保存。", "actions")
+            return
+        action, reason = "accept", "建议值已逐个确认：" + "、".join(answers)
     elif action == "edit":
-        after = dict(row["rewrite"] or {f: row.get(f, "") for f in appmodel.FIELDS})
+        after = dict(rw or {f: row.get(f, "") for f in appmodel.FIELDS})
         for fld in appmodel.FIELDS:
-            after[fld] = st.session_state.get(f"edit_{rid}_{fld}", after.get(fld, ""))
+            after[fld] = st.session_state.get(f"edit_{rid}_{seen_version}_{fld}", after.get(fld, ""))
         after["source"] = "reviewer"
-        labels = list(st.session_state.get(f"edit_{rid}_labels", labels))
-        reason = st.session_state.get(f"edit_{rid}_note", "")
+        after["status"] = "ok"
+        labels = list(st.session_state.get(f"edit_{rid}_{seen_version}_labels", labels))
+        reason = st.session_state.get(f"edit_{rid}_{seen_version}_note", "")
         if not labels:  # nothing wrong after all: the row stays as written
             after = {**{f: row.get(f, "") for f in appmodel.FIELDS}, "rationale": "审核人认为原文无问题", "source": "reviewer"}
+        elif any(PROPOSAL in str(after.get(f, "")) for f in appmodel.FIELDS):
+            flash("warning", "修改后的内容仍有（建议值）：请换成确认后的数值再保存，决定未保存。", "actions")
+            return
     elif action == "reject":
         code = st.session_state.get(f"reject_{rid}_code", "not_a_problem")
         note = st.session_state.get(f"reject_{rid}_note", "")
         reason = REJECT_REASONS[code] + (f"；{note}" if note else "")
         labels = {"not_a_problem": [], "bad_rewrite": labels}.get(code)
+    _save(action, file_hash, row, seen_version, prompt_version, next_id, after, labels, reason)
+
+
+def decide_group(action: str, file_hash: str, group: dict, rows: list[dict], versions: dict, prompt_version: str) -> None:
+    """Group callback: one decision on the ticked rows of a group, one log entry
+    per row (so each can be undone alone, and the labelled set sees each)."""
+    gid = group["id"]
+    where = f"group:{gid}"
+    if not _who(where):
+        return
+    by_id = {r["id"]: r for r in rows}
+    chosen = [rid for rid in group["rows"] if st.session_state.get(f"grp_{gid}_{rid}")]
+    if not chosen:
+        flash("warning", "没有勾选任何行，决定未保存。", where)
+        return
+    reason, skipped = "", []
+    if action == "accept":
+        skipped = [rid for rid in chosen if appmodel.group_accept_block(by_id[rid])]
+        chosen = [rid for rid in chosen if rid not in skipped]
+        if not chosen:
+            flash("warning", "勾选的行都不能成组接受（需人工确认或含建议值），请逐行处理。", where)
+            return
+    else:
+        code = st.session_state.get(f"grp_{gid}_reason", "not_a_problem")
+        note = st.session_state.get(f"grp_{gid}_note", "")
+        reason = REJECT_REASONS[code] + (f"；{note}" if note else "")
+    items = []
+    for rid in chosen:
+        r = by_id[rid]
+        labels = list(r["labels"])
+        if action == "reject":
+            labels = {"not_a_problem": [], "bad_rewrite": labels}.get(code)
+        items.append({"row_id": rid, "before": appmodel.before_of(r), "expected_version": versions.get(rid, 0),
+                      "after": r["rewrite"] if action == "accept" else None, "labels": labels,
+                      "prompt_version": prompt_version})
     try:
-        store().save(file_hash, rid, action, who, before, expected_version=seen_version, after=after, labels=labels,
-                     reason=reason, prompt_version=prompt_version)
+        store().save_group(file_hash, action, reviewer(), items, group=gid, reason=reason)
     except Conflict as exc:
-        flash("warning", f"冲突：{exc}")
+        flash("warning", f"冲突，本组未保存任何一行：{exc}", where)
         return
     except StoreError as exc:  # damaged / read-only store, full disk: named, nothing half-saved
-        flash("error", str(exc))
+        flash("error", str(exc), where)
         return
     except ValueError as exc:
-        flash("warning", str(exc))
+        flash("warning", str(exc), where)
         return
-    flash("success", f"已保存：{rid} {appmodel.STATUSES.get(action, action)}")
-    if next_id:
-        st.session_state["cursor"] = next_id
+    note = f"；{len(skipped)} 行需逐行处理，未包含：{'、'.join(skipped)}" if skipped else ""
+    flash("success", f"已保存：{len(chosen)} 行{names.name('action', action)}{note}", where)
 
 
 def undo(file_hash: str) -> None:
-    who = reviewer()
+    """Undo my last action: one row, or the whole group if it was a group decision."""
+    who = _who("undo")
     if not who:
-        flash("warning", "请先填写审核人姓名。")
         return
     try:
         d = store().undo_last(file_hash, who)
     except Conflict as exc:
-        flash("warning", f"无法撤销：{exc}")
+        flash("warning", f"无法撤销：{exc}", "undo")
         return
     except StoreError as exc:
-        flash("error", f"无法撤销：{exc}")
+        flash("error", f"无法撤销：{exc}", "undo")
         return
     if d is None:
-        flash("info", f"{who} 在此文件中没有可撤销的决定。")
+        flash("info", f"{who} 在此文件中没有可撤销的决定。", "undo")
     else:
-        flash("success", f"已撤销 {d.row_id} 的上一步操作（{d.reason}）")
+        flash("success", f"已撤销 {d.row_id} 的上一步操作（{d.reason}）", "undo")
         st.session_state["cursor"] = d.row_id
+
+
+def undo_row(file_hash: str, row_id: str, seen_version: int) -> None:
+    if not _who("actions"):
+        return
+    try:
+        d = store().undo_row(file_hash, row_id, reviewer(), seen_version)
+    except Conflict as exc:
+        flash("warning", f"无法撤销：{exc}", "actions")
+        return
+    except StoreError as exc:
+        flash("error", f"无法撤销：{exc}", "actions")
+        return
+    flash("success" if d else "info", f"已撤销 {row_id} 的决定（{d.reason}）" if d else f"{row_id} 没有可撤销的决定。", "actions")
+
+
+def undo_group(file_hash: str, gid: str, batch: str) -> None:
+    where = f"group:{gid}"
+    if not _who(where):
+        return
+    try:
+        done = store().undo_batch(file_hash, batch, reviewer())
+    except Conflict as exc:
+        flash("warning", f"无法撤销，本组未撤销任何一行：{exc}", where)
+        return
+    except StoreError as exc:
+        flash("error", f"无法撤销，本组未撤销任何一行：{exc}", where)
+        return
+    flash("success", f"已撤销本组的批量决定：{len(done)} 行", where)
+
+
+def jump_to_top() -> None:
+    """on_change of the sort or a filter: start at the top of the new order."""
+    st.session_state.pop("cursor", None)
 
 
 # ---- similar rows ----------------------------------------------------------------

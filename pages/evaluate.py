@@ -22,40 +22,48 @@ def show_results(folder: Path) -> None:
     results = am.load_eval_results(folder)
     for r in results:
         if "_error" in r:
-            st.warning(f"{r['_file']} 无法读取：{r['_error']}")
+            st.warning(am.md_escape(f"{r['_file']} 无法读取：{r['_error']}"))
     results = [r for r in results if "_error" not in r]
     if not results:
-        st.info(f"还没有评估结果：{folder} 下没有 *.json。运行 `indicator-qa eval` 后在这里查看。")
+        st.info(am.md_escape(f"还没有评估结果：{folder} 下没有 *.json。") + "运行 `indicator-qa eval` 后在这里查看。")
         return
     names = [am.result_name(r) for r in results]
     pick = st.selectbox("评估结果", range(len(results)), format_func=names.__getitem__, key="eval_pick")
     res = results[pick]
+    missing = am.missing_figures(res)
+    if missing:  # never show an empty cell as if it were a score
+        st.error(am.md_escape(f"{res['_file']} 不是 indicator-qa eval 的结果，或缺少数值：{'、'.join(missing[:8])}"))
+        return
+    if res.get("in_sample"):
+        st.warning("样本内分数：学习模型就是用这份标注集训练的，分数偏高，不代表新地区的表格。留出单位的交叉验证分数见 eval/README.md。")
     summ = am.summary_metrics(res)
-    cols = st.columns(max(len(summ), 1))
+    cols = st.columns(len(summ))
     for c, (k, v) in zip(cols, summ.items()):
-        c.metric(k, f"{v:.3f}" if isinstance(v, (int, float)) else v)
+        c.metric(k, f"{v:.3f}")
     table = am.per_label_table(res)
-    st.dataframe(table, hide_index=True, width="stretch")
-    chart = [{"标签": r["标签"], "指标": k, "值": r[k]} for r in table for k in ("precision", "recall", "f1")
-             if isinstance(r[k], (int, float))]
-    if chart:
-        import altair as alt
+    st.dataframe([{k: v for k, v in r.items() if k != "key"} for r in table], hide_index=True, width="stretch")
+    chart = [{"标签": r["标签"], "指标": k, "值": r[k]} for r in table for k in ("精确率", "召回率", "F1")]
+    import altair as alt
 
-        st.altair_chart(alt.Chart(alt.Data(values=chart)).mark_bar().encode(
-            x=alt.X("标签:N", title=None), xOffset="指标:N", y=alt.Y("值:Q", scale=alt.Scale(domain=[0, 1])),
-            color="指标:N", tooltip=["标签:N", "指标:N", "值:Q"]), width="stretch")
+    st.altair_chart(alt.Chart(alt.Data(values=chart)).mark_bar().encode(
+        x=alt.X("标签:N", title=None, sort=[r["标签"] for r in table]), xOffset="指标:N",
+        y=alt.Y("值:Q", scale=alt.Scale(domain=[0, 1])), color="指标:N", tooltip=["标签:N", "指标:N", "值:Q"]), width="stretch")
 
     st.subheader("判断不一致的行")
     dis = am.disagreeing_rows(res)
     if dis:
         st.dataframe(dis, hide_index=True, width="stretch")
     else:
-        st.caption("该结果没有列出不一致的行。")
+        st.caption("该结果没有判断不一致的行。")
 
     if len(results) >= 2:
         st.subheader("比较两个版本")
         a = st.selectbox("A（基线）", range(len(results)), index=1, format_func=names.__getitem__, key="eval_a")
         b = st.selectbox("B（新版本）", range(len(results)), index=0, format_func=names.__getitem__, key="eval_b")
+        bad = [results[i]["_file"] for i in (a, b) if am.missing_figures(results[i])]
+        if bad:
+            st.error(am.md_escape(f"无法比较：{'、'.join(bad)} 缺少数值"))
+            return
         st.dataframe(am.compare_results(results[a], results[b]), hide_index=True, width="stretch")
         changed = am.changed_rows(results[a], results[b])
         if changed:
@@ -70,10 +78,10 @@ def show_labelled(path: Path) -> None:
             for pr in problems:
                 st.markdown(f"- {am.md_escape(pr)}")
     if not rows:
-        st.info(f"没有可显示的标注行：{path}")
+        st.info(am.md_escape(f"没有可显示的标注行：{path}"))
         return
     counts = am.labelled_counts(rows)
-    st.caption(f"{path}：{len(rows)} 行，{sum(1 for r in rows if r['rewrite'])} 行带参考改写")
+    st.caption(am.md_escape(f"{path}：{len(rows)} 行，{sum(1 for r in rows if r['rewrite'])} 行带参考改写"))
     st.dataframe([{k: r[k] for k in ("标签", "行数", "占比")} for r in counts], hide_index=True, width="stretch",
                  column_config={"占比": st.column_config.NumberColumn(format="percent")})
     zh = {**{l: LABELS_ZH[l] for l in LABELS}, am.NO_LABEL: "无问题", am.UNLABELLED: "未标注"}

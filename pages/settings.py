@@ -8,9 +8,9 @@ from classifier.config import project_root
 ui.sidebar()
 st.title("设置")
 st.radio("审核方式", ["offline", "openai"], key=ui.seed_widget("backend"), on_change=ui.keep, args=("backend",), horizontal=True,
-         format_func={"offline": "offline（规则 + 相似行索引查照搬 + 学习模型 + 模板改写，不联网）",
-                      "openai": "openai（兼容 OpenAI 接口的模型服务）"}.get)
-st.caption("offline：规则检查；本地向量索引找出跨项目照搬的近似行（照搬套用聚类）；用已标注数据训练的学习模型补充标签；"
+         format_func={"offline": "离线（规则 + 相似行索引查照搬 + 学习模型 + 模板改写，不联网）",
+                      "openai": "大模型服务（兼容 OpenAI 接口）"}.get)
+st.caption("离线：规则检查；本地向量索引找出跨项目照搬的近似行（照搬套用聚类）；用已标注数据训练的学习模型补充标签；"
            "模板改写并复查。全部在本机完成，不调用模型服务。")
 prompts = am.prompt_versions(project_root() / "prompts")
 if prompts:
@@ -23,8 +23,8 @@ else:
 
 st.subheader("模型服务")
 info = ui.endpoint_settings()
-st.markdown(f"- 接口地址：`{info['base_url']}`\n- 模型：`{info['model']}`\n- API key：{'已设置' if info['has_key'] else '未设置'}"
+st.markdown(f"- 接口地址：`{am.code_escape(info['base_url'])}`\n- 模型：`{am.code_escape(info['model'])}`\n- API key：{'已设置' if info['has_key'] else '未设置'}"
             "（从环境变量 INDICATOR_QA_API_KEY / OPENAI_API_KEY 或 Streamlit secrets 读取，不在页面显示）")
 if st.button("检查接口", key="check_endpoint"):
     ok, text = ui.check_endpoint()
-    (st.success if ok else st.error)(text)
+    (st.success if ok else st.error)(am.md_escape(text))

@@ -20,11 +20,12 @@ if query.strip():
 
 st.header("照搬套用簇")
 clusters = am.copy_paste_clusters(rv)
-st.caption(f"共 {len(clusters)} 个簇，涉及 {sum(c['size'] for c in clusters)} 行；按行数从大到小。")
-for n, c in enumerate(clusters[:50], start=1):
-    with st.expander(f"#{n} {c['text'][:40]} —— {c['size']} 行 / {c['projects']} 个项目 / {c['units']} 个单位"):
-        st.dataframe([{"行": r["id"], "项目": r["project"], "单位": r["unit"], "指标": r["text"]} for r in c["rows"]],
-                     hide_index=True, width="stretch")
+st.caption(f"共 {len(clusters)} 个簇，涉及 {sum(c['size'] for c in clusters)} 行，其中 ✱ {sum(c['flagged'] for c in clusters)} 行"
+           "判为照搬套用；按行数从大到小。与命令 indicator-qa clusters 和批量报告是同一份结果。")
+for c in clusters[:50]:
+    with st.expander(am.md_escape(f"#{c['n']} {c['text'][:40]} —— {c['size']} 行 / {c['projects']} 个项目 / {c['units']} 个单位")):
+        st.dataframe([{"": "✱" if r["flagged"] else "", "行": r["id"], "项目": r["project"], "单位": r["unit"], "指标": r["text"]}
+                      for r in c["rows"]], hide_index=True, width="stretch")
 
 st.divider()
 if ui.index_handle() is None:
@@ -33,6 +34,7 @@ if st.button("为当前文件建立/更新向量索引", key="build_index"):
     with st.spinner("正在建立索引…"):
         try:
             stats = ui.build_index(rv)
-            st.success(f"索引已更新：{stats}")
-        except Exception as exc:
-            st.error(f"建立索引失败：{type(exc).__name__}: {exc}")
+        except Exception as exc:  # an index that cannot be built must not break the page
+            st.error(am.md_escape(f"建立索引失败：{exc}"))
+        else:
+            st.success(am.index_stats_text(stats))

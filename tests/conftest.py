@@ -1,4 +1,8 @@
 import os
+import shutil
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -33,3 +37,43 @@ def seed_read(seed_path):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    """A real `chroma run` on loopback for the test: yields (client, port); stopped after."""
+    chroma = shutil.which("chroma")
+    if chroma is None:
+        pytest.skip("the chroma CLI is not installed")
+    import chromadb
+
+    port = free_port()
+    log = open(tmp_path / "chroma.log", "wb")
+    proc = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(300):
+            try:  # the client connects on construction
+                client = chromadb.HttpClient(host="127.0.0.1", port=port)
+                client.heartbeat()
+                break
+            except Exception:
+                if proc.poll() is not None:
+                    pytest.fail("chroma run exited: " + (tmp_path / "chroma.log").read_text(errors="replace"))
+                time.sleep(0.2)
+        else:
+            pytest.fail("chroma server did not start")
+        yield client, port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()

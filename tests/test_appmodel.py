@@ -36,7 +36,7 @@ def test_queue_filter_sort_and_counters(rv):
     block = am.filter_rows(rows, {}, severities=["block"])
     assert all("block" in r["severities"] for r in block)
     unc = am.sort_rows(rows, "uncertainty")
-    assert [r["min_confidence"] for r in unc] == sorted(r["min_confidence"] for r in rows)
+    assert [r["uncertainty"] for r in unc] == sorted(r["uncertainty"] for r in rows)
 
     class D:  # a stand-in standing decision
         def __init__(self, action):
@@ -76,15 +76,76 @@ def test_report_series_add_up(rv):
     assert len(share) == s["tables"] and sum(r["有问题行数"] for r in share) == s["flagged_rows"]
 
 
-def test_eval_result_parsing_tolerates_shapes(tmp_path):
-    (tmp_path / "a.json").write_text('{"per_label": {"copy_paste": {"precision": 1, "recall": 0.5, "f1": 0.667, "support": 4}},'
-                                     ' "false_positives": {"copy_paste": [{"id": "T1-01", "text": "x"}]}}', encoding="utf-8")
+def test_eval_results_that_are_not_eval_output_are_named_not_shown(tmp_path):
+    (tmp_path / "a.json").write_text('{"per_label": {"copy_paste": {"f1": 0.667}}}', encoding="utf-8")
     (tmp_path / "b.json").write_text("[1, 2]", encoding="utf-8")
     res = am.load_eval_results(tmp_path)
     assert [r["_file"] for r in res] == ["b.json", "a.json"] and "_error" in res[0]
-    table = {r["label"]: r for r in am.per_label_table(res[1])}
-    assert table["copy_paste"]["f1"] == 0.667 and table["wrong_category"]["f1"] is None
-    assert am.disagreeing_rows(res[1]) == [{"id": "T1-01", "文本": "x", "误报": "copy_paste", "漏报": ""}]
+    missing = am.missing_figures(res[1])
+    assert "macro-F1" in missing and any(m.startswith("照搬套用") for m in missing)
+
+
+def test_triage_order_groups_and_counters(rv):
+    rows = am.queue_rows(rv)
+    triage = am.sort_rows(rows)
+    ranks = [am.SEVERITY_RANK[r["severities"][0]] for r in triage]
+    assert ranks == sorted(ranks)
+    scores = rv.run["model_scores"]
+    assert all(r["uncertainty"] == scores[r["id"]]["uncertainty"] for r in rows if r["id"] in scores)
+    groups = am.groups(rows, rv)
+    by_id = {r["id"]: r for r in rows}
+    clusters = {c["rows"][0]["id"]: c for c in am.copy_paste_clusters(rv)}
+    for g in groups:
+        assert len(g["rows"]) >= 2
+        if g["kind"] == "table":  # one table, one label, one rule
+            assert len({by_id[i]["project_id"] for i in g["rows"]}) == 1
+            assert all(any(f["code"] == g["label"] and f["rule"] == g["rule"] for f in by_id[i]["findings"]) for i in g["rows"])
+        else:  # one copy-paste cluster: its rows labelled copy_paste
+            c = clusters[g["id"].split(":", 1)[1]]
+            assert set(g["rows"]) == {m["id"] for m in c["rows"] if m["flagged"] and m["id"] in by_id}
+    assert any(g["kind"] == "cluster" for g in groups) and any(g["kind"] == "table" for g in groups)
+
+    class D:
+        def __init__(self, action):
+            self.action, self.extra = action, {}
+
+    g = groups[0]
+    decided = {rid: D("accept") for rid in g["rows"]}
+    c0, c1 = am.group_counters(groups, {}), am.group_counters(groups, decided)
+    assert c0["groups_left"] == len(groups) and c1["groups_left"] <= len(groups) - 1
+    assert c1["rows_left"] == len({rid for gg in groups for rid in gg["rows"]} - set(g["rows"]))
+
+
+def test_proposals_are_confirmed_per_number(rv):
+    from classifier.rewrite import PROPOSAL
+
+    marked = [rw.to_dict() for rw in rv.rewrites.values() if PROPOSAL in rw.value]
+    assert marked
+    for rw in marked:
+        props = am.proposals(rw)
+        assert props and all(p["field"] == "value" for p in props)
+        answers = [("7" if p["number"] else "通过验收") for p in props]
+        after = am.confirm_proposals(rw, answers)
+        assert PROPOSAL not in after["value"]
+        if any(p["number"] for p in props):
+            assert "7" in after["value"]
+        with pytest.raises(ValueError):
+            am.confirm_proposals(rw, ["很多"] * len(props) if any(p["number"] for p in props) else [""])
+
+
+def test_history_rows_are_chinese_in_beijing_time(tmp_path, rv):
+    rows = am.queue_rows(rv)
+    r = next(r for r in rows if r["rewrite"])
+    with Store(tmp_path / "d.sqlite") as s:
+        d = s.save("h", r["id"], "edit", "张三", am.before_of(r), expected_version=0,
+                   after={**r["rewrite"], "value": "≥3次"}, labels=r["labels"], reason="按实际")
+        s.undo_last("h", "张三")
+        hist = am.history_rows(s.history("h", r["id"]))
+    assert [h["操作"] for h in hist] == ["修改后接受", "撤销"]
+    assert "≥3次" in hist[0]["改动"] and hist[0]["说明"] == "按实际"
+    from datetime import datetime, timedelta
+    utc = datetime.fromisoformat(d.at)
+    assert hist[0]["时间（北京时间）"] == (utc + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def test_reviewed_xlsx_applies_accepted_rewrites_and_defuses_formulas(tmp_path):
@@ -117,7 +178,8 @@ def test_reviewed_xlsx_applies_accepted_rewrites_and_defuses_formulas(tmp_path):
     cell = ws.cell(row=2, column=header.index("三级指标") + 1)
     assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"
     assert ws.cell(row=2, column=header.index("审核说明") + 1).data_type == "s"
-    assert body[0]["审核结论"] == "驳回建议" and body[0]["修改内容"] in ("", None)
+    from classifier.names import ACTION
+    assert body[0]["审核结论"] == ACTION["reject"] and body[0]["修改内容"] in ("", None)
     # The accepted rewrite replaced the original text, and the change is described.
     assert body[1]["绩效指标描述"] == rw["description"] and body[1]["指标值"] == rw["value"]
     assert body[1]["修改内容"] == describe_changes({"description": "项目支出", "value": "2022年1月-12月", "level1": "产出指标",

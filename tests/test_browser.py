@@ -4,6 +4,7 @@ headless Chromium (from the OS packages) driven over the DevTools protocol.
 `--dump-dom --virtual-time-budget` returns before Streamlit's websocket has
 delivered the page, so the test polls the rendered text through CDP instead."""
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -11,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -115,7 +117,9 @@ def browser(tmp_path):
         from websockets.sync.client import connect
 
         with connect(page["webSocketDebuggerUrl"], max_size=64 * 2**20, open_timeout=20) as ws:
-            yield CDP(ws)
+            cdp = CDP(ws)
+            cdp.port = port
+            yield cdp
     finally:
         _stop(proc)
 
@@ -138,12 +142,13 @@ def _load(browser, url: str, wanted: list[str], name: str, artifacts: Path, time
 
 
 def test_app_renders_seed_rows_in_chromium(streamlit_app, browser, artifacts, seed_read):
-    from classifier.rules import check_all
+    from classifier import appmodel as am
+    from classifier.pipeline import review
 
-    flagged = {f.row_id for f in check_all(seed_read.projects) if f.row_id}
-    first = next(i for p in seed_read.projects for i in p.indicators if i.id in flagged)
+    top = am.sort_rows(am.queue_rows(review(seed_read)))[0]["id"]  # the first row of the triage order
+    first = next(i for p in seed_read.projects for i in p.indicators if i.id == top)
     browser.call("Page.enable")
-    # ?example=1 opens the bundled example; the review page shows the first flagged row.
+    # ?example=1 opens the bundled example; the review page shows the first row of the queue.
     text = _load(browser, f"{streamlit_app}/?example=1", [first.description, "问题与依据"], "browser_review_page", artifacts)
     assert "Traceback" not in text
     for expected in ("审核", "项目", "相似与重复", "报告", "评估", "设置", "问题与依据", first.id, first.level3,
@@ -153,3 +158,233 @@ def test_app_renders_seed_rows_in_chromium(streamlit_app, browser, artifacts, se
     text = _load(browser, f"{streamlit_app}/project?example=1", [SEED_TEXT], "browser_project_page", artifacts)
     assert SEED_TEXT in text, text[-2000:]
     assert seed_read.projects[0].title in text
+
+
+# ---- the reviewer's day (issue 17, item 8) ----------------------------------------
+
+def _js(browser, expr: str):
+    r = browser.call("Runtime.evaluate", expression=expr, returnByValue=True, awaitPromise=True)
+    if "exceptionDetails" in r:
+        raise RuntimeError(r["exceptionDetails"])
+    return r["result"].get("value")
+
+
+def _go(browser, url: str | None = None) -> None:
+    """Navigate (or reload) and wait until the new document is there, so that a
+    wait for text never reads the page being left."""
+    _js(browser, "window.__leaving = true")
+    if url is None:
+        browser.call("Page.reload")
+    else:
+        browser.call("Page.navigate", url=url)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            if not _js(browser, "window.__leaving === true"):
+                return
+        except RuntimeError:  # the context was destroyed mid-navigation
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"page did not load: {url}")
+
+
+def _busy(browser) -> bool:
+    """Streamlit draws its status widget (Running…/Stop) only while the script runs."""
+    return bool(_js(browser, "!!document.querySelector('[data-testid=\"stStatusWidgetRunningIcon\"], "
+                             "[data-testid=\"stStatusWidgetRunningManIcon\"]')"))
+
+
+def _wait(browser, wanted, timeout: float = 120, absent=()) -> str:
+    deadline = time.time() + timeout
+    text = ""
+    while time.time() < deadline:
+        text = browser.text()
+        assert "Traceback" not in text, text[-3000:]
+        if all(w in text for w in wanted) and not any(a in text for a in absent) and not _busy(browser):
+            time.sleep(0.3)  # the last deltas of the run
+            if not _busy(browser):
+                return browser.text()
+        time.sleep(0.4)
+    raise AssertionError(f"not on the page: {wanted} (absent {absent})\n{text[-3000:]}")
+
+
+def _shot(browser, artifacts: Path, name: str) -> None:
+    time.sleep(0.8)
+    shot = browser.call("Page.captureScreenshot", format="png")
+    (artifacts / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
+    (artifacts / f"{name}.txt").write_text(browser.text(), encoding="utf-8")
+
+
+def _click(browser, text: str, selector: str = "button", starts: bool = False, contains: bool = False) -> None:
+    """Click the element whose visible text is `text` (the first one)."""
+    test = "t.includes(want)" if contains else "t.startsWith(want)" if starts else "t === want"
+    ok = _js(browser, f"""(() => {{ const want = {json.dumps(text)};
+        const el = [...document.querySelectorAll({json.dumps(selector)})].find(e => {{ const t = e.innerText.trim(); return {test}; }});
+        if (!el) return false; el.scrollIntoView({{block: 'center'}}); el.click(); return true; }})()""")
+    assert ok, f"no {selector} {text!r} on the page"
+
+
+def _mouse(browser, element_js: str) -> None:
+    """A real mouse click (pressed + released) in the middle of an element."""
+    rect = _js(browser, f"""(() => {{ const el = {element_js}; el.scrollIntoView({{block: 'center'}});
+        const r = el.getBoundingClientRect(); return [r.left + Math.min(12, r.width / 2), r.top + r.height / 2]; }})()""")
+    for kind in ("mousePressed", "mouseReleased"):
+        browser.call("Input.dispatchMouseEvent", type=kind, x=rect[0], y=rect[1], button="left", clickCount=1)
+    time.sleep(0.2)
+
+
+def _type(browser, label: str, value: str, tag: str = "input") -> None:
+    """Type into the text box labelled `label` as a user would (React sees the input events)."""
+    proto = "HTMLTextAreaElement" if tag == "textarea" else "HTMLInputElement"
+    sel = json.dumps(f'{tag}[aria-label="{label}"]')
+    deadline = time.time() + 20  # an expander draws its content a moment after it opens
+    while time.time() < deadline and not _js(browser, f"!!document.querySelector({sel})"):
+        time.sleep(0.3)
+    ok = _js(browser, f"""(() => {{ const el = document.querySelector({sel});
+        if (!el) return false; el.scrollIntoView({{block: 'center'}}); el.focus();
+        Object.getOwnPropertyDescriptor({proto}.prototype, 'value').set.call(el, {json.dumps(value)});
+        el.dispatchEvent(new Event('input', {{bubbles: true}})); return true; }})()""")
+    assert ok, f"no {tag} labelled {label!r}: {browser.text()[-1500:]}"
+    browser.call("Input.dispatchKeyEvent", type="keyDown", key="Tab", code="Tab", windowsVirtualKeyCode=9)
+    browser.call("Input.dispatchKeyEvent", type="keyUp", key="Tab", code="Tab", windowsVirtualKeyCode=9)
+
+
+@contextlib.contextmanager
+def _open_tab(browser, url: str):
+    """A second browser tab: another reviewer's session on the same app."""
+    from websockets.sync.client import connect
+
+    target = browser.call("Target.createTarget", url="about:blank")["targetId"]
+    with urllib.request.urlopen(f"http://127.0.0.1:{browser.port}/json/list", timeout=10) as r:
+        page = next(t for t in json.load(r) if t["id"] == target)
+    try:
+        with connect(page["webSocketDebuggerUrl"], max_size=64 * 2**20, open_timeout=20) as ws:
+            other = CDP(ws)
+            other.call("Page.enable")
+            other.call("Page.navigate", url=url)
+            yield other
+    finally:
+        browser.call("Target.closeTarget", targetId=target)
+        browser.call("Page.bringToFront")  # a background tab draws no frames: no screenshot
+
+
+ENGLISH = ("Deploy", "Browse files", "Drag and drop", "Choose options", "Choose an option", "per file", "Upload")
+
+
+def test_reviewers_day_in_chromium(streamlit_app, browser, artifacts, seed_read, tmp_path):
+    from openpyxl import load_workbook
+
+    from classifier import appmodel as am
+    from classifier.pipeline import review
+    from classifier.rewrite import PROPOSAL
+
+    rv = review(seed_read)
+    queue = am.sort_rows(am.queue_rows(rv))
+    by_id = {r["id"]: r for r in queue}
+    groups = am.groups(queue, rv)
+    group = next(g for g in groups if sum(1 for rid in g["rows"] if not am.group_accept_block(by_id[rid])) >= 3)
+    group_ok = [rid for rid in group["rows"] if not am.group_accept_block(by_id[rid])]
+    plain = [r["id"] for r in queue if r["rewrite"] and not am.group_accept_block(r) and r["id"] not in group["rows"]]
+    confirm = next(r for r in queue if r["rewrite"] and r["rewrite"]["status"] == "ok" and r["id"] not in group["rows"]
+                   and any(p["number"] for p in am.proposals(r["rewrite"])))
+    edited, rejected, contested = plain[0], plain[1], plain[2]
+    browser.call("Page.enable")
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.call("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(downloads))
+
+    # Morning: open the example, give a name once.
+    _go(browser, f"{streamlit_app}/?example=1")
+    text = _wait(browser, ["问题与依据", "审核人"])
+    for word in ENGLISH:
+        assert word not in text, word
+    _type(browser, "审核人", "张三")
+    _wait(browser, ["审核人：张三"])
+    assert "reviewer=" in _js(browser, "location.search")
+    _shot(browser, artifacts, "day_01_named")
+    # A reload right away: the name the app put in the address and the open file stay.
+    _go(browser)
+    text = _wait(browser, ["审核人：张三", "问题与依据"])
+    assert not _js(browser, "!!document.querySelector('input[aria-label=\"审核人\"]')")  # not asked again
+
+    # One group accept, every row of the group previewed, each with its tick (the group opened by its link).
+    _go(browser, f"{streamlit_app}/?example=1&reviewer=张三&group={urllib.parse.quote(group['id'])}")
+    _wait(browser, ["审核人：张三", "问题与依据"])
+    _click(browser, "按组审核", '[role="tab"]', starts=True)
+    _wait(browser, ["接受勾选行的建议", *group["rows"]])
+    _shot(browser, artifacts, "day_02_group_preview")
+    _click(browser, "接受勾选行的建议")
+    _wait(browser, [f"已保存：{len(group_ok)} 行接受建议"])
+    _shot(browser, artifacts, "day_03_group_accepted")
+
+    # One single accept of a rewrite with （建议值）: each number confirmed.
+    _go(browser, f"{streamlit_app}/?example=1&reviewer=张三&row={confirm['id']}")
+    _wait(browser, ["确认建议值", "确认数值并接受", confirm["id"]])
+    n = len(am.proposals(confirm["rewrite"]))
+    ticks = "[...document.querySelectorAll('[data-testid=\"stCheckbox\"]')].filter(e => e.innerText.includes('已核实'))"
+    assert _js(browser, f"{ticks}.length") == n, browser.text()[-2000:]
+    for k in range(n):  # real mouse clicks: the checkbox ignores a synthetic label.click()
+        _mouse(browser, f"{ticks}[{k}].querySelector('label')")
+    _click(browser, "确认数值并接受")
+    _wait(browser, [f"已保存：{confirm['id']} 接受建议"])
+    _shot(browser, artifacts, "day_04_confirmed_accept")
+
+    # One edit (multi-line field), one reject, one undo.
+    _go(browser, f"{streamlit_app}/?example=1&reviewer=张三&row={edited}")
+    _wait(browser, ["修改后接受", edited])
+    _click(browser, "修改后接受", "summary", contains=True)  # after the expander's icon
+    _wait(browser, ["保存修改并接受"])
+    _type(browser, "指标值", "≥97%", tag="textarea")
+    _click(browser, "保存修改并接受")
+    _wait(browser, [f"已保存：{edited} 修改后接受"])
+    _go(browser, f"{streamlit_app}/?example=1&reviewer=张三&row={edited}")
+    text = _wait(browser, ["已保存（修改后接受）", "≥97%", "本行的决定历史"])
+    _shot(browser, artifacts, "day_05_edit_reopened")
+    _go(browser, f"{streamlit_app}/?example=1&reviewer=张三&row={rejected}")
+    _wait(browser, ["驳回理由", rejected])
+    _click(browser, "驳回")
+    _wait(browser, [f"已保存：{rejected} 驳回"])
+    _click(browser, "撤销我的上一步（批量决定整组撤销）")
+    _wait(browser, [f"已撤销 {rejected}"])
+    _shot(browser, artifacts, "day_06_rejected_then_undone")
+
+    # A reload keeps who I am and the open file.
+    _go(browser)
+    text = _wait(browser, ["审核人：张三", "问题与依据"])
+    assert "请在左侧上传指标表" not in text
+    _shot(browser, artifacts, "day_07_reloaded")
+
+    # A conflict from a second session: 李四 saves the row this tab has open.
+    _go(browser, f"{streamlit_app}/?example=1&reviewer=张三&row={contested}")
+    _wait(browser, ["接受建议", contested])
+    with _open_tab(browser, f"{streamlit_app}/?example=1&reviewer=李四&row={contested}") as other:
+        _wait(other, ["审核人：李四", "接受建议", contested])
+        _click(other, "接受建议")
+        _wait(other, [f"已保存：{contested} 接受建议"])
+        _shot(other, artifacts, "day_08_second_session_saved")
+    _click(browser, "接受建议")
+    text = _wait(browser, ["冲突", "李四"])
+    _shot(browser, artifacts, "day_09_conflict")
+
+    # Evening: download the reviewed table and check what goes back to the units.
+    _go(browser, f"{streamlit_app}/report?example=1&reviewer=张三")
+    _wait(browser, ["审核后的指标表 .xlsx（含已接受的改写）"])
+    _click(browser, "审核后的指标表 .xlsx（含已接受的改写）")
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(downloads.glob("*.xlsx")):
+        time.sleep(0.5)
+    files = list(downloads.glob("*.xlsx"))
+    assert files, "the reviewed .xlsx was not downloaded"
+    _shot(browser, artifacts, "day_10_report_downloaded")
+    ws = load_workbook(files[0]).active
+    header = [c.value for c in ws[1]]
+    rows = {}
+    for line in ws.iter_rows(min_row=2, values_only=True):
+        r = dict(zip(header, line))
+        rows[r["编号"]] = r
+    assert all(rows[rid]["审核结论"] == "接受建议" and rows[rid]["审核人"] == "张三" for rid in group_ok)
+    assert rows[confirm["id"]]["审核结论"] == "接受建议"
+    assert not any(PROPOSAL in str(v or "") for v in rows[confirm["id"]].values())
+    assert rows[edited]["审核结论"] == "修改后接受" and "≥97%" in str(rows[edited]["修改内容"])
+    assert rows[rejected]["审核结论"] == "未审核"  # the reject was undone
+    assert rows[contested]["审核人"] == "李四"  # the second session's save stands

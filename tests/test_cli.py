@@ -65,3 +65,34 @@ def test_bad_file_beside_good_one_still_reviews_the_good(seed_path, tmp_path):
     assert res.exit_code == 0
     assert len(res.stdout.splitlines()) == 743
     assert "empty.csv" in res.stderr
+
+
+def test_summary_line_names_flagged_rows_and_reading_notes_apart(seed_path, tmp_path):
+    """Issue 17: "654 行有问题；问题 0 条" read as "0 problems"."""
+    res = run("review", str(seed_path), "--format", "json", "--out", str(tmp_path / "r.json"))
+    s = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"]
+    line = res.stderr.strip().splitlines()[-1]
+    assert f"其中 {s['flagged_rows']} 行被标出问题" in line
+    assert "问题 0 条" not in line
+    assert ("没有遇到问题" in line) == (s["problems"] == 0)
+    # A file that cannot be read beside the seed: the note counts it, the flagged rows stay apart.
+    bad = tmp_path / "坏.xlsx"
+    bad.write_bytes(b"not a workbook")
+    res = run("review", str(seed_path), str(bad), "--format", "jsonl")
+    line = res.stderr.strip().splitlines()[-1]
+    assert f"其中 {s['flagged_rows']} 行被标出问题" in line and "条读取或审核提示" in line
+
+
+def test_help_texts_cite_files_that_exist():
+    """Every repository path an example in --help names is there (issue 17: eval --help cited a missing result)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    for cmd in ("review", "report", "eval", "clusters", "similar", "train", "agree"):
+        res = run(cmd, "--help")
+        assert res.exit_code == 0, cmd
+        for path in re.findall(r"(?:examples|eval)/[\w./-]+\.(?:jsonl|json|txt|sqlite)\b", res.output):
+            if "<" in path or path.startswith(("eval/llm_cache/", "eval/judged/")):
+                continue  # a pattern, or a file another command writes (cache, judged set)
+            assert (root / path).exists(), f"{cmd} --help cites {path}"

@@ -3,9 +3,6 @@ incremental indexing, rebuilds, and the same queries through a Chroma server."""
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import time
 
 import pytest
 from click.testing import CliRunner
@@ -208,52 +205,19 @@ def test_cli_similar_and_clusters(seed_path):
     assert res.exit_code == 2
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_same_queries_through_a_chroma_server(tmp_path, seed_read, monkeypatch):
-    chroma = shutil.which("chroma")
-    if chroma is None:
-        pytest.skip("the chroma CLI is not installed")
-    import chromadb
-
-    port = _free_port()
-    log = open(tmp_path / "chroma.log", "wb")
-    proc = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(150):
-            try:  # the client connects on construction
-                client = chromadb.HttpClient(host="127.0.0.1", port=port)
-                client.heartbeat()
-                break
-            except Exception:
-                if proc.poll() is not None:
-                    pytest.fail("chroma run exited: " + (tmp_path / "chroma.log").read_text(errors="replace"))
-                time.sleep(0.2)
-        else:
-            pytest.fail("chroma server did not start")
-        monkeypatch.setenv("INDICATOR_QA_CHROMA_HOST", "127.0.0.1")
-        monkeypatch.setenv("INDICATOR_QA_CHROMA_PORT", str(port))
-        idx = Index()
-        assert idx.path is None and isinstance(idx.client, type(client))
-        idx.add_projects(seed_read.projects)
-        assert client.get_collection("indicators").count() == 743
-        hits = idx.similar("受益群众满意度", k=5)
-        assert all("满意" in h.level3 for h in hits)
-        clusters = find_clusters(seed_read.projects, idx)
-        assert sum(1 for c in clusters if len(XINFANG_TABLES & set(c.projects)) >= 3) >= 4
-        assert Index().add_projects(seed_read.projects)["added"] == 0  # a second client sees the same index
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+def test_same_queries_through_a_chroma_server(tmp_path, seed_read, monkeypatch, chroma_server):
+    client, port = chroma_server
+    monkeypatch.setenv("INDICATOR_QA_CHROMA_HOST", "127.0.0.1")
+    monkeypatch.setenv("INDICATOR_QA_CHROMA_PORT", str(port))
+    idx = Index()
+    assert idx.path is None and isinstance(idx.client, type(client))
+    idx.add_projects(seed_read.projects)
+    assert client.get_collection("indicators").count() == 743
+    hits = idx.similar("受益群众满意度", k=5)
+    assert all("满意" in h.level3 for h in hits)
+    clusters = find_clusters(seed_read.projects, idx)
+    assert sum(1 for c in clusters if len(XINFANG_TABLES & set(c.projects)) >= 3) >= 4
+    assert Index().add_projects(seed_read.projects)["added"] == 0  # a second client sees the same index
 
 
 def test_large_batches_use_ann_queries_with_the_same_clusters(seed_read, monkeypatch, tmp_path):

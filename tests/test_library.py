@@ -3,11 +3,7 @@ store and the clean rows of reviewed tables; library-first rewrites with their
 reference; hold-outs; proposals for missing dimensions; the CLI; a Chroma server;
 the judged-rewrites set and its scores."""
 import json
-import shutil
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -140,44 +136,15 @@ def test_library_cli_lists_and_searches():
     assert len(listed) == min(500, len(gold_rates))
 
 
-def test_library_through_a_chroma_server(tmp_path, monkeypatch):
-    chroma = shutil.which("chroma")
-    if chroma is None:
-        pytest.skip("the chroma CLI is not installed")
-    import chromadb
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = open(tmp_path / "chroma.log", "wb")
-    proc = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(150):
-            try:
-                client = chromadb.HttpClient(host="127.0.0.1", port=port)
-                client.heartbeat()
-                break
-            except Exception:
-                if proc.poll() is not None:
-                    pytest.fail("chroma run exited: " + (tmp_path / "chroma.log").read_text(errors="replace"))
-                time.sleep(0.2)
-        else:
-            pytest.fail("chroma server did not start")
-        monkeypatch.setenv("INDICATOR_QA_CHROMA_HOST", "127.0.0.1")
-        monkeypatch.setenv("INDICATOR_QA_CHROMA_PORT", str(port))
-        view = open_view()
-        assert client.get_collection("library").count() == len(view) == len(known_entries())
-        assert Library().sync(known_entries())["added"] == 0  # a second client sees the same library
-        hits = Library().search("设备维护及时率", k=2)
-        assert hits[0].entry.level3 == "设备维护及时率"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+def test_library_through_a_chroma_server(tmp_path, monkeypatch, chroma_server):
+    client, port = chroma_server
+    monkeypatch.setenv("INDICATOR_QA_CHROMA_HOST", "127.0.0.1")
+    monkeypatch.setenv("INDICATOR_QA_CHROMA_PORT", str(port))
+    view = open_view()
+    assert client.get_collection("library").count() == len(view) == len(known_entries())
+    assert Library().sync(known_entries())["added"] == 0  # a second client sees the same library
+    hits = Library().search("设备维护及时率", k=2)
+    assert hits[0].entry.level3 == "设备维护及时率"
 
 
 # ---- the judged set ---------------------------------------------------------------

@@ -174,3 +174,64 @@ def test_sigkill_mid_batch_loses_no_committed_decision(tmp_path):
         assert len(have) - len(committed) <= 1  # at most the save in flight, and only if it committed
         # The store stays usable after the crash.
         s.save("h", committed[0], "reject", "张三", BEFORE, expected_version=1, labels=[])
+
+
+# ---- group decisions (issue 17): logged per row, undone per row and per group ----
+
+@pytest.fixture(scope="module")
+def seed_groups(seed_read):
+    from classifier import appmodel as am
+    from classifier.pipeline import review
+
+    rv = review(seed_read)
+    rows = am.queue_rows(rv)
+    return rows, am.groups(rows, rv)
+
+
+def _items(group, rows, versions=None):
+    from classifier import appmodel as am
+
+    by_id = {r["id"]: r for r in rows}
+    return [{"row_id": rid, "before": am.before_of(by_id[rid]), "expected_version": (versions or {}).get(rid, 0),
+             "after": by_id[rid]["rewrite"], "labels": by_id[rid]["labels"]} for rid in group["rows"]]
+
+
+def test_group_decision_is_one_log_entry_per_row_and_undoes_per_row_and_group(store, seed_groups):
+    rows, groups = seed_groups
+    g = next(g for g in groups if g["kind"] == "table" and len(g["rows"]) >= 3)
+    saved = store.save_group("h", "accept", "张三", _items(g, rows), group=g["id"])
+    assert [d.row_id for d in saved] == g["rows"]
+    assert len({d.extra["batch"] for d in saved}) == 1 and all(d.extra["group"] == g["id"] for d in saved)
+    labelled = {r["id"]: r for r in decisions_as_labelled(store, "h")}
+    assert set(labelled) == set(g["rows"])  # the labelled set sees each row of the group
+    by_id = {r["id"]: r for r in rows}
+    assert all(labelled[rid]["labels"] == by_id[rid]["labels"] for rid in g["rows"])
+    # Undo one row of the group: the others stand.
+    first = g["rows"][0]
+    store.undo_row("h", first, "张三", expected_version=1)
+    assert set(store.decisions_for("h")) == set(g["rows"][1:])
+    # Undo my last action: the rest of the group, as one.
+    store.undo_last("h", "张三")
+    assert store.decisions_for("h") == {}
+    assert {r["id"] for r in decisions_as_labelled(store, "h")} == set()
+
+
+def test_group_decision_with_a_stale_row_saves_nothing(store, seed_groups):
+    rows, groups = seed_groups
+    g = next(g for g in groups if len(g["rows"]) >= 2)
+    other = g["rows"][-1]
+    store.save("h", other, "reject", "李四", {"id": other}, expected_version=0, labels=[], reason="不是问题")
+    with pytest.raises(Conflict) as err:
+        store.save_group("h", "accept", "张三", _items(g, rows), group=g["id"])
+    assert "李四" in str(err.value) and "北京时间" in str(err.value)
+    assert set(store.decisions_for("h")) == {other}  # all or nothing
+    # An undo of a whole group refuses when someone decided one of its rows since.
+    versions = store.versions("h")
+    store.save_group("h", "reject", "张三", [it | {"labels": []} for it in _items(g, rows, versions)], group=g["id"],
+                     reason="不是问题")
+    batch = store.current("h", g["rows"][0]).extra["batch"]
+    store.save("h", g["rows"][0], "accept", "李四", {"id": g["rows"][0]}, expected_version=store.version("h", g["rows"][0]),
+               after={"level3": "x", "value": "1"}, labels=[])
+    undone = store.undo_batch("h", batch, "张三")
+    assert {d.row_id for d in undone} == set(g["rows"][1:])  # rows still standing on the batch
+    assert store.current("h", g["rows"][0]).reviewer == "李四"

@@ -107,8 +107,8 @@ def eval_cmd(file, backend, prompt, out_dir, projects_path, compare_refs, show, 
       indicator-qa eval --backend openai --cache eval/llm_cache/v1.sqlite --write-baseline
       indicator-qa eval --backend openai --cache-only
       indicator-qa eval my_region_labelled.jsonl --out /tmp/results
-      indicator-qa eval eval/results/2025-01-01-noprompt-offline.json
-      indicator-qa eval --compare eval/results/A.json eval/results/B.json
+      indicator-qa eval eval/results/2026-11-26-noprompt-offline.json
+      indicator-qa eval --compare eval/results/2026-11-26-noprompt-offline.json eval/results/2026-11-26-noprompt-offline-3.json
       indicator-qa eval --compare v1 v2
       indicator-qa eval --holdout transfer
       indicator-qa eval --holdout province --write-baseline

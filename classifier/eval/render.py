@@ -48,7 +48,10 @@ def markdown_table(result: dict) -> str:
         lines += [f"**Warning:** {src['rules_fallback']} of {result['data']['rows']} rows fell back to rules (source rules_fallback): "
                   "for those rows these are not the model's scores.", ""]
     lines += label_table(ls)
-    lines += ["", f"macro-F1 **{_f(ls['macro_f1'])}** · micro-F1 {_f(ls['micro']['f1'])} "
+    sample = ""
+    if result.get("in_sample") or (result.get("evaluation") or {}).get("in_sample"):
+        sample = "in-sample "  # evaluation_lines() above says why
+    lines += ["", f"{sample}macro-F1 **{_f(ls['macro_f1'])}** · micro-F1 {_f(ls['micro']['f1'])} "
               f"(P {_f(ls['micro']['precision'])}, R {_f(ls['micro']['recall'])}) · exact match {_f(ls['exact_match'], True)}"]
     pj = m.get("projects")
     if pj:

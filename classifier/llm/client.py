@@ -16,8 +16,6 @@ import random
 import time
 from dataclasses import dataclass, field
 
-import openai
-
 from ..redact import redact_url, scrubber_for
 from .settings import LLMSettings
 
@@ -76,16 +74,22 @@ class ChatClient:
         self.breaker.limit = settings.max_connect_failures
         self._sem = asyncio.Semaphore(settings.concurrency)
         # Our own retry loop (max_retries=0 in the SDK) so every attempt is counted and logged.
-        self._client = self._new_client()
+        # Made on the first real request: the openai SDK costs seconds to import,
+        # and a rerun answered wholly from the cache never needs it.
+        self._client = None
         self._stale: list = []  # clients whose pool a cut-off request may have left half-read
         self.scrub = scrubber_for(settings)  # the key and URL credentials never leave in an answer or message
 
     def _new_client(self):
+        import openai
+
         s = self.settings
         return openai.AsyncOpenAI(base_url=s.base_url, api_key=s.key(), timeout=s.timeout, max_retries=0)
 
     async def close(self) -> None:
         for c in [*self._stale, self._client]:
+            if c is None:
+                continue
             try:
                 await c.close()
             except Exception:  # noqa: BLE001 — closing a pool whose request was cut off
@@ -94,6 +98,8 @@ class ChatClient:
     def _connection_failed(self, e: Exception) -> bool:
         """Count a failure to reach the endpoint; True when that opens the breaker.
         429/5xx reset the count (a server answered); timeouts leave it as it is."""
+        import openai
+
         b = self.breaker
         if isinstance(e, openai.APIStatusError):
             b.failures = 0
@@ -133,6 +139,8 @@ class ChatClient:
         """One HTTP request, read as a stream so that the body is capped at
         `max_answer_bytes`; the caller bounds the whole of it by `timeout`."""
         cap = self.settings.max_answer_bytes
+        if self._client is None:
+            self._client = self._new_client()
         async with self._client.chat.completions.with_streaming_response.create(**kwargs) as raw:
             length = raw.headers.get("content-length")
             if cap and length and length.isdigit() and int(length) > cap:
@@ -153,6 +161,8 @@ class ChatClient:
         return None
 
     async def complete(self, messages: list[dict], params: dict, schema: dict, name: str = "answer") -> str:
+        import openai  # here, not at module level: see __init__
+
         s = self.settings
         attempt = 0
         async with self._sem:

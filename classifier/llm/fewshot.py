@@ -20,6 +20,7 @@ import hashlib
 import json
 import logging
 import math
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -154,9 +155,18 @@ def fewshot_dir() -> Path:
 
 
 def _client(path: Path):
+    """The team's Chroma server when INDICATOR_QA_CHROMA_HOST is set (the labelled
+    library is shared with the indicator index there), else a local directory."""
+    from ..index import wait_for_chromadb
+
+    wait_for_chromadb()
     import chromadb
     from chromadb.config import Settings
 
+    if os.environ.get("INDICATOR_QA_CHROMA_HOST"):
+        from ..index import _client as index_client
+
+        return index_client()
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False, allow_reset=True))
 
@@ -230,7 +240,11 @@ class EmbeddingRetriever:
         self.built = True
 
     def _vectors(self, texts: list[str]) -> dict[str, np.ndarray]:
-        """text → vector; each distinct text embedded once per process."""
+        """text → vector; each distinct text embedded once per process, and never
+        again once stored: the texts are `embed_text`, as the indicator index
+        embeds them, so the vector cache (classifier/vectors.py) has most of them."""
+        from ..vectors import VectorCache
+
         out, todo = {}, []
         for t in dict.fromkeys(texts):
             v = _MEMO.get((self.model_id, t))
@@ -238,12 +252,19 @@ class EmbeddingRetriever:
                 todo.append(t)
             else:
                 out[t] = v
+        cache = VectorCache(self.model_id)
+        stored = cache.get(todo)
+        out.update(stored)
+        todo = [t for t in todo if t not in stored]
+        embedded = {}
         for i in range(0, len(todo), _EMBED_BATCH):
             chunk = todo[i:i + _EMBED_BATCH]
             for t, v in zip(chunk, self.ef(chunk)):
-                out[t] = np.asarray(v, dtype=np.float32)
-                if len(_MEMO) < _MEMO_MAX:
-                    _MEMO[(self.model_id, t)] = out[t]
+                out[t] = embedded[t] = np.asarray(v, dtype=np.float32)
+        for t, v in (stored | embedded).items():
+            if len(_MEMO) < _MEMO_MAX:
+                _MEMO[(self.model_id, t)] = v
+        cache.put(embedded)
         return out
 
     # ---- the query ---------------------------------------------------------
@@ -329,3 +350,65 @@ def nearest(batch: list[Indicator], pool: tuple[dict, ...], k: int) -> list[dict
     if k <= 0 or not pool or not batch:
         return []
     return Retriever(pool).nearest(batch, k)
+
+
+# ---------------------------------------------------------------- cached picks
+
+PICKS_FILE = "fewshot_picks.sqlite3"
+
+
+def picks_key(pool: tuple[dict, ...], model_id: str, k: int, batch: list[Indicator]) -> str:
+    """What an embedding retrieval's answer depends on: the pool's content, the
+    embedder, k and the batch's rows (ids exclude rows; texts rank them)."""
+    blob = json.dumps([pool_digest(pool), model_id, k, SCHEMA,
+                       [[i.id, i.level1, i.level2, i.level3, i.description, i.value] for i in batch]], ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class PickCache:
+    """The examples an embedding retrieval chose for a batch, by `picks_key`.
+    The choice is a pure function of that key, so an entry is never stale: a
+    cached LLM rerun takes its examples from here and neither imports chromadb
+    nor loads the embedding model before the response cache is consulted. A
+    cache: any error reading it means "not there", writing it is best effort."""
+
+    SCHEMA = "CREATE TABLE IF NOT EXISTS picks (key TEXT PRIMARY KEY, examples TEXT NOT NULL) WITHOUT ROWID;"
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else data_dir() / PICKS_FILE
+
+    def _db(self):
+        import sqlite3
+
+        db = sqlite3.connect(self.path, timeout=10)
+        db.executescript(self.SCHEMA)
+        return db
+
+    def get(self, key: str) -> list[dict] | None:
+        import sqlite3
+
+        if not self.path.exists():
+            return None
+        try:
+            db = self._db()
+            try:
+                row = db.execute("SELECT examples FROM picks WHERE key = ?", (key,)).fetchone()
+            finally:
+                db.close()
+            return None if row is None else json.loads(row[0])
+        except (sqlite3.Error, ValueError) as e:
+            log.info("few-shot pick cache %s unreadable (%s)", self.path, e)
+            return None
+
+    def put(self, key: str, examples: list[dict]) -> None:
+        import sqlite3
+
+        try:
+            db = self._db()
+            try:
+                with db:
+                    db.execute("INSERT OR REPLACE INTO picks VALUES (?, ?)", (key, json.dumps(examples, ensure_ascii=False)))
+            finally:
+                db.close()
+        except sqlite3.Error as e:
+            log.info("few-shot pick cache %s not written (%s)", self.path, e)

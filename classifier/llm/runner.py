@@ -16,7 +16,8 @@ from ..values import normalize
 from .answer import AnswerError, Judgement, Revision, RewriteOut, json_schema, parse_judgement, parse_revision, revision_schema
 from .cache import ResponseCache, cache_key
 from .client import CallFailed, ChatClient, Stats
-from .fewshot import Retriever, labelled_examples
+from ..embeddings import embedder_model_id
+from .fewshot import PickCache, Retriever, labelled_examples, picks_key
 from .merge import llm_finding, merge_row
 from .prompt import PromptSpec, batch_data, quote, render, render_text, row_data
 from .rewrites import to_rewrite
@@ -98,7 +99,9 @@ class Backend:
         self.settings = settings
         self.k = spec.few_shot.k if few_shot is None else few_shot
         self.pool = labelled_examples(spec.few_shot.source) if self.k > 0 and spec.few_shot.source else ()
-        self.retriever: Retriever | None = None  # built on the first batch that needs examples
+        self.retriever: Retriever | None = None  # built on the first batch whose examples are not stored
+        self.picks = PickCache()
+        self.cached_picks = 0  # batches whose examples came from the pick cache
         self.cache_only = cache_only  # answers only from the cache: no client, no network; a miss raises CacheMiss
         self.cache = cache or ResponseCache(readonly=cache_only)
         self.params = dict(spec.params)
@@ -140,12 +143,26 @@ class Backend:
         params = dict(self.params, kind=kind, schema=self.spec.output_schema)
         return cache_key(self.spec.version, self.settings.model, params, messages)
 
+    def _examples(self, batch: Batch) -> list[dict]:
+        """The batch's few-shot examples: the embedding retrieval's earlier choice
+        for the same pool, embedder, k and rows when stored (no chromadb, no
+        model), else retrieved now and stored (tf-idf fallbacks are not stored)."""
+        if self.k <= 0 or not batch.judge:
+            return []
+        key = picks_key(self.pool, embedder_model_id(), self.k, batch.judge)
+        hit = self.picks.get(key)
+        if hit is not None:
+            self.cached_picks += 1
+            return hit
+        if self.retriever is None:
+            self.retriever = Retriever(self.pool)
+        examples = self.retriever.nearest(batch.judge, self.k)
+        if self.retriever.source == f"embeddings:{embedder_model_id()}" and not self.cache_only:  # a gate writes nothing
+            self.picks.put(key, examples)
+        return examples
+
     def prepare(self, batch: Batch, evidence: dict[str, list[dict]]) -> None:
-        examples = []
-        if self.pool:
-            if self.retriever is None:
-                self.retriever = Retriever(self.pool)
-            examples = self.retriever.nearest(batch.judge, self.k)
+        examples = self._examples(batch) if self.pool else []
         batch.messages = render(self.spec, batch_data(batch.project, batch.judge, batch.context, evidence), examples)
         batch.key = self._key(batch.messages, "judge")
 
@@ -254,8 +271,10 @@ class Backend:
         run = {
             "backend": "openai", "prompt_version": self.spec.version, "output_schema": self.spec.output_schema,
             "model": self.settings.model, "endpoint": self.settings.public(), "params": self.params, "few_shot_k": self.k if self.pool else 0,
-            "few_shot_retrieval": self.retriever.source if self.retriever else None,
+            "few_shot_retrieval": self.retriever.source if self.retriever else
+            (f"embeddings:{embedder_model_id()}" if self.cached_picks else None),
             "few_shot_note": self.retriever.note if self.retriever else "",
+            "few_shot_cached": self.cached_picks,
             "cache_only": self.cache_only, "cache_file": str(self.cache.path),
             "batches": len(batches), "rows_sent": judged_rows, "rows_reused": sum(1 for r, o in owner.items() if r != o),
             "calls": s.calls, "cache_hits": s.cache_hits, "retries": s.retries, "repairs": s.repairs, "revisions": s.revisions,

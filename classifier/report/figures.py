@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from ..names import SEVERITY as SEVERITY_ZH  # the one display-name table, re-exported for html/xlsx
 from ..models import SEVERITIES, Finding, Indicator, Project
 from ..pipeline import Review
-
-SEVERITY_ZH = {"block": "阻断", "warn": "警告", "suggest": "建议"}
 
 
 def worst_severity(findings: list[Finding]) -> str:
@@ -62,9 +61,11 @@ def project_ranking(rv: Review) -> list[dict]:
 
 @dataclass
 class Cluster:
-    """Rows that copy_paste findings tie together (via Finding.related)."""
+    """One copy-paste cluster as the reports show it: its rows, and which of
+    them the review labels copy_paste (marked ✱)."""
 
     members: list[tuple[Project, Indicator]] = field(default_factory=list)
+    flagged: set[str] = field(default_factory=set)  # row ids labelled copy_paste
 
     @property
     def projects(self) -> list[Project]:
@@ -85,41 +86,16 @@ class Cluster:
 
 
 def copy_paste_clusters(rv: Review) -> list[Cluster]:
-    """Connected components over copy_paste findings and their `related` rows.
+    """The review's copy-paste clusters (clusters.shown_clusters: the same list
+    the `clusters` command and the app show), largest first."""
+    from ..clusters import flagged_members, shown_clusters
 
-    `related` entries name rows as "T008/T008-02" (project/row) or just the row
-    id; unknown names are ignored rather than guessed."""
-    rows = {ind.id: (p, ind) for p, ind in rv.rows()}
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def resolve(entry: str) -> str | None:
-        for cand in (entry, entry.rsplit("/", 1)[-1]):
-            if cand in rows:
-                return cand
-        return None
-
-    for f in rv.findings:
-        if f.code != "copy_paste" or not f.row_id or f.row_id not in rows:
-            continue
-        find(f.row_id)
-        for entry in f.related:
-            other = resolve(entry)
-            if other:
-                parent[find(other)] = find(f.row_id)
-    groups: dict[str, list[str]] = defaultdict(list)
-    order = {rid: k for k, rid in enumerate(rows)}
-    for rid in parent:
-        groups[find(rid)].append(rid)
-    clusters = [Cluster([rows[r] for r in sorted(ids, key=order.__getitem__)]) for ids in groups.values() if len(ids) > 1]
-    clusters.sort(key=lambda c: (-len(c.projects), -len(c.members), order[c.members[0][1].id]))
-    return clusters
+    out = []
+    for c in shown_clusters(rv):
+        marks = flagged_members(rv, c)
+        out.append(Cluster([(m.project, m.indicator) for m in c.rows],
+                           {m.indicator.id for m, f in zip(c.rows, marks) if f}))
+    return out
 
 
 def flagged_by_unit(rv: Review) -> dict[str, list[tuple[Project, list[Indicator]]]]:

@@ -10,6 +10,7 @@ import re
 from datetime import datetime
 
 from ..models import LABELS, LABELS_ZH, ORIGIN_ZH, PROJECT_CODES, SEVERITIES, Finding
+from ..names import BEIJING, name
 from ..pipeline import Review
 from .figures import SEVERITY_ZH, copy_paste_clusters, flagged_by_unit, project_ranking, unit_ranking
 
@@ -123,7 +124,7 @@ def _sev(severity: str) -> str:
 
 def _finding_li(f: Finding) -> str:
     what = LABELS_ZH.get(f.code, f.code)
-    return f"<li>{_sev(f.severity)} <b>{esc(f.rule)}</b> {esc(what)}：{esc(f.evidence)} <span class=\"why\">（{esc(f.source)}）</span></li>"
+    return f"<li>{_sev(f.severity)} <b>{esc(f.rule)}</b> {esc(what)}：{esc(f.evidence)} <span class=\"why\">（{esc(name('source', f.source))}）</span></li>"
 
 
 def _figure(key: str, label: str, value, shown: str | None = None) -> str:
@@ -188,11 +189,11 @@ def clusters_section(rv: Review) -> str:
     for k, c in enumerate(clusters[:MAX_CLUSTERS], start=1):
         projects = "".join(
             f"<li>{esc(p.id)} {esc(p.title)} <span class=\"why\">[{esc(p.unit)}] 行 "
-            f"{esc('、'.join(ind.id for q, ind in c.members if q is p))}</span></li>" for p in c.projects)
+            f"{esc('、'.join(ind.id + ('✱' if ind.id in c.flagged else '') for q, ind in c.members if q is p))}</span></li>" for p in c.projects)
         items.append(f'<div class="cluster"><h3>聚类 {k}：{len(c.members)} 行，{len(c.projects)} 个项目，{len(c.units)} 个单位</h3>'
                      f'<p>{esc(c.text)}</p><ul>{projects}</ul></div>')
     more = f"<p class=\"meta\">另有 {len(clusters) - MAX_CLUSTERS} 个较小的聚类未列出。</p>" if len(clusters) > MAX_CLUSTERS else ""
-    return f'<section id="clusters"><h2>照搬套用聚类</h2><p class="meta">共 {len(clusters)} 个聚类，按涉及项目数排列。</p>{"".join(items)}{more}</section>'
+    return f'<section id="clusters"><h2>照搬套用聚类</h2><p class="meta">共 {len(clusters)} 个聚类、{sum(len(c.members) for c in clusters)} 行，按行数从多到少排列；✱ 为判为照搬套用的行（共 {sum(len(c.flagged) for c in clusters)} 行）。</p>{"".join(items)}{more}</section>'
 
 
 def details(rv: Review) -> str:
@@ -282,7 +283,7 @@ def problems_section(rv: Review) -> str:
 def render_html(rv: Review, *, comparison: dict | None = None, generated_at: str | None = None,
                 title: str = "绩效目标表指标质量报告") -> str:
     s = rv.summary()
-    when = generated_at or datetime.now().strftime("%Y-%m-%d %H:%M")
+    when = generated_at or datetime.now(BEIJING).strftime("%Y-%m-%d %H:%M（北京时间）")
     files = sorted({p.source_file for p in rv.projects})
     nav = ['<a href="#overview">总览</a>', '<a href="#ranking">质量排名</a>', '<a href="#clusters">照搬套用聚类</a>']
     if comparison is not None:

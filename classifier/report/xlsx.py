@@ -156,14 +156,15 @@ def _cluster_sheet(wb: Workbook, rv: Review) -> None:
     if not clusters:
         return
     ws = wb.create_sheet("照搬聚类")
-    _header(ws, 1, ("聚类", "行数", "项目数", "单位数", "指标内容", "行编号", "项目", "单位"))
+    _header(ws, 1, ("聚类", "行数", "项目数", "单位数", "指标内容", "行编号", "项目", "单位", "判为照搬套用"))
     r = 1
     for k, c in enumerate(clusters, start=1):
         for p, ind in c.members:
             r += 1
-            for col, v in enumerate((k, len(c.members), len(c.projects), len(c.units), ind.text(), ind.id, f"{p.id} {p.title}", p.unit), 1):
+            for col, v in enumerate((k, len(c.members), len(c.projects), len(c.units), ind.text(), ind.id, f"{p.id} {p.title}", p.unit,
+                                     "✱" if ind.id in c.flagged else ""), 1):
                 put(ws, r, col, v)
-    ws.auto_filter.ref = f"A1:H{r}"
+    ws.auto_filter.ref = f"A1:I{r}"
     ws.freeze_panes = "A2"
     _widths(ws, {5: 60, 7: 40, 8: 36})
 
