@@ -13,8 +13,9 @@ import pytest
 from classifier.compose import PROPOSAL
 from classifier.ingest import read_path
 from classifier.meaning import meaning_check
-from classifier.models import Rewrite
+from classifier.models import Finding, Rewrite
 from classifier.pipeline import review
+from classifier.rewrite import suggest_rewrite
 from classifier.values import parse_value
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,12 +37,22 @@ def _file_of(judged_id: str) -> str:
     return "eval/labelled.jsonl" if stem == "labelled" else f"eval/regions/{stem}.jsonl"
 
 
+@lru_cache(maxsize=None)
+def _round1_labels() -> dict:
+    return {r["id"]: r["labels"] for r in _round1()}
+
+
 def rewrite(judged_id: str):
-    """(project, row, rewrite) of one judged row, produced by the offline review."""
+    """(project, row, rewrite) of one judged row, produced by the offline review; a row
+    the current labellers no longer flag is rewritten for the labels round 1 answered
+    (the judged rewrite's labels), by the same suggest_rewrite the review calls."""
     rv = _reviewed(_file_of(judged_id))
     rid = judged_id.split(":", 1)[1]
     p, ind = next((p, i) for p, i in rv.rows() if i.id == rid)
-    return p, ind, rv.rewrites[rid]
+    if rid in rv.rewrites:
+        return p, ind, rv.rewrites[rid]
+    findings = [Finding(code, "warn", "", "round 1", row_id=rid) for code in _round1_labels()[judged_id]]
+    return p, ind, suggest_rewrite(ind, p, findings)
 
 
 def _text(rw) -> str:
@@ -265,3 +276,20 @@ def test_every_flagged_unmeasurable_value_is_measurable_or_needs_human():
             seen += 1
             assert parse_value(rw.value.replace(PROPOSAL, "")).measurable, (f, ind.id, rw.value)
     assert seen > 0
+
+
+# ---- round 2 for re-judging: the same items as round 1 ----------------------------------------
+
+def test_judge_set_same_as_keeps_the_previous_rounds_ids_and_order():
+    """`judge-set --same-as round1.jsonl`: exactly round 1's ids of the files given, in round 1's
+    order, judgements empty; a row the labellers no longer flag is rewritten for round 1's labels."""
+    from classifier.eval.judged import judge_rows
+
+    previous = [r for r in _round1() if r["id"].startswith("RB05:")][::-1]
+    rows, problems = judge_rows([ROOT / "eval" / "regions" / "RB05.jsonl"], same_as=previous)
+    assert [r["id"] for r in rows] == [r["id"] for r in previous] and not problems
+    assert all(len(r["judgements"]) == 2 and not any(j["verdict"] for j in r["judgements"]) for r in rows)
+    by_id = {r["id"]: r for r in rows}
+    for r in previous:
+        if by_id[r["id"]].get("labels_from") == "previous":
+            assert by_id[r["id"]]["labels"] == r["labels"]
