@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .kinds import DOWN, MINIMUM_NAME, SHORT_DURATION, numbers_of, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
+from .kinds import DOWN, DURATION_NAME, MINIMUM_NAME, SHORT_DURATION, numbers_of, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
 from .models import Indicator, Project
 from .rules import INPUT_RE, UNIT_START, is_rate_name
 from .values import parse_value
@@ -27,7 +27,7 @@ DESCRIPTION_CODES = {"vague_description", "copy_paste", "unmeasurable_value"}
 
 # Residue that budget systems and copied templates leave in names (issue 14):
 # stars, "(≥**%)" placeholders, "指标1:" numbering, a leading "其中".
-RESIDUE_RE = re.compile(r"[★☆●◆■※▲△]|[（(]\s*[≥≤><=＞＜＝]?\s*\*+\s*[%％]?\s*[)）]|\*{2,}|^\s*(三级)?指标\s*\d+\s*[:：、.．]|"
+RESIDUE_RE = re.compile(r"[★☆●◆■※▲△]|[（(]\s*[≥≤><=＞＜＝]?\s*\*+\s*[%％]?\s*[)）]|\*{2,}|^\s*(三级)?指标\s*\d+\s*([:：、.．]|(?=[\u4e00-\u9fff]))|"
                         r"^\s*其中\s*[:：，,、]?|^\s*[（(]?\d{1,2}[)）、.．]\s*(?=\D)")
 
 
@@ -69,6 +69,8 @@ def category(ind: Indicator, codes: set[str]) -> tuple[str, str]:
     pv = parse_value(ind.value)
     if re.search(r"(满意度|满意率|满意程度|好评率)$", name) or ("投诉" in name and is_rate_name(name)):
         return "满意度指标", "服务对象满意度指标"
+    if l1.startswith("满意度") and is_down_name(name):  # "粮食安全事件发生数 | 0起": an effect, not an output (round 1)
+        return "效益指标", "社会效益指标"
     if INPUT_RE.search(name):
         return "产出指标", "成本指标"
     if re.search(r"(时间|时限|期限|时效)$", name):
@@ -88,15 +90,22 @@ def category(ind: Indicator, codes: set[str]) -> tuple[str, str]:
 
 def name_for(ind: Indicator, project: Project, l1: str, l2: str, codes: set[str]) -> str:
     name = clean_name(ind.level3, project)
-    if l2.startswith("成本") and (INPUT_RE.search(name) or re.search(r"超预算(比率|比例|率)$", name)):
+    if l2.startswith("成本") and (INPUT_RE.search(name) and not _percent_rate(ind) or re.search(r"超预算(比率|比例|率)$", name)):
         # R3: a fund-handling or overrun rate is not a target; what it stands for is a spending ceiling.
         return "项目实际支出"
     if l1.startswith("满意度") and not re.search(r"满意|好评|认可|投诉", name):
         return f"{name}满意度"
-    if (l1.startswith("效益") or "效益" in l2) and "unit_mismatch" in codes and parse_value(ind.value).unit_class == "percent" \
-            and not is_rate_name(name):
-        return f"{name}达标率"
+    if l2.startswith("时效") and re.search(r"及时性$", name) and parse_value(ind.value).unit_class != "percent" \
+            and not DURATION_NAME.search(re.sub(r"及时性$", "时间", name)):
+        return re.sub(r"及时性$", "时间", name)  # "补助发放及时性 | 及时发放": the date of the payment is what can be checked
+    # No "达标率" glued onto a slogan ("改善了农民生产生活条件达标率", round 1): what would be counted is for a human to say.
     return name
+
+
+def _percent_rate(ind: Indicator) -> bool:
+    """A fund-compliance, arrival or execution rate published as a percentage
+    ("资金使用合规率 100%"): its percentage is the target, never a spending cap."""
+    return parse_value(ind.value).unit_class == "percent"  # "资金使用合规性 100%" too
 
 
 # ---------------------------------------------------------------- subjects
@@ -113,7 +122,7 @@ def _scope(project: Project) -> str:
 def rate_parts(name: str, standard: str = "") -> tuple[str, str]:
     """(numerator, denominator) of a rate named `name`: the success condition
     goes in the numerator, never in the denominator (issue 14)."""
-    core = re.sub(r"(率|比例|比重|占比|覆盖面)$", "", re.sub(r"[（(].*?[)）]", "", name)).strip()
+    core = re.sub(r"(率|比例|比重|占比|覆盖面)$", "", re.sub(r"[（(].*?[)）]", "", name)).strip().rstrip("的之")
     when = f"（{standard}）" if standard else ""
     adjectives = (
         ("按期完成", "按期{w}完成的{o}数", "计划完成的{o}总数"), ("按时完成", "按时{w}完成的{o}数", "计划完成的{o}总数"),
@@ -139,9 +148,10 @@ def rate_parts(name: str, standard: str = "") -> tuple[str, str]:
             return tidy(num.format(o=obj, w=when)), tidy(den.format(o=obj))
     if is_down_name(name):
         m = re.search(r"(投诉|差错|事故|失误|出错|故障|违规|违纪|缺陷|返工|超支|流失|不合格|失败|空置|逾期|退回|损坏|丢失)", core)
-        event = m.group(1) if m else core
-        obj = core.replace(event, "").strip("的之发生") or "业务"
-        return f"发生{event}的{obj}数", f"{obj}总数"
+        if m:  # "家庭负担率" names no event to count: the generic form below, which the meaning check sends to a human
+            event = m.group(1)
+            obj = core.replace(event, "").strip("的之发生被") or "服务事项"
+            return f"发生{event}的{obj}数", f"{obj}总数"
     return f"{core}的实际数{when}", f"{core}的应达数"
 
 
@@ -182,28 +192,36 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         obj = _strip(name, r"(办结|处理|完成)?(时效|时间|时限|时长|周期|用时|速度)$") or "业务"
         return f"{obj}自受理至办结的时长，数据来源为业务办理记录"
     if kind == "deadline":
-        obj = _strip(name, r"(完成|竣工)?(时间|日期|时限|期限|进度|时间节点)$") or "项目各项工作"
+        obj = _strip(name, r"(完成|竣工)?(时间|日期|时限|期限|进度|时间节点|及时性|及时)$") or "项目各项工作"
         if obj in ("项目", "按时", "按时完成", "及时完成"):
             obj = "项目各项工作"
+        obj = re.sub(r"^完成(?=.{2})", "", obj)  # "完成换届时间": not "完成换届全部完成的日期"
         src = ("财务支付记录" if re.search(r"支付|拨付|发放", name) else "验收报告" if "验收" in name
                else "活动记录" if re.search(r"开展|举办|召开", name) else "项目进度记录")
-        scope = f"（原表填报“{standard}”）" if standard else ""
-        return f"{obj}{scope}全部完成的日期，以{src}为准"
+        return f"{obj}全部完成的日期，以{src}为准"
     if kind == "money":
         obj = _strip(name, r"(总)?(成本|费用|支出|经费|资金|投入|金额)(控制|总额|总量)?$|^(控制|总量控制|成本控制)$")
         obj = re.sub(r"^(项目)?(实际)?$", "", obj)
         if not obj or obj in ("控制", "总量", "保障"):
             obj = _scope(project)
-        was = f"（原表填报“{standard}”）" if standard else ""
-        return f"{obj}的实际支出金额{was}，数据来源为财务决算"
+        return f"{obj}的实际支出金额，数据来源为财务决算"
     if kind == "unit_cost":
         what = "发放标准" if MINIMUM_NAME.search(name) else "支出标准"
-        return f"{name}的{what}，按{parse_value(ind.value).unit or '单位'}计，数据来源为财务决算和发放台账"
+        subject = _strip(name, r"(发放)?(标准|金额|水平)$") or name  # "补贴发放标准的发放标准" (round 1)
+        pv = parse_value(ind.value)
+        tail = ind.value.split(pv.number_text, 1)[-1].strip() if pv.number_text and pv.number_text in ind.value else ""
+        unit = tail if pv.unit and tail.startswith(pv.unit) and not re.search(r"\d", tail) else pv.unit  # "元/人.每天" whole
+        return f"{subject}的{what}，按{unit or '单位'}计，数据来源为财务决算和发放台账"
     if kind == "count":
         year = year_of(project)
-        when = f"{year}年度" if year else "年度内"
-        return f"{when}实际完成的{name}，以工作台账统计为准"
+        when = f"{year}年度" if year else "本年度"
+        counted = "" if re.search(r"(数|量|面积|里程|长度|人次|次|户|场次|期数)([（(].*?[)）])?$", name) else "的数量"
+        return f"{when}{name}{counted}，以工作台账统计为准"
     if kind == "grade" and grades_defined(ind.description):
+        return ind.description
+    if not parse_value(ind.value).measurable and not ("验收" in name and kind == "document_state"):
+        # A slogan with a slogan for a value ("显著提高", "效果明显", empty): "判定…是否达成" made it no more checkable
+        # (round 1, still_vague). Nothing sensible to propose offline: left as published, the meaning check says why.
         return ind.description
     return f"以{_doc_for(name + ind.value)}为据，判定“{name}”是否达成"
 
@@ -212,7 +230,10 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
 
 
 def _count_unit(text: str) -> str:
-    for word, unit in (("人次", "人次"), ("户", "户"), ("频次", "次"), ("次", "次"), ("人", "人"), ("场", "场"), ("期", "期"),
+    m = re.search(r"[（(](万亩|万人|万户|万人次|亩|人|人次|户|个|次|场|期|篇|家|所|台|套|册|份|条|项|件|起|批|平方米|公里|吨)[)）]", text)
+    if m:
+        return m.group(1)
+    for word, unit in (("万亩", "万亩"), ("人次", "人次"), ("户", "户"), ("频次", "次"), ("次", "次"), ("人", "人"), ("场", "场"), ("期", "期"),
                        ("篇", "篇"), ("家", "家"), ("所", "所"), ("台", "台"), ("套", "套"), ("册", "册"), ("份", "份"), ("条", "条"),
                        ("亩", "亩"), ("平方米", "平方米"), ("公里", "公里")):
         if word in text:
@@ -220,7 +241,20 @@ def _count_unit(text: str) -> str:
     return "个"
 
 
-def _op(direction: str) -> str:
+def _unit_for(value: str, rest: str) -> str:
+    """The count unit: the value's own word right after its number ("0起", "1批") first —
+    words inside a name ("项目", "引起", "市场") are no units."""
+    m = re.search(r"\d\s*(起|件|项|批|场|次|人次|人|户|台|套|个|只|本|册|篇|家|所|期|份|条|亩|万亩|吨)", _nfkc(value))
+    return m.group(1) if m else _count_unit(value + rest)
+
+
+def l2_cost(ind: Indicator) -> bool:
+    return (ind.level2 or "").startswith("成本") or "成本" in (ind.level2 or "")[:4]
+
+
+def _op(direction: str, kind: str = "", name: str = "") -> str:
+    if kind == "unit_cost" and not direction:
+        return "≥" if MINIMUM_NAME.search(name) else "≤"  # "≥780元/生/年" on a cost standard (round 1)
     return "≤" if direction == DOWN else "≥"
 
 
@@ -233,7 +267,7 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
     n = pv.number
     want = expected_direction(name, kind, v)
     flagged_direction = "implausible_value" in codes
-    op = pv.operator if pv.operator and not flagged_direction else _op(want)
+    op = pv.operator if pv.operator and not flagged_direction else _op(want, kind, name)
     year = year_of(project) or "本"
     text_unit = pv.unit_class == "count" and bool(pv.unit) and pv.unit[0] not in UNIT_START  # "1反映…": a number of nothing
     if kind in ("rate", "satisfaction"):
@@ -253,7 +287,7 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
             # "7×24小时" is a service period; a response time under it is still to be set.
             return (f"≤30分钟{PROPOSAL}", v) if "响应" in name and "unit_mismatch" in codes else (v, "")
         if n is not None and pv.unit_class in ("time", "count"):
-            unit = re.match(r"(个工作日|工作日|分钟|小时|天|日|周|个月|月)", pv.unit or "")
+            unit = re.match(r"(个工作日|工作日|分钟|小时|天|日|周|个月|月|年)", pv.unit or "")
             return f"≤{_fmt(n)}{unit.group(1) if unit else '小时'}" + (PROPOSAL if not unit else ""), ""
         return f"≤24小时{PROPOSAL}" if "响应" in name else f"≤5个工作日{PROPOSAL}", ""
     if kind == "deadline":
@@ -266,17 +300,22 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
             return f"{year}年{mon}月{_month_end(mon)}日前", ""
         if pv.is_date:
             return (f"{year}年12月31日前" if re.search(r"年底|年末|全年|年内|20\d\d\s*年", t) else v), ""
-        standard = v if n is not None else ""
-        return f"{year}年12月31日前{PROPOSAL}", standard
+        if n is not None:
+            return v, ""  # "1" of what? a year, a month — the meaning check sends it to a human
+        return f"{year}年12月31日前{PROPOSAL}", ""
     if kind in ("money", "unit_cost"):
         if len(numbers_of(v)) > 1 and pv.number2 is None:
             return v, ""  # several standards in one cell: restructuring would drop some of them
         if n is not None and pv.unit_class not in ("money", "none") and not re.search(r"\d\s*万", _nfkc(v)) and not text_unit:
-            if kind == "money" and project.budget:
-                return f"≤{_fmt(project.budget)}万元{PROPOSAL}", v
-            return v, ""
+            return v, ""  # "100%" under 成本: which amount it means is for a human (the meaning check says so)
         if n is not None:
             unit = pv.unit if pv.unit_class == "money" else ("万元" if re.search(r"\d\s*万", _nfkc(v)) else "")
+            unit = re.sub(r"\s*[%％]$", "", unit)
+            tail = re.sub(r"\s*[%％]$", "", v.split(pv.number_text, 1)[-1].strip()) if pv.number_text in v else ""
+            if unit and tail.startswith(unit) and not re.search(r"\d", tail):
+                unit = tail  # as published: "元/人.每天", not the parser's "元/人.每"; never "万元%" (round 1)
+            if kind == "unit_cost" and not pv.operator and MINIMUM_NAME.search(name) and l2_cost(ind):
+                return v, ""  # a subsidy standard under 成本 is a fixed amount: neither a cap nor a minimum we can tell
             if unit == "万":
                 unit = "万元"
             if not unit:
@@ -293,7 +332,7 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
         if n is not None and pv.number2 is not None:
             return v, ""  # a range "3-6本/期" says both ends already
         if n is not None and pv.unit_class != "time" or n is not None and not pv.is_date:
-            unit = pv.unit if pv.unit_class in ("count", "time") and pv.unit and not text_unit else _count_unit(v + name + ind.description)
+            unit = pv.unit if pv.unit_class in ("count", "time") and pv.unit and not text_unit else _unit_for(v, name + ind.description)
             number = pv.number_text
             down = want == DOWN
             if pv.operator and not flagged_direction:
@@ -306,7 +345,7 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
             return f"{'≤' if down else '≥'}{number}{unit}", ""
         if pv.chinese_number:
             return v, ""
-        return (f"0次{PROPOSAL}" if want == DOWN else f"≥1{_count_unit(name)}{PROPOSAL}"), ""
+        return (f"0{_count_unit(v + name)}{PROPOSAL}" if want == DOWN else v), ""
     if kind == "grade" and grades_defined(ind.description):
         return v, ""
     if kind == "document_state" and "验收" in name and not pv.measurable:
@@ -338,7 +377,7 @@ def compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     bare = pv.number is not None and not pv.operator and not pv.is_date and kind in ("count", "duration", "money", "unit_cost", "rate", "satisfaction")
     rewrite_value = bool(codes & VALUE_CODES) or (l1, l2) != (ind.level1, ind.level2) or name != ind.level3 or misfit or bare
     value, standard = value_for(kind, name, probe, project, codes) if rewrite_value else (ind.value, "")
-    rewrite_desc = bool(codes & DESCRIPTION_CODES) or standard or (l1, l2) != (ind.level1, ind.level2) or name != clean_name(ind.level3, project)
+    rewrite_desc = bool(codes & DESCRIPTION_CODES) or not (ind.description or "").strip() or standard or (l1, l2) != (ind.level1, ind.level2) or name != clean_name(ind.level3, project)
     desc = description_for(kind, subject_of(name, ind.description), probe, project, standard) if rewrite_desc else ind.description
     if kind == "rate" and l2.startswith("数量") and parse_value(value).unit_class == "percent":
         l2 = "质量指标"  # a rate is not a count (R2): the level follows the value we wrote

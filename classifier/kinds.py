@@ -24,7 +24,7 @@ TIME_UNITS = ("分钟", "小时", "个工作日", "工作日", "天", "日", "�
 # A minimum standard: a subsidy, allowance or pay scale only ever goes up.
 MINIMUM_NAME = re.compile(r"(补助|补贴|津贴|救助|慰问金?|报酬|工资|生活费|抚恤金?|助学金|发放)(标准|金额|水平)?$")
 # Names of outputs that should fall (complaints, errors, overruns): the rate or count goes down.
-DOWN_NAME = re.compile(r"(投诉|差错|事故|失误|出错|故障|违规|违纪|缺陷|返工|超支|超预算|流失|不合格|失败|空置|损失|逾期|退回|损坏|丢失|漏报|误报)"
+DOWN_NAME = re.compile(r"(投诉|差错|事故|失误|出错|故障|违规|违纪|缺陷|返工|超支|超预算|流失|不合格|失败|空置|损失|逾期|退回|损坏|丢失|漏报|误报|负担)"
                        r"(发生)?(率|比率|比例|次数|数|件数|起数|金额|额)$|(成本|费用|支出)(增长|增幅)率?$")
 # Durations that should be short (a response, a processing time); a training's length is not one of them.
 SHORT_DURATION = re.compile(r"响应|办结|处理|审批|审核|维修|维护|到场|反馈|答复|时限|周期|用时|等待")
@@ -71,7 +71,8 @@ def kind_of(ind: Indicator) -> str:
     v = unicodedata.normalize("NFKC", ind.value or "")
     if (re.search(r"满意(度|率|程度)|好评率", name) or "满意度" in l2) and "投诉" not in name:
         return "satisfaction"
-    if pv.unit_class == "money" or (l2.startswith("成本") and not is_rate_name(name)) or re.search(r"\d\s*万(元)?(?![\u4e00-\u9fff])", v):
+    money_name = re.search(r"(资金|经费|费用|投资)?金额$|(资金|经费)总额$", name) and pv.unit_class in ("none", "money")  # "工程资金金额 | 43.2"
+    if pv.unit_class == "money" or money_name or (l2.startswith("成本") and not is_rate_name(name)) or re.search(r"\d\s*万(元)?(?![\u4e00-\u9fff])", v):
         per = "/" in pv.unit or "每" in v or re.search(r"人均|标准|单价|每人|每户|/人", name)
         return "unit_cost" if per else "money"
     if is_rate_name(name) or pv.unit_class == "percent":  # a percentage is a rate, whatever the level
@@ -110,7 +111,8 @@ def expected_direction(name: str, kind: str, value: str = "", level2: str = "") 
     if kind == "money":
         return UP if UP_MONEY.search(n) and not level2.startswith("成本") else DOWN
     if kind == "unit_cost":
-        return UP if MINIMUM_NAME.search(n) else ""
+        # A subsidy standard is a minimum; a cost standard under 成本指标 a cap ("≥780元/生/年" was wrong, round 1).
+        return UP if MINIMUM_NAME.search(n) else DOWN if level2.startswith("成本") else ""
     if kind == "duration":
         return DOWN if SHORT_DURATION.search(n) else ""
     if kind in ("rate", "count", "satisfaction"):

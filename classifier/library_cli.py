@@ -119,7 +119,9 @@ def search_cmd(text, kind, level2, origin, k, fmt):
 @click.argument("paths", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="JSONL to write (one rewrite to judge per line).")
 @click.option("--backend", type=click.Choice(["offline", "openai"]), default="offline", show_default=True)
-def judge_set_cmd(paths, out, backend):
+@click.option("--same-as", "same_as", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="一轮已判的 JSONL：只写它的那些行，顺序相同，便于逐条复判。")
+def judge_set_cmd(paths, out, backend, same_as):
     """The rewrites to judge: every flagged row of the labelled files (default:
     eval/labelled.jsonl and eval/regions/*.jsonl), rewritten with the library
     held out (seed: the row's unit; regional rows: the row's province), with two
@@ -129,6 +131,7 @@ def judge_set_cmd(paths, out, backend):
     Examples:
       indicator-qa judge-set --out eval/judged/round1.jsonl
       indicator-qa judge-set eval/regions/hunan.jsonl --out /tmp/hunan_to_judge.jsonl
+      indicator-qa judge-set --same-as eval/judged/round1.jsonl --out eval/judged/round2_to_judge.jsonl
     """
     from .eval.judged import judge_rows
     from .library import labelled_files
@@ -137,7 +140,15 @@ def judge_set_cmd(paths, out, backend):
     missing = [str(f) for f in files if not f.exists()]
     if missing:
         _fail(f"找不到标注文件：{'、'.join(missing)}")
-    rows, problems = judge_rows(files, backend)
+    previous = None
+    if same_as:
+        from .eval.judged import JudgedError, load_judged
+
+        try:
+            previous = load_judged(same_as)
+        except JudgedError as e:
+            _fail(str(e))
+    rows, problems = judge_rows(files, backend, same_as=previous)
     for pr in problems:
         click.echo(f"注意：{pr}", err=True)
     try:

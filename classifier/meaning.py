@@ -38,6 +38,10 @@ def _known(ind: Indicator, project: Project) -> set[str]:
     return _nums(" ".join((ind.level3, ind.description, ind.value, project.title, project.goal, budget)))
 
 
+def _nfkc(t: str) -> str:
+    return unicodedata.normalize("NFKC", t or "")
+
+
 def _probe(rw: Rewrite, ind: Indicator) -> Indicator:
     return Indicator(ind.id, rw.level1, rw.level2, rw.level3, rw.description, rw.value.replace(PROPOSAL, ""), ind.row)
 
@@ -47,7 +51,8 @@ def check_numbers(rw: Rewrite, ind: Indicator, project: Project) -> list[str]:
     is either a fact of the table (its year, its budget, a month's last day of a
     date it gave) or marked （建议值）."""
     out = []
-    original = _nums(" ".join((ind.level3, ind.description, ind.value)))
+    # "指标1:" numbering is template residue, not a fact of the row: removing it loses nothing.
+    original = _nums(" ".join((RESIDUE_RE.sub("", ind.level3 or ""), ind.description, ind.value)))
     have = _nums(" ".join((rw.level3, rw.description, rw.value)))
     # A share written as a fraction is the same number as a percentage: "0.95" → "95%", "1" → "100%".
     as_pct = {s: f"{float(s) * 100:g}" for s in _nums(ind.value) if float(s) <= 1}
@@ -129,6 +134,75 @@ def check_residue(rw: Rewrite, ind: Indicator, project: Project) -> list[str]:
     return out
 
 
+# Round 1 (eval/judged/round1.jsonl): what the judges called residue, still vague or ungrammatical.
+GENERIC_FORMULA = re.compile(r"的实际数(（[^）]*）)?/[^×]*的应达数")
+# "服务对象满意度" alone is a common indicator; "满意度指标" is the level's name.
+LEVEL_NAMES = re.compile(r"^(一级|二级|三级)?((产出|效益|成本|数量|质量|时效|社会效益|经济效益|生态效益|可持续影响)(指标|值)?|(服务对象)?满意度(指标|值))$")
+BARE_NAME = re.compile(r"^[\d.,，%％≥≤<>=＞＜＝\s]*(万|亿)?(元|万元|年|月|日|天|个|人|次|%|％)?[\d\s]*$|^\d{1,2}月(底|末)?前?完成$|^20\d\d年(度)?$")
+# A deadline is the date a piece of work is done: the name must say what work.
+TASK_WORDS = re.compile(r"完成|完工|竣工|发放|支付|拨付|到位|建设|实施|开展|举办|召开|采购|验收|上线|交付|印发|提交|安装|改造|维修|培训|组建|建立|"
+                        r"换届|使用|出版|编制|启动|结项|结题|任务|项目|调查|检查|评审|申报|整改|部署|购置")
+# A formula counts things; a slogan's verb ("提高", "确保") is not one ("实现就业的提高数/提高总数", round 1).
+SLOGAN_IN_FORMULA = re.compile(r"计算公式：[^×]*(确保|保证|提高|提升|促进|推动|加强|改善|激发|满足)[^×]*×100%")
+
+
+def check_wording(rw: Rewrite, ind: Indicator, codes: set[str] | None) -> list[str]:
+    """What the rules cannot see but a reviewer would not sign: a formula that
+    only repeats the name ("X的实际数/X的应达数"), a name that is a number, a
+    date or a level label, a deadline for something that is not a task, an
+    unmeasurable value left as it was, a cost standard or subsidy pointing the
+    wrong way, units that changed from the published one."""
+    out = []
+    desc, name, value = rw.description or "", (rw.level3 or "").strip(), rw.value or ""
+    if GENERIC_FORMULA.search(desc):
+        out.append("计算公式只是把指标名称套进“实际数/应达数”，没有写明分子、分母各数什么")
+    if re.search(r"[的/]被总?数|频的|的的|[（(]原表填报|标准的(发放|支出)标准", desc):
+        out.append("描述有拼接残留（如“被数”“频的”“的的”“原表填报”），读不通")
+    if SLOGAN_IN_FORMULA.search(desc):
+        out.append("计算公式的统计对象是一句口号（提高、确保、改善…），不是能计数的事物")
+    if not (rw.level1 or "").strip():
+        out.append("一级指标为空")
+    if LEVEL_NAMES.match(name):
+        out.append(f"指标名称“{name}”只是指标层级的名称，没有说明考核什么")
+    elif BARE_NAME.match(name):
+        out.append(f"指标名称“{name}”只是一个数字或日期，没有说明考核什么")
+    if re.search(r"达标率$", name) and not re.search(r"达标率$", ind.level3 or "") and not re.search(r"率$", ind.level3 or ""):
+        out.append(f"在“{ind.level3}”后硬加“达标率”，没有说明达标的标准和统计对象")
+    kind = kind_of(_probe(rw, ind))
+    if kind == "deadline" and "全部完成的日期" in desc and (not TASK_WORDS.search(name) or re.search(r"及时性?$", name)):
+        out.append(f"“{name}”不是一项能“全部完成”的工作，套用完成日期不成立")
+    if kind == "deadline":
+        if re.search(r"按(季|月|周|半年)|每(季|月|周)", name + ind.value) and re.search(r"12月31日", value):
+            out.append("按季、按月的时间要求被改成了一个年底截止日期")
+        if "足额" in name and "足额" not in desc + value:
+            out.append("只考核了日期，丢了“足额”的要求")
+        if re.match(r"(质量|数量)", rw.level2 or ""):
+            out.append(f"截止日期放在“{rw.level2}”下，应为时效指标")
+    if "是否达成" in desc and not parse_value(rw.value.replace(PROPOSAL, "")).measurable:
+        out.append("描述只写“判定是否达成”，指标值仍不可衡量：需要给出可核验的目标（比率及公式、数量或日期）")
+    flagged = codes is None or bool(codes & {"unmeasurable_value", "unit_mismatch"})
+    pv, opv = parse_value(rw.value.replace(PROPOSAL, "")), parse_value(ind.value)
+    if flagged and not pv.measurable and not (kind == "grade" and grades_defined(rw.description)):
+        out.append(f"指标值“{rw.value or '（空）'}”仍不可衡量，离线改写无法提出合理目标，需审核人补充")
+    if kind == "count" and PROPOSAL in value and pv.number is not None and pv.number <= 1 and pv.operator in ("≥", "＞"):
+        out.append(f"建议值“{value}”只是占位数，起不到考核作用")
+    if kind == "count" and re.search(r"\d\s*批", _nfkc(value)):
+        out.append(f"“{value}”的“批”不是可核验的数量单位，应写明数量和规格")
+    # units: the bracketed unit of a name ("面积(万亩)") and the published unit are kept
+    m = re.search(r"[（(]([^()（）]{1,4})[)）]$", name)
+    if m and pv.unit and m.group(1) not in ("%", "％") and not pv.unit.startswith(m.group(1)) and kind == "count":
+        out.append(f"名称以“{m.group(1)}”计，指标值却写成“{value}”")
+    if opv.unit and pv.unit and opv.unit_class == pv.unit_class == "count" and opv.unit != pv.unit \
+            and len(opv.unit) <= 2:  # "≥125发放人数": a word after the number, not a unit to keep
+        out.append(f"计量单位由原表的“{opv.unit}”改成了“{pv.unit}”")
+    if opv.unit_class == pv.unit_class == "time" and opv.unit and pv.unit and opv.unit[-1:] != pv.unit[-1:] \
+            and (opv.unit[-1:] in "年月") != (pv.unit[-1:] in "年月"):
+        out.append(f"时间单位由原表的“{opv.unit}”改成了“{pv.unit}”，数字含义变了")
+    if kind_of(ind) == "rate" and opv.unit_class == "percent" and kind in ("money", "unit_cost"):
+        out.append(f"原表是比率（“{ind.value}”），改写却换成了金额，原来的百分比目标丢了")
+    return out
+
+
 def check_rules(rw: Rewrite, ind: Indicator, project: Project) -> tuple[list[str], list[str]]:
     """(labels the rules still find, their reasons)."""
     found = check_row(_probe(rw, ind), project)
@@ -143,7 +217,7 @@ def meaning_check(rw: Rewrite, ind: Indicator, project: Project, codes: set[str]
     a model rewrite judged outside a review — the kind and direction may then change)."""
     remaining, rule_reasons = check_rules(rw, ind, project)
     reasons = (check_numbers(rw, ind, project) + check_kind(rw, ind, codes) + check_direction(rw, ind, codes)
-               + check_residue(rw, ind, project) + rule_reasons)
+               + check_residue(rw, ind, project) + check_wording(rw, ind, codes) + rule_reasons)
     rw.remaining = remaining
     rw.reasons = list(dict.fromkeys(reasons))
     rw.status = "needs_human" if rw.reasons else "ok"

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .compose import PROPOSAL, compose
+from .compose import PROPOSAL, RESIDUE_RE, compose
 from .meaning import meaning_check
 from .models import Finding, Indicator, Project, Rewrite
 
-__all__ = ["PROPOSAL", "template_rewrite", "suggest_rewrite", "recheck", "numbers_kept", "rationale_for"]
+__all__ = ["PROPOSAL", "template_rewrite", "suggest_rewrite", "recheck", "numbers_kept", "original_text", "rationale_for"]
 
 
 def rationale_for(ind: Indicator, fields: dict, reference: dict | None = None) -> str:
@@ -83,3 +83,9 @@ def numbers_kept(original: str, rewritten: str) -> bool:
     norm = lambda t: {f"{float(n):g}" for n in re.findall(r"\d+(?:\.\d+)?", unicodedata.normalize("NFKC", t or ""))}  # noqa: E731
     have = norm(rewritten)
     return all(n in have or (float(n) <= 1 and f"{float(n) * 100:g}" in have) for n in norm(original))
+
+
+def original_text(ind: Indicator) -> str:
+    """The row's name, description and value as numbers_kept compares them: the
+    "指标1:" numbering of a name is template residue the rewrite must drop, not a number it must keep."""
+    return " ".join((RESIDUE_RE.sub("", ind.level3 or ""), ind.description, ind.value))

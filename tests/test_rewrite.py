@@ -37,7 +37,10 @@ def test_every_flagged_row_gets_a_checked_rewrite(seed_review):
     assert flagged and all(ind.id in rv.rewrites for ind in flagged)
     ok = sum(1 for ind in flagged if rv.rewrites[ind.id].status == "ok")
     print(f"offline rewrites passing the meaning check: {ok}/{len(flagged)} = {ok / len(flagged):.1%}")
-    assert ok / len(flagged) >= 0.7
+    # Round 2 (issue 14): the check now also sends slogans with slogan values, formulas that only repeat the
+    # name and deadlines for what is not a task to a human, so fewer pass — most of the seed's flagged rows
+    # still get a rewrite that passes; the judged rounds (eval/judged/) say whether the ones that pass are right.
+    assert ok / len(flagged) >= 0.6
     for ind in flagged:
         rw = rv.rewrites[ind.id]
         # needs_human exactly when there is a reason, and every reason is Chinese text a reviewer can read
@@ -179,12 +182,14 @@ def test_kinds_of_seed_rows(seed_read):
     assert kind_of(rows["T001-01"]) == "count"
 
 
-def test_category_fix_keeps_the_original_number_and_marks_the_budget(seed_review):
-    """T007-02 资金使用合规率 100% under 质量 (wrong_category): the budget as a cap is a proposal, the 100% is kept."""
+def test_category_fix_keeps_the_rate_and_its_percentage(seed_review):
+    """T007-02 资金使用合规率 100% under 质量 (wrong_category). Round 1 replaced it by "项目实际支出≤98万元（建议值）"
+    with "（原表填报“100%”）" in the description; both judges called that wrong (meaning_changed, drops_number,
+    eval/judged/round1.jsonl T009-02…T011-02): the rate and its 100% stay, the level is for the reviewer."""
     p, ind = _row(seed_review, "T007-02")
     rw = seed_review.rewrites["T007-02"]
-    assert rw.level2 == "成本指标" and rw.value == f"≤{p.budget:g}万元{PROPOSAL}"
-    assert "100%" in rw.description
+    assert rw.level3 == "资金使用合规率" and rw.value == "100%" and "万元" not in rw.value
+    assert "原表填报" not in rw.description and "合规的" in rw.description
 
 
 def test_minimum_standard_stays_a_minimum(seed_review):

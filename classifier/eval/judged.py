@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from ..models import Project
-from ..rewrite import numbers_kept
+from ..rewrite import numbers_kept, original_text
 
 VERDICTS = ("accept", "minor", "wrong")
 STRICTNESS = {v: i for i, v in enumerate(VERDICTS)}
@@ -58,14 +58,20 @@ def _hold_out_for(project: Project, regional: bool):
     return hold_out_province if regional else hold_out_unit
 
 
-def judge_rows(paths: list[Path], backend: str = "offline") -> tuple[list[dict], list[str]]:
-    """Rows to judge from labelled files, and the reading problems (Chinese)."""
+def judge_rows(paths: list[Path], backend: str = "offline", same_as: list[dict] | None = None) -> tuple[list[dict], list[str]]:
+    """Rows to judge from labelled files, and the reading problems (Chinese).
+
+    `same_as`: the rows of an earlier round (load_judged). Then exactly its ids are
+    written, in its order, so a change is judged on the same items: a row the
+    labellers no longer flag is rewritten for the labels that round answered
+    (`labels_from: "previous"`), a row that cannot be found is named in the problems."""
     from ..ingest import read_path
     from ..library import LibraryView, open_view, province_of
     from ..pipeline import review
     from .harness import take_gold
 
     base: LibraryView = open_view()
+    wanted = {r["id"]: list(r.get("labels") or []) for r in same_as or [] if r.get("id")}
     out, problems = [], []
     for path in paths:
         read = read_path(path)
@@ -80,6 +86,11 @@ def judge_rows(paths: list[Path], backend: str = "offline") -> tuple[list[dict],
         meta = _row_meta(path)
         for p, ind in rv.rows():
             rw = rv.rewrites.get(ind.id)
+            jid = f"{path.stem}:{ind.id}"
+            labels_from = None
+            if rw is None and jid in wanted:
+                rw = _rewrite_for(ind, p, wanted[jid], rv, view, backend)
+                labels_from = "previous"
             if rw is None:
                 continue
             m = meta.get(ind.id, {})
@@ -88,13 +99,29 @@ def judge_rows(paths: list[Path], backend: str = "offline") -> tuple[list[dict],
                 "hold_out": "province" if regional else "unit",
                 "province": m.get("province") or province_of(p.unit, p.title), "region": m.get("region") or "", "project": p.title, "unit": p.unit,
                 "original": {k: getattr(ind, k) for k in ("level1", "level2", "level3", "description", "value")},
-                "labels": rv.labels(ind.id), "gold_labels": gold.get(ind.id, {}).get("labels"),
+                "labels": wanted[jid] if labels_from else rv.labels(ind.id), "gold_labels": gold.get(ind.id, {}).get("labels"),
                 "rewrite": rw.to_dict(),
-                "numbers_kept": numbers_kept(" ".join((ind.level3, ind.description, ind.value)),
+                "numbers_kept": numbers_kept(original_text(ind),
                                              " ".join((rw.level3, rw.description, rw.value))),
                 "judgements": [{"annotator": "", "verdict": "", "pattern": "", "reason": ""} for _ in range(2)],
-            })
+            } | ({"labels_from": labels_from} if labels_from else {}))
+    if same_as is not None:
+        by_id = {r["id"]: r for r in out}
+        lost = [jid for jid in wanted if jid not in by_id]
+        problems += [f"上一轮的 {jid} 在标注文件中找不到，未写入" for jid in lost]
+        out = [by_id[r["id"]] for r in same_as if r.get("id") in by_id]
     return out, problems
+
+
+def _rewrite_for(ind, p, labels: list[str], rv, view, backend: str):
+    """The rewrite of a row for labels an earlier round answered (the labellers now differ)."""
+    from ..models import Finding
+    from ..rewrite import suggest_rewrite
+
+    if backend != "offline" or not labels:
+        return None
+    findings = [Finding(code, "warn", "", "上一轮判定的标签", row_id=ind.id) for code in labels]
+    return suggest_rewrite(ind, p, findings, library=view)
 
 
 def _row_meta(path: Path) -> dict[str, dict]:
