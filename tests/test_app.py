@@ -323,7 +323,10 @@ def test_upload_bad_and_good_files():
            "办公设备购置,产出指标,数量指标,设备采购数量,设备采购数量,效果明显\n"
            "办公设备购置,满意度指标,服务对象满意度指标,使用人员满意度,使用人员满意度,≥90%\n").encode("utf-8")
     at.sidebar.file_uploader(key="uploader").set_value(("设备.csv", csv, "text/csv")).run()
-    assert not at.error, [e.value for e in at.error]
+    # The file reads: the only error box left is the reason the first row's rewrite needs a human
+    # ("效果明显" gets no invented target), shown prominently by design (issue 17).
+    read_errors = [e.value for e in at.error if "需要人工确认" not in e.value]
+    assert not read_errors, read_errors
     assert "设备采购数量" in texts(at)
 
 
