@@ -13,12 +13,40 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+@pytest.fixture(scope="session")
+def _library_snapshot(tmp_path_factory) -> Path | None:
+    """The indicator library's local snapshot (classifier/library.py), built once per
+    session: embedding its ~1,300 labelled entries takes tens of seconds, and every test
+    starts from an empty data dir. It is a cache the library checks for freshness, so a
+    test whose library differs rebuilds it as a user's would."""
+    home = tmp_path_factory.mktemp("library-home")
+    old = os.environ.get("INDICATOR_QA_HOME")
+    os.environ["INDICATOR_QA_HOME"] = str(home)
+    try:
+        from classifier.library import SNAPSHOT, open_view
+
+        open_view()
+        snap = home / SNAPSHOT
+        return snap if snap.exists() else None
+    except Exception:  # no library here (e.g. its embedder is missing): tests build their own
+        return None
+    finally:
+        if old is None:
+            os.environ.pop("INDICATOR_QA_HOME", None)
+        else:
+            os.environ["INDICATOR_QA_HOME"] = old
+
+
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path, monkeypatch):
+def _isolated_home(tmp_path, monkeypatch, _library_snapshot):
     """Tests never touch the user's real data dir, nor a real model endpoint."""
-    monkeypatch.setenv("INDICATOR_QA_HOME", str(tmp_path / "home"))
+    home = tmp_path / "home"
+    monkeypatch.setenv("INDICATOR_QA_HOME", str(home))
     for key in ("OPENAI_API_KEY", "INDICATOR_QA_API_KEY", "INDICATOR_QA_BASE_URL", "OPENAI_BASE_URL"):
         monkeypatch.delenv(key, raising=False)
+    if _library_snapshot is not None:
+        home.mkdir(parents=True, exist_ok=True)
+        shutil.copy(_library_snapshot, home / _library_snapshot.name)
 
 
 @pytest.fixture(scope="session")
