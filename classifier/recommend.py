@@ -90,6 +90,8 @@ def recommend(project: Project, view) -> list[Proposal]:
                 if not test(e.level1, e.level2) or e.level3 in taken:
                     continue
                 desc = _adapt_description(e.description, e.project, project)
+                if not desc.strip():
+                    continue  # a row of a template without descriptions: nothing to say how it is measured
                 if foreign_terms(e.level3 + " " + desc, probe, project, generic):
                     continue  # another project's services or sites: not a row this table could adopt
                 taken.add(e.level3)
