@@ -333,6 +333,8 @@ class Index:
         try:
             return fn(*args, **kwargs)
         except Exception as e:
+            if self.path is None and _segment_not_ready(e):
+                return _retry_segment(fn, *args, **kwargs)
             if self.path is None or self._healthy():  # not the directory's fault: never wipe a good index
                 raise
             from chromadb.api.client import SharedSystemClient
@@ -567,3 +569,26 @@ def batch_vectors(projects: Iterable[Project], embedder=None, messages: list[str
     finally:
         if messages is not None:
             messages.extend(idx.messages)
+
+
+def _segment_not_ready(e: Exception) -> bool:
+    """A Chroma server answers a query on a collection another process is still
+    writing (parallel shards on one server) with "Error creating hnsw segment reader:
+    Nothing found on disk" until the vector segment is flushed: wait, don't degrade."""
+    text = str(e)
+    return "Nothing found on disk" in text or "hnsw segment reader" in text
+
+
+def _retry_segment(fn, *args, **kwargs):
+    import time
+
+    last: Exception | None = None
+    for delay in (0.5, 1.0, 2.0, 4.0, 8.0):
+        time.sleep(delay)
+        try:
+            return fn(*args, **kwargs)
+        except Exception as e:  # noqa: PERF203 — a bounded wait for the server's segment
+            if not _segment_not_ready(e):
+                raise
+            last = e
+    raise last

@@ -78,7 +78,7 @@ def test_sharded_reviews_on_a_chroma_server_and_an_embeddings_server_merge_into_
     assert out.returncode == 0, out.stderr
     tables = sum(d["summary"]["tables"] for d in docs)
     flagged = sum(d["summary"]["flagged_rows"] for d in docs)
-    assert f"{tables} 张表，743 行，{flagged} 行有问题" in out.stderr
+    assert f"{tables} 张表，743 行指标，其中 {flagged} 行被标出问题" in out.stderr
     html = reports[0].read_text(encoding="utf-8")
     for d in docs:  # a project of each shard, and no project twice under clashing ids
         assert d["projects"][0]["title"] in html
