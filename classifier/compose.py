@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .levels import RESIDUE_RE, clean_name
 from .kinds import DOWN, DURATION_NAME, MINIMUM_NAME, SHORT_DURATION, numbers_of, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
 from .models import Indicator, Project
 from .rules import INPUT_RE, UNIT_START, is_rate_name
@@ -25,20 +26,7 @@ PROPOSAL = "（建议值）"
 VALUE_CODES = {"unmeasurable_value", "unit_mismatch", "implausible_value"}
 DESCRIPTION_CODES = {"vague_description", "copy_paste", "unmeasurable_value"}
 
-# Residue that budget systems and copied templates leave in names (issue 14):
-# stars, "(≥**%)" placeholders, "指标1:" numbering, a leading "其中".
-RESIDUE_RE = re.compile(r"[★☆●◆■※▲△]|[（(]\s*[≥≤><=＞＜＝]?\s*\*+\s*[%％]?\s*[)）]|\*{2,}|^\s*(三级)?指标\s*\d+\s*([:：、.．]|(?=[\u4e00-\u9fff]))|"
-                        r"^\s*其中\s*[:：，,、]?|^\s*[（(]?\d{1,2}[)）、.．]\s*(?=\D)")
-
-
-def clean_name(name: str, project: Project | None = None) -> str:
-    """The indicator's name without template residue or a glued project title."""
-    n = RESIDUE_RE.sub("", name or "")
-    n = RESIDUE_RE.sub("", n).strip(" ：:，,。;；")
-    title = (project.title if project else "").strip()
-    if title and n.startswith(title) and len(n) > len(title) + 1:
-        n = n[len(title):].lstrip("的之 ：:，,")
-    return n or (name or "").strip()
+# The one name cleaner and its residue pattern live in levels.py (the checks use them too).
 
 
 def year_of(project: Project) -> str:
