@@ -29,6 +29,8 @@ def rationale_for(ind: Indicator, fields: dict, reference: dict | None = None) -
         changed.append("描述写明口径、计算方法和数据来源")
     if fields["value"] != ind.value:
         changed.append(f"指标值改为“{fields['value']}”" + ("，其中建议值需审核人确认" if PROPOSAL in fields["value"] else ""))
+    if fields.get("note"):
+        changed.append(fields["note"])
     if reference:
         changed.append(f"参照指标库中“{reference.get('project', '')}”的“{reference.get('level3', '')}”")
     return "；".join(changed) + "。" if changed else "保留原表述。"
