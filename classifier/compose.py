@@ -204,6 +204,9 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         obj = re.sub(r"^(项目)?(实际)?$", "", obj)
         if not obj or obj in ("控制", "总量", "保障"):
             obj = _scope(project)
+        if project.budget and parse_value(ind.value).number is None and re.search(r"预算|控制", (ind.value or "") + name):
+            # Where the cap comes from, said (round 2, RG01-08: "未说明其来自预算数").
+            return f"{obj}的实际支出金额，上限为本表填报的项目预算{_fmt(project.budget)}万元，数据来源为财务决算"
         return f"{obj}的实际支出金额，数据来源为财务决算"
     if kind == "unit_cost":
         what = "发放标准" if MINIMUM_NAME.search(name) else "支出标准"
@@ -369,8 +372,8 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
                 return v, ""
             return f"{op}{pv.number_text}{unit}", ""
         if kind == "money" and project.budget:
-            # The table's budget as the cap is still our reading of "控制在预算内": marked （建议值） (round 2, RG01-08).
-            return f"≤{_fmt(project.budget)}万元{PROPOSAL}", ""
+            fact = bool(re.search(r"预算|控制", v + name))  # "不超预算": the budget is the table's own number (the description says so)
+            return f"≤{_fmt(project.budget)}万元" + ("" if fact else PROPOSAL), ""
         return v, ""  # no amount we could defend: left for the reviewer (the meaning check says so)
     if kind == "count":
         if n is not None and pv.number2 is not None:
@@ -445,6 +448,8 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
                 "kind": "rate", "note": f"原指标值“{v or '（空）'}”不可衡量，改为比率并提出建议值"}
     if MEASURE_NAME.search(name) and not rate_like and kind in ("count", "money", "unit_cost", "duration", "deadline"):
         return None  # "补助面积(万亩) | （空）": the quantity is for the unit to state, not a survey to replace
+    if kind in ("duration", "deadline", "money", "unit_cost") and not is_benefit(l1, l2):
+        return None  # "服务人员响应时效 | 即时响应" stays a duration: its own template proposes the target
     slogan = bool(SLOGAN_WORDS.search(name)) or len(name) > 16
     vague = not pv.measurable and not (pv.is_date or pv.number is not None)
     unexplained_rate = kind == "rate" and not rate_like and rate_formula(name) is None

@@ -123,8 +123,9 @@ def clean_name(name: str, project=None) -> str:
     t = _NAME_RESIDUE.sub("", t)
     t = RESIDUE_RE.sub("", RESIDUE_RE.sub("", t)).strip(" ：:，,。;；")
     title = (getattr(project, "title", "") or "").strip()
-    if title and t.startswith(title) and len(t) > len(title) + 1:
-        t = t[len(title):].lstrip("的之 ：:，,")
+    rest = t[len(title):].lstrip("的之 ：:，,") if title and t.startswith(title) else ""
+    if len(rest) >= 4:  # "人才驿站补助资金到位率" under the title 人才驿站补助资金: "到位率" alone says nothing (round 2)
+        t = rest
     return t or (name or "").strip()
 
 

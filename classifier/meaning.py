@@ -161,7 +161,9 @@ def check_wording(rw: Rewrite, ind: Indicator, codes: set[str] | None) -> list[s
         out.append("离线改写不知道这个比率统计什么（分子、分母写成了“考核事项”），需审核人写明统计对象")
     opv0 = parse_value(ind.value)
     if codes and "implausible_value" in codes and PROPOSAL not in value and opv0.number is not None \
-            and parse_value(value).number == opv0.number and (rw.level2 or "")[:2] == (ind.level2 or "")[:2]:
+            and parse_value(value).number == opv0.number and (rw.level2 or "")[:2] == (ind.level2 or "")[:2] \
+            and not (opv0.operator and OPERATOR_DIRECTION.get(opv0.operator) != OPERATOR_DIRECTION.get(parse_value(value).operator)):
+        # A flipped published direction ("≤288人次" → "≥288人次") was the fix; an unchanged number with only a "≤" added was not (T078-08).
         out.append(f"原表数值“{ind.value}”被判为不合理，改写保留了这个数，需审核人核对后确认或修改")
     guessed = parse_value(value).unit
     if kind_of(_probe(rw, ind)) == "count" and opv0.number is not None and not opv0.unit and guessed \
