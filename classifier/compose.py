@@ -82,7 +82,7 @@ def name_for(ind: Indicator, project: Project, l1: str, l2: str, codes: set[str]
     if l2.startswith("成本") and (INPUT_RE.search(name) and not _percent_rate(ind) or re.search(r"超预算(比率|比例|率)$", name)):
         # R3: a fund-handling or overrun rate is not a target; what it stands for is a spending ceiling.
         return "项目实际支出"
-    if l2.startswith("成本") and re.search(r"(控制在|不超过|不超|未超)预算|^成本(控制|投入)$", name):
+    if l2.startswith("成本") and re.search(r"(控制在|不超过|不超|未超)预算|^成本(控制|投入)$|^(不超支|控制成本|不超预算)$", name):
         return "项目总成本"  # "项目成本控制在预算内的实际支出金额" did not read (round 2, RG01-08)
     if re.search(r"(合规|规范)性$", name) and parse_value(ind.value).unit_class == "percent":
         return re.sub(r"性$", "率", name)  # "资金使用合规性 | 100%": a compliance rate, never "合规性的实际支出金额" (round 2)
@@ -198,7 +198,8 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         obj = re.sub(r"(完工|竣工|完成)$", "", obj) or "项目各项工作"  # "项目完工时间": not "项目完工全部完成的日期"
         src = ("财务支付记录" if re.search(r"支付|拨付|发放", name) else "验收报告" if "验收" in name
                else "活动记录" if re.search(r"开展|举办|召开", name) else "项目进度记录")
-        return f"{obj}全部完成的日期，以{src}为准"
+        period = f"，实施期为{standard}" if standard else ""
+        return f"{obj}全部完成的日期{period}，以{src}为准"
     if kind == "money":
         obj = _strip(name, r"(总)?(成本|费用|支出|经费|资金|投入|金额)(控制|总额|总量)?$|^(控制|总量控制|成本控制)$")
         obj = re.sub(r"^(项目)?(实际)?$", "", obj)
@@ -225,11 +226,13 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         year = year_of(project)
         when = f"{year}年度" if year else "本年度"
         bare = re.sub(r"[（(][^()（）]{1,4}[)）]$", "", name)  # "标准文本宣传和解读(份)": not "解读(份)的数量" (round 2)
+        if re.search(r"(年限|寿命|使用期)$", bare):
+            return f"{bare}，自投入使用之日起计算，以运行维护记录为准"  # not "使用年限的数量"
         if re.search(r"(数|量|面积|里程|长度|人次|次|户|场次|期数)$", bare):
             return f"{when}{bare}，以工作台账统计为准"
-        unit = _unit_for(ind.value, name + ind.description)
+        unit = parse_value(ind.value).unit or _unit_for(ind.value, name + ind.description)
         counted = {"人": "人数", "套": "套数", "户": "户数", "家": "家数", "项": "项数", "份": "份数", "场": "场次", "次": "次数",
-                   "辆": "辆数", "台": "台数", "所": "所数", "篇": "篇数", "期": "期数", "件": "件数", "册": "册数"}.get(unit, "数量")
+                   "辆": "辆数", "台": "台数", "天": "天数", "条": "条数", "所": "所数", "篇": "篇数", "期": "期数", "件": "件数", "册": "册数"}.get(unit, "数量")
         return f"{when}{bare}的{counted}，以工作台账统计为准"
     if kind == "grade" and grades_defined(ind.description):
         return ind.description
@@ -318,6 +321,9 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
             m = re.fullmatch(r"(20\d\d)\s*年\s*(\d{1,2})\s*月(底|末)?", t)
             if m:
                 return f"{m.group(1)}年{int(m.group(2))}月{_month_end(int(m.group(2)))}日前", ""
+            m = re.fullmatch(r"(20\d\d)\s*[年.]\s*\d{1,2}\s*月?\s*[-－—~至到]\s*(?:20\d\d\s*[年.]\s*)?(\d{1,2})\s*月?(底|末)?", t)
+            if m and 1 <= int(m.group(2)) <= 12:  # "2022年1月-12月", "2022.01-2022.12": the period ends on its last day
+                return f"{m.group(1)}年{int(m.group(2))}月{_month_end(int(m.group(2)))}日前", v  # the period stays in the description
             m = re.fullmatch(r"≤\s*(\d{1,2})\s*月(底|末)?", t)
             if m and year_of(project) and 1 <= int(m.group(1)) <= 12:
                 return f"{year_of(project)}年{int(m.group(1))}月{_month_end(int(m.group(1)))}日前", ""

@@ -135,7 +135,7 @@ def check_residue(rw: Rewrite, ind: Indicator, project: Project) -> list[str]:
 
 
 # Round 1 (eval/judged/round1.jsonl): what the judges called residue, still vague or ungrammatical.
-UNNAMED_FORMULA = re.compile(r"要求的考核事项数(（[^）]*）)?/考核事项总数")
+UNNAMED_FORMULA = re.compile(r"计算公式：[^×]*考核事项(总)?数")
 GENERIC_FORMULA = re.compile(r"的实际数(（[^）]*）)?/[^×]*的应达数")
 # "服务对象满意度" alone is a common indicator; "满意度指标" is the level's name.
 LEVEL_NAMES = re.compile(r"^(一级|二级|三级)?((产出|效益|成本|数量|质量|时效|社会效益|经济效益|生态效益|可持续影响)(指标|值)?|(服务对象)?满意度(指标|值))$")

@@ -41,9 +41,12 @@ _RATES: tuple[tuple[str, str, str, str], ...] = (
     ("政府采购|采购", "通过政府采购的{o}{n}", "{o}采购{d}", "政府采购记录"),
     ("合规", "经检查合规的{o}{n}", "经检查的{o}{d}", "财务检查或审计结论"),
     ("规范", "经检查符合规定程序的{o}{n}", "经检查的{o}{d}", "财务检查或审计结论"),
+    ("评审合格", "评审合格的{o}{n}", "参加评审的{o}{d}", "评审记录"),
     ("验收合格", "验收合格的{o}{n}", "验收的{o}{d}", "验收记录"),
     ("合格", "检验合格的{o}{n}", "检验的{o}{d}", "检验记录"),
-    ("达标", "经检测达标的{o}{n}", "经检测的{o}{d}", "检测记录"),
+    ("达标", "经检查达标的{o}{n}", "经检查的{o}{d}", "检查记录"),
+    ("在岗", "实际在岗的{o}数", "应在岗的{o}总数", "考勤记录"),
+    ("按时结课|按期结课|结课", "按期结课的{o}{n}", "应结课的{o}{d}", "教学记录"),
     ("完好", "经检查完好的{o}{n}", "{o}{d}", "巡检记录"),
     ("在线", "在线的{o}{n}", "{o}{d}", "系统运行记录"),
     ("正常运行|运行", "正常运行的{o}{n}", "{o}{d}", "运行记录"),
@@ -114,6 +117,8 @@ def rate_formula(name: str, description: str = "", standard: str = "") -> tuple[
             continue
         obj = (core[: mm.start()] if mm.end() == len(core) else core[mm.end():]).strip("的之")
         obj = re.sub(r"^(全部|各项|所有|确保|保证|保障|实现|推动|提高|提升)+", "", obj) or ""
+        if words == "保障" and not MONEY_OBJECT.search(obj):
+            return None  # "保障服务水平": a slogan, not an amount that was secured
         if not obj:
             return None  # "到位率" alone: what arrives is not said
         n, d = _amount(obj)
@@ -140,10 +145,10 @@ def whether_to_rate(name: str) -> tuple[str, str, str, str] | None:
 def satisfaction_description(name: str) -> str:
     """What a satisfaction rate counts, from the name ("公众对食品安全满意度": the
     public asked about food safety — not "对公众对食品安全开展问卷调查")."""
-    who = re.sub(r"(满意度|满意率|满意程度|好评率)$", "", re.sub(r"[（(].*?[)）]", "", name or "")).strip("的之") or "服务对象"
+    who = re.sub(r"(满意度|满意率|满意程度|好评率|满意)$", "", re.sub(r"[（(].*?[)）]", "", name or "")).strip("的之") or "服务对象"
     topic = ""
-    if "对" in who[1:]:
-        who, topic = who.split("对", 1)
+    if re.search(r".对(?!象)", who):  # "公众对食品安全": who and what; "服务对象" is one word
+        who, topic = re.split(r"(?<=.)对(?!象)", who, maxsplit=1)
     elif who.endswith("服务") and len(who) > 2:
         topic, who = who, "服务对象"
     survey = f"对{who}开展{topic + '满意度' if topic else '满意度'}随机抽样问卷调查"
@@ -184,7 +189,7 @@ def benefit_proposal(name: str, value: str, year: str) -> dict | None:
                 "description": f"“{subject}”相关制度文件印发并执行的日期，以印发的文件为准",
                 "value": f"{year or '本'}年12月31日前{PROPOSAL}", "kind": "deadline",
                 "note": f"原指标值“{value or '（空）'}”不可衡量，改为制度印发时间并提出建议值"}
-    pct = re.search(r"([≥≤>=＞＜＝]*)\s*(\d+(?:\.\d+)?)\s*[%％]", value or "")
+    pct = re.search(r"([≥≤>=＞＜＝]*)\s*(\d+(?:\.\d+)?)\s*([%％]|百分比)", value or "")
     target = f"{pct.group(1) or '≥'}{pct.group(2)}%".replace(">=", "≥").replace("=", "") if pct else f"≥90%{PROPOSAL}"
     if pct and not target[0] in "≥≤＞＜":
         target = "≥" + target
