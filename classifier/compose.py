@@ -167,6 +167,11 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
     if kind == "satisfaction":
         return satisfaction_description(name)
     if kind == "rate":
+        published = (ind.description or "").strip().rstrip("。.")
+        if re.fullmatch(r"[^/，,。；;]{2,40}/[^/，,。；;]{2,40}", published) and not SLOGAN_WORDS.search(published):
+            # "实际收到伙食补助金额/2023年伙食补助预算": the unit's own formula is kept (round 2, RB05-05)
+            src = "财务记录" if MONEY_OBJECT.search(published) else "业务台账"
+            return f"计算公式：{published}×100%，数据来源为{src}"
         found = None if is_down_name(name) else rate_formula(name, ind.description, standard)
         if found is None:
             num, den = rate_parts(name, standard)

@@ -37,7 +37,7 @@ from .compose import PROPOSAL, category, clean_name, name_for, value_for
 from .config import data_dir, project_root
 from .embeddings import normalise_numbers
 from .kinds import expected_direction, form_of, kind_of
-from .models import Indicator, Project
+from .models import ORIGIN_ZH, Indicator, Project
 from .values import parse_value
 
 log = logging.getLogger(__name__)
@@ -394,11 +394,9 @@ def slogan_entry(view: "LibraryView", ind: Indicator, project: Project, codes: s
         return {"level1": composed["level1"], "level2": composed["level2"], "level3": e.level3, "description": desc,
                 "value": base + PROPOSAL, "kind": e.kind, "reference": ref,
                 "note": (f"原指标“{clean_name(ind.level3, project)}｜{ind.value or '（空）'}”不可衡量，采用指标库中可衡量的指标名称"
-                         f"“{e.level3}”（改写参照：{e.project or '指标库'}，{ORIGIN_NOTE.get(e.origin, e.origin)}，相似度{hit.score:.2f}）")}
+                         f"“{e.level3}”（改写参照：{e.project or '指标库'}，{ORIGIN_ZH.get(e.origin, e.origin)}，相似度{hit.score:.2f}）")}
     return None
 
-
-ORIGIN_NOTE = {"gold": "标注集改写", "reviewer": "审核人采纳的改写", "table": "已审表格中的合格指标"}
 
 
 # ---------------------------------------------------------------- the collection

@@ -295,3 +295,11 @@ def test_judge_set_sample_is_stratified_repeatable_and_fresh(tmp_path):
     assert not {r["id"] for r in outs[0]} & set(_round2())
     assert len({r["unit"] for r in outs[0]}) >= 3
     assert all(len(r["judgements"]) == 2 and not r["judgements"][0]["verdict"] for r in outs[0])
+
+
+def test_the_units_own_formula_is_kept():
+    """RB05-05 伙食补助资金到位率, described "实际收到伙食补助金额/2023年伙食补助预算": round 2's judges wanted
+    the published formula kept, not a generic one — and its 2023 with it."""
+    p, ind, rw = rewrite("RB05:RB05-05")
+    assert "实际收到伙食补助金额/2023年伙食补助预算×100%" in rw.description
+    assert _kept(ind, rw)
