@@ -465,12 +465,30 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
     vague = not pv.measurable and not (pv.is_date or pv.number is not None)
     unexplained_rate = kind == "rate" and not rate_like and rate_formula(name) is None
     if (vague and (is_benefit(l1, l2) or slogan)) or (unexplained_rate and slogan or unexplained_rate and is_benefit(l1, l2)):
-        return benefit_proposal(name, v, year_of(project))
+        found = benefit_proposal(name, v, year_of(project))
+        return found | {"benefit": True} if found else None
     return None
+
+
+def tidy_units(value: str, kind: str, name: str) -> str:
+    """Units a reviewer would not sign, written as the value means them (round 3):
+    "≥95百分比" / ">=75%(百分比)" → "≥95%" / ">=75%"; an amount "≤8.4万" → "≤8.4万元";
+    "820人" for a name counted in 人次 → "820人次". Operators and digits stay as published."""
+    v = re.sub(r"(\d)\s*[%％]?\s*[（(]?百分比[)）]?", r"\1%", value or "")
+    if kind in ("money", "unit_cost"):
+        v = re.sub(r"(\d)\s*(万|亿)(?![元\u4e00-\u9fff])", r"\1\2元", v)
+    if re.search(r"人次([（(][^()（）]*[)）])?$", name or ""):
+        v = re.sub(r"(\d)\s*人(?!次)", r"\1人次", v)
+    return v
 
 
 def compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     """The composed rewrite's fields (level1, level2, level3, description, value, kind)."""
+    out = _compose(ind, project, codes)
+    return out | {"value": tidy_units(out["value"], out["kind"], out["level3"])}
+
+
+def _compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     l1, l2 = category(ind, codes)
     name = name_for(ind, project, l1, l2, codes)
     k0 = kind_of(Indicator(ind.id, l1, l2, name, ind.description, ind.value, ind.row))
@@ -478,7 +496,7 @@ def compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     if not l1.strip():
         from .levels import levels
 
-        l1 = levels(l1, l2)[0] or ("效益指标" if proposed is not None and proposed["kind"] == "rate" and "认可度" in proposed["level3"] else "")
+        l1 = levels(l1, l2)[0] or ("效益指标" if proposed is not None and proposed.get("benefit") else "")
         if l1 == "效益指标" and not l2.strip():
             l2 = "社会效益指标"
     if proposed is not None:

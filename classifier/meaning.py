@@ -147,6 +147,16 @@ TASK_WORDS = re.compile(r"完成|完工|竣工|发放|支付|拨付|到位|建�
 SLOGAN_IN_FORMULA = re.compile(r"计算公式：[^×]*(确保|保证|提高|提升|促进|推动|加强|改善|激发|满足)[^×]*×100%")
 
 
+# Round 3: a lexicon formula pasted onto a name that is not a countable noun ("检验合格的新录用选调生培训数",
+# "已覆盖的选人用人检查数", "已完成的全年运行数", "已参加培训的成效人数", "发生投诉的对经费支出数").
+UNCOUNTABLE_OBJECT = re.compile(r"计算公式：[^×]*?(培训|检查|运行|成效|支出|服务|保洁|管理|工作|建设|使用)(人)?(总)?数(?:（[^）]*）)?[/×]")
+DOUBLED_COUNT = re.compile(r"(次数|人数|个数|户数|件数)(总)?数")
+COUNT_NAME = re.compile(r"(次数|人数|个数|户数|件数|人次|数量)([（(][^()（）]*[)）])?$")
+# A name that is still a slogan's verb phrase names no measure ("为民众办好事,办实事", "确保日常工作正常运行").
+SLOGAN_NAME = re.compile(r"^(指标\d*[:：])?(提升|提高|改善|促进|推动|确保|保证|加强|打造|激发|满足|助力|为民|为)")
+MEASURE_END = re.compile(r"(率|比例|比重|占比|数|量|次数|人次|时间|时限|日期|金额|成本|标准|天数|面积|长度|里程|满意度)([（(][^()（）]*[)）])?$")
+
+
 def check_wording(rw: Rewrite, ind: Indicator, codes: set[str] | None) -> list[str]:
     """What the rules cannot see but a reviewer would not sign: a formula that
     only repeats the name ("X的实际数/X的应达数"), a name that is a number, a
@@ -171,6 +181,16 @@ def check_wording(rw: Rewrite, ind: Indicator, codes: set[str] | None) -> list[s
         out.append(f"原表指标值“{ind.value}”没有计量单位，改写补的“{guessed}”是推测，需审核人确认")
     if re.search(r"[的/]被总?数|频的|的的|[（(]原表填报|标准的(发放|支出)标准", desc):
         out.append("描述有拼接残留（如“被数”“频的”“的的”“原表填报”），读不通")
+    if UNCOUNTABLE_OBJECT.search(desc):
+        out.append("计算公式的分子、分母把指标名称套进了模板（如“培训数”“检查数”“运行数”），不是能计数的事物，需审核人写明统计对象")
+    if DOUBLED_COUNT.search(desc):
+        out.append("描述有“次数数”“人数数”之类的拼接，读不通")
+    if COUNT_NAME.search(name) and parse_value(value.replace(PROPOSAL, "")).unit_class == "percent":
+        out.append(f"“{name}”是计数，指标值却是比率“{value}”，名称和指标值需统一")
+    if SLOGAN_NAME.match(name) and not MEASURE_END.search(name):
+        out.append(f"指标名称“{name}”仍是一句口号，没有说明考核什么，需审核人改为可计量的指标")
+    if codes and (rw.level1, rw.level2, rw.level3, rw.description, rw.value) == (ind.level1, ind.level2, ind.level3, ind.description, ind.value):
+        out.append("改写与原表完全相同，被判出的问题没有处理")
     if SLOGAN_IN_FORMULA.search(desc):
         out.append("计算公式的统计对象是一句口号（提高、确保、改善…），不是能计数的事物")
     if not (rw.level1 or "").strip():
@@ -206,7 +226,8 @@ def check_wording(rw: Rewrite, ind: Indicator, codes: set[str] | None) -> list[s
     if m and pv.unit and m.group(1) not in ("%", "％") and not pv.unit.startswith(m.group(1)) and kind == "count":
         out.append(f"名称以“{m.group(1)}”计，指标值却写成“{value}”")
     if opv.unit and pv.unit and opv.unit_class == pv.unit_class == "count" and opv.unit != pv.unit \
-            and len(opv.unit) <= 2:  # "≥125发放人数": a word after the number, not a unit to keep
+            and len(opv.unit) <= 2 and not (pv.unit == "人次" and opv.unit == "人" and COUNT_NAME.search(name)):
+        # "≥125发放人数": a word after the number, not a unit to keep; "820人" of a name in 人次 is 人次 (round 3)
         out.append(f"计量单位由原表的“{opv.unit}”改成了“{pv.unit}”")
     if opv.unit_class == pv.unit_class == "time" and opv.unit and pv.unit and opv.unit[-1:] != pv.unit[-1:] \
             and (opv.unit[-1:] in "年月") != (pv.unit[-1:] in "年月"):

@@ -9,8 +9,9 @@ type with what is counted spelled out and a proposed target marked （建议值�
 - "是否X" names become the rate of the thing checked;
 - satisfaction: the share of sampled respondents who say 满意 or 非常满意;
 - "应X尽X": the coverage of those eligible, 100%;
-- a benefit slogan: the share of sampled beneficiaries who say its effect was reached
-  (the row's own words quoted as what is asked), a 制度/机制 slogan: the date it is issued.
+- a benefit slogan: an objective indicator of the same outcome from a small lexicon
+  (安全 → 安全责任事故次数, 设备运行 → 设备完好率, 正常运转 → 因经费不足影响正常工作的次数 …),
+  never a survey of opinion (round 3); a 制度/机制 slogan: the date it is issued.
 
 Pure functions of published text; the composer (classifier/compose.py) decides when to use them
 and the meaning check (classifier/meaning.py) still checks the result."""
@@ -168,8 +169,6 @@ INSTITUTION = re.compile(r"制度|机制|办法|规章|体系|规范化|长效")
 ALL_ELIGIBLE = re.compile(r"^应(\S)尽\1$|^应(\S\S)尽\2$")
 
 
-# A published direction word ("有所提升", "显著改善") says what the survey asks about.
-DIRECTION_VALUE = re.compile(r"^[^\d，,。；;]{0,4}(提升|提高|改善|减轻|增加|增强|降低|完善|扩大|增长|好转)$")
 VAGUE_NAME = re.compile(r"^(效果|成效|效益|影响)?(显著|明显|良好|较好|突出)$|^(效果|成效)(显著|明显)?$")
 NOT_APPLICABLE = re.compile(r"不适用|不涉及|无此项|^无$|^/$")
 
@@ -177,32 +176,61 @@ NOT_APPLICABLE = re.compile(r"不适用|不涉及|无此项|^无$|^/$")
 def benefit_proposal(name: str, value: str, year: str) -> dict | None:
     """A slogan of 效益 or 可持续影响 made measurable: (level3, description, value, kind, note).
 
-    The row's own words stay, quoted, as what is asked: nothing of another project is claimed.
-    None for a row that says it does not apply (a human deletes it or sets a real indicator)."""
+    Nothing of another project is claimed. None for a row that says it does not apply, or whose
+    outcome is not in the lexicon (a human deletes it or sets a real indicator)."""
     if NOT_APPLICABLE.search(name or "") or NOT_APPLICABLE.search((value or "").strip()):
         return None
     if VAGUE_NAME.match(re.sub(r"\s", "", name or "")) and value and not re.search(r"\d", value):
         name, value = value, ""  # "效果显著 | 改善学校的办学条件": the value is what was meant
     subject = re.sub(r"(?<=.{2})(率|比率|比例)$", "", subject_of_slogan(name))  # "家庭负担率 | 有所减轻": the burden is asked about
+    subject = re.sub(r"(?<=.{2})(健全性|健全程度|完善程度)$", "", subject)  # not "机制健全性印发执行时间" (round 3)
     if INSTITUTION.search(subject) and re.search(r"建立|健全|完善|形成", subject + value):
         return {"level3": f"{subject}印发执行时间",
                 "description": f"“{subject}”相关制度文件印发并执行的日期，以印发的文件为准",
                 "value": f"{year or '本'}年12月31日前{PROPOSAL}", "kind": "deadline",
                 "note": f"原指标值“{value or '（空）'}”不可衡量，改为制度印发时间并提出建议值"}
-    pct = re.search(r"([≥≤>=＞＜＝]*)\s*(\d+(?:\.\d+)?)\s*([%％]|百分比)", value or "")
-    target = f"{pct.group(1) or '≥'}{pct.group(2)}%".replace(">=", "≥").replace("=", "") if pct else f"≥90%{PROPOSAL}"
-    if pct and not target[0] in "≥≤＞＜":
-        target = "≥" + target
-    if pct and float(pct.group(2)) >= 100:
-        target = "100%"
-    said = re.sub(r"\s", "", value or "")
-    reached = said if DIRECTION_VALUE.match(said) else "已达到预期"
-    return {"level3": f"受益对象对“{subject}”的认可度",
-            "description": (f"随机抽样问卷中认为“{subject}”{reached}的受访受益对象人数/受访受益对象总人数×100%，"
-                            "数据来源为对受益对象的抽样问卷调查"),
-            "value": target, "kind": "rate",
-            "note": (f"原指标“{name}｜{value or '（空）'}”不可衡量，改为受益对象认可度"
-                     + ("并提出建议值" if PROPOSAL in target else "，保留原表的目标值"))}
+    return objective_proposal(name + "，" + (value or ""), value)
+
+
+# Round 3's judges rejected every "受益对象对“X”的认可度" survey (kind_changed: an opinion in place of the
+# outcome, a satisfaction measure outside 满意度指标). A slogan's subject maps instead to an objective
+# indicator of the same outcome; a subject not in this lexicon is left to a human (None).
+# (what the slogan says, name, description, value, kind). What is counted is a noun fixed here
+# (台数, 次数, 人数, 事项数), never words cut out of the slogan ("已参加培训的成效人数", round 3).
+_OUTCOMES: tuple[tuple[str, str, str, str, str], ...] = (
+    (r"应保尽保|全部保障|全额保障", "保障覆盖率", "计算公式：已纳入保障的对象数/符合条件的对象总数×100%，数据来源为保障对象台账", "100%", "rate"),
+    (r"设备[^，,。；;]{0,10}(运行|运转|稳定|完好|正常使用)", "设备完好率", "计算公式：完好设备台数/在用设备总台数×100%，数据来源为设备巡检记录", "≥95%", "rate"),
+    (r"(?<!食品)安全(?!感)", "安全责任事故次数", "统计期内发生的安全责任事故次数，数据来源为安全管理台账和事故报告", "＝0次", "count"),
+    (r"正常运转|正常运行|正常开展|正常工作|工作正常", "因经费不足影响正常工作的次数",
+     "统计期内因经费保障不足导致工作中断或延误的次数，数据来源为单位工作记录", "＝0次", "count"),
+    (r"就业", "受益对象就业率", "计算公式：实现就业的受益对象人数/受益对象总人数×100%，数据来源为就业登记记录", "≥90%", "rate"),
+    (r"增收|收入", "受益对象人均收入增长率",
+     "计算公式：（本年受益对象人均收入－上年受益对象人均收入）/上年受益对象人均收入×100%，数据来源为受益对象收入台账或统计部门数据", "＞0%", "rate"),
+    (r"空气", "空气质量优良天数比例", "计算公式：空气质量优良天数/全年监测天数×100%，数据来源为生态环境部门监测数据", "≥85%", "rate"),
+    (r"水质", "水质达标率", "计算公式：水质检测达标的样本数/水质检测样本总数×100%，数据来源为水质检测报告", "≥95%", "rate"),
+    (r"知晓|宣传|科普", "宣传对象知晓率",
+     "计算公式：随机抽样问卷中知晓相关内容的受访者人数/受访者总人数×100%，数据来源为抽样问卷调查", "≥80%", "rate"),
+    (r"服务能力|服务效率|工作效率|办事效率|办理效率", "按时办结率",
+     "计算公式：在规定办理时限内办结的事项数/受理事项总数×100%，数据来源为业务办理记录", "≥95%", "rate"),
+)
+
+
+def objective_proposal(text: str, value: str) -> dict | None:
+    """The first lexicon outcome the slogan names, as (level3, description, value, kind, note):
+    a percentage the row gave is kept as the target, anything else is a （建议值）. None: no entry fits."""
+    for words, name, desc, target, kind in _OUTCOMES:
+        if not re.search(words, text or ""):
+            continue
+        pct = re.search(r"([≥≤>=＞＜＝]*)\s*(\d+(?:\.\d+)?)\s*([%％]|百分比)", value or "")
+        if pct and kind == "rate":
+            n = float(pct.group(2))
+            op = (pct.group(1) or "≥").replace(">=", "≥").replace("<=", "≤").replace("=", "").replace("＝", "") or "≥"
+            published = "100%" if n >= 100 else f"{op}{pct.group(2)}%"
+            return {"level3": name, "description": desc, "value": published, "kind": kind,
+                    "note": f"原指标“{text.rstrip('，')}”不可衡量，改为可客观计量的“{name}”，保留原表的目标值"}
+        return {"level3": name, "description": desc, "value": target + PROPOSAL, "kind": kind,
+                "note": f"原指标“{text.rstrip('，')}”不可衡量，改为可客观计量的“{name}”并提出建议值"}
+    return None
 
 
 def all_eligible_proposal(name: str, value: str) -> dict | None:
