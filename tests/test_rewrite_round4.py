@@ -1,0 +1,154 @@
+"""Issue 14, round 4: what round 3's judges rejected (eval/judged/round3_blind_to_judge.jsonl and
+round3_to_judge.jsonl, judgements J5–J8), each fixed from the real row a judgement names — seed rows
+from eval/labelled.jsonl, regional rows from eval/regions/<id>.jsonl — reviewed offline by the
+pipeline (composer alone). Each test asserts behaviour (no survey, an objective indicator or a
+human, units as meant, no formula pasted onto a name), never a whole rewritten text."""
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from classifier.compose import PROPOSAL
+from classifier.ingest import read_path
+from classifier.models import Finding
+from classifier.pipeline import review
+from classifier.rewrite import numbers_kept, original_text, suggest_rewrite
+from classifier.values import parse_value
+
+ROOT = Path(__file__).resolve().parent.parent
+ROUND3 = [ROOT / "eval" / "judged" / "round3_to_judge.jsonl", ROOT / "eval" / "judged" / "round3_blind_to_judge.jsonl"]
+
+
+@pytest.fixture(autouse=True)
+def _home(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("INDICATOR_QA_HOME", str(tmp_path_factory.getbasetemp() / "home_round4"))
+
+
+@lru_cache(maxsize=None)
+def _reviewed(file: str):
+    return review(read_path(ROOT / file), use_index=False, library=False)
+
+
+@lru_cache(maxsize=None)
+def _round3() -> dict:
+    return {r["id"]: r for f in ROUND3 for r in (json.loads(x) for x in f.read_text(encoding="utf-8").splitlines() if x.strip())}
+
+
+def rewrite(judged_id: str):
+    """(project, row, rewrite) as the offline review writes it; a row the labellers no longer
+    flag is rewritten for the labels round 3 answered."""
+    stem, rid = judged_id.split(":", 1)
+    rv = _reviewed("eval/labelled.jsonl" if stem == "labelled" else f"eval/regions/{stem}.jsonl")
+    p, ind = next((p, i) for p, i in rv.rows() if i.id == rid)
+    if rid in rv.rewrites:
+        return p, ind, rv.rewrites[rid]
+    findings = [Finding(code, "warn", "", "round 3", row_id=rid) for code in _round3()[judged_id]["labels"]]
+    return p, ind, suggest_rewrite(ind, p, findings)
+
+
+def _kept(ind, rw) -> bool:
+    return numbers_kept(original_text(ind), " ".join((rw.level3, rw.description, rw.value)))
+
+
+# ---- 1. kind_changed: an objective indicator of the same outcome, or a human -------------------
+
+def test_equipment_running_stably_becomes_the_equipment_in_good_order_rate():
+    """T002-07 确保…消防安防设备运行稳定: 设备完好率 (完好设备台数/在用设备总台数), not an opinion."""
+    p, ind, rw = rewrite("labelled:T002-07")
+    assert "认可度" not in rw.level3 and "完好" in rw.level3
+    assert "完好设备台数/在用设备总台数×100%" in rw.description
+    assert rw.level2 == ind.level2  # the level is kept
+    assert rw.status == "ok", rw.reasons
+
+
+def test_normal_operation_becomes_the_times_short_funds_hit_the_work():
+    """T008-05 保障机关正常运转 | 基本保障: a count of the times short funds hit the work, ＝0次 as a proposal."""
+    p, ind, rw = rewrite("labelled:T008-05")
+    assert "认可度" not in rw.level3 and "经费" in rw.level3 and rw.level3.endswith("次数")
+    assert parse_value(rw.value.replace(PROPOSAL, "")).number == 0 and PROPOSAL in rw.value
+    assert rw.status == "ok", rw.reasons
+
+
+def test_safety_becomes_the_number_of_accidents():
+    """RD03-05 保障校园环境安全、教学工作正常运转 | 良好 (composer alone): 安全责任事故次数 ＝0次."""
+    p, ind, rw = rewrite("RD03:RD03-05")
+    assert "事故" in rw.level3 and parse_value(rw.value.replace(PROPOSAL, "")).number == 0
+    assert rw.status == "ok", rw.reasons
+
+
+def test_all_secured_becomes_full_coverage():
+    """RE06-05 保证单位正常运转 | 应保尽保%: 保障覆盖率 100%."""
+    p, ind, rw = rewrite("RE06:RE06-05")
+    assert "覆盖率" in rw.level3 and rw.value.startswith("100%")
+
+
+def test_income_becomes_an_income_growth_rate_of_the_beneficiaries():
+    """RE13-05 带动村集体及种植户增收致富 | 增加: the beneficiaries' income, not a survey or another project's entry."""
+    p, ind, rw = rewrite("RE13:RE13-05")
+    assert "收入" in rw.level3 and "认可度" not in rw.level3 and rw.source == "template"
+
+
+@pytest.mark.parametrize("jid", ["RF01:RF01-10", "RE13:RE13-07", "labelled:T023-05", "RG03:RG03-05", "labelled:T059-05"])
+def test_a_slogan_no_lexicon_entry_fits_goes_to_a_human(jid):
+    """打造…品牌赛事 | 影响可持续, 培训人员绿色种植意识 | 提高, 挂职成效, 为全市经济发展保驾护航, 提高文化企业影响力:
+    no objective indicator is known — needs_human, never the survey."""
+    p, ind, rw = rewrite(jid)
+    assert "认可度" not in rw.level3 + rw.description
+    assert rw.status == "needs_human" and rw.reasons
+
+
+def test_a_slogan_with_a_percentage_stays_with_a_human_when_the_name_says_nothing():
+    """RF07-02 为民众办好事,办实事 | 100%: a percentage of a slogan is not ok."""
+    p, ind, rw = rewrite("RF07:RF07-02")
+    assert rw.status == "needs_human"
+    assert any("口号" in r for r in rw.reasons), rw.reasons
+
+
+def test_an_institution_date_does_not_glue_the_adequacy_word():
+    """RD14-05 城乡居民医保参保机制健全性 | 优良中低差: not "机制健全性印发执行时间"."""
+    p, ind, rw = rewrite("RD14:RD14-05")
+    assert "健全性印发" not in rw.level3
+
+
+# ---- 2. template formulas pasted onto names --------------------------------------------------
+
+@pytest.mark.parametrize("jid", ["labelled:T024-01", "labelled:T022-03", "labelled:T083-01", "labelled:T035-05",
+                                 "labelled:T091-09", "RE14:RE14-02"])
+def test_a_formula_pasted_onto_a_name_is_left_to_a_human(jid):
+    """检验合格的新录用选调生培训数, 已覆盖的选人用人检查数, 已完成的全年运行数, 已参加培训的成效人数,
+    发生投诉的对经费支出数, 正常运行的日常工作数: not countable, so never `ok`."""
+    p, ind, rw = rewrite(jid)
+    assert rw.status == "needs_human", rw.description
+    assert any("计数" in r or "统计对象" in r or "口号" in r for r in rw.reasons), rw.reasons
+
+
+def test_a_count_name_with_a_rate_is_left_to_a_human():
+    """T097-06 投诉次数 | 不超过总次数5%: a count is not a rate ("发生投诉的次数数")."""
+    p, ind, rw = rewrite("labelled:T097-06")
+    assert rw.status == "needs_human"
+    assert any("次数数" in r or "是计数" in r for r in rw.reasons), rw.reasons
+
+
+# ---- 3. units --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("jid", ["labelled:T034-06", "labelled:T092-04", "labelled:T093-03", "labelled:T035-06"])
+def test_percent_in_words_becomes_the_percent_sign(jid):
+    """≥95百分比 → ≥95%: the 95 and the ≥ kept."""
+    p, ind, rw = rewrite(jid)
+    assert "百分比" not in rw.value and "95%" in rw.value and rw.value.startswith("≥")
+    assert _kept(ind, rw)
+
+
+@pytest.mark.parametrize("jid,number", [("labelled:T082-04", "8.4"), ("labelled:T096-04", "600"), ("labelled:T090-07", "369")])
+def test_an_amount_in_wan_is_wan_yuan(jid, number):
+    """≤8.4万 / 不超过600万 / ≤369万 of money → 万元."""
+    p, ind, rw = rewrite(jid)
+    assert f"{number}万元" in rw.value, rw.value
+
+
+def test_a_name_counted_in_person_times_keeps_its_unit():
+    """T089-01 服务幼儿人次 | 820人 → 820人次, and no reason about a changed unit."""
+    p, ind, rw = rewrite("labelled:T089-01")
+    assert "820人次" in rw.value
+    assert not any("计量单位" in r for r in rw.reasons), rw.reasons
