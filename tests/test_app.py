@@ -338,7 +338,7 @@ def test_project_and_similar_pages(seed_review):
     df = at.table[0].value
     assert len(df) == len(p.indicators) and list(df["三级指标"]) == [i.level3 for i in p.indicators]
     flagged = [i.id for i in p.indicators if seed_review.labels(i.id)]
-    assert list(df[df["问题"] != ""]["id"]) == flagged
+    assert list(df[df["问题"] != ""]["编号"]) == flagged
     # The page shows the reviewed rows: a row rejected as "not a problem" has no
     # label left, an edited row shows the saved text.
     rows = {r["id"]: r for r in am.queue_rows(seed_review)}
@@ -353,10 +353,10 @@ def test_project_and_similar_pages(seed_review):
                    labels=rows[flagged[1]]["labels"][:1])
     at.run()
     df = at.table[0].value
-    got = dict(zip(df["id"], df["问题"]))
-    assert got[flagged[0]] == "" and dict(zip(df["id"], df["审核"]))[flagged[0]] == am.STATUSES["reject"]
+    got = dict(zip(df["编号"], df["问题"]))
+    assert got[flagged[0]] == "" and dict(zip(df["编号"], df["审核"]))[flagged[0]] == am.STATUSES["reject"]
     if len(flagged) > 1:
-        assert dict(zip(df["id"], df["指标值"]))[flagged[1]] == "≥12345次"
+        assert dict(zip(df["编号"], df["指标值"]))[flagged[1]] == "≥12345次"
         assert got[flagged[1]] == LABELS_ZH[rows[flagged[1]]["labels"][0]]
     at.selectbox(key="project_pick").set_value(seed_review.projects[1].id).run()
     assert len(at.table[0].value) == len(seed_review.projects[1].indicators)
@@ -424,7 +424,7 @@ def test_evaluate_page_renders_real_eval_output(tmp_path, monkeypatch):
     ls = result["metrics"]["labels"]
     # The headline figures and one row per label, every figure a number, none None.
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["macro-F1"] == f"{ls['macro_f1']:.3f}" and metrics["micro-F1"] == f"{ls['micro']['f1']:.3f}"
+    assert metrics["宏平均 F1"] == f"{ls['macro_f1']:.3f}" and metrics["微平均 F1"] == f"{ls['micro']['f1']:.3f}"
     table = at.dataframe[0].value
     assert list(table["标签"]) == [LABELS_ZH[l] for l in LABELS]
     for l, f1, p, r, n in zip(LABELS, table["F1"], table["精确率"], table["召回率"], table["样本数"]):

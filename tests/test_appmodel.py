@@ -82,7 +82,7 @@ def test_eval_results_that_are_not_eval_output_are_named_not_shown(tmp_path):
     res = am.load_eval_results(tmp_path)
     assert [r["_file"] for r in res] == ["b.json", "a.json"] and "_error" in res[0]
     missing = am.missing_figures(res[1])
-    assert "macro-F1" in missing and any(m.startswith("照搬套用") for m in missing)
+    assert "宏平均 F1" in missing and any(m.startswith("照搬套用") for m in missing)
 
 
 def test_triage_order_groups_and_counters(rv):
