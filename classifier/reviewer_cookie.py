@@ -27,10 +27,11 @@ def read(cookies) -> str:
     """The name this browser gave, from a cookie mapping ('' when none).
     The script stores it percent-encoded (cookies are ASCII)."""
     try:
-        raw = cookies.get(COOKIE) or ""
+        raw = cookies.get(COOKIE)
     except Exception:  # no browser context (a bare script run)
         return ""
-    return clean(urllib.parse.unquote(str(raw)))
+    # Only a string is a cookie (streamlit.testing hands scripts a mock in its place).
+    return clean(urllib.parse.unquote(raw)) if isinstance(raw, str) else ""
 
 
 def _literal(value: str) -> str:

@@ -22,7 +22,8 @@ from .ingest import SUPPORTED, read_bytes
 from .store import FILENAME, REJECT_REASONS, Conflict, Store, StoreError
 
 UPLOAD_TYPES = ["docx", "xlsx", "csv", "txt", "jsonl", "pdf"]
-SECRET_KEYS = ("INDICATOR_QA_API_KEY", "OPENAI_API_KEY", "INDICATOR_QA_BASE_URL", "INDICATOR_QA_MODEL")
+# Settings the app also takes from Streamlit secrets (the environment wins).
+SECRET_KEYS = ("INDICATOR_QA_API_KEY", "OPENAI_API_KEY", "INDICATOR_QA_BASE_URL", "INDICATOR_QA_MODEL", "INDICATOR_QA_OPEN_ROOT")
 
 
 @dataclass
@@ -357,6 +358,7 @@ def current_review():
     the reader's problems. Stops the page when nothing is open or readable."""
     f: OpenFile | None = st.session_state.get("open_file")
     if f is None:
+        show_flash()  # why a link's file did not open (a refused path, a forgotten upload)
         st.info("请在左侧上传指标表，或打开示例文件。")
         st.stop()
     shown = appmodel.md_escape(f.name)
