@@ -215,9 +215,13 @@ def _go(browser, url: str | None = None) -> None:
 
 
 def _busy(browser) -> bool:
-    """Streamlit draws its status widget (Running…/Stop) only while the script runs."""
-    return bool(_js(browser, "!!document.querySelector('[data-testid=\"stStatusWidgetRunningIcon\"], "
-                             "[data-testid=\"stStatusWidgetRunningManIcon\"]')"))
+    """The script is running, or its elements are still placeholders. The app menu is off
+    (toolbarMode "minimal"), and with it the Running…/Stop widget: the app's own state
+    attribute and Streamlit's skeletons say it instead."""
+    return bool(_js(browser, "(() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
+                             " return !app || app.dataset.testScriptState === 'running'"
+                             " || !!document.querySelector('[data-testid=\"stSkeleton\"], "
+                             "[data-testid=\"stStatusWidgetRunningIcon\"], [data-testid=\"stStatusWidgetRunningManIcon\"]'); })()"))
 
 
 def _wait(browser, wanted, timeout: float = 120, absent=()) -> str:
