@@ -130,24 +130,8 @@ def chromium(folder: Path):
         _stop(proc)
 
 
-# One server and one browser for the module (starting each costs seconds); the first
-# test only looks, and each test starts without cookies.
-@pytest.fixture(scope="module")
-def streamlit_app(tmp_path_factory, _library_snapshot):
-    with serve_app(tmp_path_factory.mktemp("app"), snapshot=_library_snapshot) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def _chromium(tmp_path_factory):
-    with chromium(tmp_path_factory.mktemp("browser")) as cdp:
-        yield cdp
-
-
-@pytest.fixture
-def browser(_chromium):
-    _chromium.call("Network.clearBrowserCookies")
-    return _chromium
+# The fixtures `streamlit_app` and `browser` (one server and one Chromium for both
+# browser modules, each test starting without cookies) are in conftest.py.
 
 
 def _load(browser, url: str, wanted: list[str], name: str, artifacts: Path, timeout: float = 150) -> str:

@@ -19,7 +19,7 @@ import pytest
 
 from classifier.config import example_path
 
-from test_browser import CHROMIUM, _click, _go, _js, _shot, _wait, chromium, serve_app
+from test_browser import CHROMIUM, _click, _go, _js, _shot, _wait
 
 pytestmark = [
     pytest.mark.browser,
@@ -115,7 +115,7 @@ class Seen:
                 el.scrollIntoView({{block: 'center'}}); const r = el.getBoundingClientRect();
                 return [r.left + r.width / 2, r.top + Math.min(r.height / 2, 20)]; }})()""")
             self.browser.call("Input.dispatchMouseEvent", type="mouseMoved", x=rect[0], y=rect[1])
-            time.sleep(0.4)  # a tooltip opens after a short delay
+            time.sleep(0.25)  # a tooltip opens after a short delay
             self.collect(step)
         return n
 
@@ -127,24 +127,10 @@ def _present(browser, selector: str, timeout: float = 20) -> None:
         time.sleep(0.2)
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory, _library_snapshot):
-    with serve_app(tmp_path_factory.mktemp("app"), snapshot=_library_snapshot) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    with chromium(tmp_path_factory.mktemp("browser")) as cdp:
-        cdp.call("Page.enable")
-        cdp.call("DOM.enable")
-        yield cdp
-
-
-def test_no_english_on_any_page(app, browser, artifacts, tmp_path):
+def test_no_english_on_any_page(streamlit_app, browser, artifacts, tmp_path):
+    app = streamlit_app
+    browser.call("DOM.enable")
     seen = Seen(browser)
-    global T0
-    T0 = time.time()
     pages = [("", "问题与依据"), ("project", "绩效目标"), ("similar", "照搬套用簇"), ("report", "下载"),
              ("evaluate", "判断不一致的行"), ("settings", "模型服务")]
     for path, wanted in pages:
@@ -155,7 +141,6 @@ def test_no_english_on_any_page(app, browser, artifacts, tmp_path):
         seen.hover('[data-testid="stElementToolbar"] button', f"{path}: toolbar tooltips", limit=8)
         seen.hover('[data-testid="stTooltipHoverTarget"]', f"{path}: help tooltips")
         _shot(browser, artifacts, f"chinese_{path or 'review'}")
-        print(f"{time.time() - T0:.0f}s {path}")
 
     # The review page's drop-downs open, a text box being typed in, the edit form's hints.
     _go(browser, f"{app}/?example=1&reviewer=张三")
@@ -181,7 +166,6 @@ def test_no_english_on_any_page(app, browser, artifacts, tmp_path):
     _click(browser, "按组审核", '[role="tab"]', starts=True)
     seen.wait(["接受勾选行的建议"])
     _shot(browser, artifacts, "chinese_review_group")
-    print(f"{time.time() - T0:.0f}s review widgets")
 
     # The uploader with a file in it (and the page running on it).
     csv = tmp_path / "设备.csv"
