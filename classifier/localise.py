@@ -98,8 +98,9 @@ PATTERNS = [
 # Where the app shows data as it was published: never rewritten.
 DATA = '[data-testid="stMarkdownContainer"], [data-testid="stTable"], [data-testid="stCode"], code, pre, textarea, input'
 ATTRIBUTES = ("title", "aria-label", "placeholder", "aria-roledescription")
-# Streamlit's own Markdown inside the data selectors above (the uploader's button label).
-CHROME = '[data-testid="stFileUploaderDropzone"]'
+# Streamlit's own Markdown inside the data selectors above: the uploader's button label and
+# the tooltips ("Download as CSV"; the app's own help texts there are Chinese already).
+CHROME = '[data-testid="stFileUploaderDropzone"], [data-testid="stTooltipContent"]'
 
 
 def script() -> str:

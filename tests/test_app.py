@@ -439,7 +439,7 @@ def test_evaluate_page_renders_real_eval_output(tmp_path, monkeypatch):
     assert result["in_sample"] and any("样本内" in w.value for w in at.warning)
     dis = at.dataframe[1].value
     wrong = [r for r in result["rows"] if isinstance(r["gold"], list) and set(r["gold"]) != set(r["pred"])]
-    assert list(dis["id"]) == sorted(r["id"] for r in wrong)
+    assert list(dis["编号"]) == sorted(r["id"] for r in wrong)
     cmp = at.dataframe[2].value
     assert dict(zip(cmp["标签"], cmp["F1 变化"]))[LABELS_ZH["copy_paste"]] == pytest.approx(0.1, abs=1e-3)
 

@@ -85,6 +85,9 @@ def english(items) -> list[tuple[str, str, str]]:
     return bad
 
 
+TOOLTIP = "!!document.querySelector('[data-testid=\"stTooltipContent\"]')"
+
+
 class Seen:
     """Everything collected on the pages, polled while they run (so "Running…" is caught too)."""
 
@@ -107,17 +110,37 @@ class Seen:
         self.collect("loaded")
         return text
 
-    def hover(self, selector: str, step: str, limit: int = 6) -> int:
-        """Move the mouse over each element (a data grid, a chart, a toolbar button) and collect."""
+    def _move(self, js_element: str) -> bool:
+        rect = _js(self.browser, f"""(() => {{ const el = {js_element}; if (!el) return null;
+            el.scrollIntoView({{block: 'center'}}); const r = el.getBoundingClientRect();
+            return [r.left + r.width / 2, r.top + Math.min(r.height / 2, 20)]; }})()""")
+        if rect:
+            self.browser.call("Input.dispatchMouseEvent", type="mouseMoved", x=rect[0], y=rect[1])
+        return bool(rect)
+
+    def hover(self, selector: str, step: str, limit: int = 4) -> int:
+        """Move the mouse over each element (a data grid, a chart, a help icon) and collect;
+        then over each button of the toolbar that opens, and collect once its tooltip is
+        open (it opens after a delay). Returns how many tooltips were seen."""
+        tips = 0
         n = _js(self.browser, f"document.querySelectorAll({selector!r}).length") or 0
         for k in range(min(n, limit)):
-            rect = _js(self.browser, f"""(() => {{ const el = document.querySelectorAll({selector!r})[{k}];
-                el.scrollIntoView({{block: 'center'}}); const r = el.getBoundingClientRect();
-                return [r.left + r.width / 2, r.top + Math.min(r.height / 2, 20)]; }})()""")
-            self.browser.call("Input.dispatchMouseEvent", type="mouseMoved", x=rect[0], y=rect[1])
-            time.sleep(0.25)  # a tooltip opens after a short delay
+            el = f"document.querySelectorAll({selector!r})[{k}]"
+            self._move(el)
+            time.sleep(0.3)
             self.collect(step)
-        return n
+            buttons = (f"[...({el}).closest('[data-testid=\"stElementContainer\"]')"
+                       f".querySelectorAll('[data-testid=\"stElementToolbar\"] button')]")
+            for b in range(_js(self.browser, f"{buttons}.length") or 0):
+                self._move(f"{buttons}[{b}]")
+                deadline = time.time() + 2
+                while time.time() < deadline and not _js(self.browser, TOOLTIP):
+                    time.sleep(0.1)
+                time.sleep(0.15)  # the translation is one observer callback behind the tooltip
+                tips += bool(_js(self.browser, TOOLTIP))
+                self.collect(step + " toolbar")
+                self._move(el)  # back over the element: the toolbar stays open
+        return tips
 
 
 def _present(browser, selector: str, timeout: float = 20) -> None:
@@ -133,13 +156,13 @@ def test_no_english_on_any_page(streamlit_app, browser, artifacts, tmp_path):
     seen = Seen(browser)
     pages = [("", "问题与依据"), ("project", "绩效目标"), ("similar", "照搬套用簇"), ("report", "下载"),
              ("evaluate", "判断不一致的行"), ("settings", "模型服务")]
+    tips = 0
     for path, wanted in pages:
         _go(browser, f"{app}/{path}?example=1&reviewer=张三")
         seen.wait([wanted, "审核人：张三"])
         # Hover every table, chart and toolbar button: the toolbars and their tooltips.
-        seen.hover('[data-testid="stDataFrame"], [data-testid="stVegaLiteChart"], [data-testid="stTable"]', f"{path}: hover")
-        seen.hover('[data-testid="stElementToolbar"] button', f"{path}: toolbar tooltips", limit=8)
-        seen.hover('[data-testid="stTooltipHoverTarget"]', f"{path}: help tooltips")
+        tips += seen.hover('[data-testid="stDataFrame"], [data-testid="stVegaLiteChart"], [data-testid="stTable"]', path)
+        tips += seen.hover('[data-testid="stTooltipHoverTarget"]', f"{path}: help tooltips")
         _shot(browser, artifacts, f"chinese_{path or 'review'}")
 
     # The review page's drop-downs open, a text box being typed in, the edit form's hints.
@@ -183,3 +206,4 @@ def test_no_english_on_any_page(streamlit_app, browser, artifacts, tmp_path):
     # The collector did see the parts it checks: the translated toolbars and the uploader.
     values = {v for (_, v, _) in seen.items}
     assert {"全屏", "跳到正文"} <= values, sorted(values)[:50]
+    assert tips >= 4, f"only {tips} toolbar tooltips were seen open"
