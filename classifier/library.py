@@ -37,7 +37,7 @@ from .compose import PROPOSAL, category, clean_name, name_for, value_for
 from .config import data_dir, project_root
 from .embeddings import normalise_numbers
 from .kinds import expected_direction, form_of, kind_of
-from .models import ORIGIN_ZH, Indicator, Project
+from .models import Indicator, Project
 from .values import parse_value
 
 log = logging.getLogger(__name__)
