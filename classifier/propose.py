@@ -183,8 +183,9 @@ def benefit_proposal(name: str, value: str, year: str) -> dict | None:
     if VAGUE_NAME.match(re.sub(r"\s", "", name or "")) and value and not re.search(r"\d", value):
         name, value = value, ""  # "效果显著 | 改善学校的办学条件": the value is what was meant
     subject = re.sub(r"(?<=.{2})(率|比率|比例)$", "", subject_of_slogan(name))  # "家庭负担率 | 有所减轻": the burden is asked about
+    said = subject + (value or "")
     subject = re.sub(r"(?<=.{2})(健全性|健全程度|完善程度)$", "", subject)  # not "机制健全性印发执行时间" (round 3)
-    if INSTITUTION.search(subject) and re.search(r"建立|健全|完善|形成", subject + value):
+    if INSTITUTION.search(subject) and re.search(r"建立|健全|完善|形成", said):
         return {"level3": f"{subject}印发执行时间",
                 "description": f"“{subject}”相关制度文件印发并执行的日期，以印发的文件为准",
                 "value": f"{year or '本'}年12月31日前{PROPOSAL}", "kind": "deadline",

@@ -106,9 +106,10 @@ def test_a_slogan_with_a_percentage_stays_with_a_human_when_the_name_says_nothin
 
 
 def test_an_institution_date_does_not_glue_the_adequacy_word():
-    """RD14-05 城乡居民医保参保机制健全性 | 优良中低差: not "机制健全性印发执行时间"."""
-    p, ind, rw = rewrite("RD14:RD14-05")
-    assert "健全性印发" not in rw.level3
+    """RD14-05 城乡居民医保参保机制健全性 | 优良中低差: the date its rules are issued, not "机制健全性印发执行时间"."""
+    for jid in ("RD14:RD14-05", "RD15:RD15-06"):  # RD15-06 …安全整治管理机制健全性: a 制度 date, not an accident count
+        p, ind, rw = rewrite(jid)
+        assert "健全性印发" not in rw.level3 and rw.level3.endswith("印发执行时间"), rw.level3
 
 
 # ---- 2. template formulas pasted onto names --------------------------------------------------
