@@ -473,12 +473,14 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
 def tidy_units(value: str, kind: str, name: str) -> str:
     """Units a reviewer would not sign, written as the value means them (round 3):
     "≥95百分比" / ">=75%(百分比)" → "≥95%" / ">=75%"; an amount "≤8.4万" → "≤8.4万元";
-    "820人" for a name counted in 人次 → "820人次". Operators and digits stay as published."""
+    "820人" for a name counted in 人次 → "820人次"; "≥365天" of a count → "365天". Digits stay as published."""
     v = re.sub(r"(\d)\s*[%％]?\s*[（(]?百分比[)）]?", r"\1%", value or "")
     if kind in ("money", "unit_cost"):
         v = re.sub(r"(\d)\s*(万|亿)(?![元\u4e00-\u9fff])", r"\1\2元", v)
     if re.search(r"人次([（(][^()（）]*[)）])?$", name or ""):
         v = re.sub(r"(\d)\s*人(?!次)", r"\1人次", v)
+    if kind == "count":
+        v = re.sub(r"^≥\s*(365|366)\s*天$", r"\1天", v)  # a year has no more days: "≥365天" means every day
     return v
 
 

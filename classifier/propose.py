@@ -123,6 +123,8 @@ def rate_formula(name: str, description: str = "", standard: str = "") -> tuple[
         if not obj:
             return None  # "到位率" alone: what arrives is not said
         n, d = _amount(obj)
+        if src.startswith("财务") and not MONEY_OBJECT.search(obj):
+            src = "工作台账"  # "慰问走访到位率": visits are not in the accounts (round 3, residue)
         number = _tidy(num.format(o=obj, n=n, d=d))
         if when and "按" in number[:3]:
             number = number.replace("时间", f"时间{when}", 1)
@@ -137,6 +139,7 @@ def whether_to_rate(name: str) -> tuple[str, str, str, str] | None:
     if not m:
         return None
     obj, how, act = m.group(1).strip("的之") or "事项", m.group(2) or "", m.group(3)
+    how = "" if how == "全部" else how  # "资金全部纳入…比例" contradicts itself: the share says how much (round 3)
     n, d = _amount(obj)
     n = "" if n == "金额" else n  # "已纳入医保统筹的资金" reads as the amount already
     return (f"{obj}{how}{act}比例", _tidy(f"已{how}{act}的{obj}{n}"), _tidy(f"应{act}的{obj}{d}"),

@@ -153,3 +153,23 @@ def test_a_name_counted_in_person_times_keeps_its_unit():
     p, ind, rw = rewrite("labelled:T089-01")
     assert "820人次" in rw.value
     assert not any("计量单位" in r for r in rw.reasons), rw.reasons
+
+
+def test_a_full_year_of_days_is_not_a_minimum():
+    """T100-01 餐饮服务 | 365天: not "≥365天" (a year has no more days)."""
+    p, ind, rw = rewrite("labelled:T100-01")
+    assert "365天" in rw.value and not rw.value.startswith("≥"), rw.value
+
+
+# ---- 4. other frequent faults ----------------------------------------------------------------
+
+def test_a_share_does_not_say_all():
+    """RA02-02 资金是否全部纳入医保统筹 | 100%: not "资金全部纳入医保统筹比例"."""
+    p, ind, rw = rewrite("RA02:RA02-02")
+    assert "全部" not in rw.level3 and "已全部" not in rw.description and "100%" in rw.value
+
+
+def test_visits_are_counted_from_the_work_records_not_the_accounts():
+    """T042-06 慰问走访到位率 | ≥90%: not "财务到账记录"."""
+    p, ind, rw = rewrite("labelled:T042-06")
+    assert "财务" not in rw.description and "≥90%" in rw.value
