@@ -175,16 +175,18 @@ def known_entries(review=None) -> list[Entry]:
 
 
 def _vectors(embedder, texts: list[str]) -> dict[str, np.ndarray]:
-    """text → unit vector: the process memo and the data dir's vector cache
-    first (classifier/vectors.py), the embedder only for the rest."""
+    """text → unit vector: the process memo, the data dir's vector cache and
+    the vectors shipped with the package first (classifier/vectors.py), the
+    embedder only for the rest."""
     from .index import _MEMO, _MEMO_MAX
-    from .vectors import VectorCache
+    from .vectors import VectorCache, shipped_vectors
 
     model = embedder.model_id
     unique = list(dict.fromkeys(texts))
     out = {t: _MEMO[(model, t)] for t in unique if (model, t) in _MEMO}
     cache = VectorCache(model)
     out.update(cache.get(t for t in unique if t not in out))
+    out.update(shipped_vectors(model, [t for t in unique if t not in out]))
     todo = [t for t in unique if t not in out]
     new = {}
     for i in range(0, len(todo), 64):

@@ -202,3 +202,47 @@ class RowManifest:
                 discard_damaged(self.path, e)
             else:
                 log.info("index manifest %s not written (%s)", self.path, e)
+
+
+# ---- vectors shipped with the package ------------------------------------------
+# classifier/data/library_vectors.npz holds the vectors of the indicator
+# library's gold texts (every labelled set's names, classifier/library.py),
+# computed when the package is built by scripts/build_library_vectors.py — never
+# downloaded. A first review would otherwise embed ~1,100 texts before its first
+# rewrite. Keyed like VectorCache (model id + text hash): a vector is a pure
+# function of both, so an edited labelled set makes the file incomplete, never wrong.
+
+SHIPPED_FILE = Path(__file__).resolve().parent / "data" / "library_vectors.npz"
+_SHIPPED: dict[str, dict[str, np.ndarray]] = {}
+
+
+def shipped_vectors(model_id: str, texts: Iterable[str], path: Path | None = None) -> dict[str, np.ndarray]:
+    """The shipped vectors among `texts` for this embedder (none for another one)."""
+    path = Path(path) if path else SHIPPED_FILE
+    key = f"{path}\x1f{model_id}"
+    if key not in _SHIPPED:
+        _SHIPPED[key] = {}
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                if str(z["model"]) == model_id:
+                    vecs = np.asarray(z["vectors"], dtype=np.float32)
+                    _SHIPPED[key] = {str(h): vecs[i] for i, h in enumerate(z["hashes"])}
+        except (OSError, KeyError, ValueError) as e:  # absent or unreadable: embed instead
+            log.info("shipped vectors %s not used (%s)", path, e)
+    table = _SHIPPED[key]
+    if not table:
+        return {}
+    out = {}
+    for t in texts:
+        v = table.get(text_hash(t))
+        if v is not None:
+            out[t] = v
+    return out
+
+
+def write_shipped(path: Path, model_id: str, vectors: dict[str, np.ndarray]) -> None:
+    """Used by scripts/build_library_vectors.py."""
+    texts = sorted(vectors)
+    np.savez_compressed(path, model=np.array(model_id), hashes=np.array([text_hash(t) for t in texts]),
+                        vectors=np.stack([np.asarray(vectors[t], dtype=np.float32) for t in texts]))
+    _SHIPPED.clear()
