@@ -96,3 +96,27 @@ def test_help_texts_cite_files_that_exist():
             if "<" in path or path.startswith(("eval/llm_cache/", "eval/judged/")):
                 continue  # a pattern, or a file another command writes (cache, judged set)
             assert (root / path).exists(), f"{cmd} --help cites {path}"
+
+
+def test_json_is_written_a_table_at_a_time_with_the_same_text(seed_read, tmp_path):
+    """`review --format json` streams Review.json_chunks (one table at a time, so a
+    province's batch never holds the whole document twice): the text is exactly
+    json.dumps of to_json, for the seed, a table with an unparseable budget (null,
+    not NaN) and an empty batch."""
+    import copy
+    import math
+
+    from classifier.models import ReadResult
+    from classifier.pipeline import review
+
+    projects = copy.deepcopy(seed_read.projects[:3])
+    projects[1].budget = math.inf  # json_ready: written as null
+    for rv in (review(ReadResult(projects=projects), use_model=False), review(ReadResult(projects=[]))):
+        text = "".join(rv.json_chunks(indent=1))
+        assert text == json.dumps(rv.to_json(), ensure_ascii=False, indent=1)
+        json.loads(text)
+    out = tmp_path / "r.json"
+    r = CliRunner().invoke(main, ["review", str(seed_read.projects[0].source_file), "--format", "json", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert sum(len(p["indicators"]) for p in doc["projects"]) == doc["summary"]["rows"] == 743
