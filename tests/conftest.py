@@ -16,8 +16,8 @@ ARTIFACTS = ROOT / "test-artifacts"
 @pytest.fixture(scope="session")
 def _library_snapshot(tmp_path_factory) -> Path | None:
     """The indicator library's local snapshot (classifier/library.py), built once per
-    session: embedding its ~1,300 labelled entries takes tens of seconds, and every test
-    starts from an empty data dir. It is a cache the library checks for freshness, so a
+    session: syncing its ~1,300 labelled entries into Chroma takes seconds (their vectors ship
+    in classifier/data/library_vectors.npz), and every test starts from an empty data dir. It is a cache the library checks for freshness, so a
     test whose library differs rebuilds it as a user's would."""
     home = tmp_path_factory.mktemp("library-home")
     old = os.environ.get("INDICATOR_QA_HOME")
