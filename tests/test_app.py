@@ -412,8 +412,9 @@ def test_evaluate_page_renders_real_eval_output(tmp_path, monkeypatch):
 
     res_dir = tmp_path / "results"
     result = _run_eval(res_dir)
-    # A second, older result to compare with: the same run, as committed results are.
-    older = json.loads(json.dumps(result))
+    # A second, older result to compare with: the same run, saved before results carried the
+    # evaluation block (as eval/results/2026-11-26-*.json were).
+    older = json.loads(json.dumps({k: v for k, v in result.items() if k != "evaluation"}))
     older["metrics"]["labels"]["labels"]["copy_paste"]["f1"] = round(result["metrics"]["labels"]["labels"]["copy_paste"]["f1"] - 0.1, 4)
     (res_dir / "0000-00-00-older-offline.json").write_text(json.dumps(older, ensure_ascii=False), encoding="utf-8")
     (res_dir / "broken.json").write_text("{not json", encoding="utf-8")
@@ -435,7 +436,11 @@ def test_evaluate_page_renders_real_eval_output(tmp_path, monkeypatch):
         assert not any(c is None or str(c) in ("None", "nan") for c in cells), k
     assert all(c in "".join(table.columns) for c in ("精确率", "召回率")) and "precision" not in "".join(table.columns)
     # The offline model was trained on this set: the page says the scores are in-sample.
-    assert result["in_sample"] and any("样本内" in w.value for w in at.warning)
+    assert result["evaluation"]["in_sample"] and any("样本内" in w.value for w in at.warning)
+    assert "in_sample" not in result  # one flag, in the evaluation block
+    # The older result is in-sample too: it gets the block as re-scoring adds it, and the list says so.
+    older_name = next(o for o in at.selectbox(key="eval_pick").options if o.startswith("0000-00-00-older"))
+    assert "样本内" in older_name
     dis = at.dataframe[1].value
     wrong = [r for r in result["rows"] if isinstance(r["gold"], list) and set(r["gold"]) != set(r["pred"])]
     assert list(dis["id"]) == sorted(r["id"] for r in wrong)

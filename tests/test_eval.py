@@ -193,6 +193,15 @@ def test_eval_command_writes_self_describing_result_and_rescores(tmp_path):
     again = run("eval", path, "--show", "2")  # a result file as FILE: re-scored, nothing run, nothing written
     assert again.exit_code == 0 and again.stdout == res.stdout
     assert len(list(tmp_path.glob("*.json"))) == 2
+    # The seed's scores are in-sample, said once, in the evaluation block the CLI prints from.
+    assert r["evaluation"]["in_sample"] and "in_sample" not in r and "样本内" in res.stdout
+    # A result saved before that block (eval/results/2026-11-26-*.json): re-scoring adds the same block.
+    older = {k: v for k, v in r.items() if k != "evaluation"}
+    assert rescore(older)["evaluation"] == r["evaluation"]
+    old_path = tmp_path / "older" / "old.json"
+    old_path.parent.mkdir()
+    old_path.write_text(json.dumps(older, ensure_ascii=False), encoding="utf-8")
+    assert "样本内" in run("eval", old_path, "--show", "0").stdout
 
 
 def test_eval_command_bad_input_names_file(tmp_path):
