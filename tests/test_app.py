@@ -9,16 +9,10 @@ from streamlit.testing.v1 import AppTest
 
 from classifier import appmodel as am
 from classifier.models import LABELS_ZH
-from classifier.pipeline import review
 from classifier.store import Store, default_path
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 120
-
-
-@pytest.fixture(scope="module")
-def seed_review(seed_read):
-    return review(seed_read)
 
 
 def new_app(reviewer: str | None = "张三") -> AppTest:
@@ -380,28 +374,23 @@ def test_report_page(seed_review):
     assert any("xlsx" in l for l in labels) and any("JSONL" in l for l in labels) and any("JSON" == l.split()[-1] for l in labels)
 
 
-def _run_eval(out: Path) -> dict:
-    """`indicator-qa eval` as a user runs it; its result file, as written."""
+def _run_eval(out: Path, seed_eval) -> dict:
+    """`indicator-qa eval` as a user runs it (the session's run, conftest.seed_eval); its
+    result file, as written, in `out`."""
     import shutil
-    import subprocess
 
-    exe = shutil.which("indicator-qa")
-    assert exe, "indicator-qa is not on PATH (scripts/test.sh puts .venv/bin first)"
-    proc = subprocess.run([exe, "eval", "--out", str(out), "--show", "0"], capture_output=True, text=True, timeout=600,
-                          cwd=Path(APP).parent)
-    assert proc.returncode == 0, proc.stderr
     # The offline model was trained on eval/labelled.jsonl: the printout says these scores are in-sample.
-    assert "样本内" in proc.stdout and "in-sample macro-F1" in proc.stdout
-    files = sorted(out.glob("*.json"))
-    assert len(files) == 1
-    return json.loads(files[0].read_text(encoding="utf-8"))
+    assert "样本内" in seed_eval.proc.stdout and "in-sample macro-F1" in seed_eval.proc.stdout
+    out.mkdir(parents=True)
+    shutil.copy(seed_eval.json_path, out / seed_eval.json_path.name)
+    return seed_eval.result()
 
 
 def _cells(df) -> list:
     return [v for col in df.columns for v in df[col]]
 
 
-def test_evaluate_page_renders_real_eval_output(tmp_path, monkeypatch):
+def test_evaluate_page_renders_real_eval_output(tmp_path, monkeypatch, seed_eval):
     from classifier.models import LABELS
 
     empty = tmp_path / "none"
@@ -411,7 +400,7 @@ def test_evaluate_page_renders_real_eval_output(tmp_path, monkeypatch):
     assert "还没有评估结果" in at.info[0].value
 
     res_dir = tmp_path / "results"
-    result = _run_eval(res_dir)
+    result = _run_eval(res_dir, seed_eval)
     # A second, older result to compare with: the same run, saved before results carried the
     # evaluation block (as eval/results/2026-11-26-*.json were).
     older = json.loads(json.dumps({k: v for k, v in result.items() if k != "evaluation"}))

@@ -137,11 +137,10 @@ def _load(browser, url: str, wanted: list[str], name: str, artifacts: Path, time
     return text
 
 
-def test_app_renders_seed_rows_in_chromium(streamlit_app, browser, artifacts, seed_read):
+def test_app_renders_seed_rows_in_chromium(streamlit_app, browser, artifacts, seed_read, seed_review):
     from classifier import appmodel as am
-    from classifier.pipeline import review
 
-    top = am.sort_rows(am.queue_rows(review(seed_read)))[0]["id"]  # the first row of the triage order
+    top = am.sort_rows(am.queue_rows(seed_review))[0]["id"]  # the first row of the triage order
     first = next(i for p in seed_read.projects for i in p.indicators if i.id == top)
     browser.call("Page.enable")
     # ?example=1 opens the bundled example; the review page shows the first row of the queue.
@@ -267,14 +266,13 @@ def _open_tab(browser, url: str):
 ENGLISH = ("Deploy", "Browse files", "Drag and drop", "Choose options", "Choose an option", "per file", "Upload")
 
 
-def test_reviewers_day_in_chromium(streamlit_app, browser, artifacts, seed_read, tmp_path):
+def test_reviewers_day_in_chromium(streamlit_app, browser, artifacts, seed_read, seed_review, tmp_path):
     from openpyxl import load_workbook
 
     from classifier import appmodel as am
-    from classifier.pipeline import review
     from classifier.rewrite import PROPOSAL
 
-    rv = review(seed_read)
+    rv = seed_review
     queue = am.sort_rows(am.queue_rows(rv))
     by_id = {r["id"]: r for r in queue}
     groups = am.groups(queue, rv)
