@@ -451,7 +451,7 @@ def project_table(review, project_id: str, decisions: dict) -> list[dict]:
             after = d.after if d and d.action in ("accept", "edit") and d.after else None
             shown = {f: after.get(f, before[f]) for f in FIELDS} if after else before
             labels = d.labels if d and d.labels is not None else review.labels(ind.id)
-            out.append({"id": ind.id, **{FIELD_ZH[f]: shown[f] for f in FIELDS},
+            out.append({"编号": ind.id, **{FIELD_ZH[f]: shown[f] for f in FIELDS},
                         "问题": "、".join(LABELS_ZH[l] for l in labels),
                         "依据": "；".join(f"{f.rule} {f.evidence}" for f in fs),
                         "审核": STATUSES.get(d.action, d.action) if d else ("待审核" if fs else ""),
@@ -476,7 +476,15 @@ def load_eval_results(folder: str | Path) -> list[dict]:
         except (OSError, ValueError) as exc:
             d = {"_file": path.name, "_error": str(exc)}
         out.append(d)
-    return out
+    # Other result kinds share the folder (round*-judged.json: judged rewrites, "kind":
+    # "indicator-qa/judged-scores"); they sort after the label evaluations, so the page
+    # does not open on a file it cannot show as P/R/F1.
+    return sorted(out, key=lambda d: not is_label_result(d))
+
+
+def is_label_result(result: dict) -> bool:
+    """A label evaluation of `indicator-qa eval` (not a judged-rewrite score file)."""
+    return "_error" not in result and str(result.get("kind", "indicator-qa/eval-result")) == "indicator-qa/eval-result"
 
 
 def _label_scores(result: dict) -> dict:
@@ -514,10 +522,10 @@ def per_label_table(result: dict) -> list[dict]:
 
 
 def summary_metrics(result: dict) -> dict:
-    """The headline figures: macro-F1, micro-F1, exact match."""
+    """The headline figures: macro-F1 (宏平均), micro-F1 (微平均), exact match."""
     block = ((result.get("metrics") or {}).get("labels") or {})
     micro = block.get("micro") if isinstance(block.get("micro"), dict) else {}
-    return {"macro-F1": block.get("macro_f1"), "micro-F1": micro.get("f1"), "完全一致": block.get("exact_match")}
+    return {"宏平均 F1": block.get("macro_f1"), "微平均 F1": micro.get("f1"), "完全一致": block.get("exact_match")}
 
 
 def missing_figures(result: dict) -> list[str]:
@@ -563,7 +571,7 @@ def disagreeing_rows(result: dict) -> list[dict]:
     out = []
     for rid, (gold, pred, text) in sorted(_row_labels(result).items()):
         if gold != pred:
-            out.append({"id": rid, "文本": text, "参考标签": _zh(gold), "预测标签": _zh(pred),
+            out.append({"编号": rid, "文本": text, "参考标签": _zh(gold), "预测标签": _zh(pred),
                         "误报": _zh(pred - gold), "漏报": _zh(gold - pred)})
     return out
 
@@ -578,7 +586,7 @@ def changed_rows(a: dict, b: dict) -> list[dict]:
         if pa == pb:
             continue
         verdict = "修复" if pb == ga else ("变坏" if pa == ga else "变化")
-        out.append({"id": rid, "文本": text, "参考": _zh(ga), "A": _zh(pa), "B": _zh(pb), "结果": verdict})
+        out.append({"编号": rid, "文本": text, "参考": _zh(ga), "A": _zh(pa), "B": _zh(pb), "结果": verdict})
     return out
 
 

@@ -16,29 +16,18 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .levels import RESIDUE_RE, clean_name
 from .kinds import DOWN, DURATION_NAME, MINIMUM_NAME, SHORT_DURATION, numbers_of, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
 from .models import Indicator, Project
 from .rules import INPUT_RE, UNIT_START, is_rate_name
+from .propose import MONEY_OBJECT, all_eligible_proposal, benefit_proposal, rate_formula, satisfaction_description, whether_to_rate
 from .values import parse_value
 
 PROPOSAL = "（建议值）"
 VALUE_CODES = {"unmeasurable_value", "unit_mismatch", "implausible_value"}
 DESCRIPTION_CODES = {"vague_description", "copy_paste", "unmeasurable_value"}
 
-# Residue that budget systems and copied templates leave in names (issue 14):
-# stars, "(≥**%)" placeholders, "指标1:" numbering, a leading "其中".
-RESIDUE_RE = re.compile(r"[★☆●◆■※▲△]|[（(]\s*[≥≤><=＞＜＝]?\s*\*+\s*[%％]?\s*[)）]|\*{2,}|^\s*(三级)?指标\s*\d+\s*([:：、.．]|(?=[\u4e00-\u9fff]))|"
-                        r"^\s*其中\s*[:：，,、]?|^\s*[（(]?\d{1,2}[)）、.．]\s*(?=\D)")
-
-
-def clean_name(name: str, project: Project | None = None) -> str:
-    """The indicator's name without template residue or a glued project title."""
-    n = RESIDUE_RE.sub("", name or "")
-    n = RESIDUE_RE.sub("", n).strip(" ：:，,。;；")
-    title = (project.title if project else "").strip()
-    if title and n.startswith(title) and len(n) > len(title) + 1:
-        n = n[len(title):].lstrip("的之 ：:，,")
-    return n or (name or "").strip()
+# The one name cleaner and its residue pattern live in levels.py (the checks use them too).
 
 
 def year_of(project: Project) -> str:
@@ -93,6 +82,10 @@ def name_for(ind: Indicator, project: Project, l1: str, l2: str, codes: set[str]
     if l2.startswith("成本") and (INPUT_RE.search(name) and not _percent_rate(ind) or re.search(r"超预算(比率|比例|率)$", name)):
         # R3: a fund-handling or overrun rate is not a target; what it stands for is a spending ceiling.
         return "项目实际支出"
+    if l2.startswith("成本") and re.search(r"(控制在|不超过|不超|未超)预算|^成本(控制|投入)$|^(不超支|控制成本|不超预算)$", name):
+        return "项目总成本"  # "项目成本控制在预算内的实际支出金额" did not read (round 2, RG01-08)
+    if re.search(r"(合规|规范)性$", name) and parse_value(ind.value).unit_class == "percent":
+        return re.sub(r"性$", "率", name)  # "资金使用合规性 | 100%": a compliance rate, never "合规性的实际支出金额" (round 2)
     if l1.startswith("满意度") and not re.search(r"满意|好评|认可|投诉", name):
         return f"{name}满意度"
     if l2.startswith("时效") and re.search(r"及时性$", name) and parse_value(ind.value).unit_class != "percent" \
@@ -152,7 +145,9 @@ def rate_parts(name: str, standard: str = "") -> tuple[str, str]:
             event = m.group(1)
             obj = core.replace(event, "").strip("的之发生被") or "服务事项"
             return f"发生{event}的{obj}数", f"{obj}总数"
-    return f"{core}的实际数{when}", f"{core}的应达数"
+    # No lexicon entry says what this rate counts: no filler "X的实际数/X的应达数" (round 2,
+    # residue 61) — the formula names the gap and the meaning check sends the row to a human.
+    return f"符合“{core}”要求的考核事项数{when}", "考核事项总数"
 
 
 def _doc_for(text: str) -> str:
@@ -170,11 +165,20 @@ def _doc_for(text: str) -> str:
 def description_for(kind: str, name: str, ind: Indicator, project: Project, standard: str = "") -> str:
     """One grammatical description per kind: what is counted, how, from where."""
     if kind == "satisfaction":
-        who = _strip(name, r"(满意度|满意率|满意程度|好评率)$") or "服务对象"
-        return f"对{who}开展问卷调查，计算公式：表示满意和基本满意的有效问卷数/有效问卷总数×100%，数据来源为调查问卷"
+        return satisfaction_description(name)
     if kind == "rate":
-        num, den = rate_parts(name, standard)
-        return f"计算公式：{num}/{den}×100%，数据来源为业务台账"
+        published = (ind.description or "").strip().rstrip("。.")
+        if re.fullmatch(r"[^/，,。；;]{2,40}/[^/，,。；;]{2,40}", published) and not SLOGAN_WORDS.search(published):
+            # "实际收到伙食补助金额/2023年伙食补助预算": the unit's own formula is kept (round 2, RB05-05)
+            src = "财务记录" if MONEY_OBJECT.search(published) else "业务台账"
+            return f"计算公式：{published}×100%，数据来源为{src}"
+        found = None if is_down_name(name) else rate_formula(name, ind.description, standard)
+        if found is None:
+            num, den = rate_parts(name, standard)
+            src = "财务记录" if MONEY_OBJECT.search(name) else "业务台账"
+        else:
+            num, den, src = found
+        return f"计算公式：{num}/{den}×100%，数据来源为{src}"
     if kind == "duration":
         around = re.search(r"\d\s*(×|\*|x|X)\s*\d+\s*小时", _nfkc(ind.value))
         service = f"，提供{ind.value.strip()}服务" if around and standard else ""
@@ -196,14 +200,19 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         if obj in ("项目", "按时", "按时完成", "及时完成"):
             obj = "项目各项工作"
         obj = re.sub(r"^完成(?=.{2})", "", obj)  # "完成换届时间": not "完成换届全部完成的日期"
+        obj = re.sub(r"(完工|竣工|完成)$", "", obj) or "项目各项工作"  # "项目完工时间": not "项目完工全部完成的日期"
         src = ("财务支付记录" if re.search(r"支付|拨付|发放", name) else "验收报告" if "验收" in name
                else "活动记录" if re.search(r"开展|举办|召开", name) else "项目进度记录")
-        return f"{obj}全部完成的日期，以{src}为准"
+        period = f"，实施期为{standard}" if standard else ""
+        return f"{obj}全部完成的日期{period}，以{src}为准"
     if kind == "money":
         obj = _strip(name, r"(总)?(成本|费用|支出|经费|资金|投入|金额)(控制|总额|总量)?$|^(控制|总量控制|成本控制)$")
         obj = re.sub(r"^(项目)?(实际)?$", "", obj)
         if not obj or obj in ("控制", "总量", "保障"):
             obj = _scope(project)
+        if project.budget and parse_value(ind.value).number is None and re.search(r"预算|控制", (ind.value or "") + name):
+            # Where the cap comes from, said (round 2, RG01-08: "未说明其来自预算数").
+            return f"{obj}的实际支出金额，上限为本表填报的项目预算{_fmt(project.budget)}万元，数据来源为财务决算"
         return f"{obj}的实际支出金额，数据来源为财务决算"
     if kind == "unit_cost":
         what = "发放标准" if MINIMUM_NAME.search(name) else "支出标准"
@@ -211,18 +220,33 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         pv = parse_value(ind.value)
         tail = ind.value.split(pv.number_text, 1)[-1].strip() if pv.number_text and pv.number_text in ind.value else ""
         unit = tail if pv.unit and tail.startswith(pv.unit) and not re.search(r"\d", tail) else pv.unit  # "元/人.每天" whole
-        return f"{subject}的{what}，按{unit or '单位'}计，数据来源为财务决算和发放台账"
+        every = re.match(r"\s*每\s*([\u4e00-\u9fff]{1,2})", _nfkc(ind.value))
+        if unit and "元" not in unit:
+            unit = "元/" + unit.lstrip("/")  # "470人/天" is read as 元/人/天 (the value says so too)
+        elif not unit and every:
+            unit = f"元/{every.group(1)}"  # "每亩300": 元/亩, never "按单位计" (round 2)
+        src = "财务决算和发放台账" if what == "发放标准" else "财务决算"
+        return f"{subject}的{what}，按{unit or '元'}计，数据来源为{src}"
     if kind == "count":
         year = year_of(project)
         when = f"{year}年度" if year else "本年度"
-        counted = "" if re.search(r"(数|量|面积|里程|长度|人次|次|户|场次|期数)([（(].*?[)）])?$", name) else "的数量"
-        return f"{when}{name}{counted}，以工作台账统计为准"
+        bare = re.sub(r"[（(][^()（）]{1,4}[)）]$", "", name)  # "标准文本宣传和解读(份)": not "解读(份)的数量" (round 2)
+        if re.search(r"(年限|寿命|使用期)$", bare):
+            return f"{bare}，自投入使用之日起计算，以运行维护记录为准"  # not "使用年限的数量"
+        if re.search(r"(数|量|面积|里程|长度|人次|次|户|场次|期数)$", bare):
+            return f"{when}{bare}，以工作台账统计为准"
+        unit = parse_value(ind.value).unit or _unit_for(ind.value, name + ind.description)
+        counted = {"人": "人数", "套": "套数", "户": "户数", "家": "家数", "项": "项数", "份": "份数", "场": "场次", "次": "次数",
+                   "辆": "辆数", "台": "台数", "天": "天数", "条": "条数", "所": "所数", "篇": "篇数", "期": "期数", "件": "件数", "册": "册数"}.get(unit, "数量")
+        return f"{when}{bare}的{counted}，以工作台账统计为准"
     if kind == "grade" and grades_defined(ind.description):
         return ind.description
     if not parse_value(ind.value).measurable and not ("验收" in name and kind == "document_state"):
         # A slogan with a slogan for a value ("显著提高", "效果明显", empty): "判定…是否达成" made it no more checkable
         # (round 1, still_vague). Nothing sensible to propose offline: left as published, the meaning check says why.
         return ind.description
+    if "验收" in name and (ind.value or "").strip() and not parse_value(ind.value).measurable:
+        return f"以验收报告为据，验收标准为“{ind.value.strip().rstrip('。')}”"  # the published criterion kept (round 2, T050-06)
     return f"以{_doc_for(name + ind.value)}为据，判定“{name}”是否达成"
 
 
@@ -233,7 +257,7 @@ def _count_unit(text: str) -> str:
     m = re.search(r"[（(](万亩|万人|万户|万人次|亩|人|人次|户|个|次|场|期|篇|家|所|台|套|册|份|条|项|件|起|批|平方米|公里|吨)[)）]", text)
     if m:
         return m.group(1)
-    for word, unit in (("万亩", "万亩"), ("人次", "人次"), ("户", "户"), ("频次", "次"), ("次", "次"), ("人", "人"), ("场", "场"), ("期", "期"),
+    for word, unit in (("车辆", "辆"), ("万亩", "万亩"), ("人次", "人次"), ("户", "户"), ("频次", "次"), ("次", "次"), ("人", "人"), ("场", "场"), ("期", "期"),
                        ("篇", "篇"), ("家", "家"), ("所", "所"), ("台", "台"), ("套", "套"), ("册", "册"), ("份", "份"), ("条", "条"),
                        ("亩", "亩"), ("平方米", "平方米"), ("公里", "公里")):
         if word in text:
@@ -246,6 +270,10 @@ def _unit_for(value: str, rest: str) -> str:
     words inside a name ("项目", "引起", "市场") are no units."""
     m = re.search(r"\d\s*(起|件|项|批|场|次|人次|人|户|台|套|个|只|本|册|篇|家|所|期|份|条|亩|万亩|吨)", _nfkc(value))
     return m.group(1) if m else _count_unit(value + rest)
+
+
+# Per-head standards set by policy (生均公用经费, 定额): the value is the standard itself.
+FIXED_STANDARD = re.compile(r"生均|公用经费|定额|基准")
 
 
 def l2_cost(ind: Indicator) -> bool:
@@ -292,6 +320,21 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
         return f"≤24小时{PROPOSAL}" if "响应" in name else f"≤5个工作日{PROPOSAL}", ""
     if kind == "deadline":
         if pv.is_date and "unit_mismatch" not in codes and "unmeasurable_value" not in codes:
+            t = _nfkc(v)
+            if re.fullmatch(r"20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", t):
+                return f"{v}前", ""  # the date is a deadline: "2023年12月31日" → "2023年12月31日前"
+            m = re.fullmatch(r"(20\d\d)\s*年\s*(\d{1,2})\s*月(底|末)?", t)
+            if m:
+                return f"{m.group(1)}年{int(m.group(2))}月{_month_end(int(m.group(2)))}日前", ""
+            m = re.fullmatch(r"(20\d\d)\s*[年.]\s*\d{1,2}\s*月?\s*[-－—~至到]\s*(?:20\d\d\s*[年.]\s*)?(\d{1,2})\s*月?(底|末)?", t)
+            if m and 1 <= int(m.group(2)) <= 12:  # "2022年1月-12月", "2022.01-2022.12": the period ends on its last day
+                return f"{m.group(1)}年{int(m.group(2))}月{_month_end(int(m.group(2)))}日前", v  # the period stays in the description
+            m = re.fullmatch(r"≤\s*(\d{1,2})\s*月(底|末)?", t)
+            if m and year_of(project) and 1 <= int(m.group(1)) <= 12:
+                return f"{year_of(project)}年{int(m.group(1))}月{_month_end(int(m.group(1)))}日前", ""
+            m = re.fullmatch(r"(20\d\d)\s*年\s*(全年|年内完成|年底前?|年末前?|年内)", t)
+            if m:
+                return f"{m.group(1)}年12月31日前", ""
             return v, ""
         t = _nfkc(v)
         m = re.search(r"(\d{1,2})\s*月(底|末|份)?", t)
@@ -306,6 +349,19 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
     if kind in ("money", "unit_cost"):
         if len(numbers_of(v)) > 1 and pv.number2 is None:
             return v, ""  # several standards in one cell: restructuring would drop some of them
+        t = _nfkc(v)
+        per = re.fullmatch(r"\s*([≥≤＝=]?)\s*(\d+(?:\.\d+)?)\s*(/\s*[\u4e00-\u9fff]{1,2}|[\u4e00-\u9fff]{1,2}\s*/\s*[\u4e00-\u9fff]{1,2})\s*", t) \
+            or re.fullmatch(r"\s*每\s*([\u4e00-\u9fff]{1,2})\s*(\d+(?:\.\d+)?)\s*", t)
+        if per and n is not None and "元" not in t:
+            # No currency published: 元 is the only reading of a per-unit standard ("10320/年" is not 10320万元, round 2).
+            if t.lstrip().startswith("每"):
+                number, unit, published = per.group(2), f"元/{per.group(1)}", ""
+            else:
+                number, published = per.group(2), per.group(1)
+                unit = "元" + (per.group(3) if per.group(3).startswith("/") else "/" + per.group(3)).replace(" ", "")
+            if not published and MINIMUM_NAME.search(name) and l2_cost(ind):
+                return f"{number}{unit}", ""  # a subsidy standard under 成本 is the standard itself, as published
+            return f"{_op(want, kind, name) if not published or flagged_direction else published}{number}{unit}", ""
         if n is not None and pv.unit_class not in ("money", "none") and not re.search(r"\d\s*万", _nfkc(v)) and not text_unit:
             return v, ""  # "100%" under 成本: which amount it means is for a human (the meaning check says so)
         if n is not None:
@@ -316,6 +372,8 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
                 unit = tail  # as published: "元/人.每天", not the parser's "元/人.每"; never "万元%" (round 1)
             if kind == "unit_cost" and not pv.operator and MINIMUM_NAME.search(name) and l2_cost(ind):
                 return v, ""  # a subsidy standard under 成本 is a fixed amount: neither a cap nor a minimum we can tell
+            if kind == "unit_cost" and not pv.operator and FIXED_STANDARD.search(name):
+                return f"＝{v}", ""  # "生均公用经费 780元/生/年" is the set standard: neither "≥" (round 1) nor "≤" (round 2)
             if unit == "万":
                 unit = "万元"
             if not unit:
@@ -325,7 +383,7 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
                 return v, ""
             return f"{op}{pv.number_text}{unit}", ""
         if kind == "money" and project.budget:
-            fact = bool(re.search(r"预算|控制", v + name))  # "不超预算": the budget is the table's own number
+            fact = bool(re.search(r"预算|控制", v + name))  # "不超预算": the budget is the table's own number (the description says so)
             return f"≤{_fmt(project.budget)}万元" + ("" if fact else PROPOSAL), ""
         return v, ""  # no amount we could defend: left for the reviewer (the meaning check says so)
     if kind == "count":
@@ -349,7 +407,7 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
     if kind == "grade" and grades_defined(ind.description):
         return v, ""
     if kind == "document_state" and "验收" in name and not pv.measurable:
-        return f"通过验收{PROPOSAL}", ""
+        return "通过验收", ""  # a state the 验收报告 proves; the published criterion moves into the description
     return v, ""
 
 
@@ -364,10 +422,69 @@ def subject_of(name: str, description: str) -> str:
     return name
 
 
+SLOGAN_WORDS = re.compile(r"提升|提高|改善|促进|推动|保障|加强|打造|建设|推进|助力|满足|确保|保证|激发|优化|营造|维护|体现|发挥|扩大|"
+                          r"增强|服务|支撑|实现|齐抓共管|办好事|办实事|[，,。；;、]")
+PROPOSAL_CODES = {"unmeasurable_value", "unit_mismatch"}
+MEASURE_NAME = re.compile(r"(数|量|面积|人次|户数|里程|长度|金额|成本|费用|经费|资金|时间|时限|期限|标准|天数|次数)([（(][^()（）]*[)）])?$")
+
+
+def is_benefit(l1: str, l2: str) -> bool:
+    return l1.startswith("效益") or l1.startswith("效果") or "效益" in l2 or l2.startswith("可持续")
+
+
+def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind: str, codes: set[str]) -> dict | None:
+    """A measurable indicator for a flagged row whose value, or whose name, gives
+    nothing to check (classifier/propose.py); None when the composer's own
+    template fits (a rate with a published percentage, a count, a date…)."""
+    if not codes & PROPOSAL_CODES or kind == "satisfaction":
+        return None
+    v = (ind.value or "").strip()
+    pv = parse_value(v)
+    eligible = all_eligible_proposal(name, v)
+    if eligible:
+        return eligible
+    if "是否" in name and (kind == "rate" or not pv.measurable):
+        found = whether_to_rate(name)
+        if found:
+            new_name, num, den, src = found
+            target = v if pv.unit_class == "percent" else f"100%{PROPOSAL}"
+            return {"level3": new_name, "description": f"计算公式：{num}/{den}×100%，数据来源为{src}", "value": target,
+                    "kind": "rate", "note": f"“是否”类指标改为所查事项的比例"}
+    rate_like = is_rate_name(name) or bool(re.search(r"(合规|规范|准确|完整)性$", name))
+    if rate_like and not pv.measurable and not is_down_name(name) and rate_formula(name):
+        new_name = re.sub(r"性$", "率", name)
+        probe = Indicator(ind.id, l1, l2, new_name, ind.description, "")
+        target, _ = value_for("rate", new_name, probe, project, codes)
+        return {"level3": new_name, "description": description_for("rate", new_name, probe, project), "value": target,
+                "kind": "rate", "note": f"原指标值“{v or '（空）'}”不可衡量，改为比率并提出建议值"}
+    if MEASURE_NAME.search(name) and not rate_like and kind in ("count", "money", "unit_cost", "duration", "deadline"):
+        return None  # "补助面积(万亩) | （空）": the quantity is for the unit to state, not a survey to replace
+    if kind in ("duration", "deadline", "money", "unit_cost") and not is_benefit(l1, l2):
+        return None  # "服务人员响应时效 | 即时响应" stays a duration: its own template proposes the target
+    slogan = bool(SLOGAN_WORDS.search(name)) or len(name) > 16
+    vague = not pv.measurable and not (pv.is_date or pv.number is not None)
+    unexplained_rate = kind == "rate" and not rate_like and rate_formula(name) is None
+    if (vague and (is_benefit(l1, l2) or slogan)) or (unexplained_rate and slogan or unexplained_rate and is_benefit(l1, l2)):
+        return benefit_proposal(name, v, year_of(project))
+    return None
+
+
 def compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     """The composed rewrite's fields (level1, level2, level3, description, value, kind)."""
     l1, l2 = category(ind, codes)
     name = name_for(ind, project, l1, l2, codes)
+    k0 = kind_of(Indicator(ind.id, l1, l2, name, ind.description, ind.value, ind.row))
+    proposed = propose(ind, project, l1, l2, name, k0, codes)
+    if not l1.strip():
+        from .levels import levels
+
+        l1 = levels(l1, l2)[0] or ("效益指标" if proposed is not None and proposed["kind"] == "rate" and "认可度" in proposed["level3"] else "")
+        if l1 == "效益指标" and not l2.strip():
+            l2 = "社会效益指标"
+    if proposed is not None:
+        if proposed["kind"] == "rate" and l2.startswith("数量"):
+            l2 = "质量指标"  # a rate is not a count (R2)
+        return {"level1": l1, "level2": l2} | proposed
     probe = Indicator(ind.id, l1, l2, name, ind.description, ind.value, ind.row)
     kind = kind_of(probe)
     pv = parse_value(ind.value)
@@ -375,7 +492,8 @@ def compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     # a bare number ("3亩", "1天响应") gets the direction its kind has.
     misfit = (pv.number is not None or pv.is_date) and pv.unit_class not in UNIT_CLASSES[kind] and not (kind == "deadline" and pv.is_date)
     bare = pv.number is not None and not pv.operator and not pv.is_date and kind in ("count", "duration", "money", "unit_cost", "rate", "satisfaction")
-    rewrite_value = bool(codes & VALUE_CODES) or (l1, l2) != (ind.level1, ind.level2) or name != ind.level3 or misfit or bare
+    undirected_date = kind == "deadline" and pv.is_date and not re.search(r"前|以前|≤|＜|之内", ind.value or "")
+    rewrite_value = bool(codes & VALUE_CODES) or (l1, l2) != (ind.level1, ind.level2) or name != ind.level3 or misfit or bare or undirected_date
     value, standard = value_for(kind, name, probe, project, codes) if rewrite_value else (ind.value, "")
     rewrite_desc = bool(codes & DESCRIPTION_CODES) or not (ind.description or "").strip() or standard or (l1, l2) != (ind.level1, ind.level2) or name != clean_name(ind.level3, project)
     desc = description_for(kind, subject_of(name, ind.description), probe, project, standard) if rewrite_desc else ind.description

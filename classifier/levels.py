@@ -103,14 +103,30 @@ def is_satisfaction_level(level1: str, level2: str) -> bool:
 # "指标1:", "指标12：", "★", "1、" before the name; "(≥**%)" placeholders left from a template.
 _NAME_PREFIX = re.compile(r"^\s*(★|☆|\*)?\s*(指标\s*\d+\s*[:：.、]?|\d+\s*[、.．]\s*(?!\d))\s*")
 _NAME_RESIDUE = re.compile(r"[（(]\s*[≥≤><=]*\s*\*+\s*%?\s*[万元]*[)）]")
+# Residue that budget systems and copied templates leave anywhere in a name or a
+# description (issue 14): stars and bullets, "(≥**%)" placeholders, "指标1:" numbering
+# (also glued: "指标1工程资金金额"), a leading "其中", "(1)" numbering. The rewrite's
+# meaning check looks for the same residue, so it is one pattern for both.
+RESIDUE_RE = re.compile(r"[★☆●◆■※▲△]|[（(]\s*[≥≤><=＞＜＝]?\s*\*+\s*[%％]?\s*[)）]|\*{2,}|^\s*(三级)?指标\s*\d+\s*([:：、.．]|(?=[\u4e00-\u9fff]))|"
+                        r"^\s*其中\s*[:：，,、]?|^\s*[（(]?\d{1,2}[)）、.．]\s*(?=\D)")
 # A unit published in the name instead of the value: "满意度(%)", "获得补助金额(万元)", "带动贫困户(人)".
 NAME_UNIT = re.compile(r"[（(]\s*(%|％|万元|亿元|元|人次|人|户|个|家|项|份|次|篇|场|期|台|套|辆|件|亩|吨|株|座|处|所|名|个工作日|工作日|天|日|个月|月|年|小时|公里|km|平方米|㎡)\s*[)）]\s*$")
 
 
-def clean_name(name: str) -> str:
-    """The 三级指标 name without numbering and template residue (for the checks)."""
+def clean_name(name: str, project=None) -> str:
+    """The 三级指标 name without numbering and template residue — the one cleaner
+    of the checks (rules) and of the rewrites (compose, library, recommend).
+
+    `project` (a models.Project): its title glued in front of the name
+    ("XX项目经费保障率") is removed too; the checks call it without one."""
     t = _NAME_PREFIX.sub("", name or "")
-    return _NAME_RESIDUE.sub("", t).strip()
+    t = _NAME_RESIDUE.sub("", t)
+    t = RESIDUE_RE.sub("", RESIDUE_RE.sub("", t)).strip(" ：:，,。;；")
+    title = (getattr(project, "title", "") or "").strip()
+    rest = t[len(title):].lstrip("的之 ：:，,") if title and t.startswith(title) else ""
+    if len(rest) >= 4:  # "人才驿站补助资金到位率" under the title 人才驿站补助资金: "到位率" alone says nothing (round 2)
+        t = rest
+    return t or (name or "").strip()
 
 
 def name_unit(name: str) -> str:

@@ -37,7 +37,7 @@ from .compose import PROPOSAL, category, clean_name, name_for, value_for
 from .config import data_dir, project_root
 from .embeddings import normalise_numbers
 from .kinds import expected_direction, form_of, kind_of
-from .models import Indicator, Project
+from .models import ORIGIN_ZH, Indicator, Project
 from .values import parse_value
 
 log = logging.getLogger(__name__)
@@ -353,6 +353,50 @@ def adapt(hit: Hit, ind: Indicator, project: Project, codes: set[str], generic: 
     ref = {"project": e.project, "unit": e.agency, "level3": e.level3, "description": e.description, "value": e.value,
            "origin": e.origin, "score": hit.score, "entry_id": e.id, "province": e.province}
     return {"level1": l1, "level2": l2, "level3": name, "description": desc, "value": value, "kind": kind, "reference": ref}
+
+
+SLOGAN_MIN_SCORE = 0.55  # a slogan's words are few and loose: only a clearly kindred entry replaces the survey proposal
+
+
+def slogan_entry(view: "LibraryView", ind: Indicator, project: Project, codes: set[str]) -> dict | None:
+    """For a flagged slogan ("带动村集体及种植户增收致富 | 增加"), the nearest measurable
+    library entry of the same level2 — a rate or a count with a value and a
+    description that carries no other project's numbers — as this row's
+    proposal: the entry's measurable name, its description, its value as
+    （建议值）, and the reference (origin, score). None when nothing is close
+    enough; the composer's survey proposal is then used (compose.propose)."""
+    from .compose import compose
+
+    l1, l2 = category(ind, codes)
+    composed = compose(ind, project, codes)
+    if "认可度" not in composed["level3"] or composed["level3"] == ind.level3:
+        return None  # not a slogan the composer had to replace
+    def keep(e: Entry) -> bool:
+        if view.hold_out and view.hold_out(e, ind, project):
+            return False
+        base = e.value.replace(PROPOSAL, "")
+        return e.kind in ("rate", "count") and bool(e.description.strip()) and parse_value(base).measurable and bool(re.search(r"\d", base))
+
+    for hit in view.nearest(clean_name(ind.level3, project), None, l2, 3, keep):
+        if hit.score < SLOGAN_MIN_SCORE:
+            break
+        e = hit.entry
+        if len(bigrams(e.level3) & bigrams(ind.level3)) < 2:
+            continue  # the names must share what they are about (村集体, 校园安全), not one loose word
+        desc = e.description
+        if e.project and e.project in desc:
+            desc = desc.replace(e.project, f"“{project.title}”项目" if project.title else "本项目")
+        if re.search(r"\d", re.sub(r"×100%|100%", "", desc)) or "原表" in desc:
+            continue  # the entry's numbers are the facts of its own project
+        base = re.sub(r"[（(]原[^)）]*[)）]", "", e.value.replace(PROPOSAL, "")).strip()
+        ref = {"project": e.project, "unit": e.agency, "level3": e.level3, "description": e.description, "value": e.value,
+               "origin": e.origin, "score": hit.score, "entry_id": e.id, "province": e.province}
+        return {"level1": composed["level1"], "level2": composed["level2"], "level3": e.level3, "description": desc,
+                "value": base + PROPOSAL, "kind": e.kind, "reference": ref,
+                "note": (f"原指标“{clean_name(ind.level3, project)}｜{ind.value or '（空）'}”不可衡量，采用指标库中可衡量的指标名称"
+                         f"“{e.level3}”（改写参照：{e.project or '指标库'}，{ORIGIN_ZH.get(e.origin, e.origin)}，相似度{hit.score:.2f}）")}
+    return None
+
 
 
 # ---------------------------------------------------------------- the collection

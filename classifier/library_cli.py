@@ -121,7 +121,12 @@ def search_cmd(text, kind, level2, origin, k, fmt):
 @click.option("--backend", type=click.Choice(["offline", "openai"]), default="offline", show_default=True)
 @click.option("--same-as", "same_as", type=click.Path(exists=True, dir_okay=False), default=None,
               help="一轮已判的 JSONL：只写它的那些行，顺序相同，便于逐条复判。")
-def judge_set_cmd(paths, out, backend, same_as):
+@click.option("--sample", "sample", type=click.IntRange(1, None), default=None,
+              help="只抽取 N 条（按单位分层，见 --seed、--exclude），用于从未判过的新一组。")
+@click.option("--seed", "seed", type=int, default=3, show_default=True, help="抽样的随机种子（固定种子可复现）。")
+@click.option("--exclude", "exclude", type=click.Path(exists=True, dir_okay=False), multiple=True,
+              help="已判过的 JSONL（可多次给出）：其中的行不进入抽样。")
+def judge_set_cmd(paths, out, backend, same_as, sample, seed, exclude):
     """The rewrites to judge: every flagged row of the labelled files (default:
     eval/labelled.jsonl and eval/regions/*.jsonl), rewritten with the library
     held out (seed: the row's unit; regional rows: the row's province), with two
@@ -132,6 +137,7 @@ def judge_set_cmd(paths, out, backend, same_as):
       indicator-qa judge-set --out eval/judged/round1.jsonl
       indicator-qa judge-set eval/regions/hunan.jsonl --out /tmp/hunan_to_judge.jsonl
       indicator-qa judge-set --same-as eval/judged/round1.jsonl --out eval/judged/round2_to_judge.jsonl
+      indicator-qa judge-set eval/labelled.jsonl --sample 100 --seed 3 --exclude eval/judged/round2.jsonl --out eval/judged/round3_fresh_to_judge.jsonl
     """
     from .eval.judged import judge_rows
     from .library import labelled_files
@@ -148,7 +154,23 @@ def judge_set_cmd(paths, out, backend, same_as):
             previous = load_judged(same_as)
         except JudgedError as e:
             _fail(str(e))
+    if sample and same_as:
+        _fail("--sample 与 --same-as 不能同时使用：一个抽新行，一个复判旧行")
+    excluded: set[str] = set()
+    for f in exclude:
+        from .eval.judged import JudgedError, load_judged
+
+        try:
+            excluded |= {r["id"] for r in load_judged(f) if r.get("id")}
+        except JudgedError as e:
+            _fail(str(e))
     rows, problems = judge_rows(files, backend, same_as=previous)
+    if sample:
+        from .eval.judged import sample_rows
+
+        rows = sample_rows(rows, sample, seed, excluded)
+        if len(rows) < sample:
+            click.echo(f"注意：除去已判过的行，只有 {len(rows)} 条可抽（要求 {sample} 条）", err=True)
     for pr in problems:
         click.echo(f"注意：{pr}", err=True)
     try:

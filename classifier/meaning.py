@@ -135,6 +135,7 @@ def check_residue(rw: Rewrite, ind: Indicator, project: Project) -> list[str]:
 
 
 # Round 1 (eval/judged/round1.jsonl): what the judges called residue, still vague or ungrammatical.
+UNNAMED_FORMULA = re.compile(r"计算公式：[^×]*考核事项(总)?数")
 GENERIC_FORMULA = re.compile(r"的实际数(（[^）]*）)?/[^×]*的应达数")
 # "服务对象满意度" alone is a common indicator; "满意度指标" is the level's name.
 LEVEL_NAMES = re.compile(r"^(一级|二级|三级)?((产出|效益|成本|数量|质量|时效|社会效益|经济效益|生态效益|可持续影响)(指标|值)?|(服务对象)?满意度(指标|值))$")
@@ -156,6 +157,18 @@ def check_wording(rw: Rewrite, ind: Indicator, codes: set[str] | None) -> list[s
     desc, name, value = rw.description or "", (rw.level3 or "").strip(), rw.value or ""
     if GENERIC_FORMULA.search(desc):
         out.append("计算公式只是把指标名称套进“实际数/应达数”，没有写明分子、分母各数什么")
+    if UNNAMED_FORMULA.search(desc):
+        out.append("离线改写不知道这个比率统计什么（分子、分母写成了“考核事项”），需审核人写明统计对象")
+    opv0 = parse_value(ind.value)
+    if codes and "implausible_value" in codes and PROPOSAL not in value and opv0.number is not None \
+            and parse_value(value).number == opv0.number and (rw.level2 or "")[:2] == (ind.level2 or "")[:2] \
+            and not (opv0.operator and OPERATOR_DIRECTION.get(opv0.operator) != OPERATOR_DIRECTION.get(parse_value(value).operator)):
+        # A flipped published direction ("≤288人次" → "≥288人次") was the fix; an unchanged number with only a "≤" added was not (T078-08).
+        out.append(f"原表数值“{ind.value}”被判为不合理，改写保留了这个数，需审核人核对后确认或修改")
+    guessed = parse_value(value).unit
+    if kind_of(_probe(rw, ind)) == "count" and opv0.number is not None and not opv0.unit and guessed \
+            and not re.search(r"[（(]" + re.escape(guessed) + r"[)）]|(数量|人数|户数|个数|次数|场次|人次|面积)$", name):
+        out.append(f"原表指标值“{ind.value}”没有计量单位，改写补的“{guessed}”是推测，需审核人确认")
     if re.search(r"[的/]被总?数|频的|的的|[（(]原表填报|标准的(发放|支出)标准", desc):
         out.append("描述有拼接残留（如“被数”“频的”“的的”“原表填报”），读不通")
     if SLOGAN_IN_FORMULA.search(desc):

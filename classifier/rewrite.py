@@ -29,7 +29,9 @@ def rationale_for(ind: Indicator, fields: dict, reference: dict | None = None) -
         changed.append("描述写明口径、计算方法和数据来源")
     if fields["value"] != ind.value:
         changed.append(f"指标值改为“{fields['value']}”" + ("，其中建议值需审核人确认" if PROPOSAL in fields["value"] else ""))
-    if reference:
+    if fields.get("note"):
+        changed.append(fields["note"])
+    if reference and "改写参照" not in (fields.get("note") or ""):
         changed.append(f"参照指标库中“{reference.get('project', '')}”的“{reference.get('level3', '')}”")
     return "；".join(changed) + "。" if changed else "保留原表述。"
 
@@ -53,8 +55,16 @@ def suggest_rewrite(ind: Indicator, project: Project, findings: list[Finding], l
     if not codes:
         return None
     if library is not None:
-        from .library import adapt
+        from .library import adapt, slogan_entry
 
+        fields = slogan_entry(library, ind, project, codes)
+        if fields is not None:
+            rw = Rewrite(fields["level1"], fields["level2"], fields["level3"], fields["description"], fields["value"],
+                         rationale_for(ind, fields, fields["reference"]), source="library", kind=fields["kind"],
+                         reference=fields["reference"])
+            rw = meaning_check(rw, ind, project, codes)
+            if rw.status == "ok":
+                return rw
         hit = library.nearest_for(ind, project, codes)
         if hit is not None:
             fields = adapt(hit, ind, project, codes, library.generic_terms())

@@ -11,13 +11,19 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import appmodel, config, names
+from . import appmodel, config, localise, names, openpath, reviewer_cookie
+# Imported here, once, before any page runs: pages import these lazily from script
+# threads, and two sessions importing classifier.report at the same moment (a page
+# still finishing while the next one starts) hit Python's import-lock deadlock
+# detection (_DeadlockError on classifier.report.figures) — a traceback for a reviewer.
+from . import pipeline, report  # noqa: E402,F401  isort: skip
 from .redact import redact_url, scrubber_for
 from .ingest import SUPPORTED, read_bytes
 from .store import FILENAME, REJECT_REASONS, Conflict, Store, StoreError
 
 UPLOAD_TYPES = ["docx", "xlsx", "csv", "txt", "jsonl", "pdf"]
-SECRET_KEYS = ("INDICATOR_QA_API_KEY", "OPENAI_API_KEY", "INDICATOR_QA_BASE_URL", "INDICATOR_QA_MODEL")
+# Settings the app also takes from Streamlit secrets (the environment wins).
+SECRET_KEYS = ("INDICATOR_QA_API_KEY", "OPENAI_API_KEY", "INDICATOR_QA_BASE_URL", "INDICATOR_QA_MODEL", "INDICATOR_QA_OPEN_ROOT")
 
 
 @dataclass
@@ -25,6 +31,7 @@ class OpenFile:
     name: str
     digest: str
     data: bytes
+    path: str = ""  # opened by ?path=: its path under the open root
 
 
 # ---- settings & store ----------------------------------------------------------
@@ -91,7 +98,8 @@ def auth_configured() -> bool:
 
 def reviewer() -> str:
     """Who is deciding: the signed-in user when [auth] is configured, else the
-    name this browser gave (kept in the query string, so a reload keeps it)."""
+    name this browser gave (kept in a cookie and in the query string, so a new
+    tab, a reload or a visit without the query string keeps it)."""
     if auth_configured():
         if not _logged_in():
             return ""
@@ -105,18 +113,39 @@ def _logged_in() -> bool:
 
 
 def set_reviewer() -> None:
-    """on_change of the name box: remember the name and put it in the query string."""
-    keep("reviewer")
+    """on_change of the name box: remember the name in this session, the query
+    string and this browser's cookie (written by the next run, see _cookie_writer)."""
+    st.session_state["reviewer"] = reviewer_cookie.clean(st.session_state.get("_reviewer"))
     name = reviewer()
     if name:
         st.query_params["reviewer"] = name
+        st.session_state["_cookie_write"] = reviewer_cookie.set_script(name)
     else:
         st.query_params.pop("reviewer", None)
 
 
 def change_reviewer() -> None:
+    """更换审核人: forget the name here, in the query string and in the cookie."""
     st.session_state["reviewer"] = ""
     st.query_params.pop("reviewer", None)
+    st.session_state["_cookie_write"] = reviewer_cookie.clear_script()
+
+
+def browser_cookies():
+    """The cookies this browser sent when the session began (empty outside a browser)."""
+    try:
+        return st.context.cookies
+    except Exception:  # a bare script run has no browser context
+        return {}
+
+
+def _cookie_writer() -> None:
+    """Write (or clear) the name's cookie once, in the run after it changed.
+    Streamlit can read cookies but not set them: a one-line script does, with
+    the name as an escaped string literal (reviewer_cookie.set_script)."""
+    body = st.session_state.pop("_cookie_write", None)
+    if body:
+        st.html(body, unsafe_allow_javascript=True)
 
 
 def backend() -> str:
@@ -128,9 +157,10 @@ def prompt_name() -> str:
 
 
 # ---- opening a file -------------------------------------------------------------
-# The open file is named in the query string (?example=1 or ?file=<sha256>), and
-# an uploaded file's bytes are kept under <data dir>/uploads/<sha256>, so a reload
-# or a restart reopens it without a new upload.
+# The open file is named in the query string (?example=1, ?file=<sha256> or
+# ?path=<path under INDICATOR_QA_OPEN_ROOT>), and an uploaded file's bytes are
+# kept under <data dir>/uploads/<sha256>, so a reload or a restart reopens it
+# without a new upload.
 
 def _uploads() -> Path:
     return config.data_dir() / "uploads"
@@ -145,7 +175,35 @@ def open_example() -> None:
     path = config.example_path()
     _open(path.name, path.read_bytes())
     st.query_params.pop("file", None)
+    st.query_params.pop("path", None)
     st.query_params["example"] = "1"
+
+
+def open_path(asked: str) -> bool:
+    """Open a file on the server by its path, only under INDICATOR_QA_OPEN_ROOT
+    (off when unset). A refusal is said in Chinese, naming the path; False then."""
+    try:
+        base = openpath.root()
+        path = openpath.resolve(asked, base)
+        data = path.read_bytes()
+    except openpath.OpenPathError as exc:
+        flash("warning", str(exc))
+        return False
+    except OSError as exc:
+        flash("warning", f"链接中的文件 {asked} 无法读取（{exc.strerror or exc}）。")
+        return False
+    _open(path.name, data)
+    st.session_state["open_file"].path = openpath.relative(path, base)
+    st.query_params.pop("file", None)
+    st.query_params.pop("example", None)
+    st.query_params["path"] = st.session_state["open_file"].path
+    return True
+
+
+def _on_path() -> None:
+    asked = (st.session_state.get("open_path_box") or "").strip()
+    if asked and open_path(asked):
+        st.query_params.pop("row", None)
 
 
 def _on_example() -> None:
@@ -192,16 +250,24 @@ def _on_upload() -> None:
         digest = hashlib.sha256(data).hexdigest()
     else:
         st.query_params.pop("example", None)
+        st.query_params.pop("path", None)
         st.query_params["file"] = digest
     st.query_params.pop("row", None)
     _open(up.name, data, digest)
 
 
 def _restore_from_query() -> None:
-    """After a reload: the reviewer's name and the file the query string names."""
+    """After a reload or in a new tab: the reviewer's name (the query string's,
+    else this browser's cookie, read once per session so 更换审核人 sticks) and
+    the file the query string names."""
     q = st.query_params
-    if q.get("reviewer") and not setting("reviewer") and not auth_configured():
-        st.session_state["reviewer"] = q["reviewer"]
+    if not auth_configured() and not setting("reviewer"):
+        name = reviewer_cookie.clean(q.get("reviewer"))
+        if not name and not st.session_state.get("_cookie_read"):
+            name = reviewer_cookie.read(browser_cookies())
+        if name:
+            st.session_state["reviewer"] = name
+    st.session_state["_cookie_read"] = True
     if "open_file" in st.session_state:
         return
     if q.get("file"):
@@ -211,6 +277,9 @@ def _restore_from_query() -> None:
         else:
             flash("warning", "链接中的文件已不在服务器上，请重新上传。")
             q.pop("file", None)
+    elif q.get("path"):
+        if not open_path(q["path"]):
+            q.pop("path", None)
     elif q.get("example"):
         open_example()
 
@@ -241,28 +310,33 @@ def sidebar() -> None:
         st.file_uploader(f"打开指标表（{' '.join('.' + t for t in UPLOAD_TYPES)}，≤{st.get_option('server.maxUploadSize')} MB）",
                          type=UPLOAD_TYPES, key="uploader", on_change=_on_upload)
         st.button("打开示例：天津市2022年项目支出绩效目标表", on_click=_on_example, key="open_example")
+        base = openpath.root()
+        if base is not None:
+            st.text_input("打开服务器上的文件", key="open_path_box", on_change=_on_path,
+                          placeholder=f"{base} 下的路径", help=f"只能打开 {base} 之内的文件（{openpath.ENV}）")
         f = st.session_state.get("open_file")
         if f:
-            st.caption(f"当前文件：{appmodel.md_escape(f.name)}（{len(f.data) / 1024:.0f} KB，sha256 {f.digest[:12]}…）")
+            where = f"，{appmodel.md_escape(f.path)}" if f.path else ""
+            st.caption(f"当前文件：{appmodel.md_escape(f.name)}（{len(f.data) / 1024:.0f} KB{where}，sha256 {f.digest[:12]}…）")
         st.caption(f"审核方式：{names.name('backend', backend())}")
-    _localise_widgets()
+        _cookie_writer()
+        _localise_widgets()
     store_banner()
 
 
 def _localise_widgets() -> None:
-    """Streamlit draws some English of its own: the uploader's "Upload" button and
-    "… per file" line, the "Press Enter to apply" hint under text boxes and the
-    "Stop" button while a page runs (a reviewer has nothing to stop).
-    CSS only (no script): the English is hidden (visibility, so it is not in the
-    page's text either) and the button says 选择文件; the label says the limit."""
-    st.html("""<style>
-[data-testid="stFileUploaderDropzoneInstructions"], [data-testid="InputInstructions"],
-[data-testid="stStatusWidget"] button { display: none; }
-[data-testid="stFileUploaderDropzone"] button { visibility: hidden; position: relative; }
-[data-testid="stFileUploaderDropzone"] button::after {
-  content: "选择文件"; visibility: visible; position: absolute; inset: 0; display: flex; align-items: center;
-  justify-content: center; border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; background: inherit; }
-</style>""")
+    """Streamlit's browser code writes some English of its own (toolbar tooltips,
+    the uploader's instructions, "Press Enter to apply", the skip link, ARIA
+    labels): one small script, installed once per page, puts them in Chinese
+    (classifier/localise.py says what and why)."""
+    st.html(localise.script(), unsafe_allow_javascript=True)
+
+
+def chart(spec, description: str) -> None:
+    """An Altair chart as every page draws it: full width, and without Vega's
+    generated English ARIA text ("X-axis titled … for a linear scale"); the
+    chart's Chinese title is what a screen reader says instead."""
+    st.altair_chart(spec.properties(description=description).configure(aria=False), width="stretch")
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -284,6 +358,7 @@ def current_review():
     the reader's problems. Stops the page when nothing is open or readable."""
     f: OpenFile | None = st.session_state.get("open_file")
     if f is None:
+        show_flash()  # why a link's file did not open (a refused path, a forgotten upload)
         st.info("请在左侧上传指标表，或打开示例文件。")
         st.stop()
     shown = appmodel.md_escape(f.name)

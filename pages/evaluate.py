@@ -28,7 +28,7 @@ def show_results(folder: Path) -> None:
         st.info(am.md_escape(f"还没有评估结果：{folder} 下没有 *.json。") + "运行 `indicator-qa eval` 后在这里查看。")
         return
     names = [am.result_name(r) for r in results]
-    pick = st.selectbox("评估结果", range(len(results)), format_func=names.__getitem__, key="eval_pick")
+    pick = st.selectbox("评估结果", range(len(results)), format_func=names.__getitem__, key="eval_pick", placeholder="请选择")
     res = results[pick]
     missing = am.missing_figures(res)
     if missing:  # never show an empty cell as if it were a score
@@ -46,9 +46,9 @@ def show_results(folder: Path) -> None:
     chart = [{"标签": r["标签"], "指标": k, "值": r[k]} for r in table for k in ("精确率", "召回率", "F1")]
     import altair as alt
 
-    st.altair_chart(alt.Chart(alt.Data(values=chart)).mark_bar().encode(
+    ui.chart(alt.Chart(alt.Data(values=chart)).mark_bar().encode(
         x=alt.X("标签:N", title=None, sort=[r["标签"] for r in table]), xOffset="指标:N",
-        y=alt.Y("值:Q", scale=alt.Scale(domain=[0, 1])), color="指标:N", tooltip=["标签:N", "指标:N", "值:Q"]), width="stretch")
+        y=alt.Y("值:Q", scale=alt.Scale(domain=[0, 1])), color="指标:N", tooltip=["标签:N", "指标:N", "值:Q"]), "各标签的精确率、召回率与 F1")
 
     st.subheader("判断不一致的行")
     dis = am.disagreeing_rows(res)
@@ -59,8 +59,8 @@ def show_results(folder: Path) -> None:
 
     if len(results) >= 2:
         st.subheader("比较两个版本")
-        a = st.selectbox("A（基线）", range(len(results)), index=1, format_func=names.__getitem__, key="eval_a")
-        b = st.selectbox("B（新版本）", range(len(results)), index=0, format_func=names.__getitem__, key="eval_b")
+        a = st.selectbox("A（基线）", range(len(results)), index=1, format_func=names.__getitem__, key="eval_a", placeholder="请选择")
+        b = st.selectbox("B（新版本）", range(len(results)), index=0, format_func=names.__getitem__, key="eval_b", placeholder="请选择")
         bad = [results[i]["_file"] for i in (a, b) if am.missing_figures(results[i])]
         if bad:
             st.error(am.md_escape(f"无法比较：{'、'.join(bad)} 缺少数值"))

@@ -10,7 +10,7 @@ st.title("项目")
 f, rv = ui.current_review()
 decisions = ui.store().decisions_for(f.digest)
 titles = {p.id: p for p in rv.projects}
-pid = st.selectbox("项目", list(titles), key="project_pick",
+pid = st.selectbox("项目", list(titles), key="project_pick", placeholder="请选择",
                    format_func=lambda i: f"{i} {titles[i].title}（{titles[i].unit_name or titles[i].unit}）")
 p = titles[pid]
 budget = f"{p.budget:g} 万元" if p.budget is not None else "未知"

@@ -20,33 +20,31 @@ m3.metric("指标行", s["rows"])
 m4.metric("有问题的行", f"{s['flagged_rows']}（{s['flagged_share']:.0%}）")
 
 st.subheader("各单位的问题标签")
-st.altair_chart(alt.Chart(alt.Data(values=am.labels_per_unit(rv))).mark_bar().encode(
+ui.chart(alt.Chart(alt.Data(values=am.labels_per_unit(rv))).mark_bar().encode(
     y=alt.Y("单位:N", sort="-x", title=None), x=alt.X("sum(行数):Q", title="行数", axis=alt.Axis(tickMinStep=1, format="d")), color=alt.Color("标签:N"),
-    tooltip=["单位:N", "标签:N", "行数:Q"]), width="stretch")
+    tooltip=["单位:N", "标签:N", "行数:Q"]), "各单位的问题标签")
 c1, c2 = st.columns(2)
 with c1:
     st.subheader("严重程度")
     mix = am.severity_mix(rv)
-    st.altair_chart(alt.Chart(alt.Data(values=mix)).mark_bar().encode(
+    ui.chart(alt.Chart(alt.Data(values=mix)).mark_bar().encode(
         x=alt.X("严重程度:N", sort=[m["严重程度"] for m in mix], title=None),  # block → warn → suggest, not A–Z
-        y=alt.Y("问题数:Q", axis=alt.Axis(tickMinStep=1, format="d")), tooltip=["严重程度:N", "问题数:Q"]), width="stretch")
+        y=alt.Y("问题数:Q", axis=alt.Axis(tickMinStep=1, format="d")), tooltip=["严重程度:N", "问题数:Q"]), "严重程度")
 with c2:
     st.subheader("最大的照搬套用簇")
     sizes = am.cluster_sizes(am.copy_paste_clusters(rv))
     if sizes:
-        st.altair_chart(alt.Chart(alt.Data(values=sizes)).mark_bar().encode(
+        ui.chart(alt.Chart(alt.Data(values=sizes)).mark_bar().encode(
             y=alt.Y("簇:N", sort="-x", title=None), x=alt.X("行数:Q", axis=alt.Axis(tickMinStep=1, format="d")),
-            tooltip=["簇:N", "行数:Q", "项目数:Q", "单位数:Q"]),
-            width="stretch")
+            tooltip=["簇:N", "行数:Q", "项目数:Q", "单位数:Q"]), "最大的照搬套用簇")
     else:
         st.caption("没有照搬套用簇。")
 st.subheader("各项目有问题行的占比")
 share = am.flagged_share_per_project(rv)
-st.altair_chart(alt.Chart(alt.Data(values=share)).mark_bar().encode(
+ui.chart(alt.Chart(alt.Data(values=share)).mark_bar().encode(
     x=alt.X("项目:N", sort="-y", axis=alt.Axis(labels=False, title="项目（按占比排序）")),
     y=alt.Y("有问题占比:Q", axis=alt.Axis(format="%")), color="单位:N",
-    tooltip=["项目:N", "单位:N", "行数:Q", "有问题行数:Q", alt.Tooltip("有问题占比:Q", format=".0%")]),
-    width="stretch")
+    tooltip=["项目:N", "单位:N", "行数:Q", "有问题行数:Q", alt.Tooltip("有问题占比:Q", format=".0%")]), "各项目有问题行的占比")
 
 st.subheader("下载")
 decisions = ui.store().decisions_for(f.digest)

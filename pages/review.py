@@ -40,7 +40,8 @@ with one:
                             on_change=ui.jump_to_top)
     severities = c2.multiselect("严重程度", SEVERITIES, format_func=am.SEVERITY_ZH.get, key="f_sev", placeholder="全部",
                                 on_change=ui.jump_to_top)
-    status = c3.selectbox("审核状态", list(am.STATUSES), format_func=am.STATUSES.get, key="f_status", on_change=ui.jump_to_top)
+    status = c3.selectbox("审核状态", list(am.STATUSES), format_func=am.STATUSES.get, key="f_status", on_change=ui.jump_to_top,
+                       placeholder="请选择")
     c4, c5, c6 = st.columns(3)
     units = c4.multiselect("单位", sorted({r["unit"] for r in rows}), key="f_units", placeholder="全部单位",
                            on_change=ui.jump_to_top)
@@ -67,7 +68,7 @@ with one:
         # Option texts stay fixed (a text that changes after a save is not redrawn by the
         # browser's select box): the status is said beside it.
         c_row, c_status = st.columns([4, 1])
-        rid = c_row.selectbox("当前行", ids, key="cursor", format_func=lambda i: f"{i}  {by_id[i]['level3']}")
+        rid = c_row.selectbox("当前行", ids, key="cursor", format_func=lambda i: f"{i}  {by_id[i]['level3']}", placeholder="请选择")
         c_status.metric("本行状态", am.STATUSES[am.status_of(rid, decisions)])
         st.query_params["row"] = rid
         row = by_id[rid]
@@ -106,7 +107,7 @@ with one:
                             unsafe_allow_html=True)
             if not hits:
                 st.caption("没有相似的行。")
-            st.caption("检索方式：" + {"index": "向量索引", "ngram": "字符 n-gram（索引不可用）"}[how])
+            st.caption("检索方式：" + {"index": "向量索引", "ngram": "逐字比对（索引不可用）"}[how])
 
         # ---- actions ----
         nxt = am.next_pending(queue, {**decisions, rid: True}, after=rid)
@@ -130,7 +131,7 @@ with one:
             if dec:
                 st.button("撤销本行的决定", key=f"undo_row_{rid}", on_click=ui.undo_row, args=(f.digest, rid, version))
         with a2.form(f"reject_form_{rid}"):
-            st.selectbox("驳回理由", list(REJECT_REASONS), format_func=REJECT_REASONS.get, key=f"reject_{rid}_code")
+            st.selectbox("驳回理由", list(REJECT_REASONS), format_func=REJECT_REASONS.get, key=f"reject_{rid}_code", placeholder="请选择")
             st.text_input("说明（可选）", key=f"reject_{rid}_note", placeholder="例如：本项目确有此数")
             st.form_submit_button("驳回", on_click=ui.decide, args=("reject", f.digest, row, version, pv, nxt))
         ui.show_flash("actions")
@@ -167,7 +168,7 @@ with many:
             st.session_state["group_pick"] = asked
         st.session_state["_group_restored"] = True
         c_group, c_left = st.columns([4, 1])
-        gid = c_group.selectbox("问题组", list(gby), key="group_pick", format_func=lambda g: (
+        gid = c_group.selectbox("问题组", list(gby), key="group_pick", placeholder="请选择", format_func=lambda g: (
             f"{gby[g]['title']} — {am.SEVERITY_ZH[gby[g]['severity']]}，{len(gby[g]['rows'])} 行"))
         g = gby[gid]
         c_left.metric("本组待审核", f"{left_of[gid]} / {len(g['rows'])}")
@@ -187,7 +188,7 @@ with many:
         b1.button("接受勾选行的建议", type="primary", key=f"grp_accept_{gid}",
                   on_click=ui.decide_group, args=("accept", f.digest, g, rows, versions, pv))
         with b2.form(f"grp_reject_form_{gid}"):
-            st.selectbox("驳回理由", list(REJECT_REASONS), format_func=REJECT_REASONS.get, key=f"grp_{gid}_reason")
+            st.selectbox("驳回理由", list(REJECT_REASONS), format_func=REJECT_REASONS.get, key=f"grp_{gid}_reason", placeholder="请选择")
             st.text_input("说明（可选）", key=f"grp_{gid}_note", placeholder="对勾选的每一行都适用")
             st.form_submit_button("驳回勾选的行", on_click=ui.decide_group, args=("reject", f.digest, g, rows, versions, pv))
         ui.show_flash(f"group:{gid}")

@@ -17,14 +17,14 @@ if prompts:
     names = [p.rsplit(".", 1)[0] for p in prompts]
     if ui.prompt_name() not in names:
         st.session_state["prompt"] = names[0]
-    st.selectbox("提示词版本", names, key=ui.seed_widget("prompt"), on_change=ui.keep, args=("prompt",), format_func=lambda n: f"{n}（{ui.prompt_id(n)}）")
+    st.selectbox("提示词版本", names, key=ui.seed_widget("prompt"), on_change=ui.keep, args=("prompt",), placeholder="请选择", format_func=lambda n: f"{n}（{ui.prompt_id(n)}）")
 else:
     st.caption("prompts/ 下没有提示词文件。")
 
 st.subheader("模型服务")
 info = ui.endpoint_settings()
-st.markdown(f"- 接口地址：`{am.code_escape(info['base_url'])}`\n- 模型：`{am.code_escape(info['model'])}`\n- API key：{'已设置' if info['has_key'] else '未设置'}"
-            "（从环境变量 INDICATOR_QA_API_KEY / OPENAI_API_KEY 或 Streamlit secrets 读取，不在页面显示）")
+st.markdown(f"- 接口地址：`{am.code_escape(info['base_url'])}`\n- 模型：`{am.code_escape(info['model'])}`\n- 接口密钥：{'已设置' if info['has_key'] else '未设置'}"
+            "（从环境变量 INDICATOR_QA_API_KEY / OPENAI_API_KEY 或 Streamlit 的 secrets.toml 读取，不在页面显示）")
 if st.button("检查接口", key="check_endpoint"):
     ok, text = ui.check_endpoint()
     (st.success if ok else st.error)(am.md_escape(text))

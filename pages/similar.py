@@ -11,7 +11,7 @@ query = st.text_input("查找相似的指标（名称或描述）", key="similar
 k = st.slider("显示条数", 3, 30, 10, key="similar_k")
 if query.strip():
     hits, how = ui.similar(rv, query.strip(), k=k)
-    st.caption("检索方式：" + {"index": "向量索引", "ngram": "字符 n-gram（索引不可用）"}[how])
+    st.caption("检索方式：" + {"index": "向量索引", "ngram": "逐字比对（索引不可用）"}[how])
     if hits:
         st.dataframe([{"相似度": h["score"], "行": h["id"], "指标": h["text"], "项目": h["project"], "单位": h["unit"]}
                       for h in hits], hide_index=True, width="stretch")
@@ -21,7 +21,7 @@ if query.strip():
 st.header("照搬套用簇")
 clusters = am.copy_paste_clusters(rv)
 st.caption(f"共 {len(clusters)} 个簇，涉及 {sum(c['size'] for c in clusters)} 行，其中 ✱ {sum(c['flagged'] for c in clusters)} 行"
-           "判为照搬套用；按行数从大到小。与命令 indicator-qa clusters 和批量报告是同一份结果。")
+           "判为照搬套用；按行数从大到小。与命令行工具列出的照搬套用簇、批量报告是同一份结果。")
 for c in clusters[:50]:
     with st.expander(am.md_escape(f"#{c['n']} {c['text'][:40]} —— {c['size']} 行 / {c['projects']} 个项目 / {c['units']} 个单位")):
         st.dataframe([{"": "✱" if r["flagged"] else "", "行": r["id"], "项目": r["project"], "单位": r["unit"], "指标": r["text"]}
@@ -29,7 +29,7 @@ for c in clusters[:50]:
 
 st.divider()
 if ui.index_handle() is None:
-    st.caption("向量索引尚未建立，相似行检索使用字符 n-gram。建立索引后检索更准（本文件首次建立约需半分钟）。")
+    st.caption("向量索引尚未建立，相似行检索改用逐字比对。建立索引后检索更准（本文件首次建立约需半分钟）。")
 if st.button("为当前文件建立/更新向量索引", key="build_index"):
     with st.spinner("正在建立索引…"):
         try:

@@ -181,3 +181,31 @@ def chroma_server(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+# ---- the browser tests (test_browser*.py) -------------------------------------------
+# One `streamlit run app.py` and one headless Chromium for the whole session: starting
+# each, and the app's first review of the seed, cost tens of seconds on a shared machine.
+
+@pytest.fixture(scope="session")
+def streamlit_app(tmp_path_factory, _library_snapshot):
+    from test_browser import serve_app
+
+    with serve_app(tmp_path_factory.mktemp("app"), snapshot=_library_snapshot) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def _chromium(tmp_path_factory):
+    from test_browser import chromium
+
+    with chromium(tmp_path_factory.mktemp("browser")) as cdp:
+        yield cdp
+
+
+@pytest.fixture
+def browser(_chromium):
+    """The session's Chromium, its cookies cleared: each test starts as a new visitor."""
+    _chromium.call("Network.clearBrowserCookies")
+    _chromium.call("Page.enable")
+    return _chromium

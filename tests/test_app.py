@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from classifier import appmodel as am
+from classifier import reviewer_cookie
 from classifier.models import LABELS_ZH
 from classifier.store import Store, default_path
 
@@ -332,7 +333,7 @@ def test_project_and_similar_pages(seed_review):
     df = at.table[0].value
     assert len(df) == len(p.indicators) and list(df["三级指标"]) == [i.level3 for i in p.indicators]
     flagged = [i.id for i in p.indicators if seed_review.labels(i.id)]
-    assert list(df[df["问题"] != ""]["id"]) == flagged
+    assert list(df[df["问题"] != ""]["编号"]) == flagged
     # The page shows the reviewed rows: a row rejected as "not a problem" has no
     # label left, an edited row shows the saved text.
     rows = {r["id"]: r for r in am.queue_rows(seed_review)}
@@ -347,10 +348,10 @@ def test_project_and_similar_pages(seed_review):
                    labels=rows[flagged[1]]["labels"][:1])
     at.run()
     df = at.table[0].value
-    got = dict(zip(df["id"], df["问题"]))
-    assert got[flagged[0]] == "" and dict(zip(df["id"], df["审核"]))[flagged[0]] == am.STATUSES["reject"]
+    got = dict(zip(df["编号"], df["问题"]))
+    assert got[flagged[0]] == "" and dict(zip(df["编号"], df["审核"]))[flagged[0]] == am.STATUSES["reject"]
     if len(flagged) > 1:
-        assert dict(zip(df["id"], df["指标值"]))[flagged[1]] == "≥12345次"
+        assert dict(zip(df["编号"], df["指标值"]))[flagged[1]] == "≥12345次"
         assert got[flagged[1]] == LABELS_ZH[rows[flagged[1]]["labels"][0]]
     at.selectbox(key="project_pick").set_value(seed_review.projects[1].id).run()
     assert len(at.table[0].value) == len(seed_review.projects[1].indicators)
@@ -414,7 +415,7 @@ def test_evaluate_page_renders_real_eval_output(tmp_path, monkeypatch, seed_eval
     ls = result["metrics"]["labels"]
     # The headline figures and one row per label, every figure a number, none None.
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["macro-F1"] == f"{ls['macro_f1']:.3f}" and metrics["micro-F1"] == f"{ls['micro']['f1']:.3f}"
+    assert metrics["宏平均 F1"] == f"{ls['macro_f1']:.3f}" and metrics["微平均 F1"] == f"{ls['micro']['f1']:.3f}"
     table = at.dataframe[0].value
     assert list(table["标签"]) == [LABELS_ZH[l] for l in LABELS]
     for l, f1, p, r, n in zip(LABELS, table["F1"], table["精确率"], table["召回率"], table["样本数"]):
@@ -432,7 +433,7 @@ def test_evaluate_page_renders_real_eval_output(tmp_path, monkeypatch, seed_eval
     assert "样本内" in older_name
     dis = at.dataframe[1].value
     wrong = [r for r in result["rows"] if isinstance(r["gold"], list) and set(r["gold"]) != set(r["pred"])]
-    assert list(dis["id"]) == sorted(r["id"] for r in wrong)
+    assert list(dis["编号"]) == sorted(r["id"] for r in wrong)
     cmp = at.dataframe[2].value
     assert dict(zip(cmp["标签"], cmp["F1 变化"]))[LABELS_ZH["copy_paste"]] == pytest.approx(0.1, abs=1e-3)
 
@@ -594,3 +595,132 @@ def test_with_auth_in_secrets_the_identity_comes_from_sign_in(seed_path):
     assert any("请先登录" in w.value for w in at.warning)
     with Store(default_path()) as s:
         assert s.history(digest(seed_path)) == []
+
+
+# ---- identity once per browser, open by path (issue 17, item 4) -----------------------
+
+def _cookie_scripts(at) -> list[str]:
+    return [h.value for h in at.sidebar.html if reviewer_cookie.COOKIE in h.value]
+
+
+def test_name_is_kept_in_a_cookie_and_can_be_changed(monkeypatch):
+    """Without [auth]: the typed name is written to this browser's cookie; a new
+    session (a new tab, no query string) whose browser sends it knows the name;
+    更换审核人 clears it and a new name replaces it. The name in the script is an
+    escaped string literal, never code."""
+    at = new_app(reviewer=None)
+    assert not _cookie_scripts(at)
+    evil = '张三</script><script>alert(1)</script>'
+    at.sidebar.text_input(key="_reviewer").input(evil).run()
+    written = _cookie_scripts(at)
+    assert len(written) == 1 and written[0] == reviewer_cookie.set_script(evil)
+    assert "</script><script>" not in written[0][len("<script>"):-len("</script>")]
+    at.run()  # written once, not on every run
+    assert not _cookie_scripts(at)
+
+    # A new tab without the query string: the browser sends the cookie the script set.
+    import urllib.parse
+    from classifier import ui
+    monkeypatch.setattr(ui, "browser_cookies", lambda: {reviewer_cookie.COOKIE: urllib.parse.quote("王五")})
+    tab = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    tab.run()
+    assert not tab.exception
+    assert "审核人：**王五**" in " ".join(m.value for m in tab.sidebar.markdown)
+    assert not [t for t in tab.sidebar.text_input if t.key == "_reviewer"]  # not asked again
+    # A link's name wins over the cookie (a colleague's link opened in this browser).
+    linked = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    linked.query_params["reviewer"] = "李四"
+    linked.run()
+    assert "审核人：**李四**" in " ".join(m.value for m in linked.sidebar.markdown)
+    # Changing the name: the cookie is cleared (the session does not read it back), then the new one is kept.
+    tab.sidebar.button(key="change_reviewer").click().run()
+    assert _cookie_scripts(tab) == [reviewer_cookie.clear_script()]
+    assert [t for t in tab.sidebar.text_input if t.key == "_reviewer"]
+    tab.sidebar.text_input(key="_reviewer").input("赵六").run()
+    assert _cookie_scripts(tab) == [reviewer_cookie.set_script("赵六")]
+    assert "审核人：**赵六**" in " ".join(m.value for m in tab.sidebar.markdown)
+
+
+def test_cookie_script_and_reading_round_trip():
+    import json
+    import urllib.parse
+    for name in ("张三", "O'Brien; path=/evil", '"><img src=x>'):
+        body = reviewer_cookie.set_script(name)
+        assert "<" not in body[len("<script>"):-len("</script>")]
+        literal = body.split("encodeURIComponent(", 1)[1].split(")", 1)[0]
+        assert json.loads(literal) == name  # the name, as data
+        # What the browser keeps (encodeURIComponent) reads back as the name.
+        assert reviewer_cookie.read({reviewer_cookie.COOKIE: urllib.parse.quote(name, safe="")}) == name
+    assert reviewer_cookie.read({}) == "" and reviewer_cookie.read({reviewer_cookie.COOKIE: "%E5\x00"}) == "\ufffd"
+    assert len(reviewer_cookie.read({reviewer_cookie.COOKIE: "张" * 500})) == reviewer_cookie.MAX_CHARS
+
+
+def _seed_csv() -> bytes:
+    return ("项目名称,一级指标,二级指标,三级指标,绩效指标描述,指标值\n"
+            "办公设备购置,产出指标,数量指标,设备采购数量,设备采购数量,效果明显\n").encode("utf-8")
+
+
+def test_open_by_path_only_under_the_configured_root(tmp_path, monkeypatch, seed_path):
+    root = tmp_path / "tables"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "设备.csv").write_bytes(_seed_csv())
+    outside = tmp_path / "secret.csv"
+    outside.write_bytes(_seed_csv())
+    (root / "link.csv").symlink_to(outside)
+
+    # Off by default: a path in the link opens nothing and says why.
+    monkeypatch.delenv("INDICATOR_QA_OPEN_ROOT", raising=False)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["path"] = "sub/设备.csv"
+    at.run()
+    assert not at.exception
+    assert "请在左侧上传指标表" in at.info[0].value
+    assert any("未配置按路径打开" in w.value and am.md_escape("INDICATOR_QA_OPEN_ROOT") in w.value for w in at.warning)
+    assert not [t for t in at.sidebar.text_input if t.key == "open_path_box"]
+
+    monkeypatch.setenv("INDICATOR_QA_OPEN_ROOT", str(root))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["path"] = "sub/设备.csv"
+    at.query_params["reviewer"] = "张三"
+    at.run()
+    assert not at.exception
+    assert "设备采购数量" in texts(at)
+    assert am.md_escape("sub/设备.csv") in " ".join(c.value for c in at.sidebar.caption)
+    # A decision on it is kept under the file's hash, as for an upload; a reload reopens it.
+    next(b for b in at.button if b.label == "驳回").click().run()
+    import hashlib
+    with Store(default_path()) as s:
+        assert s.history(hashlib.sha256(_seed_csv()).hexdigest())
+    again = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    again.query_params["path"] = dict(at.query_params)["path"]
+    again.run()
+    assert "设备采购数量" in texts(again)
+
+    # Outside the root: by .., by an absolute path, by a symlink; a directory; a missing file.
+    for asked, said in (("../secret.csv", "不在允许打开的目录"), (str(outside), "不在允许打开的目录"),
+                        ("link.csv", "不在允许打开的目录"), ("sub", "不是普通文件"), ("sub/无.csv", "不存在")):
+        bad = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        bad.query_params["path"] = asked
+        bad.run()
+        assert not bad.exception, asked
+        assert "请在左侧上传指标表" in bad.info[0].value, asked
+        assert any(said in w.value for w in bad.warning), (asked, [w.value for w in bad.warning])
+        assert "path" not in dict(bad.query_params), asked
+
+    # The sidebar box opens a path too, with the same check.
+    box = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    box.run()
+    box.sidebar.text_input(key="open_path_box").input("../secret.csv").run()
+    assert any("不在允许打开的目录" in w.value for w in box.warning)
+    box.sidebar.text_input(key="open_path_box").input("sub/设备.csv").run()
+    assert "设备采购数量" in texts(box)
+
+
+def test_evaluate_page_opens_on_a_label_evaluation():
+    """The committed eval/results also hold judged-rewrite scores (round*-judged.json):
+    the page opens on a label evaluation with its figures, not on an error."""
+    at = new_app()
+    at.switch_page("pages/evaluate.py").run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert {"宏平均 F1", "微平均 F1", "完全一致"} <= {m.label for m in at.metric}

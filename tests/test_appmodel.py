@@ -76,13 +76,24 @@ def test_report_series_add_up(rv):
     assert len(share) == s["tables"] and sum(r["有问题行数"] for r in share) == s["flagged_rows"]
 
 
+def test_judged_rewrite_scores_sort_after_label_evaluations(tmp_path):
+    """eval/results holds round*-judged.json too (another kind): the 评估 page must open on a label result."""
+    import json
+    (tmp_path / "2026-01-01-offline.json").write_text(json.dumps({"kind": "indicator-qa/eval-result", "metrics": {}}), encoding="utf-8")
+    (tmp_path / "round9-judged.json").write_text(json.dumps({"kind": "indicator-qa/judged-scores", "scores": {}}), encoding="utf-8")
+    res = am.load_eval_results(tmp_path)
+    assert [r["_file"] for r in res] == ["2026-01-01-offline.json", "round9-judged.json"]
+    assert am.is_label_result(res[0]) and not am.is_label_result(res[1])
+
+
 def test_eval_results_that_are_not_eval_output_are_named_not_shown(tmp_path):
     (tmp_path / "a.json").write_text('{"per_label": {"copy_paste": {"f1": 0.667}}}', encoding="utf-8")
     (tmp_path / "b.json").write_text("[1, 2]", encoding="utf-8")
     res = am.load_eval_results(tmp_path)
-    assert [r["_file"] for r in res] == ["b.json", "a.json"] and "_error" in res[0]
+    # Newest name first among label evaluations; unreadable files and other kinds after them.
+    assert [r["_file"] for r in res] == ["a.json", "b.json"] and "_error" in res[1]
     missing = am.missing_figures(res[1])
-    assert "macro-F1" in missing and any(m.startswith("照搬套用") for m in missing)
+    assert "宏平均 F1" in missing and any(m.startswith("照搬套用") for m in missing)
 
 
 def test_triage_order_groups_and_counters(rv):

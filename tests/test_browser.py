@@ -67,11 +67,16 @@ class CDP:
         return r["result"].get("value") or ""
 
 
-@pytest.fixture
-def streamlit_app(tmp_path):
+@contextlib.contextmanager
+def serve_app(folder: Path, env: dict | None = None, snapshot: Path | None = None):
+    """`streamlit run app.py` on a free loopback port with its own data dir (seeded with the
+    session's indicator-library snapshot, so the app does not re-embed it); yields the base URL."""
+    if snapshot is not None:
+        (folder / "home").mkdir(parents=True, exist_ok=True)
+        shutil.copy(snapshot, folder / "home" / snapshot.name)
     port = free_port()
-    env = {**os.environ, "INDICATOR_QA_HOME": str(tmp_path / "home"), "PYTHONPATH": str(ROOT)}
-    log = open(tmp_path / "streamlit.log", "w")
+    env = {**os.environ, "INDICATOR_QA_HOME": str(folder / "home"), "PYTHONPATH": str(ROOT), **(env or {})}
+    log = open(folder / "streamlit.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                              "--server.port", str(port), "--server.address", "127.0.0.1",
                              "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -91,9 +96,10 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
-@pytest.fixture
-def browser(tmp_path):
-    profile = tmp_path / "chromium-profile"
+@contextlib.contextmanager
+def chromium(folder: Path):
+    """Headless Chromium with a fresh profile; yields a CDP handle on its first page."""
+    profile = folder / "chromium-profile"
     profile.mkdir()
     proc = subprocess.Popen([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                              "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -118,6 +124,10 @@ def browser(tmp_path):
             yield cdp
     finally:
         _stop(proc)
+
+
+# The fixtures `streamlit_app` and `browser` (one server and one Chromium for both
+# browser modules, each test starting without cookies) are in conftest.py.
 
 
 def _load(browser, url: str, wanted: list[str], name: str, artifacts: Path, timeout: float = 150) -> str:
@@ -184,9 +194,13 @@ def _go(browser, url: str | None = None) -> None:
 
 
 def _busy(browser) -> bool:
-    """Streamlit draws its status widget (Running…/Stop) only while the script runs."""
-    return bool(_js(browser, "!!document.querySelector('[data-testid=\"stStatusWidgetRunningIcon\"], "
-                             "[data-testid=\"stStatusWidgetRunningManIcon\"]')"))
+    """The script is running, or its elements are still placeholders. The app menu is off
+    (toolbarMode "minimal"), and with it the Running…/Stop widget: the app's own state
+    attribute and Streamlit's skeletons say it instead."""
+    return bool(_js(browser, "(() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
+                             " return !app || app.dataset.testScriptState === 'running'"
+                             " || !!document.querySelector('[data-testid=\"stSkeleton\"], "
+                             "[data-testid=\"stStatusWidgetRunningIcon\"], [data-testid=\"stStatusWidgetRunningManIcon\"]'); })()"))
 
 
 def _wait(browser, wanted, timeout: float = 120, absent=()) -> str:
@@ -300,6 +314,19 @@ def test_reviewers_day_in_chromium(streamlit_app, browser, artifacts, seed_read,
     _go(browser)
     text = _wait(browser, ["审核人：张三", "问题与依据"])
     assert not _js(browser, "!!document.querySelector('input[aria-label=\"审核人\"]')")  # not asked again
+    # Once per browser: a new tab, a visit without the query string, still knows the name (its cookie).
+    with _open_tab(browser, f"{streamlit_app}/") as other:
+        text = _wait(other, ["审核人：张三", "请在左侧上传指标表"])
+        assert not _js(other, "location.search")
+        assert not _js(other, "!!document.querySelector('input[aria-label=\"审核人\"]')")
+        # The name can be changed; the next visit knows the new one.
+        _click(other, "更换审核人")
+        _wait(other, ["审核人"], absent=["审核人：张三"])
+        _type(other, "审核人", "王五")
+        _wait(other, ["审核人：王五"])
+        _shot(other, artifacts, "day_01b_name_from_cookie_changed")
+    with _open_tab(browser, f"{streamlit_app}/project") as other:
+        _wait(other, ["审核人：王五"])
 
     # One group accept, every row of the group previewed, each with its tick (the group opened by its link).
     _go(browser, f"{streamlit_app}/?example=1&reviewer=张三&group={urllib.parse.quote(group['id'])}")

@@ -113,6 +113,31 @@ def judge_rows(paths: list[Path], backend: str = "offline", same_as: list[dict] 
     return out, problems
 
 
+def sample_rows(rows: list[dict], n: int, seed: int, exclude: set[str] | None = None) -> list[dict]:
+    """A fresh set to judge: `n` of `rows` whose ids are not in `exclude` (the ids
+    earlier rounds judged), stratified over units — the units in a shuffled
+    order, one row of each in turn, each unit's rows shuffled too — so no single
+    table dominates. `random.Random(seed)` makes the draw repeatable; the result
+    is in the rows' own order (file, then row)."""
+    import random
+
+    rng = random.Random(seed)
+    pool: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        if r["id"] not in (exclude or set()):
+            pool[r.get("unit") or r.get("project") or ""].append(i)
+    units = sorted(pool)
+    rng.shuffle(units)
+    for u in units:
+        rng.shuffle(pool[u])
+    picked: list[int] = []
+    while len(picked) < n and any(pool[u] for u in units):
+        for u in units:
+            if pool[u] and len(picked) < n:
+                picked.append(pool[u].pop())
+    return [rows[i] for i in sorted(picked)]
+
+
 def _rewrite_for(ind, p, labels: list[str], rv, view, backend: str):
     """The rewrite of a row for labels an earlier round answered (the labellers now differ)."""
     from ..models import Finding
