@@ -182,7 +182,6 @@ import json, sys, time
 from classifier.ingest import read_path
 from classifier.models import ReadResult
 from classifier.pipeline import review
-from helpers import write_projects_csv
 from classifier import embeddings
 
 read = read_path(sys.argv[1])
