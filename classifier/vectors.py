@@ -74,6 +74,23 @@ def _connect(path: Path, schema: str) -> sqlite3.Connection:
     return db
 
 
+def _write(path: Path, schema: str, what: str, write) -> None:
+    """write(db) in one transaction. A cache is never worth failing a review for: a
+    damaged file is discarded (rebuilt next time), a busy or full one just skipped."""
+    try:
+        db = _connect(path, schema)
+        try:
+            with db:
+                write(db)
+        finally:
+            db.close()
+    except sqlite3.Error as e:
+        if _is_damage(e):
+            discard_damaged(path, e)
+        else:
+            log.info("%s %s not written (%s)", what, path, e)  # busy or full: just a slower next run
+
+
 class VectorCache:
     """Stored vectors of one embedder (`model_id` names model and size)."""
 
@@ -113,18 +130,8 @@ class VectorCache:
         if not vectors:
             return
         rows = [(self.model_id, text_hash(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in vectors.items()]
-        try:
-            db = _connect(self.path, self.SCHEMA)
-            try:
-                with db:
-                    db.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?, ?)", rows)
-            finally:
-                db.close()
-        except sqlite3.Error as e:
-            if _is_damage(e):
-                discard_damaged(self.path, e)
-            else:
-                log.info("vector cache %s not written (%s)", self.path, e)  # busy or full: just a slower next run
+        _write(self.path, self.SCHEMA, "vector cache",
+               lambda db: db.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?, ?)", rows))
 
 
 def collection_id(index_path: Path, name: str) -> str | None:
@@ -185,23 +192,15 @@ class RowManifest:
 
     def record(self, collection: str, model: str, rows: dict[str, str], removed: Iterable[str] = ()) -> None:
         """After a successful add: `rows` uid → file now in the collection, `removed` uids deleted from it."""
-        try:
-            db = _connect(self.path, self.SCHEMA)
-            try:
-                with db:
-                    db.execute("DELETE FROM rows WHERE collection != ? OR model != ?", (collection, model))  # rebuilt since
-                    for chunk in _chunks(list(removed)):
-                        db.execute(f"DELETE FROM rows WHERE collection = ? AND uid IN ({','.join('?' * len(chunk))})",
-                                   [collection, *chunk])
-                    db.executemany("INSERT OR IGNORE INTO rows VALUES (?, ?, ?, ?)",
-                                   [(collection, model, u, f) for u, f in rows.items()])
-            finally:
-                db.close()
-        except sqlite3.Error as e:
-            if _is_damage(e):
-                discard_damaged(self.path, e)
-            else:
-                log.info("index manifest %s not written (%s)", self.path, e)
+        def write(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM rows WHERE collection != ? OR model != ?", (collection, model))  # rebuilt since
+            for chunk in _chunks(list(removed)):
+                db.execute(f"DELETE FROM rows WHERE collection = ? AND uid IN ({','.join('?' * len(chunk))})",
+                           [collection, *chunk])
+            db.executemany("INSERT OR IGNORE INTO rows VALUES (?, ?, ?, ?)",
+                           [(collection, model, u, f) for u, f in rows.items()])
+
+        _write(self.path, self.SCHEMA, "index manifest", write)
 
 
 # ---- vectors shipped with the package ------------------------------------------
