@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from .eval.insample import in_sample, in_sample_note, with_evaluation
 from .export import FIELDS, FIELD_ZH
 from .models import LABELS, LABELS_ZH, SEVERITIES
 
@@ -470,6 +471,7 @@ def load_eval_results(folder: str | Path) -> list[dict]:
             d = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(d, dict):
                 raise ValueError("不是 JSON 对象")
+            d = with_evaluation(d)  # a result saved before the evaluation block gets it as `eval` re-scoring adds it
             d["_file"] = path.name
         except (OSError, ValueError) as exc:
             d = {"_file": path.name, "_error": str(exc)}
@@ -493,9 +495,18 @@ def _label_scores(result: dict) -> dict:
     return block.get("labels") if isinstance(block.get("labels"), dict) else {}
 
 
+def in_sample_warning(result: dict) -> str | None:
+    """The 评估 page's notice for in-sample scores (None when held out or untouched)."""
+    note = in_sample_note(result)
+    if note is None:
+        return None
+    return (f"样本内分数：{md_escape(note)}，分数偏高，不代表新地区的表格。"
+            "留出评估见 `indicator-qa eval --holdout province` / `--holdout transfer`（eval/README.md）。")
+
+
 def result_name(result: dict) -> str:
     prompt = (result.get("prompt") or {}).get("version") if isinstance(result.get("prompt"), dict) else result.get("prompt")
-    parts = [str(x) for x in (prompt, name("backend", result.get("backend")), "样本内" if result.get("in_sample") else "") if x]
+    parts = [str(x) for x in (prompt, name("backend", result.get("backend")), "样本内" if in_sample(result) else "") if x]
     return f"{result.get('_file', '')}（{' · '.join(parts)}）" if parts else result.get("_file", "")
 
 

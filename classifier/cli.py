@@ -1,6 +1,7 @@
 """Thin command line over the library: `indicator-qa review|...`."""
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -91,9 +92,10 @@ def _say_review_problems(rv: Review, read) -> None:
     _say_problems(rv.problems[len(read.problems):])
 
 
-def _emit(text: str, out: str | None) -> None:
+def _emit(text, out: str | None) -> None:
     """To --out all at once (temporary file + rename), else to stdout; exit
-    EXIT_IO with the path and the cause when it cannot be written."""
+    EXIT_IO with the path and the cause when it cannot be written. `text`: a
+    string or an iterable of chunks (written as they come)."""
     if out:
         try:
             atomic_write(out, text)
@@ -103,7 +105,8 @@ def _emit(text: str, out: str | None) -> None:
         say(f"已写入 {out}")
         return
     try:
-        click.echo(text, nl=False)
+        for chunk in [text] if isinstance(text, str) else text:
+            click.echo(chunk, nl=False)
         sys.stdout.flush()
     except OSError as exc:  # stdout on a full disk or a closed pipe
         say(f"错误：无法写入标准输出：{os_error_zh(exc)}")
@@ -210,10 +213,11 @@ def review_cmd(paths, fmt, out, backend, fail_on, prompt, include_hidden_sheets,
     finally:
         bar.close()
     _say_review_problems(rv, read)
+    # json and jsonl are written as they are made, a table or a row at a time.
     if fmt == "jsonl":
-        text = "".join(json.dumps(rv.jsonl_record(p, ind), ensure_ascii=False) + "\n" for p, ind in rv.rows())
+        text = (json.dumps(rv.jsonl_record(p, ind), ensure_ascii=False) + "\n" for p, ind in rv.rows())
     elif fmt == "json":
-        text = json.dumps(rv.to_json(), ensure_ascii=False, indent=1) + "\n"
+        text = itertools.chain(rv.json_chunks(indent=1), ["\n"])
     else:
         text = render_table(rv)
     _emit(text, out)

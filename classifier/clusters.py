@@ -28,7 +28,7 @@ from typing import Iterable, Mapping
 import numpy as np
 
 from .embeddings import NUMBER_RE, embed_text
-from .identity import project_key, same_project
+from .identity import ProjectGroups
 from .models import Finding, Indicator, Problem, Project
 from .rules import SEVERITY, check_description, row_key
 from .values import parse_value
@@ -99,6 +99,12 @@ class Cluster:
     min_similarity: float = 1.0  # weakest near-duplicate edge that joined it
     projects: list[str] = field(default_factory=list)  # project ids, first-seen order
     units: list[str] = field(default_factory=list)
+
+    @cached_property
+    def by_project(self) -> ProjectGroups:
+        """The members grouped by project once (identity.py: one project's tables
+        of different years are not "another project")."""
+        return ProjectGroups(m.project for m in self.rows)
 
     def __post_init__(self) -> None:
         if not self.projects:
@@ -376,8 +382,8 @@ def _template_tables(clusters: list[Cluster], projects: list[Project]) -> set[tu
         tables = {m.table_key for m in c.rows}
         if len(tables) < 2:
             continue
-        for m in c.rows:
-            if any(o.table_key != m.table_key and not same_project(o.project, m.project) for o in c.rows):
+        for i, m in enumerate(c.rows):
+            if c.by_project.elsewhere(i):
                 shared[m.table_key].add(m.indicator.id)
     out = set()
     for p in projects:
@@ -418,15 +424,14 @@ def copy_paste_findings(clusters: list[Cluster], projects: Iterable[Project]) ->
         table_numbers = {t: Counter(values[id(o)].number for o in ms if values[id(o)].number is not None)
                          for t, ms in by_table.items()}
         how = c.how()
-        # The same project's table of another year is not "another project" (identity.py).
-        per_project = Counter(_project_of(m) for m in c.rows)
-        for m in c.rows:
+        groups = c.by_project  # the same project's table of another year is not "another project"
+        for i, m in enumerate(c.rows):
             number = _fact_number(values[id(m)])
             key = m.table_key
             # Rows of one table whose names differ in a number are different indicators
             # (孕产妇7天访视数 / 孕产妇42天访视数), however alike the rest is.
             same_table = [o for o in by_table[key] if o is not m and _name_numbers(o) == _name_numbers(m)]
-            n_elsewhere = c.size - per_project[_project_of(m)]
+            n_elsewhere = groups.elsewhere(i)
             weak = generic_description(m.indicator, m.project)
             templated = key in templates
             # A differing count or area is a fact of this project (物业管理面积 3225.35平米):
@@ -438,7 +443,7 @@ def copy_paste_findings(clusters: list[Cluster], projects: Iterable[Project]) ->
             if same_table:
                 parts.append(f"与本表{'、'.join(o.indicator.id for o in same_table[:5])}重复")
             if n_elsewhere:
-                first = [o.ref for o in _elsewhere(c.rows, m, 5)]
+                first = [c.rows[k].ref for k in groups.other_projects(i, 5)]
                 # a table is one project of one unit: every other unit of the cluster is elsewhere
                 units = len(c.units) - (m.project.unit in c.units)
                 where = f"{len(by_table) - 1}个其他项目" + (f"（含{units}个其他单位）" if units else "（同一单位）")
@@ -446,30 +451,11 @@ def copy_paste_findings(clusters: list[Cluster], projects: Iterable[Project]) ->
                 parts.append(f"在{where}中{how}：{'、'.join(first)}；{why}")
             conf = 0.85 if c.exact else 0.7
             related = [o.ref for o in same_table[:RELATED_MAX]]
-            related += [o.ref for o in _elsewhere(c.rows, m, RELATED_MAX - len(related))]
+            related += [c.rows[k].ref for k in groups.other_projects(i, RELATED_MAX - len(related))]
             out.append(Finding(code="copy_paste", severity=SEVERITY["copy_paste"], rule="R7", evidence="；".join(parts),
                                source="index", confidence=conf, project_id=m.project.id, row_id=m.indicator.id,
                                related=related, related_total=c.size - 1, cluster=c.id))
     return out
-
-
-def _elsewhere(rows: list[Member], m: Member, n: int) -> list[Member]:
-    """The first n members of other projects' tables, in cluster order."""
-    out: list[Member] = []
-    own = _project_of(m)
-    for o in rows:
-        if len(out) >= n:
-            break
-        if _project_of(o) != own:
-            out.append(o)
-    return out
-
-
-def _project_of(m: Member) -> tuple:
-    """One project's tables share this key (identity.project_key); a table without a
-    title is its own project."""
-    key = project_key(m.project)
-    return key if key[0] else ("table", m.table_key)
 
 
 def _name_numbers(m: Member) -> list[str]:

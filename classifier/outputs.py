@@ -18,6 +18,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 
 class OutputError(OSError):
@@ -43,8 +44,10 @@ def os_error_zh(exc: OSError) -> str:
     return _ERRNO_ZH.get(getattr(exc, "errno", None) or -1) or (exc.strerror or str(exc) or type(exc).__name__)
 
 
-def atomic_write(path: str | Path, data: str | bytes, encoding: str = "utf-8") -> Path:
-    """Replace `path` with `data` all at once, or not at all (OutputError)."""
+def atomic_write(path: str | Path, data: str | bytes | Iterable[str], encoding: str = "utf-8") -> Path:
+    """Replace `path` with `data` all at once, or not at all (OutputError).
+    `data` may be an iterable of text chunks (Review.json_chunks): they are
+    written as they come, so a large document is never one string in memory."""
     path = Path(path)
     shown = terminal_safe(str(path))
     folder = path.parent if str(path.parent) else Path(".")
@@ -53,12 +56,13 @@ def atomic_write(path: str | Path, data: str | bytes, encoding: str = "utf-8") -
         raise OutputError(errno.ENOENT, f"无法写入 {shown}：目录 {terminal_safe(str(folder))} {what}")
     if path.is_dir():
         raise OutputError(errno.EISDIR, f"无法写入 {shown}：这是一个目录")
-    blob = data.encode(encoding) if isinstance(data, str) else data
+    chunks = [data.encode(encoding)] if isinstance(data, str) else [data] if isinstance(data, (bytes, bytearray)) else data
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
+            for chunk in chunks:
+                fh.write(chunk.encode(encoding) if isinstance(chunk, str) else chunk)
             fh.flush()
             os.fsync(fh.fileno())
         if path.exists():  # keep the old file's permissions, not mkstemp's 0600

@@ -2,10 +2,11 @@
 → rewrites that check themselves. One Review object feeds CLI, app and reports."""
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from .models import LABELS, PROJECT_CODES, Finding, Indicator, Problem, Project, Proposal, ReadResult, Rewrite
 from .outputs import json_ready
@@ -119,19 +120,39 @@ class Review:
         levels = {"block": ("block",), "warn": ("block", "warn")}[fail_on]
         return any(f.severity in levels for f in self.findings) or any(pr.severity in levels for pr in self.problems)
 
+    def project_json(self, p: Project) -> dict:
+        return json_ready({
+            "id": p.id, "title": p.title, "unit": p.unit, "unit_code": p.unit_code, "unit_name": p.unit_name,
+            "budget": p.budget, "fiscal_funds": p.fiscal_funds, "goal": p.goal, "file": p.source_file,
+            "file_hash": p.source_hash, "table_index": p.table_index,
+            "findings": [f.to_dict() for f in self.project_findings(p.id)],
+            "proposals": [x.to_dict() for x in self.proposals.get(p.id, [])],
+            "indicators": [self.row_dict(p, ind) for ind in p.indicators],
+        })
+
+    def _tail_json(self) -> dict:
+        return json_ready({"summary": self.summary(), "problems": [vars(pr) | {"text": str(pr)} for pr in self.problems],
+                           "run": self.run})
+
     def to_json(self) -> dict:
-        projects = []
-        for p in self.projects:
-            projects.append({
-                "id": p.id, "title": p.title, "unit": p.unit, "unit_code": p.unit_code, "unit_name": p.unit_name,
-                "budget": p.budget, "fiscal_funds": p.fiscal_funds, "goal": p.goal, "file": p.source_file,
-                "file_hash": p.source_hash, "table_index": p.table_index,
-                "findings": [f.to_dict() for f in self.project_findings(p.id)],
-                "proposals": [x.to_dict() for x in self.proposals.get(p.id, [])],
-                "indicators": [self.row_dict(p, ind) for ind in p.indicators],
-            })
-        return json_ready({"projects": projects, "summary": self.summary(),
-                           "problems": [vars(pr) | {"text": str(pr)} for pr in self.problems], "run": self.run})
+        return {"projects": [self.project_json(p) for p in self.projects], **self._tail_json()}
+
+    def json_chunks(self, indent: int = 1) -> Iterator[str]:
+        """The text of json.dumps(self.to_json(), ensure_ascii=False, indent=indent),
+        one table at a time: a province's batch (74,300 rows) never holds the
+        whole document, as dicts and as one string, on top of the review."""
+        pad = " " * indent
+
+        def dump(obj, depth: int) -> str:  # JSON strings hold no raw newline: re-indenting is safe
+            return json.dumps(obj, ensure_ascii=False, indent=indent).replace("\n", "\n" + pad * depth)
+
+        yield "{\n" + pad + '"projects": ['
+        for k, p in enumerate(self.projects):
+            yield ("," if k else "") + "\n" + pad * 2 + dump(self.project_json(p), 2)
+        yield ("\n" + pad + "]" if self.projects else "]")
+        for key, value in self._tail_json().items():
+            yield ",\n" + pad + json.dumps(key) + ": " + dump(value, 1)
+        yield "\n}"
 
 
 class _Stages:

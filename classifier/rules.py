@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 
 from dataclasses import replace
 
-from .identity import project_key, same_project
+from .identity import ProjectGroups
 from .levels import NAME_UNIT as NAME_UNIT_RE
 from .levels import clean_name, infer_level2, is_cost, levels, name_unit
 from .models import Finding, Indicator, Project
@@ -474,14 +474,14 @@ def check_exact_duplicates(projects: Iterable[Project]) -> list[Finding]:
         per_table = Counter(id(p) for p, _ in members)
         # Only the first members are cited (a stock row of 2,000 tables must not
         # list 1,999 refs on each): every finding names the group's head rows.
-        head = [(q, j, f"{q.id}/{j.id}") for q, j in members[:RELATED_MAX + 1]]
-        per_key = Counter(project_key(q) for q, _ in members)
+        head = [f"{q.id}/{j.id}" for q, j in members[:RELATED_MAX + 1]]
+        # The same project's table of another year repeats its rows legitimately (identity.py).
+        by_project = ProjectGroups(p for p, _ in members)
         group = "R-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
-        for p, ind in members:
-            # The same project's table of another year repeats its rows legitimately (identity.py).
-            if per_table[id(p)] < 2 and len(members) - per_key[project_key(p)] == 0:
+        for i, (p, ind) in enumerate(members):
+            if per_table[id(p)] < 2 and not by_project.elsewhere(i):
                 continue
-            others = [ref for q, j, ref in head if j is not ind and (q is p or not same_project(q, p))][:RELATED_MAX]
+            others = [ref for k, ref in enumerate(head) if by_project.related(i, k)][:RELATED_MAX]
             same_table = per_table[id(p)] > 1
             desc_weak = bool(check_description(ind, p))
             if not (same_table or desc_weak):

@@ -533,18 +533,25 @@ def decide_group(action: str, file_hash: str, group: dict, rows: list[dict], ver
     flash("success", f"已保存：{len(chosen)} 行{names.name('action', action)}{note}", where)
 
 
+def _undo(call, refused: str, where: str) -> tuple[bool, object]:
+    """(True, what call() returned), or (False, None) with the refusal flashed at `where`:
+    another reviewer's newer decision is a warning, a store fault an error."""
+    try:
+        return True, call()
+    except Conflict as exc:
+        flash("warning", f"{refused}：{exc}", where)
+    except StoreError as exc:
+        flash("error", f"{refused}：{exc}", where)
+    return False, None
+
+
 def undo(file_hash: str) -> None:
     """Undo my last action: one row, or the whole group if it was a group decision."""
     who = _who("undo")
     if not who:
         return
-    try:
-        d = store().undo_last(file_hash, who)
-    except Conflict as exc:
-        flash("warning", f"无法撤销：{exc}", "undo")
-        return
-    except StoreError as exc:
-        flash("error", f"无法撤销：{exc}", "undo")
+    done, d = _undo(lambda: store().undo_last(file_hash, who), "无法撤销", "undo")
+    if not done:
         return
     if d is None:
         flash("info", f"{who} 在此文件中没有可撤销的决定。", "undo")
@@ -556,13 +563,8 @@ def undo(file_hash: str) -> None:
 def undo_row(file_hash: str, row_id: str, seen_version: int) -> None:
     if not _who("actions"):
         return
-    try:
-        d = store().undo_row(file_hash, row_id, reviewer(), seen_version)
-    except Conflict as exc:
-        flash("warning", f"无法撤销：{exc}", "actions")
-        return
-    except StoreError as exc:
-        flash("error", f"无法撤销：{exc}", "actions")
+    done, d = _undo(lambda: store().undo_row(file_hash, row_id, reviewer(), seen_version), "无法撤销", "actions")
+    if not done:
         return
     flash("success" if d else "info", f"已撤销 {row_id} 的决定（{d.reason}）" if d else f"{row_id} 没有可撤销的决定。", "actions")
 
@@ -571,15 +573,9 @@ def undo_group(file_hash: str, gid: str, batch: str) -> None:
     where = f"group:{gid}"
     if not _who(where):
         return
-    try:
-        done = store().undo_batch(file_hash, batch, reviewer())
-    except Conflict as exc:
-        flash("warning", f"无法撤销，本组未撤销任何一行：{exc}", where)
-        return
-    except StoreError as exc:
-        flash("error", f"无法撤销，本组未撤销任何一行：{exc}", where)
-        return
-    flash("success", f"已撤销本组的批量决定：{len(done)} 行", where)
+    ok, done = _undo(lambda: store().undo_batch(file_hash, batch, reviewer()), "无法撤销，本组未撤销任何一行", where)
+    if ok:
+        flash("success", f"已撤销本组的批量决定：{len(done)} 行", where)
 
 
 def jump_to_top() -> None:

@@ -74,6 +74,23 @@ def _connect(path: Path, schema: str) -> sqlite3.Connection:
     return db
 
 
+def _write(path: Path, schema: str, what: str, write) -> None:
+    """write(db) in one transaction. A cache is never worth failing a review for: a
+    damaged file is discarded (rebuilt next time), a busy or full one just skipped."""
+    try:
+        db = _connect(path, schema)
+        try:
+            with db:
+                write(db)
+        finally:
+            db.close()
+    except sqlite3.Error as e:
+        if _is_damage(e):
+            discard_damaged(path, e)
+        else:
+            log.info("%s %s not written (%s)", what, path, e)  # busy or full: just a slower next run
+
+
 class VectorCache:
     """Stored vectors of one embedder (`model_id` names model and size)."""
 
@@ -113,18 +130,8 @@ class VectorCache:
         if not vectors:
             return
         rows = [(self.model_id, text_hash(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in vectors.items()]
-        try:
-            db = _connect(self.path, self.SCHEMA)
-            try:
-                with db:
-                    db.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?, ?)", rows)
-            finally:
-                db.close()
-        except sqlite3.Error as e:
-            if _is_damage(e):
-                discard_damaged(self.path, e)
-            else:
-                log.info("vector cache %s not written (%s)", self.path, e)  # busy or full: just a slower next run
+        _write(self.path, self.SCHEMA, "vector cache",
+               lambda db: db.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?, ?)", rows))
 
 
 def collection_id(index_path: Path, name: str) -> str | None:
@@ -185,20 +192,56 @@ class RowManifest:
 
     def record(self, collection: str, model: str, rows: dict[str, str], removed: Iterable[str] = ()) -> None:
         """After a successful add: `rows` uid → file now in the collection, `removed` uids deleted from it."""
+        def write(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM rows WHERE collection != ? OR model != ?", (collection, model))  # rebuilt since
+            for chunk in _chunks(list(removed)):
+                db.execute(f"DELETE FROM rows WHERE collection = ? AND uid IN ({','.join('?' * len(chunk))})",
+                           [collection, *chunk])
+            db.executemany("INSERT OR IGNORE INTO rows VALUES (?, ?, ?, ?)",
+                           [(collection, model, u, f) for u, f in rows.items()])
+
+        _write(self.path, self.SCHEMA, "index manifest", write)
+
+
+# ---- vectors shipped with the package ------------------------------------------
+# classifier/data/library_vectors.npz holds the vectors of the indicator
+# library's gold texts (every labelled set's names, classifier/library.py),
+# computed when the package is built by scripts/build_library_vectors.py — never
+# downloaded. A first review would otherwise embed ~1,100 texts before its first
+# rewrite. Keyed like VectorCache (model id + text hash): a vector is a pure
+# function of both, so an edited labelled set makes the file incomplete, never wrong.
+
+SHIPPED_FILE = Path(__file__).resolve().parent / "data" / "library_vectors.npz"
+_SHIPPED: dict[str, dict[str, np.ndarray]] = {}
+
+
+def shipped_vectors(model_id: str, texts: Iterable[str], path: Path | None = None) -> dict[str, np.ndarray]:
+    """The shipped vectors among `texts` for this embedder (none for another one)."""
+    path = Path(path) if path else SHIPPED_FILE
+    key = f"{path}\x1f{model_id}"
+    if key not in _SHIPPED:
+        _SHIPPED[key] = {}
         try:
-            db = _connect(self.path, self.SCHEMA)
-            try:
-                with db:
-                    db.execute("DELETE FROM rows WHERE collection != ? OR model != ?", (collection, model))  # rebuilt since
-                    for chunk in _chunks(list(removed)):
-                        db.execute(f"DELETE FROM rows WHERE collection = ? AND uid IN ({','.join('?' * len(chunk))})",
-                                   [collection, *chunk])
-                    db.executemany("INSERT OR IGNORE INTO rows VALUES (?, ?, ?, ?)",
-                                   [(collection, model, u, f) for u, f in rows.items()])
-            finally:
-                db.close()
-        except sqlite3.Error as e:
-            if _is_damage(e):
-                discard_damaged(self.path, e)
-            else:
-                log.info("index manifest %s not written (%s)", self.path, e)
+            with np.load(path, allow_pickle=False) as z:
+                if str(z["model"]) == model_id:
+                    vecs = np.asarray(z["vectors"], dtype=np.float32)
+                    _SHIPPED[key] = {str(h): vecs[i] for i, h in enumerate(z["hashes"])}
+        except (OSError, KeyError, ValueError) as e:  # absent or unreadable: embed instead
+            log.info("shipped vectors %s not used (%s)", path, e)
+    table = _SHIPPED[key]
+    if not table:
+        return {}
+    out = {}
+    for t in texts:
+        v = table.get(text_hash(t))
+        if v is not None:
+            out[t] = v
+    return out
+
+
+def write_shipped(path: Path, model_id: str, vectors: dict[str, np.ndarray]) -> None:
+    """Used by scripts/build_library_vectors.py."""
+    texts = sorted(vectors)
+    np.savez_compressed(path, model=np.array(model_id), hashes=np.array([text_hash(t) for t in texts]),
+                        vectors=np.stack([np.asarray(vectors[t], dtype=np.float32) for t in texts]))
+    _SHIPPED.clear()

@@ -34,8 +34,9 @@ def show_results(folder: Path) -> None:
     if missing:  # never show an empty cell as if it were a score
         st.error(am.md_escape(f"{res['_file']} 不是 indicator-qa eval 的结果，或缺少数值：{'、'.join(missing[:8])}"))
         return
-    if res.get("in_sample"):
-        st.warning("样本内分数：学习模型就是用这份标注集训练的，分数偏高，不代表新地区的表格。留出单位的交叉验证分数见 eval/README.md。")
+    warning = am.in_sample_warning(res)
+    if warning:
+        st.warning(warning)
     summ = am.summary_metrics(res)
     cols = st.columns(len(summ))
     for c, (k, v) in zip(cols, summ.items()):

@@ -25,4 +25,5 @@ if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/
 fi
 # The venv's bin first, so `indicator-qa` and `chroma` started by tests are this checkout's.
 export PATH="$(cd "$(dirname "$PY")" && pwd):$PATH"
-"$PY" -m pytest -q "$@"
+# --durations: every run (CI included) ends with its slowest tests, so the time can be kept in check.
+"$PY" -m pytest -q --durations=25 "$@"

@@ -1,6 +1,8 @@
+import contextlib
+import dataclasses
+import json
 import os
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -8,33 +10,76 @@ from pathlib import Path
 import pytest
 
 from classifier.config import example_path
+from helpers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+def pytest_configure(config):
+    """A data dir for anything outside a test's own (a module fixture that forgets
+    `shared_home`): the user's real one is never written by the tests."""
+    import tempfile
+
+    config._indicator_qa_home = tempfile.mkdtemp(prefix="indicator-qa-tests-")
+    os.environ["INDICATOR_QA_HOME"] = config._indicator_qa_home
+
+
+def pytest_unconfigure(config):
+    home = getattr(config, "_indicator_qa_home", None)
+    if home:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+SECRET_ENV = ("OPENAI_API_KEY", "INDICATOR_QA_API_KEY", "INDICATOR_QA_BASE_URL", "OPENAI_BASE_URL")
+
+
+@contextlib.contextmanager
+def _env_home(home: Path, snapshot: Path | None = None):
+    """INDICATOR_QA_HOME=home (and no model endpoint) inside the block, as before after it:
+    for session- and module-scoped fixtures, which run before the per-test home is set."""
+    saved = {k: os.environ.get(k) for k in ("INDICATOR_QA_HOME", *SECRET_ENV)}
+    os.environ["INDICATOR_QA_HOME"] = str(home)
+    for key in SECRET_ENV:
+        os.environ.pop(key, None)
+    if snapshot is not None:
+        home.mkdir(parents=True, exist_ok=True)
+        shutil.copy(snapshot, home / snapshot.name)
+    try:
+        yield home
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 @pytest.fixture(scope="session")
 def _library_snapshot(tmp_path_factory) -> Path | None:
     """The indicator library's local snapshot (classifier/library.py), built once per
-    session: embedding its ~1,300 labelled entries takes tens of seconds, and every test
-    starts from an empty data dir. It is a cache the library checks for freshness, so a
+    session: syncing its ~1,300 labelled entries into Chroma takes seconds (their vectors ship
+    in classifier/data/library_vectors.npz), and every test starts from an empty data dir. It is a cache the library checks for freshness, so a
     test whose library differs rebuilds it as a user's would."""
     home = tmp_path_factory.mktemp("library-home")
-    old = os.environ.get("INDICATOR_QA_HOME")
-    os.environ["INDICATOR_QA_HOME"] = str(home)
-    try:
-        from classifier.library import SNAPSHOT, open_view
+    with _env_home(home):
+        try:
+            from classifier.library import SNAPSHOT, open_view
 
-        open_view()
-        snap = home / SNAPSHOT
-        return snap if snap.exists() else None
-    except Exception:  # no library here (e.g. its embedder is missing): tests build their own
-        return None
-    finally:
-        if old is None:
-            os.environ.pop("INDICATOR_QA_HOME", None)
-        else:
-            os.environ["INDICATOR_QA_HOME"] = old
+            open_view()
+            snap = home / SNAPSHOT
+            return snap if snap.exists() else None
+        except Exception:  # no library here (e.g. its embedder is missing): tests build their own
+            return None
+
+
+@pytest.fixture(scope="session")
+def shared_home(tmp_path_factory, _library_snapshot):
+    """shared_home(name): a context manager giving a fresh data dir (with the library
+    snapshot) to a fixture broader than one test, e.g. a module's CLI run."""
+    def make(name: str):
+        return _env_home(tmp_path_factory.mktemp(name), _library_snapshot)
+    return make
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +87,7 @@ def _isolated_home(tmp_path, monkeypatch, _library_snapshot):
     """Tests never touch the user's real data dir, nor a real model endpoint."""
     home = tmp_path / "home"
     monkeypatch.setenv("INDICATOR_QA_HOME", str(home))
-    for key in ("OPENAI_API_KEY", "INDICATOR_QA_API_KEY", "INDICATOR_QA_BASE_URL", "OPENAI_BASE_URL"):
+    for key in SECRET_ENV:
         monkeypatch.delenv(key, raising=False)
     if _library_snapshot is not None:
         home.mkdir(parents=True, exist_ok=True)
@@ -62,15 +107,46 @@ def seed_read(seed_path):
 
 
 @pytest.fixture(scope="session")
+def seed_review(seed_read, shared_home):
+    """The seed reviewed once per session with the default settings (index, learned
+    labeller), in a data dir of its own. Read it, never change it: many files share it."""
+    from classifier.pipeline import review
+
+    with shared_home("seed-review-home"):
+        return review(seed_read)
+
+
+@dataclasses.dataclass(frozen=True)
+class EvalOutput:
+    proc: subprocess.CompletedProcess
+    json_path: Path
+
+    def result(self) -> dict:
+        return json.loads(self.json_path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def seed_eval(shared_home, tmp_path_factory) -> EvalOutput:
+    """`indicator-qa eval --show 2` on the default labelled set, run once per session as a
+    user runs it (the installed command, from the repo root): its printout and the result
+    file it wrote. The eval, regression-gate, 评估-page and held-out tests read it instead
+    of each re-running the whole seed."""
+    exe = shutil.which("indicator-qa")
+    assert exe, "indicator-qa is not on PATH (scripts/test.sh puts .venv/bin first)"
+    out = tmp_path_factory.mktemp("seed-eval") / "results"
+    with shared_home("seed-eval-home"):
+        proc = subprocess.run([exe, "eval", "--out", str(out), "--show", "2"], capture_output=True, text=True,
+                              timeout=900, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    files = sorted(out.glob("*.json"))
+    assert len(files) == 1, files
+    return EvalOutput(proc, files[0])
+
+
+@pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

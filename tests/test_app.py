@@ -10,16 +10,10 @@ from streamlit.testing.v1 import AppTest
 from classifier import appmodel as am
 from classifier import reviewer_cookie
 from classifier.models import LABELS_ZH
-from classifier.pipeline import review
 from classifier.store import Store, default_path
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 120
-
-
-@pytest.fixture(scope="module")
-def seed_review(seed_read):
-    return review(seed_read)
 
 
 def new_app(reviewer: str | None = "张三") -> AppTest:
@@ -381,28 +375,23 @@ def test_report_page(seed_review):
     assert any("xlsx" in l for l in labels) and any("JSONL" in l for l in labels) and any("JSON" == l.split()[-1] for l in labels)
 
 
-def _run_eval(out: Path) -> dict:
-    """`indicator-qa eval` as a user runs it; its result file, as written."""
+def _run_eval(out: Path, seed_eval) -> dict:
+    """`indicator-qa eval` as a user runs it (the session's run, conftest.seed_eval); its
+    result file, as written, in `out`."""
     import shutil
-    import subprocess
 
-    exe = shutil.which("indicator-qa")
-    assert exe, "indicator-qa is not on PATH (scripts/test.sh puts .venv/bin first)"
-    proc = subprocess.run([exe, "eval", "--out", str(out), "--show", "0"], capture_output=True, text=True, timeout=600,
-                          cwd=Path(APP).parent)
-    assert proc.returncode == 0, proc.stderr
     # The offline model was trained on eval/labelled.jsonl: the printout says these scores are in-sample.
-    assert "样本内" in proc.stdout and "in-sample macro-F1" in proc.stdout
-    files = sorted(out.glob("*.json"))
-    assert len(files) == 1
-    return json.loads(files[0].read_text(encoding="utf-8"))
+    assert "样本内" in seed_eval.proc.stdout and "in-sample macro-F1" in seed_eval.proc.stdout
+    out.mkdir(parents=True)
+    shutil.copy(seed_eval.json_path, out / seed_eval.json_path.name)
+    return seed_eval.result()
 
 
 def _cells(df) -> list:
     return [v for col in df.columns for v in df[col]]
 
 
-def test_evaluate_page_renders_real_eval_output(tmp_path, monkeypatch):
+def test_evaluate_page_renders_real_eval_output(tmp_path, monkeypatch, seed_eval):
     from classifier.models import LABELS
 
     empty = tmp_path / "none"
@@ -412,9 +401,10 @@ def test_evaluate_page_renders_real_eval_output(tmp_path, monkeypatch):
     assert "还没有评估结果" in at.info[0].value
 
     res_dir = tmp_path / "results"
-    result = _run_eval(res_dir)
-    # A second, older result to compare with: the same run, as committed results are.
-    older = json.loads(json.dumps(result))
+    result = _run_eval(res_dir, seed_eval)
+    # A second, older result to compare with: the same run, saved before results carried the
+    # evaluation block (as eval/results/2026-11-26-*.json were).
+    older = json.loads(json.dumps({k: v for k, v in result.items() if k != "evaluation"}))
     older["metrics"]["labels"]["labels"]["copy_paste"]["f1"] = round(result["metrics"]["labels"]["labels"]["copy_paste"]["f1"] - 0.1, 4)
     (res_dir / "0000-00-00-older-offline.json").write_text(json.dumps(older, ensure_ascii=False), encoding="utf-8")
     (res_dir / "broken.json").write_text("{not json", encoding="utf-8")
@@ -436,7 +426,11 @@ def test_evaluate_page_renders_real_eval_output(tmp_path, monkeypatch):
         assert not any(c is None or str(c) in ("None", "nan") for c in cells), k
     assert all(c in "".join(table.columns) for c in ("精确率", "召回率")) and "precision" not in "".join(table.columns)
     # The offline model was trained on this set: the page says the scores are in-sample.
-    assert result["in_sample"] and any("样本内" in w.value for w in at.warning)
+    assert result["evaluation"]["in_sample"] and any("样本内" in w.value for w in at.warning)
+    assert "in_sample" not in result  # one flag, in the evaluation block
+    # The older result is in-sample too: it gets the block as re-scoring adds it, and the list says so.
+    older_name = next(o for o in at.selectbox(key="eval_pick").options if o.startswith("0000-00-00-older"))
+    assert "样本内" in older_name
     dis = at.dataframe[1].value
     wrong = [r for r in result["rows"] if isinstance(r["gold"], list) and set(r["gold"]) != set(r["pred"])]
     assert list(dis["编号"]) == sorted(r["id"] for r in wrong)

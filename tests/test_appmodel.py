@@ -12,9 +12,9 @@ from classifier.pipeline import review
 from classifier.store import Store
 
 
-@pytest.fixture(scope="module")
-def rv(seed_read):
-    return review(seed_read)
+@pytest.fixture
+def rv(seed_review):
+    return seed_review
 
 
 def test_diff_html_marks_changes_and_escapes():

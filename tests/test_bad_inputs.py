@@ -10,13 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from classifier.cli import main
 from classifier.ingest import read_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bad_inputs.build import INJECTION, ROWS, TITLE, UNIT, Case, build  # noqa: E402
+from helpers import review_cli as run_cli  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,15 +34,6 @@ def _cases() -> list[str]:
 
 
 CASES = _cases()
-
-
-def run_cli(*args: str):
-    result = CliRunner().invoke(main, ["review", *args])
-    # A traceback is any exception other than the deliberate sys.exit.
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"exception escaped the CLI: {result.exception!r}") from result.exception
-    assert "Traceback" not in result.output + result.stderr
-    return result
 
 
 def rows_of(result) -> list[dict]:

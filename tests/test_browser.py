@@ -8,7 +8,6 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from helpers import free_port  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or (
@@ -27,12 +29,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium; .ci/run does it)"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_http(url: str, timeout: float, proc: subprocess.Popen) -> None:
@@ -78,7 +74,7 @@ def serve_app(folder: Path, env: dict | None = None, snapshot: Path | None = Non
     if snapshot is not None:
         (folder / "home").mkdir(parents=True, exist_ok=True)
         shutil.copy(snapshot, folder / "home" / snapshot.name)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "INDICATOR_QA_HOME": str(folder / "home"), "PYTHONPATH": str(ROOT), **(env or {})}
     log = open(folder / "streamlit.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -151,11 +147,10 @@ def _load(browser, url: str, wanted: list[str], name: str, artifacts: Path, time
     return text
 
 
-def test_app_renders_seed_rows_in_chromium(streamlit_app, browser, artifacts, seed_read):
+def test_app_renders_seed_rows_in_chromium(streamlit_app, browser, artifacts, seed_read, seed_review):
     from classifier import appmodel as am
-    from classifier.pipeline import review
 
-    top = am.sort_rows(am.queue_rows(review(seed_read)))[0]["id"]  # the first row of the triage order
+    top = am.sort_rows(am.queue_rows(seed_review))[0]["id"]  # the first row of the triage order
     first = next(i for p in seed_read.projects for i in p.indicators if i.id == top)
     browser.call("Page.enable")
     # ?example=1 opens the bundled example; the review page shows the first row of the queue.
@@ -285,14 +280,13 @@ def _open_tab(browser, url: str):
 ENGLISH = ("Deploy", "Browse files", "Drag and drop", "Choose options", "Choose an option", "per file", "Upload")
 
 
-def test_reviewers_day_in_chromium(streamlit_app, browser, artifacts, seed_read, tmp_path):
+def test_reviewers_day_in_chromium(streamlit_app, browser, artifacts, seed_read, seed_review, tmp_path):
     from openpyxl import load_workbook
 
     from classifier import appmodel as am
-    from classifier.pipeline import review
     from classifier.rewrite import PROPOSAL
 
-    rv = review(seed_read)
+    rv = seed_review
     queue = am.sort_rows(am.queue_rows(rv))
     by_id = {r["id"]: r for r in queue}
     groups = am.groups(queue, rv)

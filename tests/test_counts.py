@@ -12,13 +12,12 @@ from openpyxl import load_workbook
 from classifier import appmodel as am
 from classifier.cli import main
 from classifier.clusters import unclustered_copy_paste
-from classifier.pipeline import review
 from classifier.report import render_html, render_xlsx
 
 
-@pytest.fixture(scope="module")
-def rv(seed_read):
-    return review(seed_read)
+@pytest.fixture
+def rv(seed_review):
+    return seed_review
 
 
 def test_clusters_marks_and_labels_agree_everywhere(rv, seed_path):

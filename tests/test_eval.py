@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from classifier.cli import main
 from classifier.eval import (agreement, cohen_kappa, compare, label_errors, label_scores, load_result, rescore,
-                             rewrite_quality, run_eval, score)
+                             rewrite_quality, run_eval, score, write_result)
 from classifier.models import LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,10 +170,10 @@ def test_predictions_never_see_gold(tmp_path):
     assert ra["metrics"]["labels"]["macro_f1"] > rb["metrics"]["labels"]["macro_f1"]
 
 
-def test_eval_command_writes_self_describing_result_and_rescores(tmp_path):
-    res = run("eval", LABELLED, "--out", tmp_path, "--show", "2")
-    assert res.exit_code == 0, res.output
-    [path] = tmp_path.glob("*-noprompt-offline.json")
+def test_eval_command_writes_self_describing_result_and_rescores(tmp_path, seed_eval):
+    res = seed_eval.proc  # `indicator-qa eval --out DIR --show 2`, run once per session (conftest)
+    path = seed_eval.json_path
+    assert path.name.endswith("-noprompt-offline.json")
     assert path.with_suffix(".md").read_text(encoding="utf-8").count("\n| ") >= 7
     r = load_result(path)
     assert r["backend"] == "offline" and r["data"]["labelled_rows"] == 743 and len(r["projects"]) == 100
@@ -184,15 +184,26 @@ def test_eval_command_writes_self_describing_result_and_rescores(tmp_path):
     pj = r["metrics"]["projects"]
     assert pj["rows"] == 100 and pj["labels"]["missing_dimension"]["support"] == 12
     assert 0 <= r["metrics"]["rewrites"]["checker_ok"] <= 1
-    # a second run the same day does not overwrite the first
-    assert run("eval", LABELLED, "--out", tmp_path, "--show", "0").exit_code == 0
-    assert len(list(tmp_path.glob("*.json"))) == 2
+    # a second result the same day does not overwrite the first (the writer the command uses)
+    first, _ = write_result(r, tmp_path)
+    second, _ = write_result(r, tmp_path)
+    assert first != second and len(list(tmp_path.glob("*.json"))) == 2
+    assert load_result(first)["created"] == load_result(second)["created"] == r["created"]
     # re-scoring needs only the saved rows
     tampered = dict(r, metrics={})
     assert rescore(tampered)["metrics"] == r["metrics"]
     again = run("eval", path, "--show", "2")  # a result file as FILE: re-scored, nothing run, nothing written
     assert again.exit_code == 0 and again.stdout == res.stdout
-    assert len(list(tmp_path.glob("*.json"))) == 2
+    assert sorted(p.name for p in path.parent.glob("*.json")) == [path.name]
+    # The seed's scores are in-sample, said once, in the evaluation block the CLI prints from.
+    assert r["evaluation"]["in_sample"] and "in_sample" not in r and "样本内" in res.stdout
+    # A result saved before that block (eval/results/2026-11-26-*.json): re-scoring adds the same block.
+    older = {k: v for k, v in r.items() if k != "evaluation"}
+    assert rescore(older)["evaluation"] == r["evaluation"]
+    old_path = tmp_path / "older" / "old.json"
+    old_path.parent.mkdir()
+    old_path.write_text(json.dumps(older, ensure_ascii=False), encoding="utf-8")
+    assert "样本内" in run("eval", old_path, "--show", "0").stdout
 
 
 def test_eval_command_bad_input_names_file(tmp_path):
@@ -205,12 +216,15 @@ def test_eval_command_bad_input_names_file(tmp_path):
 
 # ------------------------------------------------------------ regression gate
 
-def test_offline_macro_f1_does_not_fall_below_baseline():
+def test_offline_macro_f1_does_not_fall_below_baseline(seed_eval):
     """The gate: update eval/baseline.json deliberately (`indicator-qa eval
-    --write-baseline`) when the offline backend improves."""
+    --write-baseline`) when the offline backend improves. Scored on the session's
+    `indicator-qa eval` run of eval/labelled.jsonl with the offline backend."""
     base = json.loads(BASELINE.read_text(encoding="utf-8"))
     floor = base["offline"]["macro_f1"] - base["tolerance"]
-    m = run_eval(LABELLED, "offline", write=False).result["metrics"]["labels"]
+    result = seed_eval.result()
+    assert result["backend"] == "offline" and Path(result["data"]["path"]).name == LABELLED.name
+    m = result["metrics"]["labels"]
     per_label = {k: (v["f1"], base["offline"]["f1"].get(k)) for k, v in m["labels"].items()}
     assert m["macro_f1"] >= floor, f"offline macro-F1 {m['macro_f1']} < baseline {base['offline']['macro_f1']} − {base['tolerance']}; per label (now, baseline): {per_label}"
 

@@ -30,6 +30,7 @@ import pytest
 from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
+from helpers import write_projects_csv  # noqa: E402
 from llm_server import Reply, ScriptedLLM, default_answer  # noqa: E402
 
 from classifier.cli import main  # noqa: E402
@@ -99,15 +100,8 @@ def tfidf(monkeypatch):
 def small_file(tmp_path, seed_read) -> Path:
     """The first 12 seed tables (91 rows, incl. the 信访办 copy-paste tables) as a CSV:
     enough for the index to find clusters, small enough to review quickly."""
-    import csv
-
     path = tmp_path / "seed12.csv"
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["项目名称", "主管部门", "预算数", "一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值"])
-        for p in seed_read.projects[:12]:
-            for i in p.indicators:
-                w.writerow([p.title, p.unit, p.budget, i.level1, i.level2, i.level3, i.description, i.value])
+    write_projects_csv(path, seed_read.projects[:12])
     return path
 
 

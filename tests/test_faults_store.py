@@ -22,6 +22,7 @@ from click.testing import CliRunner
 
 from classifier.cli import main
 from classifier.store import Conflict, Store, StoreError
+from helpers import write_projects_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 H = "f" * 64  # a file hash
@@ -228,18 +229,11 @@ def test_app_with_a_damaged_store_shows_the_problem_and_saves_nothing():
 # ---- damaged caches: rebuilt once, not warned about on every run ------------------------
 
 def test_damaged_vector_cache_and_row_list_are_rebuilt_once(tmp_path, seed_read):
-    import csv
-
     from classifier.config import data_dir
     from classifier.vectors import MANIFEST_FILE, VECTORS_FILE
 
     src = tmp_path / "t.csv"
-    with open(src, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["项目名称", "主管部门", "预算数", "一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值"])
-        for p in seed_read.projects[:6]:
-            for i in p.indicators:
-                w.writerow([p.title, p.unit, p.budget, i.level1, i.level2, i.level3, i.description, i.value])
+    write_projects_csv(src, seed_read.projects[:6])
     env = {**os.environ, "INDICATOR_QA_EMBEDDER": "tfidf", "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "classifier.cli", "review", str(src), "--format", "jsonl"]
 

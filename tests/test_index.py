@@ -168,8 +168,8 @@ def test_index_dir_deleted_while_open_is_rebuilt(tmp_path, seed_read):
     assert (path / "chroma.sqlite3").exists()  # written to disk again, not to the unlinked file
 
 
-def test_review_adds_index_copy_paste_without_duplicates(seed_read):
-    rv = review(seed_read)
+def test_review_adds_index_copy_paste_without_duplicates(seed_read, seed_review):
+    rv = seed_review
     cp = [f for f in rv.findings if f.code == "copy_paste"]
     index_rows = {(f.project_id, f.row_id) for f in cp if f.source == "index"}
     rule_rows = {(f.project_id, f.row_id) for f in cp if f.source == "rule"}

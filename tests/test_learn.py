@@ -56,10 +56,16 @@ def test_training_is_deterministic(tmp_path):
     assert set(m1["cv"]["per_label"]) == set(LABELS) and all(0.1 <= t <= 0.9 for t in m1["thresholds"].values())
 
 
-def test_shipped_model_merges_with_rules(seed_read):
+@pytest.fixture(scope="module")
+def rules_only(seed_read, shared_home):
+    """The seed without the learned labeller (nor the index): what the model is compared with."""
+    with shared_home("rules-only-home"):
+        return review(seed_read, use_index=False, use_model=False)
+
+
+def test_shipped_model_merges_with_rules(seed_read, rules_only):
     assert learn.shipped_model_path().exists() and learn.shipped_model_path().stat().st_size < 3_000_000
     with_model = review(seed_read, use_index=False)
-    rules_only = review(seed_read, use_index=False, use_model=False)
     assert not [p for p in with_model.problems if p.file == "model"]
     assert with_model.run["model"]["feature_version"] == FEATURE_VERSION
     model_findings = [f for f in with_model.findings if f.source == "model"]
@@ -79,14 +85,13 @@ def test_shipped_model_merges_with_rules(seed_read):
     assert learn.row_uncertainty(rules_only, first) is None
 
 
-def test_model_of_another_feature_version_is_refused(seed_read, tmp_path):
+def test_model_of_another_feature_version_is_refused(seed_read, rules_only, tmp_path):
     model = learn.load_model(learn.shipped_model_path())
     model["feature_version"] = "0-old"
     learn.save_model(model, learn.user_model_path())  # where the offline backend looks first
     with pytest.raises(learn.ModelRefused, match="特征版本"):
         learn.load_model(learn.user_model_path())
     rv = review(seed_read, use_index=False)
-    rules_only = review(seed_read, use_index=False, use_model=False)
     msgs = [str(p) for p in rv.problems if p.file == "model"]
     assert msgs and "特征版本" in msgs[0] and "indicator-qa train" in msgs[0]
     assert not [f for f in rv.findings if f.source == "model"]

@@ -188,3 +188,30 @@ def test_judged_file_with_a_bad_verdict_names_file_and_line(tmp_path):
     bad.write_text(json.dumps({"id": "x", "judgements": [{"verdict": "maybe"}]}) + "\n", encoding="utf-8")
     res = run("eval", bad)
     assert res.exit_code == 2 and "第1行" in res.output and "maybe" in res.output
+
+
+def test_first_library_build_reads_the_shipped_vectors_instead_of_embedding():
+    """classifier/data/library_vectors.npz (scripts/build_library_vectors.py) holds
+    the default embedder's vectors of every gold text: a first review embeds none
+    of them, and each equals what the embedder gives for that text."""
+    import numpy as np
+
+    from classifier.config import data_dir
+    from classifier.embeddings import get_embedder
+    from classifier.library import SNAPSHOT, library_text
+    from classifier.vectors import SHIPPED_FILE, shipped_vectors
+
+    ef = get_embedder()
+    texts = sorted({library_text(e.level3) for f in labelled_files() for e in entries_from_labelled(f)})
+    shipped = shipped_vectors(ef.model_id, texts)
+    assert SHIPPED_FILE.exists() and len(shipped) == len(texts), "rebuild it: python scripts/build_library_vectors.py"
+    sample = texts[:: max(1, len(texts) // 40)]
+    for t, v in zip(sample, ef(sample)):
+        assert np.allclose(shipped[t], v, atol=1e-5), t
+    assert shipped_vectors("another/model", texts) == {}  # another embedder's space: embedded as before
+
+    (data_dir() / SNAPSHOT).unlink(missing_ok=True)  # the session's snapshot: this is a first build
+    assert not (data_dir() / "vectors.sqlite3").exists()
+    before = ef.texts
+    view = open_view()
+    assert len(view) >= len(texts) and ef.texts == before

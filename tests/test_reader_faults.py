@@ -3,7 +3,6 @@ built here from the seed's rows (机关大院绿化经费, 93.00万元), each sh
 what an office really sends."""
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -15,9 +14,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-from classifier.cli import main
 from classifier.ingest import read_bytes, read_path, read_paths
 from classifier.ingest.common import cn_integer, read_money
 from classifier.ingest.limits import from_env
@@ -25,7 +22,9 @@ from classifier.pipeline import review
 from classifier.values import parse_value
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bad_inputs.build import CSV_HEADER, HEADER, ROWS, TITLE, UNIT, _csv_bytes, _csv_rows, good_docx  # noqa: E402
+from bad_inputs.build import (CSV_HEADER, HEADER, ROWS, TITLE, UNIT, _csv_bytes, _csv_rows, _docx_bytes,  # noqa: E402
+                              _xlsx_bytes, good_docx, hidden_sheets_xlsx)
+from helpers import review_cli as _cli  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,24 +33,17 @@ def _rows(read) -> list[tuple[str, ...]]:
     return [(i.level1, i.level2, i.level3, i.description, i.value) for p in read.projects for i in p.indicators]
 
 
-def _xlsx(wb) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _docx(d) -> bytes:
-    buf = io.BytesIO()
-    d.save(buf)
-    return buf.getvalue()
-
-
-def _cli(*args: str):
-    result = CliRunner().invoke(main, ["review", *args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"exception escaped the CLI: {result.exception!r}") from result.exception
-    assert "Traceback" not in result.output + result.stderr
-    return result
+def _titled_table(parent):
+    """A 5-column table in a document or a cell: the 项目名称 row, the header, the seed rows."""
+    t = parent.add_table(rows=2 + len(ROWS), cols=5)
+    t.cell(0, 0).text = "项目名称"
+    t.cell(0, 1).merge(t.cell(0, 4)).text = TITLE
+    for c, h in enumerate(HEADER):
+        t.cell(1, c).text = h
+    for r, cells in enumerate(ROWS):
+        for c, text in enumerate(cells):
+            t.cell(2 + r, c).text = text
+    return t
 
 
 # ---- 3. money units ------------------------------------------------------------------
@@ -80,7 +72,7 @@ def _money_xlsx(budget, unit_note: str | None = None, header_budget: str = "预�
     ws.append(["项目名称", "主管部门", header_budget, *HEADER])
     for r in ROWS:
         ws.append([TITLE, UNIT, budget, *r])
-    return _xlsx(wb)
+    return _xlsx_bytes(wb)
 
 
 def test_table_unit_yuan_applies_to_bare_budget_numbers():
@@ -99,7 +91,7 @@ def test_table_unit_yuan_applies_to_bare_cost_values():
     ws.append(["项目名称", "预算数", *HEADER])
     ws.append([TITLE, "930000", "产出指标", "成本指标", "绿化养护成本", "绿化园林费全年支出", "≤930000"])
     ws.append([TITLE, "930000", "产出指标", "成本指标", "设备更新成本", "更新绿化设备支出", "≤950000"])
-    rv = review(read_bytes(_xlsx(wb), "元.xlsx"), use_index=False, use_model=False)
+    rv = review(read_bytes(_xlsx_bytes(wb), "元.xlsx"), use_index=False, use_model=False)
     first, second = rv.projects[0].indicators
     assert rv.projects[0].budget == pytest.approx(93.0) and rv.projects[0].money_unit == "元"
     assert "unit_mismatch" not in rv.labels(first.id)
@@ -122,25 +114,9 @@ def test_unreadable_budget_names_file_table_row():
 
 # ---- 5. hidden sheets ----------------------------------------------------------------
 
-def _hidden_xlsx() -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "绩效目标"
-    ws.append(CSV_HEADER)
-    for r in _csv_rows():
-        ws.append(r)
-    for title, state in (("草稿", "hidden"), ("下拉选项", "veryHidden")):
-        h = wb.create_sheet(title)
-        h.sheet_state = state
-        h.append(CSV_HEADER)
-        for r in _csv_rows(title="草稿项目"):
-            h.append(r)
-    return _xlsx(wb)
-
-
 def test_hidden_sheets_skipped_by_default_and_said(tmp_path):
     path = tmp_path / "hidden.xlsx"
-    path.write_bytes(_hidden_xlsx())
+    path.write_bytes(hidden_sheets_xlsx())
     read = read_path(path)
     assert [p.title for p in read.projects] == [TITLE]
     said = [p for p in read.problems if "隐藏" in p.message]
@@ -151,7 +127,7 @@ def test_hidden_sheets_skipped_by_default_and_said(tmp_path):
 
 def test_hidden_sheets_switch(tmp_path, monkeypatch):
     path = tmp_path / "hidden.xlsx"
-    path.write_bytes(_hidden_xlsx())
+    path.write_bytes(hidden_sheets_xlsx())
     result = _cli(str(path), "--format", "jsonl", "--include-hidden-sheets")
     assert len(result.stdout.splitlines()) == 3 * len(ROWS)
     monkeypatch.setenv("INDICATOR_QA_INCLUDE_HIDDEN_SHEETS", "1")
@@ -179,7 +155,7 @@ def test_page_break_headers_in_xlsx_and_docx_are_skipped():
         if k == 3:
             ws.append([" 项目名称", "主管部门", "预算数", "一级指标", "二级指标", "三级\n指标", "绩效指标描述", "指标值"])
         ws.append(r)
-    read = read_bytes(_xlsx(wb), "breaks.xlsx")
+    read = read_bytes(_xlsx_bytes(wb), "breaks.xlsx")
     assert _rows(read) == [tuple(r) for r in ROWS]
     d = docx.Document()
     d.add_paragraph(f"{TITLE}绩效目标表")
@@ -190,7 +166,7 @@ def test_page_break_headers_in_xlsx_and_docx_are_skipped():
     for r, cells in enumerate(rows, start=1):
         for c, text in enumerate(cells):
             t.cell(r, c).text = text
-    read = read_bytes(_docx(d), "breaks.docx")
+    read = read_bytes(_docx_bytes(d), "breaks.docx")
     assert _rows(read) == [tuple(r) for r in ROWS]
     assert any("重复的表头" in p.message and p.row == 5 for p in read.problems)
 
@@ -239,16 +215,9 @@ def test_one_gbk_cell_in_a_utf8_csv():
 def test_20_million_character_docx_cell_keeps_the_file():
     d = docx.Document()
     d.add_paragraph(f"{TITLE}绩效目标表")
-    t = d.add_table(rows=2 + len(ROWS), cols=5)
-    t.cell(0, 0).text = "项目名称"
-    t.cell(0, 1).merge(t.cell(0, 4)).text = TITLE
-    for c, h in enumerate(HEADER):
-        t.cell(1, c).text = h
-    for r, cells in enumerate(ROWS):
-        for c, text in enumerate(cells):
-            t.cell(2 + r, c).text = text
+    t = _titled_table(d)
     t.cell(3, 3).text = "x" * 20_000_000  # past lxml's 10 MB text-node limit
-    read = read_bytes(_docx(d), "huge_cell.docx")
+    read = read_bytes(_docx_bytes(d), "huge_cell.docx")
     got = _rows(read)
     assert len(got) == len(ROWS) and got[0] == tuple(ROWS[0]) and got[4] == tuple(ROWS[4])
     assert len(got[1][3]) == from_env().max_cell_chars
@@ -273,7 +242,7 @@ def test_sheet_extent_is_not_trusted(monkeypatch):
         ws.append(r)
     ws["XFD1048576"] = "x"
     monkeypatch.setenv("INDICATOR_QA_MAX_CELLS", "200")
-    read = read_bytes(_xlsx(wb), "extent.xlsx")
+    read = read_bytes(_xlsx_bytes(wb), "extent.xlsx")
     assert _rows(read) == [tuple(r) for r in ROWS]
 
 
@@ -283,7 +252,7 @@ def test_row_and_cell_limits_stop_with_the_setting_named(monkeypatch):
     ws.append(CSV_HEADER)
     for r in _csv_rows() * 4:
         ws.append(r)
-    data = _xlsx(wb)
+    data = _xlsx_bytes(wb)
     monkeypatch.setenv("INDICATOR_QA_MAX_ROWS", "6")
     read = read_bytes(data, "rows.xlsx")
     assert len(_rows(read)) == 5 and any("INDICATOR_QA_MAX_ROWS" in p.message for p in read.problems)
@@ -312,7 +281,7 @@ def test_zip_of_empty_paragraphs_is_refused_before_parsing(monkeypatch):
     wb.active.append(CSV_HEADER)
     for k in range(3000):
         wb.active.append([f"{TITLE}{k}", UNIT, "93.00", *ROWS[0]])
-    read = read_bytes(_xlsx(wb), "big.xlsx")
+    read = read_bytes(_xlsx_bytes(wb), "big.xlsx")
     assert not read.projects and "INDICATOR_QA_MAX_UNZIPPED_MB" in read.problems[0].message
 
 
@@ -363,7 +332,7 @@ def test_renamed_xlsx_and_old_office_files_get_a_clear_message(tmp_path):
     wb.active.append(CSV_HEADER)
     for r in _csv_rows():
         wb.active.append(r)
-    renamed = read_bytes(_xlsx(wb), "导出.xls")
+    renamed = read_bytes(_xlsx_bytes(wb), "导出.xls")
     assert len(_rows(renamed)) == len(ROWS) and "其实是 Excel" in renamed.problems[0].message
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4000)
     for name, words in (("旧.xls", (".xls", ".xlsx")), ("旧.doc", (".doc", ".docx")), ("旧.wps", ("WPS", ".docx"))):
@@ -431,14 +400,7 @@ def test_tables_nested_in_a_layout_table_are_read():
     d.add_paragraph(f"{TITLE}绩效目标表")
     layout = d.add_table(rows=2, cols=1)
     layout.cell(0, 0).text = "附表一"
-    inner = layout.cell(1, 0).add_table(rows=2 + len(ROWS), cols=5)
-    inner.cell(0, 0).text = "项目名称"
-    inner.cell(0, 1).merge(inner.cell(0, 4)).text = TITLE
-    for c, h in enumerate(HEADER):
-        inner.cell(1, c).text = h
-    for r, cells in enumerate(ROWS):
-        for c, text in enumerate(cells):
-            inner.cell(2 + r, c).text = text
-    read = read_bytes(_docx(d), "nested.docx")
+    _titled_table(layout.cell(1, 0))
+    read = read_bytes(_docx_bytes(d), "nested.docx")
     assert _rows(read) == [tuple(r) for r in ROWS] and read.projects[0].title == TITLE
     assert not [p for p in read.problems if "没有找到指标表头" in p.message]  # the layout table is not a fault

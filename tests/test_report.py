@@ -49,14 +49,16 @@ def html_figures(text: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def seed_reports(tmp_path_factory, seed_path):
-    """One CLI run of `review --format json` and one of `report` on the seed."""
+def seed_reports(tmp_path_factory, seed_path, shared_home):
+    """One CLI run of `review --format json` and one of `report` on the seed (in a data
+    dir of their own: a module fixture runs before the per-test one is set)."""
     d = tmp_path_factory.mktemp("seed_reports")
     runner = CliRunner()
-    res = runner.invoke(main, ["review", str(seed_path), "--format", "json", "--out", str(d / "review.json")])
-    assert res.exit_code == 0, res.output
-    res = runner.invoke(main, ["report", str(seed_path), "--out", str(d / "report.html"), "--out", str(d / "report.xlsx")])
-    assert res.exit_code == 0, res.output
+    with shared_home("seed-reports-home"):
+        res = runner.invoke(main, ["review", str(seed_path), "--format", "json", "--out", str(d / "review.json")])
+        assert res.exit_code == 0, res.output
+        res = runner.invoke(main, ["report", str(seed_path), "--out", str(d / "report.html"), "--out", str(d / "report.xlsx")])
+        assert res.exit_code == 0, res.output
     summary = json.loads((d / "review.json").read_text(encoding="utf-8"))["summary"]
     return d, summary
 

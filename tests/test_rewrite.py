@@ -14,17 +14,12 @@ from classifier.values import parse_value
 
 
 @pytest.fixture(scope="module")
-def seed_review(seed_read, tmp_path_factory):
+def seed_review(seed_read, shared_home):
     """One offline review of the seed with the composer alone (no library: the
     library would hand a seed row its own gold rewrite; tests/test_library.py
     covers library-first rewrites)."""
-    import os
-
-    os.environ["INDICATOR_QA_HOME"] = str(tmp_path_factory.mktemp("home"))
-    try:
+    with shared_home("rewrite-review-home"):
         return review(seed_read, library=False)
-    finally:
-        del os.environ["INDICATOR_QA_HOME"]
 
 
 def _row(rv, rid):
@@ -161,16 +156,23 @@ def _rw(ind, **kw):
     return Rewrite(**(d | kw))
 
 
-def test_meaning_check_rejects_a_response_time_turned_deadline(seed_read):
-    p, ind = _row(review(seed_read, library=False, use_index=False, use_model=False), "T002-01")
+@pytest.fixture(scope="module")
+def rules_review(seed_read, shared_home):
+    """The seed by the rules alone (no library, index or model): the rows the meaning checks read."""
+    with shared_home("rules-review-home"):
+        return review(seed_read, library=False, use_index=False, use_model=False)
+
+
+def test_meaning_check_rejects_a_response_time_turned_deadline(rules_review):
+    p, ind = _row(rules_review, "T002-01")
     bad = _rw(ind, description="消防安防设备维修各项任务全部完成的日期，以项目进度记录为准", value="2022年12月31日前（建议值）")
     out = meaning_check(bad, ind, p, {"vague_description"})
     assert out.status == "needs_human"
     assert any("时长" in r for r in out.reasons) and any("丢失" in r and "1" in r for r in out.reasons)
 
 
-def test_meaning_check_rejects_a_minimum_standard_turned_cap(seed_read):
-    rv = review(seed_read, library=False, use_index=False, use_model=False)
+def test_meaning_check_rejects_a_minimum_standard_turned_cap(rules_review):
+    rv = rules_review
     p, ind = next((p, i) for p, i in rv.rows() if re.search(r"补助|补贴", i.level3) and i.value.strip().startswith("≥")
                   and "元" in i.value)
     flipped = _rw(ind, description="按人月计的补贴发放标准，数据来源为发放台账", value=ind.value.replace("≥", "≤", 1))
@@ -178,8 +180,8 @@ def test_meaning_check_rejects_a_minimum_standard_turned_cap(seed_read):
     assert out.status == "needs_human" and any("≥" in r or "越高越好" in r for r in out.reasons), out.reasons
 
 
-def test_meaning_check_rejects_residue_and_glued_title(seed_read):
-    rv = review(seed_read, library=False, use_index=False, use_model=False)
+def test_meaning_check_rejects_residue_and_glued_title(rules_review):
+    rv = rules_review
     p, ind = _row(rv, "T001-01")
     residue = _rw(ind, level3="★" + ind.level3 + "(≥**%)", description="指标1:签订合同数量，以合同为准")
     assert any("残留" in r for r in meaning_check(residue, ind, p, set()).reasons)

@@ -5,7 +5,6 @@ a problem that fails `--fail-on warn` instead of passing as "no duplicates"."""
 from __future__ import annotations
 
 import copy
-import csv
 import random
 import json
 
@@ -18,6 +17,7 @@ from classifier.embeddings import _Counting, embed_text
 from classifier.features import _hashing_encode
 from classifier.index import _QUERY_RESULTS, Index
 from classifier.pipeline import review
+from helpers import write_projects_csv
 
 DISTRICTS = ("和平区", "河东区", "河西区", "南开区", "河北区", "红桥区", "东丽区", "西青区", "津南区", "北辰区",
              "武清区", "宝坻区", "滨海新区", "宁河区", "静海区", "蓟州区")
@@ -150,20 +150,10 @@ def _clean_table(seed_read):
     pytest.fail("no seed table has a warn-free part")
 
 
-def _write_csv(path, projects) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(("项目名称", "主管部门", "预算数", "一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值"))
-        for p in projects:
-            for ind in p.indicators:
-                w.writerow((p.title, p.unit, "" if p.budget is None else f"{p.budget:g}", ind.level1, ind.level2,
-                            ind.level3, ind.description, ind.value))
-
-
 def test_a_failed_near_duplicate_search_is_a_problem_that_fails_fail_on_warn(seed_read, tmp_path, monkeypatch):
     monkeypatch.setenv("INDICATOR_QA_EMBEDDER", "tfidf")
     path = tmp_path / "clean.csv"
-    _write_csv(path, [_clean_table(seed_read)])
+    write_projects_csv(path, [_clean_table(seed_read)])
     runner = CliRunner()
     ok = runner.invoke(main, ["review", str(path), "--format", "json", "--fail-on", "warn"])
     assert ok.exit_code == 0, ok.output

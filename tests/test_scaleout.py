@@ -5,10 +5,8 @@ sharded by unit in parallel processes, merged by `indicator-qa report` over
 their JSONs into one report."""
 from __future__ import annotations
 
-import csv
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -17,27 +15,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from embed_server import EmbeddingServer  # noqa: E402
+from helpers import write_projects_csv  # noqa: E402
 
 pytestmark = pytest.mark.chroma_server
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _write_csv(path: Path, projects) -> int:
-    n = 0
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(("项目名称", "主管部门", "预算数", "一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值"))
-        for p in projects:
-            for ind in p.indicators:
-                w.writerow((p.title, p.unit, "" if p.budget is None else f"{p.budget:g}", ind.level1, ind.level2,
-                            ind.level3, ind.description, ind.value))
-                n += 1
-    return n
 
 
 def test_sharded_reviews_on_a_chroma_server_and_an_embeddings_server_merge_into_one_report(
@@ -46,8 +26,8 @@ def test_sharded_reviews_on_a_chroma_server_and_an_embeddings_server_merge_into_
     units = sorted({p.unit for p in seed_read.projects})
     half = set(units[: len(units) // 2])
     shards = [tmp_path / "units_a.csv", tmp_path / "units_b.csv"]
-    rows = [_write_csv(shards[0], [p for p in seed_read.projects if p.unit in half]),
-            _write_csv(shards[1], [p for p in seed_read.projects if p.unit not in half])]
+    rows = [write_projects_csv(shards[0], [p for p in seed_read.projects if p.unit in half]),
+            write_projects_csv(shards[1], [p for p in seed_read.projects if p.unit not in half])]
     assert all(rows) and sum(rows) == 743
     with EmbeddingServer() as emb:
         base = {k: v for k, v in os.environ.items() if not k.startswith(("INDICATOR_QA_", "OPENAI_"))}

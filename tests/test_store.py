@@ -179,11 +179,10 @@ def test_sigkill_mid_batch_loses_no_committed_decision(tmp_path):
 # ---- group decisions (issue 17): logged per row, undone per row and per group ----
 
 @pytest.fixture(scope="module")
-def seed_groups(seed_read):
+def seed_groups(seed_review):
     from classifier import appmodel as am
-    from classifier.pipeline import review
 
-    rv = review(seed_read)
+    rv = seed_review
     rows = am.queue_rows(rv)
     return rows, am.groups(rows, rv)
 

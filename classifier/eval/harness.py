@@ -21,24 +21,15 @@ from ..ingest import read_path
 from ..models import LABELS, PROJECT_CODES, Indicator, Project, Rewrite
 from ..pipeline import review
 from ..rewrite import PROPOSAL, numbers_kept, recheck
+from .insample import SEED_SET, as_shipped_evaluation, with_evaluation
 from .metrics import cost_summary, label_errors, label_scores, rewrite_quality
 from .render import markdown_table
 
 KIND = "indicator-qa/eval-result"
 FORMAT = 1
-DEFAULT_SET = Path("eval") / "labelled.jsonl"
+DEFAULT_SET = SEED_SET
 DEFAULT_OUT = Path("eval") / "results"
 
-
-def in_sample(result: dict) -> bool:
-    """Whether the scores are in-sample (see `as_shipped_evaluation`); results
-    written before the `evaluation` block fall back to the model's training files."""
-    ev = result.get("evaluation")
-    if isinstance(ev, dict) and "in_sample" in ev:
-        return bool(ev["in_sample"])
-    model = result.get("model") if isinstance(result.get("model"), dict) else {}
-    sources = model.get("sources") or []
-    return bool(model.get("feature_version")) and Path(result["data"]["path"]).name in sources
 
 LLM_CACHE_DIR = Path("eval") / "llm_cache"  # committed response caches: the LLM regression gate runs from them
 PACKAGES = ("indicator-qa", "openai", "langchain-core", "chromadb", "scikit-learn", "numpy",
@@ -82,8 +73,10 @@ def score(rows: list[dict], projects: list[dict], run: dict) -> dict:
 
 
 def rescore(result: dict) -> dict:
-    """Recompute the metrics of a saved result (e.g. after a metrics fix)."""
-    out = dict(result)
+    """Recompute the metrics of a saved result (e.g. after a metrics fix). A result
+    written before the `evaluation` block gets it here, from what it recorded (its
+    labelled file and the model that ran), so nothing reads in-sample another way."""
+    out = with_evaluation(result)
     out["metrics"] = score(result["rows"], result.get("projects", []), result.get("run", {}))
     return out
 
@@ -357,36 +350,11 @@ def run_eval(path: str | Path = DEFAULT_SET, backend: str = "offline", prompt: s
         "rows": rows, "projects": projects,
     }
     result["evaluation"] = as_shipped_evaluation(path, run)
-    result["in_sample"] = result["evaluation"]["in_sample"]  # the flag the app and renderers read
     result["metrics"] = score(rows, projects, run)
     out = EvalRun(result)
     if write and out_dir is not None:
         out.json_path, out.md_path = write_result(result, Path(out_dir))
     return out
-
-
-def as_shipped_evaluation(path: Path, run: dict) -> dict:
-    """Is this score in-sample? It is when the learned labeller that ran was trained
-    on this file (its model records its training files), and for the seed always:
-    the rules were written from it."""
-    sources: list[str] = []
-    model = run.get("model")
-    model_path = model.get("path") if isinstance(model, dict) else None  # the LLM backend's "model" is its name
-    if model_path:
-        try:
-            from ..learn import load_model
-
-            sources = list(load_model(model_path).get("sources") or [])
-        except Exception:  # an unreadable model ran nowhere: nothing was learned from this file
-            sources = []
-    seed = path.resolve() == (project_root() / DEFAULT_SET).resolve()
-    in_sample = path.name in sources or seed
-    why = []
-    if path.name in sources:
-        why.append(f"学习模型用 {path.name} 训练过")
-    if seed:
-        why.append("规则是照种子表写的")
-    return {"scheme": "as_shipped", "in_sample": in_sample, "note": "；".join(why) or "模型与规则都没有用这个文件调过"}
 
 
 def _count(items) -> dict:

@@ -186,7 +186,6 @@ def run_heldout(scheme: str, seed: list[str | Path] | None = None, regions: list
         "row_sources": _count(r["source"] for r in rows),
         "rows": rows, "projects": [],
     }
-    result["in_sample"] = False
     result["metrics"] = score(rows, [], run)
     result["subsets"] = {k: v for k, v in _subset_scores(rows, run, lambda r: r["subset"]).items()}
     result["per_province"] = {k: {"rows": v["labels"]["rows"], "macro_f1": v["labels"]["macro_f1"]}

@@ -3,6 +3,7 @@ read fine in a terminal too). Pure: dicts in, strings out."""
 from __future__ import annotations
 
 from ..models import LABELS, LABELS_ZH, PROJECT_CODES
+from .insample import in_sample, in_sample_note
 
 
 def _f(x, pct: bool = False) -> str:
@@ -49,7 +50,7 @@ def markdown_table(result: dict) -> str:
                   "for those rows these are not the model's scores.", ""]
     lines += label_table(ls)
     sample = ""
-    if result.get("in_sample") or (result.get("evaluation") or {}).get("in_sample"):
+    if in_sample(result):
         sample = "in-sample "  # evaluation_lines() above says why
     lines += ["", f"{sample}macro-F1 **{_f(ls['macro_f1'])}** · micro-F1 {_f(ls['micro']['f1'])} "
               f"(P {_f(ls['micro']['precision'])}, R {_f(ls['micro']['recall'])}) · exact match {_f(ls['exact_match'], True)}"]
@@ -81,8 +82,8 @@ def evaluation_lines(result: dict) -> list[str]:
     """What the figures are: held-out (and how) or in-sample. Printed before any score."""
     ev = result.get("evaluation") or {}
     lines = []
-    if ev.get("in_sample"):
-        lines += [f"**样本内（in-sample）**：{ev.get('note') or '所用模型训练时见过这些行'}。这些数字偏高，不代表新表上的表现；"
+    if in_sample(result):
+        lines += [f"**样本内（in-sample）**：{in_sample_note(result)}。这些数字偏高，不代表新表上的表现；"
                   "留出评估见 `indicator-qa eval --holdout province` / `--holdout transfer`。", ""]
     elif ev.get("scheme") in ("transfer", "province"):
         lines += [f"**留出评估（held-out）**：{SCHEME_ZH[ev['scheme']]}。", ""]

@@ -100,6 +100,29 @@ def _xlsx_bytes(wb) -> bytes:
     return buf.getvalue()
 
 
+def seed_workbook(title: str = TITLE) -> openpyxl.Workbook:
+    """One sheet 绩效目标: the CSV header and the seed rows, as an office's export."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "绩效目标"
+    ws.append(CSV_HEADER)
+    for r in _csv_rows(title=title):
+        ws.append(r)
+    return wb
+
+
+def hidden_sheets_xlsx() -> bytes:
+    """The seed sheet, then a hidden and a veryHidden draft sheet of another project."""
+    wb = seed_workbook()
+    for title, state in (("草稿", "hidden"), ("下拉选项", "veryHidden")):
+        h = wb.create_sheet(title)
+        h.sheet_state = state
+        h.append(CSV_HEADER)
+        for r in _csv_rows(title="草稿项目"):
+            h.append(r)
+    return _xlsx_bytes(wb)
+
+
 HEADER_KEYS = ("level1", "level2", "level3", "description", "value")
 
 
@@ -189,12 +212,8 @@ def build(dest: Path) -> list[Case]:
     add("missing_cells.docx", _docx_bytes(d), "an indicator row with two cells missing", len(ROWS), "表1", "行6")
 
     # Excel.
-    wb = openpyxl.Workbook()
+    wb = seed_workbook()
     ws = wb.active
-    ws.title = "绩效目标"
-    ws.append(CSV_HEADER)
-    for r in _csv_rows():
-        ws.append(r)
     ws["H3"] = "=93*1"  # a formula never calculated: no cached value in the file
     ws["H4"] = "=HYPERLINK(\"http://example.invalid/a\",\"40686平方米\")"
     ws["G2"].hyperlink = "http://example.invalid/spec"
@@ -257,19 +276,7 @@ def build(dest: Path) -> list[Case]:
     add("broken_lines.jsonl", "\n".join(lines).encode(), "a bad line and a last line cut off", 2, "行3", "行4")
 
     # Issue 15 (reader faults) and 16: one file per new kind.
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "绩效目标"
-    ws.append(CSV_HEADER)
-    for r in _csv_rows():
-        ws.append(r)
-    for title, state in (("草稿", "hidden"), ("下拉选项", "veryHidden")):
-        h = wb.create_sheet(title)
-        h.sheet_state = state
-        h.append(CSV_HEADER)
-        for r in _csv_rows(title="草稿项目"):
-            h.append(r)
-    add("hidden_sheets.xlsx", _xlsx_bytes(wb), "a hidden and a veryHidden draft sheet", len(ROWS), "隐藏", "表2", "表3")
+    add("hidden_sheets.xlsx", hidden_sheets_xlsx(), "a hidden and a veryHidden draft sheet", len(ROWS), "隐藏", "表2", "表3")
     one = b"\xef\xbb\xbf" + _csv_bytes(_csv_rows())
     add("concatenated.csv", one + one, "two exports pasted together, BOM and header repeated", 2 * len(ROWS), "重复的表头", "行7")
     rows = _csv_rows()
