@@ -501,7 +501,7 @@ def in_sample_warning(result: dict) -> str | None:
     if note is None:
         return None
     return (f"样本内分数：{md_escape(note)}，分数偏高，不代表新地区的表格。"
-            "留出评估见 `indicator-qa eval --holdout province` / `--holdout transfer`（eval/README.md）。")
+            "留出评估见 `indicator-qa eval --holdout province` / `--holdout transfer`（见 `eval/README.md`）。")
 
 
 def result_name(result: dict) -> str:

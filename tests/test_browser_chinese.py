@@ -67,7 +67,7 @@ def _data_words() -> set[str]:
 
 
 DATA_WORDS = _data_words()
-FILE_NAME = re.compile(r"[\w.\-@]+\.(txt|docx|xlsx|csv|jsonl|json|pdf|html|md|toml|yaml)\b", re.I)
+FILE_NAME = re.compile(r"[\w.\-@/]+\.(txt|docx|xlsx|csv|jsonl|json|pdf|html|md|toml|yaml)\b", re.I)
 HEX = re.compile(r"\b[0-9a-f]{8,}\b")
 URL = re.compile(r"https?://\S+")
 ENV_NAME = re.compile(r"\b[A-Z][A-Z0-9]*(_[A-Z0-9]+)+\b")  # INDICATOR_QA_API_KEY: a setting's name
