@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import json
 import socket
+from functools import lru_cache
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -43,3 +45,56 @@ def review_cli(*args: str):
         raise AssertionError(f"exception escaped the CLI: {result.exception!r}") from result.exception
     assert "Traceback" not in result.output + result.stderr
     return result
+
+
+# ---- judged rewrites (tests/test_rewrite_round*.py) ------------------------------------------
+# Each round's tests re-create the rewrite a judgement names, from the real row, as the offline
+# review writes it now (composer alone: no index, no library, so the row's own gold never leaks).
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def judged_file_of(judged_id: str) -> str:
+    """The labelled file a judge-set id ("labelled:T001-03", "RA01:RA01-07") comes from."""
+    stem = judged_id.split(":", 1)[0]
+    return "eval/labelled.jsonl" if stem == "labelled" else f"eval/regions/{stem}.jsonl"
+
+
+@lru_cache(maxsize=None)
+def reviewed_offline(file: str):
+    from classifier.ingest import read_path
+    from classifier.pipeline import review
+    return review(read_path(_ROOT / file), use_index=False, library=False)
+
+
+@lru_cache(maxsize=None)
+def judged_labels(*judged_files: str) -> dict[str, list[str]]:
+    """id → the labels a judged round answered, over these judge-set files."""
+    out = {}
+    for f in judged_files:
+        for line in (_ROOT / f).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                r = json.loads(line)
+                out[r["id"]] = r["labels"]
+    return out
+
+
+def judged_rewrite(judged_id: str, *judged_files: str, round_name: str = "judged"):
+    """(project, row, rewrite) of a judged row as the offline review writes it; a row the
+    labellers no longer flag is rewritten for the labels the judged round answered, by the
+    same suggest_rewrite the review calls."""
+    from classifier.models import Finding
+    from classifier.rewrite import suggest_rewrite
+    rv = reviewed_offline(judged_file_of(judged_id))
+    rid = judged_id.split(":", 1)[1]
+    p, ind = next((p, i) for p, i in rv.rows() if i.id == rid)
+    if rid in rv.rewrites:
+        return p, ind, rv.rewrites[rid]
+    findings = [Finding(code, "warn", "", round_name, row_id=rid) for code in judged_labels(*judged_files)[judged_id]]
+    return p, ind, suggest_rewrite(ind, p, findings)
+
+
+def numbers_kept_by(ind, rw) -> bool:
+    """Every number of the published row is still in the rewrite's name, description or value."""
+    from classifier.rewrite import numbers_kept, original_text
+    return numbers_kept(original_text(ind), " ".join((rw.level3, rw.description, rw.value)))

@@ -6,18 +6,14 @@ fresh judged set (judge-set --sample). Each test asserts behaviour (no filler fo
 a （建议值） target, numbers kept), never a whole rewritten text."""
 import json
 import re
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
 from classifier.compose import PROPOSAL
-from classifier.ingest import read_path
 from classifier.meaning import GENERIC_FORMULA
-from classifier.models import Finding
-from classifier.pipeline import review
-from classifier.rewrite import numbers_kept, original_text, suggest_rewrite
 from classifier.values import parse_value
+from helpers import judged_labels, judged_rewrite, numbers_kept_by, reviewed_offline
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUND2 = ROOT / "eval" / "judged" / "round2.jsonl"
@@ -28,35 +24,19 @@ def _home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("INDICATOR_QA_HOME", str(tmp_path_factory.getbasetemp() / "home_round3"))
 
 
-@lru_cache(maxsize=None)
-def _reviewed(file: str):
-    return review(read_path(ROOT / file), use_index=False, library=False)
+_reviewed = reviewed_offline
 
 
-def _file_of(judged_id: str) -> str:
-    stem = judged_id.split(":", 1)[0]
-    return "eval/labelled.jsonl" if stem == "labelled" else f"eval/regions/{stem}.jsonl"
-
-
-@lru_cache(maxsize=None)
 def _round2() -> dict:
-    return {r["id"]: r for r in (json.loads(x) for x in ROUND2.read_text(encoding="utf-8").splitlines() if x.strip())}
+    return judged_labels("eval/judged/round2.jsonl")
 
 
 def rewrite(judged_id: str):
-    """(project, row, rewrite) of a judged row as the offline review writes it; a row the
-    labellers no longer flag is rewritten for the labels round 2 answered."""
-    rv = _reviewed(_file_of(judged_id))
-    rid = judged_id.split(":", 1)[1]
-    p, ind = next((p, i) for p, i in rv.rows() if i.id == rid)
-    if rid in rv.rewrites:
-        return p, ind, rv.rewrites[rid]
-    findings = [Finding(code, "warn", "", "round 2", row_id=rid) for code in _round2()[judged_id]["labels"]]
-    return p, ind, suggest_rewrite(ind, p, findings)
+    """(project, row, rewrite) of a judged row as the offline review writes it now."""
+    return judged_rewrite(judged_id, "eval/judged/round2.jsonl", round_name="round 2")
 
 
-def _kept(ind, rw) -> bool:
-    return numbers_kept(original_text(ind), " ".join((rw.level3, rw.description, rw.value)))
+_kept = numbers_kept_by
 
 
 ALL_FILES = ["eval/labelled.jsonl"] + [f"eval/regions/{f.name}" for f in sorted((ROOT / "eval" / "regions").glob("*.jsonl"))]

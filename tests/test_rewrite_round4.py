@@ -3,21 +3,14 @@ round3_to_judge.jsonl, judgements J5–J8), each fixed from the real row a judge
 from eval/labelled.jsonl, regional rows from eval/regions/<id>.jsonl — reviewed offline by the
 pipeline (composer alone). Each test asserts behaviour (no survey, an objective indicator or a
 human, units as meant, no formula pasted onto a name), never a whole rewritten text."""
-import json
-from functools import lru_cache
-from pathlib import Path
 
 import pytest
 
 from classifier.compose import PROPOSAL
-from classifier.ingest import read_path
-from classifier.models import Finding
-from classifier.pipeline import review
-from classifier.rewrite import numbers_kept, original_text, suggest_rewrite
 from classifier.values import parse_value
+from helpers import judged_rewrite, numbers_kept_by
 
-ROOT = Path(__file__).resolve().parent.parent
-ROUND3 = [ROOT / "eval" / "judged" / "round3_to_judge.jsonl", ROOT / "eval" / "judged" / "round3_blind_to_judge.jsonl"]
+ROUND3 = ("eval/judged/round3_to_judge.jsonl", "eval/judged/round3_blind_to_judge.jsonl")
 
 
 @pytest.fixture(autouse=True)
@@ -25,30 +18,13 @@ def _home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("INDICATOR_QA_HOME", str(tmp_path_factory.getbasetemp() / "home_round4"))
 
 
-@lru_cache(maxsize=None)
-def _reviewed(file: str):
-    return review(read_path(ROOT / file), use_index=False, library=False)
-
-
-@lru_cache(maxsize=None)
-def _round3() -> dict:
-    return {r["id"]: r for f in ROUND3 for r in (json.loads(x) for x in f.read_text(encoding="utf-8").splitlines() if x.strip())}
-
-
 def rewrite(judged_id: str):
-    """(project, row, rewrite) as the offline review writes it; a row the labellers no longer
-    flag is rewritten for the labels round 3 answered."""
-    stem, rid = judged_id.split(":", 1)
-    rv = _reviewed("eval/labelled.jsonl" if stem == "labelled" else f"eval/regions/{stem}.jsonl")
-    p, ind = next((p, i) for p, i in rv.rows() if i.id == rid)
-    if rid in rv.rewrites:
-        return p, ind, rv.rewrites[rid]
-    findings = [Finding(code, "warn", "", "round 3", row_id=rid) for code in _round3()[judged_id]["labels"]]
-    return p, ind, suggest_rewrite(ind, p, findings)
+    """(project, row, rewrite) as the offline review writes it now; a row the labellers no
+    longer flag is rewritten for the labels round 3 answered."""
+    return judged_rewrite(judged_id, *ROUND3, round_name="round 3")
 
 
-def _kept(ind, rw) -> bool:
-    return numbers_kept(original_text(ind), " ".join((rw.level3, rw.description, rw.value)))
+_kept = numbers_kept_by
 
 
 # ---- 1. kind_changed: an objective indicator of the same outcome, or a human -------------------
