@@ -5,18 +5,15 @@ the judgement: seed rows from eval/labelled.jsonl, regional rows from
 eval/regions/<id>.jsonl, reviewed offline by the pipeline (composer alone)."""
 import json
 import re
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
 from classifier.compose import PROPOSAL
-from classifier.ingest import read_path
 from classifier.meaning import meaning_check
-from classifier.models import Finding, Rewrite
-from classifier.pipeline import review
-from classifier.rewrite import suggest_rewrite
+from classifier.models import Rewrite
 from classifier.values import parse_value
+from helpers import judged_file_of, judged_rewrite, reviewed_offline
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUND1 = ROOT / "eval" / "judged" / "round1.jsonl"
@@ -27,32 +24,14 @@ def _home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("INDICATOR_QA_HOME", str(tmp_path_factory.getbasetemp() / "home_round2"))
 
 
-@lru_cache(maxsize=None)
-def _reviewed(file: str):
-    return review(read_path(ROOT / file), use_index=False, library=False)
-
-
-def _file_of(judged_id: str) -> str:
-    stem = judged_id.split(":", 1)[0]
-    return "eval/labelled.jsonl" if stem == "labelled" else f"eval/regions/{stem}.jsonl"
-
-
-@lru_cache(maxsize=None)
-def _round1_labels() -> dict:
-    return {r["id"]: r["labels"] for r in _round1()}
+_reviewed = reviewed_offline
+_file_of = judged_file_of
 
 
 def rewrite(judged_id: str):
     """(project, row, rewrite) of one judged row, produced by the offline review; a row
-    the current labellers no longer flag is rewritten for the labels round 1 answered
-    (the judged rewrite's labels), by the same suggest_rewrite the review calls."""
-    rv = _reviewed(_file_of(judged_id))
-    rid = judged_id.split(":", 1)[1]
-    p, ind = next((p, i) for p, i in rv.rows() if i.id == rid)
-    if rid in rv.rewrites:
-        return p, ind, rv.rewrites[rid]
-    findings = [Finding(code, "warn", "", "round 1", row_id=rid) for code in _round1_labels()[judged_id]]
-    return p, ind, suggest_rewrite(ind, p, findings)
+    the current labellers no longer flag is rewritten for the labels round 1 answered."""
+    return judged_rewrite(judged_id, "eval/judged/round1.jsonl", round_name="round 1")
 
 
 def _text(rw) -> str:
