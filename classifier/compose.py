@@ -464,8 +464,10 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
     slogan = bool(SLOGAN_WORDS.search(name)) or len(name) > 16
     vague = not pv.measurable and not (pv.is_date or pv.number is not None)
     unexplained_rate = kind == "rate" and not rate_like and rate_formula(name) is None
-    if (vague and (is_benefit(l1, l2) or slogan)) or (unexplained_rate and slogan or unexplained_rate and is_benefit(l1, l2)):
-        found = benefit_proposal(name, v, year_of(project))
+    # "房屋质量 | 房屋质量", "设备使用效果 | 达到…要求": a quality word with a slogan for a value is no less vague (round 4).
+    quality_word = bool(re.search(r"(质量|效果|水平|情况|环境|状况)$", name))
+    if (vague and (is_benefit(l1, l2) or slogan or quality_word)) or (unexplained_rate and (slogan or is_benefit(l1, l2))):
+        found = benefit_proposal(name, v, year_of(project), is_benefit(l1, l2) or not (l1 or l2).strip())
         return found | {"benefit": True} if found else None
     return None
 

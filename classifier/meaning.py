@@ -199,7 +199,9 @@ def check_wording(rw: Rewrite, ind: Indicator, codes: set[str] | None) -> list[s
         out.append(f"指标名称“{name}”只是指标层级的名称，没有说明考核什么")
     elif BARE_NAME.match(name):
         out.append(f"指标名称“{name}”只是一个数字或日期，没有说明考核什么")
-    if re.search(r"达标率$", name) and not re.search(r"达标率$", ind.level3 or "") and not re.search(r"率$", ind.level3 or ""):
+    core = re.sub(r"^(指标\d*[:：])", "", (ind.level3 or "").strip())[:6]
+    if re.search(r"达标率$", name) and not re.search(r"率$", ind.level3 or "") and core and name.startswith(core):
+        # The old name with "达标率" glued on; a lexicon indicator that is a 达标率 of its own ("环境卫生检查达标率") is not that.
         out.append(f"在“{ind.level3}”后硬加“达标率”，没有说明达标的标准和统计对象")
     kind = kind_of(_probe(rw, ind))
     if kind == "deadline" and "全部完成的日期" in desc and (not TASK_WORDS.search(name) or re.search(r"及时性?$", name)):
