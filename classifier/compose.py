@@ -62,6 +62,10 @@ def category(ind: Indicator, codes: set[str]) -> tuple[str, str]:
         return "效益指标", "社会效益指标"
     if INPUT_RE.search(name):
         return "产出指标", "成本指标"
+    if re.search(r"(使用)?(年限|寿命)$", name):
+        return "产出指标", "质量指标"  # durability is a quality of the output, not a quantity (round 4, T068-05)
+    if l2.startswith("生态") and re.search(r"(合格|达标|完好|合规)率$", name) and not re.search(r"水质|空气|排放|污染|垃圾|能耗|节能|绿化|生态|环境", name):
+        return "产出指标", "质量指标"  # "食品安全指标达标率" is the product's quality, not a social effect (round 4, RB04-13)
     if re.search(r"(时间|时限|期限|时效)$", name):
         return "产出指标", "时效指标"
     if pv.unit_class == "money":
@@ -82,7 +86,11 @@ def name_for(ind: Indicator, project: Project, l1: str, l2: str, codes: set[str]
     if l2.startswith("成本") and (INPUT_RE.search(name) and not _percent_rate(ind) or re.search(r"超预算(比率|比例|率)$", name)):
         # R3: a fund-handling or overrun rate is not a target; what it stands for is a spending ceiling.
         return "项目实际支出"
-    if l2.startswith("成本") and re.search(r"(控制在|不超过|不超|未超)预算|^成本(控制|投入)$|^(不超支|控制成本|不超预算)$", name):
+    if l2.startswith("成本") and (re.search(r"(控制在|不超过|不超|未超)预算|^成本(控制|投入)$|^(不超支|控制成本|不超预算)$", name)
+                                 or re.search(r"结算|超额|严格|规范|合理|节约|需求|^(总体|整体|全部)(成本|支出|投入)$", name)
+                                 and not re.search(r"(标准|单价|定额|单位成本)$", name) and parse_value(ind.value).unit_class in ("money", "none")):
+        # "按照实际发生额结算", "严格规范经费支出", "总体成本", "不超额使用", "年度资金需求": a rule or a need, not the
+        # name of a cost — "按照实际发生额结算的实际支出金额" was judged residue (round 4).
         return "项目总成本"  # "项目成本控制在预算内的实际支出金额" did not read (round 2, RG01-08)
     if re.search(r"(合规|规范)性$", name) and parse_value(ind.value).unit_class == "percent":
         return re.sub(r"性$", "率", name)  # "资金使用合规性 | 100%": a compliance rate, never "合规性的实际支出金额" (round 2)
@@ -200,7 +208,7 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         if obj in ("项目", "按时", "按时完成", "及时完成"):
             obj = "项目各项工作"
         obj = re.sub(r"^完成(?=.{2})", "", obj)  # "完成换届时间": not "完成换届全部完成的日期"
-        obj = re.sub(r"(完工|竣工|完成)$", "", obj) or "项目各项工作"  # "项目完工时间": not "项目完工全部完成的日期"
+        obj = re.sub(r"(完工|竣工|完成|办成|办结|做完)$", "", obj) or "项目各项工作"  # "活动举办办成全部完成的日期" (round 4)  # "项目完工时间": not "项目完工全部完成的日期"
         src = ("财务支付记录" if re.search(r"支付|拨付|发放", name) else "验收报告" if "验收" in name
                else "活动记录" if re.search(r"开展|举办|召开", name) else "项目进度记录")
         period = f"，实施期为{standard}" if standard else ""
@@ -210,7 +218,7 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         obj = re.sub(r"^(项目)?(实际)?$", "", obj)
         if not obj or obj in ("控制", "总量", "保障"):
             obj = _scope(project)
-        if project.budget and parse_value(ind.value).number is None and re.search(r"预算|控制", (ind.value or "") + name):
+        if project.budget and parse_value(ind.value).number is None and (re.search(r"预算|控制", (ind.value or "") + name) or name == "项目总成本"):
             # Where the cap comes from, said (round 2, RG01-08: "未说明其来自预算数").
             return f"{obj}的实际支出金额，上限为本表填报的项目预算{_fmt(project.budget)}万元，数据来源为财务决算"
         return f"{obj}的实际支出金额，数据来源为财务决算"
@@ -378,12 +386,14 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
                 unit = "万元"
             if not unit:
                 unit = "万元" if kind == "money" else "元"
+                if kind == "money" and project.budget and abs(n - project.budget) < 1e-6:
+                    return f"{op}{pv.number_text}万元", ""  # "不超过456.2" of a 456.20万元 budget: the unit is the table's (round 4, T097-04)
                 return f"{op}{pv.number_text}{unit}{PROPOSAL}", ""
             if pv.operator and not flagged_direction:
                 return v, ""
             return f"{op}{pv.number_text}{unit}", ""
         if kind == "money" and project.budget:
-            fact = bool(re.search(r"预算|控制", v + name))  # "不超预算": the budget is the table's own number (the description says so)
+            fact = bool(re.search(r"预算|控制", v + name)) or name == "项目总成本"  # "不超预算": the budget is the table's own number (the description says so)
             return f"≤{_fmt(project.budget)}万元" + ("" if fact else PROPOSAL), ""
         return v, ""  # no amount we could defend: left for the reviewer (the meaning check says so)
     if kind == "count":

@@ -78,6 +78,7 @@ _RATES: tuple[tuple[str, str, str, str], ...] = (
     ("安装|配备|配置|更新", "已完成的{o}{n}", "计划完成的{o}{d}", "项目进度记录"),
 )
 _TIMELY = re.compile(r"(.*?)(拨付|发放|支付|到位|办结|处理|处置|维修|维护|上报|报送|响应|结题|完成|兑付|交付|申报|审批|审核|录入|整改)?(及时|按时|按期|如期)$")
+_PLACE_FACILITY = re.compile(r"^(.*?)(社区|行政村|村|乡镇|街道|学校|县（市、区）|县\(市、区\)|县区)([\u4e00-\u9fff]{2,12}?(机构|站点|站|服务点|室|中心|设施|场所))覆盖$")
 _SUFFIX = re.compile(r"(率|比率|比例|比重|占比|覆盖面|程度)$")
 
 
@@ -112,6 +113,9 @@ def rate_formula(name: str, description: str = "", standard: str = "") -> tuple[
         n, d = _amount(obj)
         src = "财务支付记录" if MONEY_OBJECT.search(obj) or verb in ("拨付", "发放", "支付", "兑付") else "业务办理记录"
         return _tidy(f"按规定时限{when}{verb}的{obj}{n}"), _tidy(f"应{verb}的{obj}{d}"), src
+    place = _PLACE_FACILITY.match(core)
+    if place:  # "社区婴幼儿照护服务机构覆盖率": the communities that have one, not "已覆盖的机构数" (round 4, RD11-06)
+        return f"已设立{place.group(3)}的{place.group(2)}数", f"{place.group(1)}{place.group(2)}总数", "工作台账和机构备案记录"
     for words, num, den, src in _RATES:
         mm = re.search(f"({words})$", core) or re.match(f"({words})", core)
         if not mm:
@@ -222,7 +226,6 @@ _OUTCOMES: tuple[tuple[str, str, str, str, str, str], ...] = (
      "计算公式：环境卫生（绿化养护）检查达标的次数/检查总次数×100%，检查按服务合同约定的标准进行，数据来源为日常检查记录", "≥95%", "rate", "any"),
     (r"公车|公务用车", "公务用车使用违规次数", "统计期内经检查、审计发现的公务用车使用违规（含公车私用、超标准配备）次数，数据来源为公车管理台账和检查记录",
      "＝0次", "count", "any"),
-    (r"应保尽保|全部保障|全额保障", "保障覆盖率", "计算公式：已纳入保障的对象数/符合条件的对象总数×100%，数据来源为保障对象台账", "100%", "rate", "benefit"),
     (r"应救尽救|救助|低保|特困|困难群众", "符合条件对象救助覆盖率", "计算公式：已获得救助的符合条件对象人数/经认定符合救助条件的对象总人数×100%，数据来源为救助对象台账", "100%", "rate", "benefit"),
     (r"设备[^，,。；;]{0,10}(运行|运转|稳定|完好|正常使用|使用|维护)|维护质量", "设备完好率",
      "计算公式：完好设备台数/在用设备总台数×100%，数据来源为设备巡检记录", "≥95%", "rate", "any"),
@@ -240,6 +243,8 @@ _OUTCOMES: tuple[tuple[str, str, str, str, str, str], ...] = (
     # "失误", the description "中断、延误" — one word for both now.
     (r"正常运转|正常运行|正常开展|正常工作|工作正常|保障运行|运转", "因经费保障不足造成工作中断、延误等失误次数",
      "统计期内因经费保障不足导致工作中断、延误等失误的次数，数据来源为单位工作记录和财务决算", "＝0次", "count", "benefit"),
+    # "保证单位正常运转 | 应保尽保%": the unit's work is what is secured, not beneficiaries (round 4, RE06-05).
+    (r"应保尽保|全部保障|全额保障", "保障覆盖率", "计算公式：已纳入保障的对象数/符合条件的对象总数×100%，数据来源为保障对象台账", "100%", "rate", "benefit"),
     (r"办公需求|办公需要|办公条件|办公用房", "因办公用房及设施问题影响正常办公的故障次数",
      "统计期内因办公用房、设施故障或不足导致不能正常办公的次数，数据来源为物业服务记录和报修记录", "＝0次", "count", "benefit"),
     (r"辍学|失学|就学|上学", "因经济困难辍学的受助学生人数", "统计期内受助学生中因家庭经济困难辍学的人数，数据来源为学籍管理系统", "＝0人", "count", "benefit"),
