@@ -1,0 +1,195 @@
+"""Issue 14, round 5: what round 4's judges rejected (eval/judged/round4.jsonl and round4_blind.jsonl,
+judgements J9–J12), each from the real row a judgement names — seed rows from eval/labelled.jsonl,
+regional rows from eval/regions/<id>.jsonl — reviewed offline by the pipeline (composer alone).
+1. Every rewrite judged wrong that the meaning check had passed as `ok` (29): fixed in the composer, or
+   now `needs_human` with a Chinese reason.
+2. Slogans left unchanged (judged still vague): a measurable indicator of the same outcome, by topic,
+   with its target marked （建议值）, the row's level kept and the rules silent.
+Each test asserts behaviour, never a whole rewritten text."""
+
+import re
+
+import pytest
+
+from classifier.compose import PROPOSAL
+from classifier.kinds import kind_of
+from classifier.models import Indicator
+from classifier.values import parse_value
+from helpers import judged_rewrite, numbers_kept_by
+
+ROUND4 = ("eval/judged/round4.jsonl", "eval/judged/round4_blind.jsonl")
+
+
+@pytest.fixture(autouse=True)
+def _home(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("INDICATOR_QA_HOME", str(tmp_path_factory.getbasetemp() / "home_round5"))
+
+
+def rewrite(judged_id: str):
+    return judged_rewrite(judged_id, *ROUND4, round_name="round 4")
+
+
+def _target(rw) -> float | None:
+    return parse_value(rw.value.replace(PROPOSAL, "")).number
+
+
+# ---- 1. the wrong-but-ok of round 4, fixed in the composer ------------------------------------
+
+@pytest.mark.parametrize("jid", ["labelled:T005-04", "labelled:T006-07", "labelled:T070-05", "labelled:T074-04",
+                                 "labelled:T097-04"])
+def test_a_rule_or_a_need_under_cost_becomes_the_projects_total_cost(jid):
+    """按照实际发生额结算, 严格规范经费支出, 总体成本, 不超额使用, 年度资金需求: "X的实际支出金额" was judged
+    residue — the indicator is the project's total cost, capped by the table's own budget or number."""
+    p, ind, rw = rewrite(jid)
+    assert rw.level3 == "项目总成本" and "的实际支出金额" in rw.description
+    assert not re.search(r"(结算|严格规范经费|总体|不超额使用|资金需求)的实际支出金额", rw.description), rw.description
+    assert rw.value.startswith("≤") and "万元" in rw.value
+    assert numbers_kept_by(ind, rw)
+    assert rw.status == "ok", rw.reasons
+
+
+def test_the_tables_budget_is_no_proposal():
+    """T097-04 年度资金需求 | 不超过456.2 (budget 456.20万元): the unit is the table's, not a （建议值）."""
+    p, ind, rw = rewrite("labelled:T097-04")
+    assert p.budget == pytest.approx(456.2)
+    assert "456.2万元" in rw.value and PROPOSAL not in rw.value
+
+
+def test_a_completion_date_does_not_repeat_the_done_word():
+    """T038-05 活动举办办成时间: not "活动举办办成全部完成的日期"."""
+    p, ind, rw = rewrite("labelled:T038-05")
+    assert "办成全部完成" not in rw.description and "全部完成的日期" in rw.description
+
+
+def test_a_service_life_is_a_quality():
+    """T068-05 设备及器材使用年限 | ≥2年 (flagged under 效益): 产出/质量, not 数量."""
+    p, ind, rw = rewrite("labelled:T068-05")
+    assert (rw.level1, rw.level2) == ("产出指标", "质量指标")
+    assert "2年" in rw.value
+
+
+def test_a_product_quality_rate_leaves_the_effect_levels():
+    """RB04-13 食品安全指标达标率 | 100% under 生态效益: the grain's quality, 产出/质量, not 社会效益."""
+    p, ind, rw = rewrite("RB04:RB04-13")
+    assert rw.level1 == "产出指标" and rw.level2.startswith("质量")
+    assert rw.value == "100%" and rw.status == "ok", rw.reasons
+
+
+def test_a_coverage_of_places_counts_the_places():
+    """RD11-06 社区婴幼儿照护服务机构覆盖率: communities that have one / all communities."""
+    p, ind, rw = rewrite("RD11:RD11-06")
+    assert "的社区数/社区总数" in rw.description
+    assert "已覆盖的社区婴幼儿照护服务机构数" not in rw.description
+
+
+def test_a_units_operation_secured_is_not_a_beneficiary_coverage():
+    """RE06-05 保证单位正常运转 | 应保尽保%: the unit's work, not "保障对象" it does not have."""
+    p, ind, rw = rewrite("RE06:RE06-05")
+    assert "保障对象" not in rw.description and "经费保障不足" in rw.level3
+    assert rw.level3.endswith("失误次数") and "失误" in rw.description  # one word in name and description (RB03-07)
+
+
+# ---- 1. the wrong-but-ok of round 4, now sent to a human ---------------------------------------
+
+@pytest.mark.parametrize("jid,reason", [
+    ("labelled:T006-06", "不是日期"),            # 项目完成时间 | 每两个月印发一期
+    ("labelled:T076-06", "不是能计数"),          # 基地建设取得实效 | 8个
+    ("labelled:T077-03", "数字或日期"),          # 2022年全年 | 1年
+    ("labelled:T094-07", "是否达成"),            # 环境卫生 | 全年有效保障物业办公环境
+    ("labelled:T095-03", "更具体"),              # 服务接待周期 | 保障…重要会议正常接待
+    ("labelled:T096-03", "更具体"),              # 响应速度 | 发现立即响应，每日上班前检查
+    ("labelled:T097-03", "单个项目"),            # 项目按期完成率 | 不超过工期完成
+    ("RD13:RD13-02", "归类不当"),                # 预算资金拨款率 moved 数量 → 质量
+    ("RE05:RE05-03", "归类不当"),                # 补贴发放率 moved 效益 → 质量
+    ("RD14:RD14-05", "截止日期"),                # 机制健全性 → a document date under 可持续影响
+    ("RD15:RD15-06", "截止日期"),
+    ("RE08:RE08-07", "截止日期"),                # 助学制度 | 进一步完善
+    ("labelled:T009-01", "编制"),                # 部门人数 | 6人 → ≥6人
+    ("labelled:T010-01", "编制"),
+    ("labelled:T007-05", "照搬"),                # 保障机关正常运转, copied: other projects' boilerplate word for word
+    ("labelled:T009-05", "照搬"),
+    ("labelled:T010-05", "照搬"),
+    ("labelled:T011-05", "照搬"),
+])
+def test_a_wrong_rewrite_the_check_let_through_now_goes_to_a_human(jid, reason):
+    p, ind, rw = rewrite(jid)
+    assert rw.status == "needs_human"
+    assert any(reason in r for r in rw.reasons), rw.reasons
+
+
+def test_the_output_row_of_a_slogan_is_not_a_benefits_awareness_rate():
+    """T056-08 主题活动、宣传工作质量 (产出/质量): no 宣传对象知晓率 — an outcome under 质量 was judged wrong."""
+    p, ind, rw = rewrite("labelled:T056-08")
+    assert "知晓率" not in rw.level3
+    assert rw.status == "needs_human"
+
+
+def test_accepted_generic_rows_of_copied_tables_stay_ok():
+    """The copy check is narrow: T098-02 设备完好率 and T038-07 被投诉率 were accepted by both judges."""
+    for jid in ("labelled:T098-02", "labelled:T038-07"):
+        p, ind, rw = rewrite(jid)
+        assert rw.status == "ok", (jid, rw.reasons)
+
+
+# ---- 2. slogans left unchanged: a measurable indicator of the same outcome ---------------------
+
+PROPOSED = [
+    # (row, words the proposal's name must have) — topics from seed and regional rows round 4 left unchanged
+    ("labelled:T001-06", "能耗"),          # 推动全市公共机构实现节能降碳效益 | 取得节能降碳效果 (the brief's example)
+    ("labelled:T003-05", "环境卫生"),      # 保持环境优美 | 保持大院绿化环境优美
+    ("labelled:T004-05", "公务用车"),      # 对公务用车有效监管 | 公车规范使用，合理调配
+    ("labelled:T005-02", "房屋完好"),      # 房屋质量 | 房屋质量
+    ("labelled:T077-02", "设备完好"),      # 保障维护质量 | 保障维护质量
+    ("labelled:T058-07", "知晓率"),        # 推动全市理论宣讲工作走深、走实 | 持续推动
+    ("labelled:T067-11", "人次"),          # 推动全民阅读深入开展… | 氛围有效提升
+    ("RB02:RB02-02", "设施"),              # 项目区农村基础设施条件 | 持续改善
+    ("RE13:RE13-05", "种植户"),            # 带动村集体及种植户增收致富 | 增加
+    ("RE13:RE13-07", "绿色种植"),          # 培训人员绿色种植意识 | 提高
+    ("RF01:RF01-08", "人次"),              # 打造…品牌赛事,提升六安城市的知名度 | 效果良好
+    ("RF06:RF06-04", "养老"),              # 老年人日益增加的养老服务需求 | 有所提升
+    ("RE03:RE03-09", "食品安全事故"),      # 食品安全整体状况 | 高中低
+    ("RD04:RD04-06", "办学条件"),          # 效果显著 | 改善学校的办学条件
+]
+
+
+@pytest.mark.parametrize("jid,words", PROPOSED)
+def test_a_slogan_becomes_a_measurable_indicator_of_its_topic(jid, words):
+    p, ind, rw = rewrite(jid)
+    assert words in rw.level3, rw.level3
+    assert PROPOSAL in rw.value and parse_value(rw.value.replace(PROPOSAL, "")).measurable  # every invented number marked
+    assert rw.level2 == ind.level2 or rw.level2.startswith(ind.level2[:2])  # the level is kept: a 社会效益 row stays one
+    assert "考核事项" not in rw.description and "认可度" not in rw.level3 + rw.description
+    kind = kind_of(Indicator(ind.id, rw.level1, rw.level2, rw.level3, rw.description, rw.value.replace(PROPOSAL, "")))
+    if kind == "rate":
+        assert re.search(r"计算公式：[^/]+/[^/]+×100%", rw.description), rw.description
+    assert rw.status == "ok", rw.reasons
+
+
+def test_the_proposed_direction_fits():
+    """Incidents go down (＝0次), energy intensity is a fall rate that must be positive, income grows."""
+    p, ind, rw = rewrite("labelled:T004-05")
+    assert _target(rw) == 0 and "＝0" in rw.value
+    p, ind, rw = rewrite("labelled:T001-06")
+    assert "下降率" in rw.level3 and rw.value.startswith("≥") and _target(rw) > 0
+    assert "上年单位建筑面积能耗－本年单位建筑面积能耗" in rw.description
+    p, ind, rw = rewrite("RE13:RE13-05")
+    assert rw.value.startswith("≥") and _target(rw) > 0  # not "＞0%" (judged too easy)
+
+
+def test_a_safety_slogan_names_its_scope():
+    """RD03-05 保障校园环境安全 | 良好: 校园安全责任事故次数 (judges: "应限定为校园")."""
+    p, ind, rw = rewrite("RD03:RD03-05")
+    assert rw.level3.startswith("校园") and "事故" in rw.level3
+
+
+def test_a_slogan_percentage_is_kept_as_the_target():
+    """T018-07 …保护纸质档案的政治安全… | 100%: 档案完好率 100%, the 100 kept (round 4 dropped it)."""
+    p, ind, rw = rewrite("labelled:T018-07")
+    assert "档案" in rw.level3 and rw.value.startswith("100%") and numbers_kept_by(ind, rw)
+    assert rw.status == "ok", rw.reasons
+
+
+def test_an_awareness_rate_names_the_topic():
+    """RE04-09 / T058-07: not the bare "宣传对象知晓率 … 相关内容" both judges called too broad."""
+    p, ind, rw = rewrite("labelled:T058-07")
+    assert "理论" in rw.level3 and "相关内容" not in rw.description
