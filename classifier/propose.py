@@ -63,6 +63,8 @@ _RATES: tuple[tuple[str, str, str, str], ...] = (
     ("受益", "实际受益的{o}数", "应受益的{o}总数", "受益对象台账"),
     ("就业", "实现就业的{o}人数", "{o}总人数", "就业登记记录"),
     ("出勤", "实际出勤的{o}人次", "应出勤的{o}总人次", "考勤记录"),
+    ("参会|出席|到会", "{o}实际参会人数", "{o}应参会人数", "会议签到记录"),  # 参会率 (round 4, T058-04)
+    ("报销", "已报销的{o}{n}", "申请报销的{o}{d}", "财务报销记录"),
     ("审稿", "已审稿的{o}{n}", "应审稿的{o}{d}", "审稿记录"),
     ("数字化", "已数字化的{o}{n}", "应数字化的{o}{d}", "数字化加工记录"),
     ("具有代表性|代表性", "经评审具有代表性的{o}{n}", "{o}{d}", "评审记录"),
@@ -78,6 +80,10 @@ _RATES: tuple[tuple[str, str, str, str], ...] = (
     ("安装|配备|配置|更新", "已完成的{o}{n}", "计划完成的{o}{d}", "项目进度记录"),
 )
 _TIMELY = re.compile(r"(.*?)(拨付|发放|支付|到位|办结|处理|处置|维修|维护|上报|报送|响应|结题|完成|兑付|交付|申报|审批|审核|录入|整改)?(及时|按时|按期|如期)$")
+_BARE_RATES = {
+    "政府采购": ("通过政府采购方式采购的金额", "本项目采购总金额", "政府采购记录和财务决算"),
+    "报销": ("已报销的费用金额", "符合规定申请报销的费用总额", "财务报销记录"),
+}
 _PLACE_FACILITY = re.compile(r"^(.*?)(社区|行政村|村|乡镇|街道|学校|县（市、区）|县\(市、区\)|县区)([\u4e00-\u9fff]{2,12}?(机构|站点|站|服务点|室|中心|设施|场所))覆盖$")
 _SUFFIX = re.compile(r"(率|比率|比例|比重|占比|覆盖面|程度)$")
 
@@ -113,6 +119,8 @@ def rate_formula(name: str, description: str = "", standard: str = "") -> tuple[
         n, d = _amount(obj)
         src = "财务支付记录" if MONEY_OBJECT.search(obj) or verb in ("拨付", "发放", "支付", "兑付") else "业务办理记录"
         return _tidy(f"按规定时限{when}{verb}的{obj}{n}"), _tidy(f"应{verb}的{obj}{d}"), src
+    if core in _BARE_RATES:  # "政府采购率", "报销率": what is counted is implied (round 4: "考核事项" residue)
+        return _BARE_RATES[core]
     place = _PLACE_FACILITY.match(core)
     if place:  # "社区婴幼儿照护服务机构覆盖率": the communities that have one, not "已覆盖的机构数" (round 4, RD11-06)
         return f"已设立{place.group(3)}的{place.group(2)}数", f"{place.group(1)}{place.group(2)}总数", "工作台账和机构备案记录"
@@ -122,6 +130,7 @@ def rate_formula(name: str, description: str = "", standard: str = "") -> tuple[
             continue
         obj = (core[: mm.start()] if mm.end() == len(core) else core[mm.end():]).strip("的之")
         obj = re.sub(r"^(全部|各项|所有|确保|保证|保障|实现|推动|提高|提升)+", "", obj) or ""
+        obj = re.sub(r"(?<=.{2})(人数|人员数)$", "", obj) if words.startswith("参会") else obj  # "集体备课会人数参会率"
         if words == "保障" and not MONEY_OBJECT.search(obj):
             return None  # "保障服务水平": a slogan, not an amount that was secured
         if not obj:
@@ -259,10 +268,12 @@ _OUTCOMES: tuple[tuple[str, str, str, str, str, str], ...] = (
      "计算公式：培训后在生产中应用绿色种植（减量施肥用药、绿色防控）技术的学员人数/参训学员总人数×100%，数据来源为培训回访记录", "≥80%", "rate", "benefit"),
     (r"(种植|养殖|农业|农民|农技)[^，,。；;]{0,8}(技术|技能|素质|意识)|(技术|技能)[^，,。；;]{0,4}(种植|养殖)", "参训学员所学技术应用率",
      "计算公式：培训后在生产中应用所学技术的学员人数/参训学员总人数×100%，数据来源为培训回访记录", "≥80%", "rate", "benefit"),
-    (r"培训|学员|参训|技能|素质|依法办事能力|业务能力|工作能力", "参训人员培训后考核达标率",
+    # Only a slogan that says it is about training: "提升青少年综合素质" of a sports project is not (T068-06).
+    (r"培训|学员|参训", "参训人员培训后考核达标率",
      "计算公式：培训结束后考核达到培训方案规定标准的人数/参训总人数×100%，数据来源为培训考核记录", "≥90%", "rate", "benefit"),
     (r"养老", "养老机构床位使用率", "计算公式：实际入住老年人占用的床位数/养老机构床位总数×100%，数据来源为养老机构运营台账", "≥60%", "rate", "benefit"),
-    (r"基础设施|设施条件|生产生活条件|公共设施", "建成设施正常使用率",
+    # Not "改善了农民生产生活条件" of a subsidy for party secretaries (RF07-05): only slogans that name facilities.
+    (r"基础设施|设施条件|公共设施", "建成设施正常使用率",
      "计算公式：建成后正常投入使用的设施数/项目建成设施总数×100%，数据来源为项目竣工资料和运行管护记录", "≥95%", "rate", "benefit"),
     (r"道路|公路|通行|交通", "道路优良路率", "计算公式：路况评定为优、良的道路里程（公里）/管养道路总里程（公里）×100%，数据来源为路况检测评定报告",
      "≥85%", "rate", "benefit"),
@@ -294,13 +305,14 @@ def _fill(template: str, text: str) -> str:
     if who and who.group(0) in ("村集体", "企业", "合作社"):
         template = template.replace("{who}人均", "{who}")
     scope = _SCOPE.search(text or "")
-    topic = _TOPIC.search(re.sub(r"^(加强|开展|做好|推动|提高|提升|强化|通过)*(全市|全省|全区|全县|我市|我省|辖区内?)?", "", text or ""))
+    plain = re.sub(r"^(指标\d*[:：])?(加强|开展|做好|推动|提高|提升|强化|通过)*(全市|全省|全区|全县|我市|我省|辖区内?)?(公众|群众|居民)?", "", text or "")
+    topic = _TOPIC.search(plain)
     t = topic.group(1) if topic and not _NO_TOPIC.search(topic.group(1)) else ""
     t = re.sub(r"^(对|将|全市|全省|辖区内?|公众)", "", t)
     return (template.replace("{who}", who.group(0) if who else "受益对象")
             .replace("{scope_in}", f"{scope.group(0)}范围内" if scope else "")
             .replace("{scope}", scope.group(0) if scope else "")
-            .replace("{topic_q}", f"“{t}”" if t else "宣传内容")
+            .replace("{topic_q}", f"“{t}”" if t and topic.group(2) != "宣讲" else f"“{t}宣讲内容”" if t else "宣传内容")
             .replace("{topic_n}", (f"{t}宣讲内容" if topic.group(2) == "宣讲" else f"{t}相关知识") if t else "宣传内容")
             .replace("{topic}", t or "宣传内容"))
 
