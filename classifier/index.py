@@ -359,11 +359,12 @@ class Index:
     def count(self) -> int:
         return self.collection.count()
 
-    def add_projects(self, projects: Iterable[Project]) -> dict:
-        """Index every row; returns counts {rows, added, embedded, reused, removed}."""
-        return self._retry_after_loss(self._add_projects, list(projects))
+    def add_projects(self, projects: Iterable[Project], known: dict[str, np.ndarray] | None = None) -> dict:
+        """Index every row; returns counts {rows, added, embedded, reused, removed}.
+        `known`: vectors the caller already has for some texts (a prefetch)."""
+        return self._retry_after_loss(self._add_projects, list(projects), known)
 
-    def _add_projects(self, projects: list[Project]) -> dict:
+    def _add_projects(self, projects: list[Project], known: dict[str, np.ndarray] | None = None) -> dict:
         col = self.collection
         rows = [(p, ind) for p in projects for ind in p.indicators]
         uids = [row_uid(p, ind) for p, ind in rows]
@@ -383,7 +384,7 @@ class Index:
         new = [(u, p, ind) for u, (p, ind) in zip(uids, rows) if u not in present]
         new = list({u: (u, p, ind) for u, p, ind in new}.values())  # one file read twice in a batch
         texts = [embed_text(ind) for _, _, ind in new]
-        vectors, reused = self._vectors_for(texts)
+        vectors, reused = self._vectors_for(texts, known)
         for i in range(0, len(new), _BATCH):
             chunk = new[i:i + _BATCH]
             col.add(ids=[u for u, _, _ in chunk], embeddings=[vectors[t] for t in texts[i:i + _BATCH]],
@@ -400,13 +401,15 @@ class Index:
         """text → vector for each text (stored ones reused, the rest embedded)."""
         return self._retry_after_loss(self._vectors_for, texts)[0]
 
-    def _vectors_for(self, texts: Sequence[str]) -> tuple[dict[str, np.ndarray], int]:
-        """text → vector, reusing vectors already stored for the same text (this
-        process, the vector cache, the collection); and how many were reused."""
+    def _vectors_for(self, texts: Sequence[str], known: dict[str, np.ndarray] | None = None) -> tuple[dict[str, np.ndarray], int]:
+        """text → vector, reusing vectors already stored for the same text (`known`,
+        this process, the vector cache, the collection); and how many were reused."""
         unique = list(dict.fromkeys(texts))
         model = self.ef.model_id
+        known = known or {}
+        out: dict = {t: known[t] for t in unique if t in known}
         # this process embedded it already (another index, a test, the app's rerun)
-        out: dict = {t: _MEMO[(model, t)] for t in unique if (model, t) in _MEMO}
+        out.update({t: _MEMO[(model, t)] for t in unique if t not in out and (model, t) in _MEMO})
         out.update(self.cache.get(t for t in unique if t not in out))
         hashes = {text_hash(t): t for t in unique if t not in out}
         hlist = list(hashes)
@@ -502,22 +505,69 @@ def index_projects(projects: Iterable[Project], index: Index | None = None) -> t
 
 def stored_vectors(projects: Iterable[Project], embedder=None, *, preload: bool = True) -> dict[str, np.ndarray]:
     """The vectors already stored (this process, the vector cache) for the
-    batch's distinct texts. When some are missing and `preload`, the embedding
-    model starts loading, and chromadb importing, in background threads while
-    the caller goes on (reading, rules): a cold review no longer waits for them
-    one after the other. Pass the result to `batch_vectors(stored=...)`."""
+    batch's distinct texts. When some are missing and `preload`, a background
+    thread loads the embedding model and embeds them (`Prefetch`), and another
+    imports chromadb, while the caller goes on (reading, rules): a cold review
+    no longer waits for them one after the other, and the forward pass (numpy,
+    which lets go of the GIL) overlaps the import and the rules on the second
+    core. Pass the result to `batch_vectors(stored=...)`, which takes the
+    prefetched vectors in."""
+    global _PREFETCH
     ef = embedder or get_embedder()
     texts = list(dict.fromkeys(embed_text(ind) for p in projects for ind in p.indicators))
     model = ef.model_id
     vectors = {t: _MEMO[(model, t)] for t in texts if (model, t) in _MEMO}
     vectors.update(VectorCache(model).get(t for t in texts if t not in vectors))
     if preload and len(vectors) < len(texts):
-        ef.preload()
+        _PREFETCH = Prefetch(ef, [t for t in texts if t not in vectors])
         global _CHROMA_IMPORT
         if _CHROMA_IMPORT is None and "chromadb" not in sys.modules:
             _CHROMA_IMPORT = threading.Thread(target=_import_chromadb, name="import-chromadb", daemon=True)
             _CHROMA_IMPORT.start()
     return vectors
+
+
+class Prefetch:
+    """The vectors of `texts`, embedded by `embedder` in a background thread and
+    written to the vector cache (so the warm run finds them). `take()` waits and
+    returns them; a failure there leaves the texts to the index's own embedding
+    path, which reports it where it is handled."""
+
+    def __init__(self, embedder, texts: list[str]):
+        self.embedder, self.model = embedder, embedder.model_id
+        self.texts = texts
+        self.out: dict[str, np.ndarray] = {}
+        self.thread = threading.Thread(target=self._run, name="embed-batch", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            todo = sorted(set(self.texts), key=len)  # similar lengths per batch: USE pads to the longest
+            for i in range(0, len(todo), _EMBED_BATCH):
+                batch = todo[i:i + _EMBED_BATCH]
+                for t, v in zip(batch, self.embedder(batch)):
+                    self.out[t] = np.asarray(v, dtype=np.float32)
+                    if len(_MEMO) < _MEMO_MAX:
+                        _MEMO[(self.model, t)] = self.out[t]
+            VectorCache(self.model).put(self.out)
+        except Exception as e:
+            log.info("background embedding failed (%s); the index embeds what is missing", e)
+
+    def take(self, model: str) -> dict[str, np.ndarray]:
+        if model != self.model:
+            return {}
+        self.thread.join()
+        return self.out
+
+
+_PREFETCH: Prefetch | None = None
+
+
+def take_prefetched(model: str) -> dict[str, np.ndarray]:
+    """What the last `stored_vectors` prefetched for `model` (once: it is then dropped)."""
+    global _PREFETCH
+    pf, _PREFETCH = _PREFETCH, None
+    return pf.take(model) if pf is not None else {}
 
 
 _CHROMA_IMPORT: threading.Thread | None = None
@@ -554,8 +604,10 @@ def batch_vectors(projects: Iterable[Project], embedder=None, messages: list[str
     ef = embedder or get_embedder()
     rows = [(p, ind) for p in projects for ind in p.indicators]
     texts = list(dict.fromkeys(embed_text(ind) for _, ind in rows))
-    vectors = stored if stored is not None else stored_vectors(projects, ef, preload=False)
+    vectors = dict(stored) if stored is not None else stored_vectors(projects, ef, preload=False)
     model = ef.model_id
+    if stored is not None:
+        vectors.update(take_prefetched(model))
     path = local_index_dir()
     if path is not None and len(vectors) == len(texts):
         col = collection_id(path, COLLECTION)
@@ -564,8 +616,8 @@ def batch_vectors(projects: Iterable[Project], embedder=None, messages: list[str
             return vectors
     idx = Index(embedder=ef)
     try:
-        idx.add_projects(projects)
-        return idx.vectors(texts)
+        idx.add_projects(projects, known=vectors)
+        return idx.vectors(texts) if len(vectors) < len(texts) else {t: vectors[t] for t in texts}
     finally:
         if messages is not None:
             messages.extend(idx.messages)

@@ -225,6 +225,12 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
         clock("stored_vectors")
     findings = check_all(read.projects)
     clock("rules")
+    early = None
+    if backend == "offline" and use_model and read.projects:
+        from .learn import predict_early
+
+        # the labeller reads rule findings only: on a cold run it runs while the batch is embedded
+        early = predict_early(read.projects, findings, model_path)
     if backend == "offline" and use_index and read.projects:  # near-duplicate copy_paste from the embeddings index
         from .clusters import review_copy_paste
 
@@ -240,7 +246,7 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
     if backend == "offline" and use_model and read.projects:  # learned labeller merged with rules (classifier/learn.py)
         from .learn import apply_model
 
-        rv.problems.extend(apply_model(rv, model_path))
+        rv.problems.extend(apply_model(rv, model_path, early))
         clock("model")
     if backend == "openai":  # options: prompt, settings, few_shot (see classifier.llm.run_llm)
         from .llm import run_llm
