@@ -81,8 +81,21 @@ def category(ind: Indicator, codes: set[str]) -> tuple[str, str]:
     return l1, l2
 
 
+# A name that is only a date, a period, an amount or the level's own label ("12月底前完成", "2020年", "时效指标",
+# "100万", "成本指标") says no work (round 4: "名称仍为…，没说是哪项工作"): under 时效 it is the project's completion,
+# under 成本 the project's total cost, and the description names the project.
+DATE_NAME = re.compile(r"^(\d{1,2}月(底|末)?前?(完成)?|(20\d\d年)(度|全年|年底前?|年内)?(完成)?|全年|年内完成|时效(指标)?|时限|完成时效)$")
+AMOUNT_NAME = re.compile(r"^([≤≥]?\d+(\.\d+)?\s*(万|亿)?元?|成本(指标)?|经济成本指标)$")
+
+
 def name_for(ind: Indicator, project: Project, l1: str, l2: str, codes: set[str]) -> str:
     name = clean_name(ind.level3, project)
+    if l2.startswith("时效") and DATE_NAME.match(name) and parse_value(ind.value).is_date \
+            and not re.fullmatch(r"\s*20\d\d\s*年\s*", ind.value or ""):  # "2020年 | 2020年": which day of it is not ours to say
+        return "项目完成时间"
+    if l2.startswith("成本") and AMOUNT_NAME.match(name) and parse_value(ind.value).unit_class in ("money", "none") \
+            and parse_value(ind.value).number is not None:
+        return "项目总成本"
     if l2.startswith("成本") and (INPUT_RE.search(name) and not _percent_rate(ind) or re.search(r"超预算(比率|比例|率)$", name)):
         # R3: a fund-handling or overrun rate is not a target; what it stands for is a spending ceiling.
         return "项目实际支出"
@@ -206,7 +219,7 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
     if kind == "deadline":
         obj = _strip(name, r"(完成|竣工)?(时间|日期|时限|期限|进度|时间节点|及时性|及时)$") or "项目各项工作"
         if obj in ("项目", "按时", "按时完成", "及时完成"):
-            obj = "项目各项工作"
+            obj = f"{_scope(project)}各项工作" if project.title else "项目各项工作"  # not the bare "项目各项工作" (round 4, T064-03)
         obj = re.sub(r"^完成(?=.{2})", "", obj)  # "完成换届时间": not "完成换届全部完成的日期"
         obj = re.sub(r"(完工|竣工|完成|办成|办结|做完)$", "", obj) or "项目各项工作"  # "活动举办办成全部完成的日期" (round 4)  # "项目完工时间": not "项目完工全部完成的日期"
         src = ("财务支付记录" if re.search(r"支付|拨付|发放", name) else "验收报告" if "验收" in name
@@ -340,6 +353,9 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
             m = re.fullmatch(r"≤\s*(\d{1,2})\s*月(底|末)?", t)
             if m and year_of(project) and 1 <= int(m.group(1)) <= 12:
                 return f"{year_of(project)}年{int(m.group(1))}月{_month_end(int(m.group(1)))}日前", ""
+            m = re.fullmatch(r"(\d{1,2})\s*月\s*(底|末)?\s*前?\s*(完成)?", t)
+            if m and 1 <= int(m.group(1)) <= 12:  # "12月底前完成": the day, in the table's year (round 4, T081-03)
+                return f"{year}年{int(m.group(1))}月{_month_end(int(m.group(1)))}日前", ""
             m = re.fullmatch(r"(20\d\d)\s*年\s*(全年|年内完成|年底前?|年末前?|年内)", t)
             if m:
                 return f"{m.group(1)}年12月31日前", ""
@@ -475,7 +491,9 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
     vague = not pv.measurable and not (pv.is_date or pv.number is not None)
     unexplained_rate = kind == "rate" and not rate_like and rate_formula(name) is None
     # "房屋质量 | 房屋质量", "设备使用效果 | 达到…要求": a quality word with a slogan for a value is no less vague (round 4).
-    quality_word = bool(re.search(r"(质量|效果|水平|情况|环境|状况)$", name))
+    quality_word = bool(re.search(r"(质量|效果|水平|情况|环境|状况|卫生)$", name))
+    # "保障… | 全年有效保障…" parses as a period ("全年"), yet nothing in it is a number.
+    vague = vague or (is_benefit(l1, l2) and not re.search(r"\d", v) and bool(re.search(r"保障|有效|良好|提升|提高|改善", v)))
     if (vague and (is_benefit(l1, l2) or slogan or quality_word)) or (unexplained_rate and (slogan or is_benefit(l1, l2))):
         found = benefit_proposal(name, v, year_of(project), is_benefit(l1, l2) or not (l1 or l2).strip())
         return found | {"benefit": True} if found else None

@@ -193,3 +193,38 @@ def test_an_awareness_rate_names_the_topic():
     """RE04-09 / T058-07: not the bare "宣传对象知晓率 … 相关内容" both judges called too broad."""
     p, ind, rw = rewrite("labelled:T058-07")
     assert "理论" in rw.level3 and "相关内容" not in rw.description
+
+
+# ---- 3. names that are only a date, an amount or a level label ---------------------------------
+
+@pytest.mark.parametrize("jid", ["labelled:T081-03", "labelled:T082-03", "labelled:T045-04"])
+def test_a_date_for_a_name_becomes_the_projects_completion_date(jid):
+    """12月底前完成 | 12月底前完成, 时效指标 | 2022年底前: both judges — "没说是哪项工作". The project is named,
+    and a month-end becomes its day in the table's year."""
+    p, ind, rw = rewrite(jid)
+    assert rw.level3 == "项目完成时间" and f"“{p.title}”项目" in rw.description
+    assert re.search(r"(20\d\d|本)年(12月31日|底)前", rw.value), rw.value
+    assert rw.status == "ok", rw.reasons
+
+
+def test_a_bare_year_is_not_turned_into_a_duration():
+    """RF06-02 2020年 | 2020年: never "项目完成时间 … 实际持续时长 ≤2020年"; it stays with a human."""
+    p, ind, rw = rewrite("RF06:RF06-02")
+    assert not (rw.level3 == "项目完成时间" and "持续时长" in rw.description)
+    assert rw.status == "needs_human"
+
+
+@pytest.mark.parametrize("jid", ["labelled:T086-01", "RF06:RF06-03"])
+def test_an_amount_for_a_name_becomes_the_projects_total_cost(jid):
+    """成本指标 | 100万, 100万 | 100万: "成本指标的实际支出金额" was judged residue."""
+    p, ind, rw = rewrite(jid)
+    assert rw.level3 == "项目总成本" and "100万元" in rw.value and rw.value.startswith("≤")
+    assert numbers_kept_by(ind, rw) and rw.status == "ok", rw.reasons
+
+
+def test_a_service_quality_slogan_becomes_an_error_rate_that_goes_down():
+    """T095-02 会场服务质量 | 保障…重要会议正常接待 (产出/质量): a service error rate, ≤ as a proposal."""
+    p, ind, rw = rewrite("labelled:T095-02")
+    assert "差错率" in rw.level3 and rw.value.startswith("≤") and PROPOSAL in rw.value
+    assert rw.level2 == ind.level2 and rw.status == "ok", rw.reasons
+
