@@ -237,3 +237,53 @@ def test_a_misplaced_fund_rate_goes_to_cost_not_quality(jid):
     assert rw.level2.startswith("成本")
     assert numbers_kept_by(ind, rw)
     assert rw.status == "needs_human" and rw.reasons
+
+
+# ---- 4. the lexicon, topic by topic, on rows built here ----------------------------------------
+# Slogans as budget tables of many provinces write them under 效益 (none from a judged or held-out row): each
+# becomes its topic's measurable indicator, and that proposal passes the meaning check and the rules (a name
+# the rules read as an output under 效益 — 合格率, 运行率, 完成率, a bare count — would not).
+
+TOPIC_SLOGANS = [
+    ("推进公共机构节能降耗", "能耗"), ("生活垃圾得到有效处理", "垃圾"), ("改善区域空气质量", "空气"),
+    ("保障群众饮水安全，水质达标", "水质"), ("完成植树造林，林木成活", "成活率"), ("村庄绿化美化，人居环境改善", "环境卫生"),
+    ("规范公务用车管理", "公务用车"), ("困难群众应救尽救", "救助"), ("保障执法设备正常运行", "设备完好率"),
+    ("保障政务网络平台安全稳定运行", "系统可用率"), ("确保档案实体安全完整", "档案完好率"),
+    ("会务服务保障有力", "服务差错率"), ("加强禁毒宣传，提高群众禁毒意识", "知晓率"),
+    ("全市食品安全形势持续稳定向好", "食品安全事故"), ("保障校园安全", "校园安全责任事故"),
+    ("保障单位正常运转", "经费保障不足"), ("满足办公需要", "影响正常办公"), ("家庭经济困难学生不因贫失学", "辍学"),
+    ("改善农村学校办学条件", "办学条件"), ("带动农村劳动力就业", "就业率"), ("带动脱贫户增收", "脱贫户人均收入增长率"),
+    ("提高农民种植技术水平", "技术应用率"), ("提升参训干部业务能力和培训质量", "考核达标率"), ("满足老年人养老服务需求", "床位使用率"),
+    ("改善项目区基础设施条件", "建成设施正常使用率"), ("改善群众出行交通条件", "道路优良路率"), ("提升防汛排涝能力", "水利工程设施完好率"),
+    ("强化市场监管执法", "整改率"), ("丰富群众文体活动，推动全民健身", "参与人次增长率"), ("有效控制水土流失", "水土流失治理度"),
+    ("减少污染物排放", "达标排放率"), ("促进粮食增产", "单产增长率"), ("提高适龄儿童疫苗接种水平", "接种率"),
+    ("提升居民健康水平", "健康管理率"), ("提升应急救援能力", "突发事件"), ("及时化解矛盾纠纷", "调解成功率"),
+    ("推动信访问题及时就地解决", "信访事项按期办结率"), ("深化普法宣传教育", "法律知识知晓率"), ("吸引人才留在本地", "人才留用率"),
+    ("提升城市知名度和影响力", "媒体报道"), ("提升政务服务效率", "按时办结率"),
+]
+
+
+@pytest.mark.parametrize("slogan,words", TOPIC_SLOGANS)
+def test_every_topic_becomes_a_measurable_indicator_the_checks_accept(slogan, words):
+    from classifier.models import Finding, Project
+    from classifier.rewrite import suggest_rewrite
+    p = Project(id="Z01", title="某县2024年专项工作经费", budget=80.0)
+    ind = Indicator("Z01-01", "效益指标", "社会效益指标", slogan, "", "有所提升")
+    rw = suggest_rewrite(ind, p, [Finding("unmeasurable_value", "warn", "", "test", row_id="Z01-01")])
+    assert words in rw.level3, rw.level3
+    assert (rw.level1, rw.level2) == ("效益指标", "社会效益指标")  # the level kept
+    assert PROPOSAL in rw.value  # the row gave no number: every number is a proposal
+    assert "考核事项" not in rw.description and "认可度" not in rw.level3 + rw.description
+    if kind_of(Indicator("Z01-01", rw.level1, rw.level2, rw.level3, rw.description, rw.value.replace(PROPOSAL, ""))) == "rate":
+        assert re.search(r"计算公式：[^/]+/[^/]+×100%", rw.description), rw.description
+    assert rw.status == "ok", rw.reasons
+
+
+def test_an_outcome_entry_does_not_replace_an_output_row():
+    """A 产出/质量 row with a slogan value keeps away from outcome entries (知晓率, 收入…): T056-08 was judged wrong."""
+    from classifier.models import Finding, Project
+    from classifier.rewrite import suggest_rewrite
+    p = Project(id="Z02", title="某县2024年宣传经费", budget=20.0)
+    ind = Indicator("Z02-01", "产出指标", "质量指标", "宣传工作质量", "", "加强禁毒宣传，群众知晓")
+    rw = suggest_rewrite(ind, p, [Finding("unmeasurable_value", "warn", "", "test", row_id="Z02-01")])
+    assert "知晓率" not in rw.level3
