@@ -250,6 +250,8 @@ class Index:
         self.messages: list[str] = []
         self.client = client or self._open_client()
         self.collection = self._open_collection()
+        if self.path is not None:  # rows local reviews deferred (batch_vectors) come in before anyone reads
+            self._retry_after_loss(self._flush_pending)
 
     # ---- opening, with rebuilds -------------------------------------------
 
@@ -394,6 +396,35 @@ class Index:
                                           removed=stale_all)
         return {"rows": len(rows), "added": len(new), "embedded": len(set(texts)) - reused, "reused": reused, "removed": removed}
 
+    def _flush_pending(self) -> int:
+        """Write what reviews deferred into the collection (RowManifest.defer):
+        a re-imported file's old rows out, the missing rows in, with their vectors
+        from the vector cache (embedded again only if the cache lost them)."""
+        manifest = RowManifest(self.path)
+        rows, files = manifest.pending()
+        if not rows and not files:
+            return 0
+        col = self.collection
+        present: set[str] = set()
+        uids = list(rows)
+        for i in range(0, len(uids), _BATCH):
+            present.update(col.get(ids=uids[i:i + _BATCH], include=[])["ids"])
+        stale_all: list[str] = []
+        for file, keep in sorted(files.items()):
+            keep_set = set(keep)
+            stale = [u for u in col.get(where={"file": file}, include=[])["ids"] if u not in keep_set]
+            for i in range(0, len(stale), _BATCH):
+                col.delete(ids=stale[i:i + _BATCH])
+            stale_all += stale
+        new = [(u, rows[u]) for u in uids if u not in present]
+        vectors, _ = self._vectors_for([t for _, (_, t, _) in new])
+        for i in range(0, len(new), _BATCH):
+            chunk = new[i:i + _BATCH]
+            col.add(ids=[u for u, _ in chunk], embeddings=[vectors[t] for _, (_, t, _) in chunk],
+                    documents=[t for _, (_, t, _) in chunk], metadatas=[m for _, (_, _, m) in chunk])
+        manifest.flushed(str(col.id), self.ef.model_id, rows, files, stale_all)
+        return len(new)
+
     def add_read(self, read) -> dict:
         return self.add_projects(read.projects)
 
@@ -519,9 +550,13 @@ def stored_vectors(projects: Iterable[Project], embedder=None, *, preload: bool 
     vectors = {t: _MEMO[(model, t)] for t in texts if (model, t) in _MEMO}
     vectors.update(VectorCache(model).get(t for t in texts if t not in vectors))
     if preload and len(vectors) < len(texts):
+        from .clusters import EXACT_LIMIT
+
         _PREFETCH = Prefetch(ef, [t for t in texts if t not in vectors])
         global _CHROMA_IMPORT
-        if _CHROMA_IMPORT is None and "chromadb" not in sys.modules:
+        # a local index defers a batch clustered in memory (batch_vectors): chromadb is not needed then
+        opens_index = local_index_dir() is None or len(texts) > EXACT_LIMIT
+        if opens_index and _CHROMA_IMPORT is None and "chromadb" not in sys.modules:
             _CHROMA_IMPORT = threading.Thread(target=_import_chromadb, name="import-chromadb", daemon=True)
             _CHROMA_IMPORT.start()
     return vectors
@@ -540,7 +575,7 @@ class Prefetch:
         self.thread = threading.Thread(target=self._run, name="embed-batch", daemon=True)
         self.thread.start()
 
-    def _run(self) -> None:
+    def _run(self, raise_errors: bool = False) -> None:
         try:
             todo = sorted(set(self.texts), key=len)  # similar lengths per batch: USE pads to the longest
             for i in range(0, len(todo), _EMBED_BATCH):
@@ -551,7 +586,17 @@ class Prefetch:
                         _MEMO[(self.model, t)] = self.out[t]
             VectorCache(self.model).put(self.out)
         except Exception as e:
+            if raise_errors:
+                raise
             log.info("background embedding failed (%s); the index embeds what is missing", e)
+
+    @classmethod
+    def now(cls, embedder, texts: list[str]) -> dict[str, np.ndarray]:
+        """The same, in this thread (errors raise)."""
+        pf = cls.__new__(cls)
+        pf.embedder, pf.model, pf.texts, pf.out = embedder, embedder.model_id, texts, {}
+        pf._run(raise_errors=True)
+        return pf.out
 
     def take(self, model: str) -> dict[str, np.ndarray]:
         if model != self.model:
@@ -590,7 +635,7 @@ def wait_for_chromadb() -> None:
 
 
 def batch_vectors(projects: Iterable[Project], embedder=None, messages: list[str] | None = None,
-                  stored: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+                  stored: dict[str, np.ndarray] | None = None, defer: bool = False) -> dict[str, np.ndarray]:
     """`embed_text` → vector for every row of the batch, with the batch indexed.
     What the index says (rebuilds and why) is appended to `messages`, also when
     it then fails.
@@ -598,8 +643,11 @@ def batch_vectors(projects: Iterable[Project], embedder=None, messages: list[str
     When the index is a local directory, the manifest lists every row of the
     batch for the collection that directory holds now, and the vector cache has
     every text, neither chromadb nor the embedding model is touched (the warm
-    review). Otherwise the index is opened (an exception if it cannot be) and
-    the batch added, which embeds only what no one has embedded before."""
+    review). With `defer` (a batch whose clusters need no index query), a local
+    index records the batch in its manifest and takes the rows in when it is next
+    opened: chromadb is not imported at all (a third of a cold review). Otherwise
+    the index is opened (an exception if it cannot be) and the batch added, which
+    embeds only what no one has embedded before."""
     projects = list(projects)
     ef = embedder or get_embedder()
     rows = [(p, ind) for p in projects for ind in p.indicators]
@@ -614,6 +662,10 @@ def batch_vectors(projects: Iterable[Project], embedder=None, messages: list[str
         files = {p.source_file for p in projects if p.source_file}
         if col and RowManifest(path).covers(col, model, {row_uid(p, ind) for p, ind in rows}, files):
             return vectors
+    if path is not None and defer:
+        done = _defer_batch(path, ef, rows, texts, vectors)
+        if done is not None:
+            return done
     idx = Index(embedder=ef)
     try:
         idx.add_projects(projects, known=vectors)
@@ -621,6 +673,43 @@ def batch_vectors(projects: Iterable[Project], embedder=None, messages: list[str
     finally:
         if messages is not None:
             messages.extend(idx.messages)
+
+
+def _defer_batch(path: Path, ef, rows: list[tuple[Project, Indicator]], texts: list[str],
+                 vectors: dict[str, np.ndarray]) -> dict[str, np.ndarray] | None:
+    """Index the batch by recording it in the local manifest (see batch_vectors);
+    None when that cannot be done here (an index directory in a state only
+    chromadb can judge, a refused folder, a manifest that cannot be written):
+    the caller opens the index as before, which reports what is wrong."""
+    fresh = not (path / "chroma.sqlite3").exists()
+    col = "" if fresh else collection_id(path, COLLECTION)
+    if col is None:
+        return None
+    try:
+        if not fresh and not RowManifest(path).lists(col, ef.model_id):
+            return None  # a collection of another embedder (or unknown to the manifest): opening it rebuilds and says so
+        if fresh:
+            _claim(path)
+        missing = [t for t in texts if t not in vectors]
+        if missing:
+            vectors = vectors | Prefetch.now(ef, missing)
+        model = ef.model_id
+        manifest = RowManifest(path)
+        files = {p.source_file for p, _ in rows if p.source_file}
+        batch: dict[str, list[str]] = {}
+        entries: dict[str, tuple[str, str, dict]] = {}
+        for p, ind in rows:
+            u = row_uid(p, ind)
+            batch.setdefault(p.source_file, []).append(u)
+            t = embed_text(ind)
+            entries.setdefault(u, (p.source_file, t, Index._meta(p, ind, t)))
+        keep = set(entries)
+        removed = {u for u in manifest.uids_of_files(col, model, files) if u not in keep}
+        manifest.defer(col, model, entries, batch, removed)
+    except Exception as e:  # noqa: BLE001 — the index's own path says what is wrong
+        log.info("deferring the batch to the index failed (%s); writing it now", e)
+        return None
+    return {t: vectors[t] for t in texts}
 
 
 def _segment_not_ready(e: Exception) -> bool:

@@ -200,6 +200,29 @@ def _vectors(embedder, texts: list[str]) -> dict[str, np.ndarray]:
     return out
 
 
+def query_names(rows: Iterable[tuple[Indicator, Project, set[str]]]) -> list[str]:
+    """The names flagged rows look the library up by (their rewrite's name)."""
+    names = []
+    for ind, p, codes in rows:
+        l1, l2 = category(ind, codes)
+        names.append(name_for(ind, p, l1, l2, codes))
+    return names
+
+
+def embed_queries(rows: Iterable[tuple[Indicator, Project, set[str]]], embedder=None) -> int:
+    """Embed, ahead of time, the library queries of rows flagged so far (the
+    rules' codes): a cold review does it while the batch is embedded in the
+    background (classifier/pipeline.py), two forward passes on two cores. Only a
+    cache: rows whose codes change later are embedded when they are looked up.
+    Returns how many texts were asked for."""
+    from .embeddings import get_embedder
+
+    texts = [library_text(n) for n in query_names(rows)]
+    if texts:
+        _vectors(embedder or get_embedder(), texts)
+    return len(texts)
+
+
 def _unit_rows(m: np.ndarray) -> np.ndarray:
     m = np.asarray(m, dtype=np.float32)
     if m.ndim != 2 or not len(m):
@@ -267,11 +290,7 @@ class LibraryView:
                 self._queries[t] = v / n if n else v
 
     def prepare_rows(self, rows: Iterable[tuple[Indicator, Project, set[str]]]) -> None:
-        names = []
-        for ind, p, codes in rows:
-            l1, l2 = category(ind, codes)
-            names.append(name_for(ind, p, l1, l2, codes))
-        self.prepare(names)
+        self.prepare(query_names(rows))
 
     def _query(self, name: str) -> np.ndarray | None:
         t = library_text(name)

@@ -197,6 +197,12 @@ def open_library(rv: Review):
     return view
 
 
+def _distinct_texts(projects) -> int:
+    from .embeddings import embed_text
+
+    return len({embed_text(ind) for p in projects for ind in p.indicators})
+
+
 def review(read: ReadResult, backend: str = "offline", *, progress: Progress | None = None, use_index: bool = True,
            use_model: bool = True, library=True, model_path: str | None = None, **options) -> Review:
     """Review every readable row. `backend`: offline (rules + index + learned
@@ -231,6 +237,18 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
 
         # the labeller reads rule findings only: on a cold run it runs while the batch is embedded
         early = predict_early(read.projects, findings, model_path)
+    if backend == "offline" and library is True and stored is not None and len(stored) < _distinct_texts(read.projects):
+        from .library import embed_queries
+
+        # meanwhile, on this thread, the library queries of the rows the rules flagged (see embed_queries)
+        by_row: dict[str, set[str]] = {}
+        for f in findings:
+            if f.row_id:
+                by_row.setdefault(f.row_id, set()).add(f.code)
+        try:
+            embed_queries((ind, p, by_row[ind.id]) for p in read.projects for ind in p.indicators if ind.id in by_row)
+        except Exception:  # noqa: BLE001 — a cache only: the lookups embed what they need
+            pass
     if backend == "offline" and use_index and read.projects:  # near-duplicate copy_paste from the embeddings index
         from .clusters import review_copy_paste
 
