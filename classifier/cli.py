@@ -237,7 +237,7 @@ def review_cmd(paths, fmt, out, backend, fail_on, prompt, include_hidden_sheets,
     if fmt == "jsonl":
         text = (json.dumps(rv.jsonl_record(p, ind), ensure_ascii=False) + "\n" for p, ind in rv.rows())
     elif fmt == "json":
-        text = itertools.chain(rv.json_chunks(indent=1), ["\n"])
+        text = itertools.chain(rv.json_chunks(), ["\n"])
     else:
         text = render_table(rv)
     _emit(text, out)
