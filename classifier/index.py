@@ -250,8 +250,13 @@ class Index:
         self.messages: list[str] = []
         self.client = client or self._open_client()
         self.collection = self._open_collection()
-        if self.path is not None:  # rows local reviews deferred (batch_vectors) come in before anyone reads
-            self._retry_after_loss(self._flush_pending)
+        self.catch_up()
+
+    def catch_up(self) -> int:
+        """Rows local reviews deferred (batch_vectors) come in before anyone reads:
+        on opening and before every query, since an index held open (the app's)
+        outlives the reviews that defer rows to it."""
+        return self._retry_after_loss(self._flush_pending) if self.path is not None else 0
 
     # ---- opening, with rebuilds -------------------------------------------
 
@@ -359,6 +364,7 @@ class Index:
     # ---- writing ------------------------------------------------------------
 
     def count(self) -> int:
+        self.catch_up()
         return self.collection.count()
 
     def add_projects(self, projects: Iterable[Project], known: dict[str, np.ndarray] | None = None) -> dict:
@@ -515,6 +521,7 @@ class Index:
 
     def similar(self, text: str, k: int = 10, unit: str | None = None) -> list[Neighbour]:
         """Rows nearest to free text (an indicator name, or name + description)."""
+        self.catch_up()
         q = normalise_numbers(text.strip())
         vec = self.ef.embed_query([q])[0]
         where = {"unit": unit} if unit else None

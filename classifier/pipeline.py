@@ -121,14 +121,15 @@ class Review:
         return any(f.severity in levels for f in self.findings) or any(pr.severity in levels for pr in self.problems)
 
     def project_json(self, p: Project) -> dict:
-        return json_ready({
+        d = json_ready({
             "id": p.id, "title": p.title, "unit": p.unit, "unit_code": p.unit_code, "unit_name": p.unit_name,
             "budget": p.budget, "fiscal_funds": p.fiscal_funds, "goal": p.goal, "file": p.source_file,
             "file_hash": p.source_hash, "table_index": p.table_index,
             "findings": [f.to_dict() for f in self.project_findings(p.id)],
             "proposals": [x.to_dict() for x in self.proposals.get(p.id, [])],
-            "indicators": [self.row_dict(p, ind) for ind in p.indicators],
         })
+        d["indicators"] = [self.row_dict(p, ind) for ind in p.indicators]  # row_dict is json_ready already
+        return d
 
     def _tail_json(self) -> dict:
         return json_ready({"summary": self.summary(), "problems": [vars(pr) | {"text": str(pr)} for pr in self.problems],
@@ -137,10 +138,21 @@ class Review:
     def to_json(self) -> dict:
         return {"projects": [self.project_json(p) for p in self.projects], **self._tail_json()}
 
-    def json_chunks(self, indent: int = 1) -> Iterator[str]:
+    def json_chunks(self, indent: int | None = None) -> Iterator[str]:
         """The text of json.dumps(self.to_json(), ensure_ascii=False, indent=indent),
         one table at a time: a province's batch (74,300 rows) never holds the
-        whole document, as dicts and as one string, on top of the review."""
+        whole document, as dicts and as one string, on top of the review.
+        indent=None (the CLI's): compact, one table per line — json's C encoder,
+        about 10× faster than the pure-Python one any indent needs."""
+        if indent is None:
+            yield '{"projects": ['
+            for k, p in enumerate(self.projects):
+                yield ("," if k else "") + "\n" + json.dumps(self.project_json(p), ensure_ascii=False)
+            yield "\n]" if self.projects else "]"
+            for key, value in self._tail_json().items():
+                yield ",\n" + json.dumps(key) + ": " + json.dumps(value, ensure_ascii=False)
+            yield "}"
+            return
         pad = " " * indent
 
         def dump(obj, depth: int) -> str:  # JSON strings hold no raw newline: re-indenting is safe
