@@ -20,7 +20,7 @@ from .levels import RESIDUE_RE, clean_name
 from .kinds import DOWN, DURATION_NAME, MINIMUM_NAME, SHORT_DURATION, numbers_of, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
 from .models import Indicator, Project
 from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
-from .propose import MONEY_OBJECT, all_eligible_proposal, benefit_proposal, rate_formula, satisfaction_description, whether_to_rate
+from .propose import SYSTEM_RUNS, MONEY_OBJECT, all_eligible_proposal, benefit_proposal, rate_formula, satisfaction_description, whether_to_rate
 from .values import parse_value
 
 PROPOSAL = "（建议值）"
@@ -94,8 +94,43 @@ DATE_NAME = re.compile(r"^(\d{1,2}月(底|末)?前?(完成)?|(20\d\d年)(度|全
 AMOUNT_NAME = re.compile(r"^([≤≥]?\d+(\.\d+)?\s*(万|亿)?元?|成本(指标)?|经济成本指标)$")
 
 
+# A template's blank for the target left in the name: "公猪舍(≥**平方米)", "排污沟(≥米)", "种公猪(≥头)" (round 5, RI01).
+# The unit is the value's; the blank is residue. Area, volume and length say what is measured.
+PLACEHOLDER_UNIT = re.compile(r"[（(]\s*[≥≤>=＞＜＝]\s*\**\s*([\u4e00-\u9fff]{1,3}|[a-zA-Z]{1,3})\s*[)）]\s*$")
+MEASURED_BY = {"平方米": "面积", "亩": "面积", "万亩": "面积", "公顷": "面积", "立方米": "容积", "米": "长度", "公里": "长度", "千米": "长度"}
+
+
+def placeholder_unit(name: str) -> tuple[str, str]:
+    """(name without the blank, the unit it gave) — ("公猪舍面积(平方米)", "平方米"); (name, "") without one."""
+    m = PLACEHOLDER_UNIT.search(name or "")
+    if not m:
+        return name, ""
+    unit, base = m.group(1), name[: m.start()].rstrip()
+    measure = MEASURED_BY.get(unit, "")
+    if measure and not base.endswith(measure):
+        base += measure
+    return f"{base}({unit})", unit
+
+
+# Round 5 (T042-07/08): a row flagged as copied whose description is the right name ("慰问金发放标准 | 慰问金发放完成时间",
+# "帮扶…人数 | 慰问支出总额"): the description names what the level measures, the pasted name does not.
+LEVEL_NAME_END = {"时效": r"(时间|日期|时限|期限)$", "成本": r"(总额|金额|成本|费用|支出|经费|资金)$"}
+
+
+def _copied_name(ind: Indicator, l2: str, name: str, codes: set[str]) -> str:
+    if "copy_paste" not in codes:
+        return ""
+    d = (ind.description or "").strip().rstrip("。.")
+    end = next((e for k, e in LEVEL_NAME_END.items() if (l2 or "").startswith(k)), None)
+    if end is None or not d or d == name or len(d) > 14 or re.search(r"[，,。；;：:、\d\s]", d):
+        return ""
+    return d if re.search(end, d) and not re.search(end, name) else ""
+
+
 def name_for(ind: Indicator, project: Project, l1: str, l2: str, codes: set[str]) -> str:
     name = clean_name(ind.level3, project)
+    name = placeholder_unit(name)[0]
+    name = _copied_name(ind, l2, name, codes) or name
     if l2.startswith("时效") and DATE_NAME.match(name) and parse_value(ind.value).is_date \
             and not re.fullmatch(r"\s*20\d\d\s*年\s*", ind.value or ""):  # "2020年 | 2020年": which day of it is not ours to say
         return "项目完成时间"
@@ -261,11 +296,11 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         bare = re.sub(r"[（(][^()（）]{1,4}[)）]$", "", name)  # "标准文本宣传和解读(份)": not "解读(份)的数量" (round 2)
         if re.search(r"(年限|寿命|使用期)$", bare):
             return f"{bare}，自投入使用之日起计算，以运行维护记录为准"  # not "使用年限的数量"
-        if re.search(r"(数|量|面积|里程|长度|人次|次|户|场次|期数)$", bare):
+        if re.search(r"(数|量|面积|容积|里程|长度|人次|次|户|场次|期数)$", bare):
             return f"{when}{bare}，以工作台账统计为准"
         unit = parse_value(ind.value).unit or _unit_for(ind.value, name + ind.description)
         counted = {"人": "人数", "套": "套数", "户": "户数", "家": "家数", "项": "项数", "份": "份数", "场": "场次", "次": "次数",
-                   "辆": "辆数", "台": "台数", "天": "天数", "条": "条数", "所": "所数", "篇": "篇数", "期": "期数", "件": "件数", "册": "册数"}.get(unit, "数量")
+                   "辆": "辆数", "台": "台数", "头": "头数", "只": "只数", "座": "座数", "处": "处数", "株": "株数", "天": "天数", "条": "条数", "所": "所数", "篇": "篇数", "期": "期数", "件": "件数", "册": "册数"}.get(unit, "数量")
         return f"{when}{bare}的{counted}，以工作台账统计为准"
     if kind == "grade" and grades_defined(ind.description):
         return ind.description
@@ -282,7 +317,7 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
 
 
 def _count_unit(text: str) -> str:
-    m = re.search(r"[（(](万亩|万人|万户|万人次|亩|人|人次|户|个|次|场|期|篇|家|所|台|套|册|份|条|项|件|起|批|平方米|公里|吨)[)）]", text)
+    m = re.search(r"[（(](万亩|万人|万户|万人次|亩|人|人次|户|个|次|场|期|篇|家|所|台|套|册|份|条|项|件|起|批|平方米|立方米|公里|米|吨|头|只|座|处|株|眼|口)[)）]", text)
     if m:
         return m.group(1)
     for word, unit in (("车辆", "辆"), ("万亩", "万亩"), ("人次", "人次"), ("户", "户"), ("频次", "次"), ("次", "次"), ("人", "人"), ("场", "场"), ("期", "期"),
@@ -458,7 +493,7 @@ def subject_of(name: str, description: str) -> str:
 SLOGAN_WORDS = re.compile(r"提升|提高|改善|促进|推动|保障|加强|打造|建设|推进|助力|满足|确保|保证|激发|优化|营造|维护|体现|发挥|扩大|"
                           r"增强|服务|支撑|实现|齐抓共管|办好事|办实事|[，,。；;、]")
 PROPOSAL_CODES = {"unmeasurable_value", "unit_mismatch"}
-MEASURE_NAME = re.compile(r"(数|量|面积|人次|户数|里程|长度|金额|成本|费用|经费|资金|时间|时限|期限|标准|天数|次数)([（(][^()（）]*[)）])?$")
+MEASURE_NAME = re.compile(r"(数|量|面积|容积|人次|户数|里程|长度|金额|成本|费用|经费|资金|时间|时限|期限|标准|天数|次数)([（(][^()（）]*[)）])?$")
 
 
 def is_benefit(l1: str, l2: str) -> bool:
@@ -502,7 +537,12 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
     # "保障… | 全年有效保障…" parses as a period ("全年"), yet nothing in it is a number.
     vague = vague or (is_benefit(l1, l2) and not re.search(r"\d", v) and bool(re.search(r"保障|有效|良好|提升|提高|改善", v)))
     if (vague and (is_benefit(l1, l2) or slogan or quality_word)) or (unexplained_rate and (slogan or is_benefit(l1, l2))):
-        found = benefit_proposal(name, v, year_of(project), is_benefit(l1, l2) or not (l1 or l2).strip())
+        said = name
+        if re.search(r"正常运[行转]|稳定运行", name + v) and not re.search(SYSTEM_RUNS, name + v) \
+                and re.search(r"信息化|信息系统|系统运维|网络|平台|机房|网站|软件", project.title or ""):
+            # "信息化项目运维资金 | 维护正常运行": the system is what runs, not the unit's work (round 5, T077-05)
+            said = f"{name}（信息系统正常运行）"
+        found = benefit_proposal(said, v, year_of(project), is_benefit(l1, l2) or not (l1 or l2).strip())
         return found | {"benefit": True} if found else None
     return None
 
@@ -512,6 +552,7 @@ def tidy_units(value: str, kind: str, name: str) -> str:
     "≥95百分比" / ">=75%(百分比)" → "≥95%" / ">=75%"; an amount "≤8.4万" → "≤8.4万元";
     "820人" for a name counted in 人次 → "820人次"; "≥365天" of a count → "365天". Digits stay as published."""
     v = re.sub(r"(\d)\s*[%％]?\s*[（(]?百分比[)）]?", r"\1%", value or "")
+    v = re.sub(r"[；;，,、。]+(?=（建议值）$|$)", "", v)  # "≤25万元；": the separator of a list the cell was cut from (T042-08)
     if kind in ("money", "unit_cost"):
         v = re.sub(r"(\d)\s*(万|亿)(?![元\u4e00-\u9fff])", r"\1\2元", v)
     if re.search(r"人次([（(][^()（）]*[)）])?$", name or ""):

@@ -164,7 +164,9 @@ def satisfaction_description(name: str) -> str:
     public asked about food safety — not "对公众对食品安全开展问卷调查")."""
     who = re.sub(r"(满意度|满意率|满意程度|好评率|满意)$", "", re.sub(r"[（(].*?[)）]", "", name or "")).strip("的之") or "服务对象"
     topic = ""
-    if re.search(r".对(?!象)", who):  # "公众对食品安全": who and what; "服务对象" is one word
+    if re.match(r"对(?!象)", who) and len(who) > 2:  # "对资金保障满意度": no one named — not "对对资金保障开展" (round 5, T023-06)
+        who, topic = "服务对象", who[1:]
+    elif re.search(r".对(?!象)", who):  # "公众对食品安全": who and what; "服务对象" is one word
         who, topic = re.split(r"(?<=.)对(?!象)", who, maxsplit=1)
     elif who.endswith("服务") and len(who) > 2:
         topic, who = who, "服务对象"
@@ -223,6 +225,8 @@ def benefit_proposal(name: str, value: str, year: str, benefit: bool = True) -> 
 # place or object a safety slogan is about (校园, 文物…). `where`: "benefit" entries are outcomes and
 # only replace a 效益/可持续影响 row (round 4, T056-08: a 知晓率 under 质量指标 was judged wrong);
 # "any" entries also fit an output row whose value is a slogan ("房屋质量 | 房屋质量").
+SYSTEM_RUNS = (r"(系统|平台|网站|网络|机房|信息化|数据中心|专线)[^，,。；;]{0,12}(运行|运转|稳定|安全|畅通|登录|正常|保障|支撑)|"
+               r"(保障|支撑)[^，,。；;]{0,6}(系统|平台|网站|网络)")
 _OUTCOMES: tuple[tuple[str, str, str, str, str, str], ...] = (
     (r"节能|能耗|降碳|减碳|节约能源|低碳", "公共机构单位建筑面积能耗下降率",
      "计算公式：（上年单位建筑面积能耗－本年单位建筑面积能耗）/上年单位建筑面积能耗×100%，单位建筑面积能耗为能源消费总量（吨标准煤）除以建筑面积，数据来源为公共机构能源资源消费统计报表",
@@ -238,8 +242,11 @@ _OUTCOMES: tuple[tuple[str, str, str, str, str, str], ...] = (
     (r"应救尽救|救助|低保|特困|困难群众", "符合条件对象救助覆盖率", "计算公式：已获得救助的符合条件对象人数/经认定符合救助条件的对象总人数×100%，数据来源为救助对象台账", "100%", "rate", "benefit"),
     (r"设备[^，,。；;]{0,10}(运行|运转|稳定|完好|正常使用|使用|维护)|维护质量", "设备完好率",
      "计算公式：完好设备台数/在用设备总台数×100%，数据来源为设备巡检记录", "≥95%", "rate", "any"),
-    (r"(系统|平台|网站|网络|机房|信息化|数据中心|专线)[^，,。；;]{0,12}(运行|运转|稳定|安全|畅通|登录|正常|保障|支撑)|(保障|支撑)[^，,。；;]{0,6}(系统|平台|网站|网络)",
-     "系统可用率", "计算公式：（计划运行时长－故障停机时长）/计划运行时长×100%，数据来源为系统运行日志和运维记录", "≥99%", "rate", "any"),
+    # Round 5: a 系统可用率 under 社会效益 was judged an output in the wrong level; the effect of a system that runs
+    # is that the work it carries is not interrupted (T013-05, T077-05).
+    (SYSTEM_RUNS, "造成业务中断的系统故障次数", "统计期内信息系统、网络或网站发生故障并导致业务中断或无法访问的次数，数据来源为系统运行日志和运维记录",
+     "＝0次", "count", "benefit"),
+    (SYSTEM_RUNS, "系统可用率", "计算公式：（计划运行时长－故障停机时长）/计划运行时长×100%，数据来源为系统运行日志和运维记录", "≥99%", "rate", "any"),
     (r"档案[^，,。；;]{0,12}(安全|完好|完整|保护)", "档案完好率", "计算公式：经检查完好的档案卷（件）数/馆藏档案总卷（件）数×100%，数据来源为档案保管检查记录",
      "100%", "rate", "any"),
     (r"会场|会务|会议服务|接待服务|服务质量", "服务差错率",
@@ -284,8 +291,17 @@ _OUTCOMES: tuple[tuple[str, str, str, str, str, str], ...] = (
      "≥95%", "rate", "benefit"),
     (r"监管|执法|督查|整治|检查", "检查发现问题整改率", "计算公式：已整改到位的问题数/检查发现的问题总数×100%，数据来源为检查及整改台账",
      "≥95%", "rate", "benefit"),
-    (r"阅读|书屋|图书|健身|体育|文化活动|文体活动|赛事|旅游|游客|观众", "活动参与人次增长率",
-     "计算公式：（本年参与人次－上年参与人次）/上年参与人次×100%，数据来源为活动签到、票务或借阅统计", "≥5%", "rate", "benefit"),
+    # Round 5: one entry for reading, sport and tourism wrote "借阅统计" as the source of a tennis tournament's
+    # spectators (residue, RF01-07, T068-06): each topic its own source; a young people's fitness is their physical test.
+    (r"(青少年|学生|儿童)[^，,。；;]{0,10}(体育|体质|运动|健身|素质)|(体育|体质|运动|健身)[^，,。；;]{0,10}(青少年|学生|儿童)", "学生体质健康达标率",
+     "计算公式：体质健康测试达到《国家学生体质健康标准》合格及以上等级的学生人数/参加测试的学生总人数×100%，数据来源为学生体质健康测试数据",
+     "≥90%", "rate", "benefit"),
+    (r"阅读|书屋|图书", "阅读活动参与人次增长率",
+     "计算公式：（本年参与人次－上年参与人次）/上年参与人次×100%，数据来源为活动签到和借阅统计", "≥5%", "rate", "benefit"),
+    (r"健身|体育|文化活动|文体活动|赛事|观众", "活动参与人次增长率",
+     "计算公式：（本年参与人次－上年参与人次）/上年参与人次×100%，数据来源为活动签到和票务统计", "≥5%", "rate", "benefit"),
+    (r"旅游|游客", "游客接待人次增长率",
+     "计算公式：（本年游客接待人次－上年游客接待人次）/上年游客接待人次×100%，数据来源为景区票务和文旅部门统计", "≥5%", "rate", "benefit"),
     (r"水土流失|水土保持", "水土流失治理度", "计算公式：项目区已治理的水土流失面积（平方公里）/项目区水土流失总面积（平方公里）×100%，数据来源为水土保持监测报告",
      "≥80%", "rate", "benefit"),
     (r"污染|排放", "污染物达标排放率", "计算公式：监测达标的排放次数/排放监测总次数×100%，数据来源为环境监测报告", "≥95%", "rate", "benefit"),

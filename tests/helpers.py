@@ -57,7 +57,10 @@ _ROOT = Path(__file__).resolve().parent.parent
 def judged_file_of(judged_id: str) -> str:
     """The labelled file a judge-set id ("labelled:T001-03", "RA01:RA01-07") comes from."""
     stem = judged_id.split(":", 1)[0]
-    return "eval/labelled.jsonl" if stem == "labelled" else f"eval/regions/{stem}.jsonl"
+    if stem == "labelled":
+        return "eval/labelled.jsonl"
+    # Tables collected for a blind round only (round 5: RH01, RI01) live apart from the regional sets.
+    return f"eval/regions/{stem}.jsonl" if (_ROOT / f"eval/regions/{stem}.jsonl").exists() else f"eval/blind/regions/{stem}.jsonl"
 
 
 @lru_cache(maxsize=None)
