@@ -360,7 +360,7 @@ def check_table(rw: Rewrite, ind: Indicator, project: Project) -> list[str]:
         if sib.id == ind.id or sib is ind:
             return []
         if _composed(sib, project) == (rw.level3, rw.description):
-            return [f"与本表“{RESIDUE_RE.sub("", sib.level3)[:20]}”一行的改写完全相同（“{rw.level3}”），同表重复，需审核人为本行另设指标"]
+            return [f"与本表“{RESIDUE_RE.sub('', sib.level3)[:20]}”一行的改写完全相同（“{rw.level3}”），同表重复，需审核人为本行另设指标"]
     return []
 
 
