@@ -114,17 +114,21 @@ def placeholder_unit(name: str) -> tuple[str, str]:
 
 # Round 5 (T042-07/08): a row flagged as copied whose description is the right name ("慰问金发放标准 | 慰问金发放完成时间",
 # "帮扶…人数 | 慰问支出总额"): the description names what the level measures, the pasted name does not.
-LEVEL_NAME_END = {"时效": r"(时间|日期|时限|期限)$", "成本": r"(总额|金额|成本|费用|支出|经费|资金)$"}
+# (what the level's name ends with, what a name pasted from another row ends with): only a name that plainly
+# measures something else is replaced ("资金使用合规率 | 项目支出" keeps its rate).
+LEVEL_NAME_END = {"时效": (r"(时间|日期|时限|期限)$", r"(标准|人数|户数|数量|个数|金额|总额)$"),
+                  "成本": (r"(总额|金额|成本|费用|支出|经费|资金)$", r"(人数|户数|数量|个数|次数|人次)$")}
 
 
 def _copied_name(ind: Indicator, l2: str, name: str, codes: set[str]) -> str:
     if "copy_paste" not in codes:
         return ""
     d = (ind.description or "").strip().rstrip("。.")
-    end = next((e for k, e in LEVEL_NAME_END.items() if (l2 or "").startswith(k)), None)
-    if end is None or not d or d == name or len(d) > 14 or re.search(r"[，,。；;：:、\d\s]", d):
+    ends = next((e for k, e in LEVEL_NAME_END.items() if (l2 or "").startswith(k)), None)
+    if ends is None or not d or d == name or len(d) > 14 or re.search(r"[，,。；;：:、\d\s]", d):
         return ""
-    return d if re.search(end, d) and not re.search(end, name) else ""
+    fits, pasted = ends
+    return d if re.search(fits, d) and re.search(pasted, name) else ""
 
 
 def name_for(ind: Indicator, project: Project, l1: str, l2: str, codes: set[str]) -> str:

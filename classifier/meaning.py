@@ -292,8 +292,8 @@ def check_round4(rw: Rewrite, ind: Indicator, codes: set[str] | None, kind: str)
 # Round 5's judges (eval/judged/round5*.jsonl) called these wrong where the check had said `ok`.
 # An output's quality (设备完好率, 系统可用率, 环境卫生检查达标率, 建成设施正常使用率) under 效益 is still misplaced
 # (RB01-07, RB02-02, RB04-14, T066-05, T092-06): the effect of clean offices or working equipment is for a human to name.
-OUTPUT_QUALITY = re.compile(r"(检查达标率|完好率|可用率|正常使用率|差错率|正常运行率)$")
-ECONOMIC = re.compile(r"收入|产值|消费|销售|营业|利润|税收|经济|增收|节约|节省|成本|资金|投资|带动|就业|价格|效益|GDP|招商|产业")
+OUTPUT_QUALITY = re.compile(r"(检查达标率|设备完好率|可用率|正常使用率|正常运行率)$")  # 档案完好率 under 社会效益 was accepted (T018-07)
+ECONOMIC = re.compile(r"收入|产值|消费|销售|营业|利润|税收|经济|增收|节约|节省|成本|资金|经费|投资|带动|就业|价格|效益|GDP|招商|产业")
 COUNTED_DESC = re.compile(r"的(数量|台数|套数|头数|人数|户数|项数|个数|次数|场次|件数|份数)，")
 PERSONS_OR_COUNTS = re.compile(r"(人数|户数|数量|个数|次数|人次|标准|率)$")
 # A "who" the lexicon could not fill: "受益对象人均收入增长率" counts no one a reviewer can find (RD07-04).

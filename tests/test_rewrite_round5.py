@@ -105,7 +105,7 @@ def test_a_units_operation_secured_is_not_a_beneficiary_coverage():
     ("labelled:T009-01", "编制"),                # 部门人数 | 6人 → ≥6人
     ("labelled:T010-01", "编制"),
     ("labelled:T007-05", "照搬"),                # 保障机关正常运转, copied: other projects' boilerplate word for word
-    ("labelled:T009-05", "照搬"),
+    # T009-05 (信访信息系统运维费): now its own system's outage count — tests/test_rewrite_round6.py
     ("labelled:T010-05", "照搬"),
     ("labelled:T011-05", "照搬"),
 ])
@@ -132,18 +132,17 @@ def test_accepted_generic_rows_of_copied_tables_stay_ok():
 # ---- 2. slogans left unchanged: a measurable indicator of the same outcome ---------------------
 
 PROPOSED = [
-    # (row, words the proposal's name must have) — topics from seed and regional rows round 4 left unchanged
+    # (row, words the proposal's name must have) — topics from seed and regional rows round 4 left unchanged.
+    # Round 5's judges rejected T003-05's kind (环境卫生检查达标率 under 效益), RB02-02 and RF01-08 (a duplicate):
+    # those are in tests/test_rewrite_round6.py now.
     ("labelled:T001-06", "能耗"),          # 推动全市公共机构实现节能降碳效益 | 取得节能降碳效果 (the brief's example)
-    ("labelled:T003-05", "环境卫生"),      # 保持环境优美 | 保持大院绿化环境优美
     ("labelled:T004-05", "公务用车"),      # 对公务用车有效监管 | 公车规范使用，合理调配
     ("labelled:T005-02", "房屋完好"),      # 房屋质量 | 房屋质量
     ("labelled:T077-02", "设备完好"),      # 保障维护质量 | 保障维护质量
     ("labelled:T058-07", "知晓率"),        # 推动全市理论宣讲工作走深、走实 | 持续推动
     ("labelled:T067-11", "人次"),          # 推动全民阅读深入开展… | 氛围有效提升
-    ("RB02:RB02-02", "设施"),              # 项目区农村基础设施条件 | 持续改善
     ("RE13:RE13-05", "种植户"),            # 带动村集体及种植户增收致富 | 增加
     ("RE13:RE13-07", "绿色种植"),          # 培训人员绿色种植意识 | 提高
-    ("RF01:RF01-08", "人次"),              # 打造…品牌赛事,提升六安城市的知名度 | 效果良好
     ("RF06:RF06-04", "养老"),              # 老年人日益增加的养老服务需求 | 有所提升
     ("RE03:RE03-09", "食品安全事故"),      # 食品安全整体状况 | 高中低
     ("RD04:RD04-06", "办学条件"),          # 效果显著 | 改善学校的办学条件
@@ -244,17 +243,19 @@ def test_a_misplaced_fund_rate_goes_to_cost_not_quality(jid):
 # becomes its topic's measurable indicator, and that proposal passes the meaning check and the rules (a name
 # the rules read as an output under 效益 — 合格率, 运行率, 完成率, a bare count — would not).
 
+# Round 5's judges: an output's quality under 效益 (环境卫生检查达标率, 设备完好率, 建成设施正常使用率) is misplaced
+# (tests/test_rewrite_round6.py); a network's effect is the outages it avoids, not its availability rate.
 TOPIC_SLOGANS = [
     ("推进公共机构节能降耗", "能耗"), ("生活垃圾得到有效处理", "垃圾"), ("改善区域空气质量", "空气"),
-    ("保障群众饮水安全，水质达标", "水质"), ("完成植树造林，林木成活", "成活率"), ("村庄绿化美化，人居环境改善", "环境卫生"),
-    ("规范公务用车管理", "公务用车"), ("困难群众应救尽救", "救助"), ("保障执法设备正常运行", "设备完好率"),
-    ("保障政务网络平台安全稳定运行", "系统可用率"), ("确保档案实体安全完整", "档案完好率"),
+    ("保障群众饮水安全，水质达标", "水质"), ("完成植树造林，林木成活", "成活率"),
+    ("规范公务用车管理", "公务用车"), ("困难群众应救尽救", "救助"),
+    ("保障政务网络平台安全稳定运行", "系统故障次数"), ("确保档案实体安全完整", "档案完好率"),
     ("会务服务保障有力", "服务差错率"), ("加强禁毒宣传，提高群众禁毒意识", "知晓率"),
     ("全市食品安全形势持续稳定向好", "食品安全事故"), ("保障校园安全", "校园安全责任事故"),
     ("保障单位正常运转", "经费保障不足"), ("满足办公需要", "影响正常办公"), ("家庭经济困难学生不因贫失学", "辍学"),
     ("改善农村学校办学条件", "办学条件"), ("带动农村劳动力就业", "就业率"), ("带动脱贫户增收", "脱贫户人均收入增长率"),
     ("提高农民种植技术水平", "技术应用率"), ("提升参训干部业务能力和培训质量", "考核达标率"), ("满足老年人养老服务需求", "床位使用率"),
-    ("改善项目区基础设施条件", "建成设施正常使用率"), ("改善群众出行交通条件", "道路优良路率"), ("提升防汛排涝能力", "水利工程设施完好率"),
+    ("改善群众出行交通条件", "道路优良路率"), ("提升防汛排涝能力", "水利工程设施完好率"),
     ("强化市场监管执法", "整改率"), ("丰富群众文体活动，推动全民健身", "参与人次增长率"), ("有效控制水土流失", "水土流失治理度"),
     ("减少污染物排放", "达标排放率"), ("促进粮食增产", "单产增长率"), ("提高适龄儿童疫苗接种水平", "接种率"),
     ("提升居民健康水平", "健康管理率"), ("提升应急救援能力", "突发事件"), ("及时化解矛盾纠纷", "调解成功率"),
