@@ -556,7 +556,7 @@ def tidy_units(value: str, kind: str, name: str) -> str:
     "≥95百分比" / ">=75%(百分比)" → "≥95%" / ">=75%"; an amount "≤8.4万" → "≤8.4万元";
     "820人" for a name counted in 人次 → "820人次"; "≥365天" of a count → "365天". Digits stay as published."""
     v = re.sub(r"(\d)\s*[%％]?\s*[（(]?百分比[)）]?", r"\1%", value or "")
-    v = re.sub(r"[；;，,、。]+(?=（建议值）$|$)", "", v)  # "≤25万元；": the separator of a list the cell was cut from (T042-08)
+    v = re.sub(r"[；;，,、]+(?=（建议值）$|$)", "", v)  # "≤25万元；": the separator of a list the cell was cut from (T042-08)
     if kind in ("money", "unit_cost"):
         v = re.sub(r"(\d)\s*(万|亿)(?![元\u4e00-\u9fff])", r"\1\2元", v)
     if re.search(r"人次([（(][^()（）]*[)）])?$", name or ""):
