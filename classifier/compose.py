@@ -303,6 +303,8 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         if re.search(r"(数|量|面积|容积|里程|长度|人次|次|户|场次|期数)$", bare):
             return f"{when}{bare}，以工作台账统计为准"
         unit = parse_value(ind.value).unit or _unit_for(ind.value, name + ind.description)
+        if unit in MEASURED_BY:  # "化粪池(立方米) | 63": its volume, not "化粪池的数量" (round 5, RI01)
+            return f"{when}{bare}的{MEASURED_BY[unit]}（{unit}），以工作台账统计为准"
         counted = {"人": "人数", "套": "套数", "户": "户数", "家": "家数", "项": "项数", "份": "份数", "场": "场次", "次": "次数",
                    "辆": "辆数", "台": "台数", "头": "头数", "只": "只数", "座": "座数", "处": "处数", "株": "株数", "天": "天数", "条": "条数", "所": "所数", "篇": "篇数", "期": "期数", "件": "件数", "册": "册数"}.get(unit, "数量")
         return f"{when}{bare}的{counted}，以工作台账统计为准"

@@ -326,6 +326,8 @@ def check_round5(rw: Rewrite, ind: Indicator, project: Project | None, kind: str
         out.append("描述把数量或比率的名称拼成了“…的实际支出金额”，读不通")  # T042-08
     if pv.unit_class == "percent" and (l2.startswith("成本") or "实际支出金额" in desc):
         out.append(f"成本指标或支出金额的指标值写成了比率“{value}”，应为金额")
+    if kind == "count" and re.search(r"的数量", desc) and re.search(r"\d\s*(平方米|立方米|公里|千米|米|亩|公顷)", _nfkc(value)):
+        out.append(f"指标值“{value}”是面积、容积或长度，描述却写成“…的数量”")  # RI01-01…12
     if re.search(r"[；;，,、]$", value.replace(PROPOSAL, "").strip()):
         out.append(f"指标值“{value}”末尾残留分隔符号")
     return out

@@ -229,3 +229,24 @@ def test_a_rewrite_composed_once_per_table_is_not_a_duplicate_of_itself():
     rw2 = suggest_rewrite(twin, p, [Finding("unmeasurable_value", "warn", "", "test", row_id="Z07-02")])
     assert (rw2.level3, rw2.description) == (rw.level3, rw.description)  # both slogans are about 全民健身
     assert rw2.status == "needs_human" and any("同表重复" in r for r in rw2.reasons), rw2.reasons
+
+
+@pytest.mark.parametrize("name,value,unit,measure", [("化粪池(立方米)", "63", "立方米", "容积"), ("排水沟(米)", "120", "米", "长度"),
+                                                     ("种猪(头)", "20", "头", "头数")])
+def test_a_unit_in_brackets_is_the_values_unit_on_rows_built_here(name, value, unit, measure):
+    """"化粪池(立方米)", "排水沟(米)", "种猪(头)" without the template's blank: the same — never "个", never "的数量"."""
+    from classifier.rewrite import suggest_rewrite
+    p = Project(id="Z08", title="某县2022年生猪养殖场建设项目", budget=60.0)
+    ind = Indicator("Z08-01", "产出指标", "数量指标", name, "", value)
+    p.indicators = [ind]
+    rw = suggest_rewrite(ind, p, [Finding("unit_mismatch", "warn", "", "test", row_id="Z08-01")])
+    pv = parse_value(rw.value)
+    assert pv.unit == unit and pv.number == float(value), rw.value
+    assert measure in rw.description and "的数量" not in rw.description
+    assert rw.level3 == name  # a name published with its unit is kept
+    assert rw.status == "ok", rw.reasons
+
+
+def test_an_area_described_as_a_number_of_things_goes_to_a_human():
+    rw = _check("数量指标", "公猪舍面积(平方米)", "本年度公猪舍的数量，以工作台账统计为准", "≥22.8平方米", codes=("unit_mismatch",))
+    assert rw.status == "needs_human" and any("面积、容积或长度" in r for r in rw.reasons), rw.reasons
