@@ -211,6 +211,12 @@ def _painted(browser, settle: float = 0.3) -> None:
     while _busy(browser) and time.time() < deadline:
         time.sleep(0.1)
     time.sleep(settle)  # deltas still in flight on the websocket
+    _frames(browser)
+
+
+def _frames(browser) -> None:
+    """Two animation frames: every DOM change made before this (and the mutation observers
+    it woke) has been rendered. At most a second, as a tab in the background draws none."""
     _js(browser, "Promise.race([new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))),"
                  " new Promise(r => setTimeout(r, 1000))])")
 
