@@ -154,7 +154,27 @@ def summary_line(rv: Review) -> str:
 
 class _Main(click.Group):
     """Every command keeps its caches and decisions in the data directory: a bad
-    INDICATOR_QA_HOME is said once, here, before any command runs (help needs none)."""
+    INDICATOR_QA_HOME is said once, here, before any command runs (help needs none).
+
+    Commands defined in other modules are imported only when named (click's
+    lazily loaded subcommands): `review` does not pay for the eval harness, the
+    trainer or the library commands at start-up."""
+
+    LAZY = {"eval": "classifier.eval.commands:eval_cmd", "agree": "classifier.eval.commands:agree_cmd",
+            "similar": "classifier.index_cli:similar_cmd", "clusters": "classifier.index_cli:clusters_cmd",
+            "train": "classifier.learn_cli:train_cmd", "library": "classifier.library_cli:library_cmd",
+            "judge-set": "classifier.library_cli:judge_set_cmd"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str):
+        if cmd_name in self.LAZY and cmd_name not in self.commands:
+            import importlib
+
+            module, attr = self.LAZY[cmd_name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context):
         rest = [*getattr(ctx, "_protected_args", []), *ctx.args]
@@ -217,7 +237,7 @@ def review_cmd(paths, fmt, out, backend, fail_on, prompt, include_hidden_sheets,
     if fmt == "jsonl":
         text = (json.dumps(rv.jsonl_record(p, ind), ensure_ascii=False) + "\n" for p, ind in rv.rows())
     elif fmt == "json":
-        text = itertools.chain(rv.json_chunks(indent=1), ["\n"])
+        text = itertools.chain(rv.json_chunks(), ["\n"])
     else:
         text = render_table(rv)
     _emit(text, out)
@@ -312,30 +332,6 @@ def report_cmd(paths, outs, baseline, backend, fail_on, include_hidden_sheets):
             f"{len(comparison['improved_units'])} 个单位改善。")
     if rv.fails(fail_on):
         sys.exit(EXIT_FINDINGS)
-
-
-# Evaluation commands live with the harness (classifier/eval/commands.py).
-from .eval.commands import agree_cmd, eval_cmd  # noqa: E402
-
-main.add_command(eval_cmd)
-main.add_command(agree_cmd)
-
-# Index commands (similar rows, copy-paste clusters) live in classifier/index_cli.py.
-from .index_cli import clusters_cmd, similar_cmd  # noqa: E402
-
-main.add_command(similar_cmd)
-main.add_command(clusters_cmd)
-
-# `train` (the learned offline labeller) lives in classifier/learn_cli.py.
-from .learn_cli import train_cmd  # noqa: E402
-
-main.add_command(train_cmd)
-
-# The indicator library and the judged-rewrites set live in classifier/library_cli.py.
-from .library_cli import judge_set_cmd, library_cmd  # noqa: E402
-
-main.add_command(library_cmd)
-main.add_command(judge_set_cmd)
 
 
 if __name__ == "__main__":

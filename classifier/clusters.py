@@ -502,9 +502,11 @@ def review_copy_paste(projects: list[Project], rule_findings: list[Finding], ind
             clusters, found = index_copy_paste(projects, index)
         else:
             # chromadb and the model only when a vector or a row is missing (index.batch_vectors)
-            vectors = batch_vectors(projects, messages=notes, stored=stored)
+            large = len({m for p in projects for m in map(embed_text, p.indicators)}) > EXACT_LIMIT
+            # a batch clustered in memory needs nothing from the index now: its rows are written when it opens
+            vectors = batch_vectors(projects, messages=notes, stored=stored, defer=not large)
             ann = None
-            if len({m for p in projects for m in map(embed_text, p.indicators)}) > EXACT_LIMIT:
+            if large:
                 ann = Index()  # a large batch (indexed above): candidates from the index's ANN queries
                 notes += ann.messages
             clusters = find_clusters(projects, ann, vectors=vectors)

@@ -250,6 +250,13 @@ class Index:
         self.messages: list[str] = []
         self.client = client or self._open_client()
         self.collection = self._open_collection()
+        self.catch_up()
+
+    def catch_up(self) -> int:
+        """Rows local reviews deferred (batch_vectors) come in before anyone reads:
+        on opening and before every query, since an index held open (the app's)
+        outlives the reviews that defer rows to it."""
+        return self._retry_after_loss(self._flush_pending) if self.path is not None else 0
 
     # ---- opening, with rebuilds -------------------------------------------
 
@@ -357,13 +364,15 @@ class Index:
     # ---- writing ------------------------------------------------------------
 
     def count(self) -> int:
+        self.catch_up()
         return self.collection.count()
 
-    def add_projects(self, projects: Iterable[Project]) -> dict:
-        """Index every row; returns counts {rows, added, embedded, reused, removed}."""
-        return self._retry_after_loss(self._add_projects, list(projects))
+    def add_projects(self, projects: Iterable[Project], known: dict[str, np.ndarray] | None = None) -> dict:
+        """Index every row; returns counts {rows, added, embedded, reused, removed}.
+        `known`: vectors the caller already has for some texts (a prefetch)."""
+        return self._retry_after_loss(self._add_projects, list(projects), known)
 
-    def _add_projects(self, projects: list[Project]) -> dict:
+    def _add_projects(self, projects: list[Project], known: dict[str, np.ndarray] | None = None) -> dict:
         col = self.collection
         rows = [(p, ind) for p in projects for ind in p.indicators]
         uids = [row_uid(p, ind) for p, ind in rows]
@@ -383,7 +392,7 @@ class Index:
         new = [(u, p, ind) for u, (p, ind) in zip(uids, rows) if u not in present]
         new = list({u: (u, p, ind) for u, p, ind in new}.values())  # one file read twice in a batch
         texts = [embed_text(ind) for _, _, ind in new]
-        vectors, reused = self._vectors_for(texts)
+        vectors, reused = self._vectors_for(texts, known)
         for i in range(0, len(new), _BATCH):
             chunk = new[i:i + _BATCH]
             col.add(ids=[u for u, _, _ in chunk], embeddings=[vectors[t] for t in texts[i:i + _BATCH]],
@@ -393,6 +402,35 @@ class Index:
                                           removed=stale_all)
         return {"rows": len(rows), "added": len(new), "embedded": len(set(texts)) - reused, "reused": reused, "removed": removed}
 
+    def _flush_pending(self) -> int:
+        """Write what reviews deferred into the collection (RowManifest.defer):
+        a re-imported file's old rows out, the missing rows in, with their vectors
+        from the vector cache (embedded again only if the cache lost them)."""
+        manifest = RowManifest(self.path)
+        rows, files = manifest.pending()
+        if not rows and not files:
+            return 0
+        col = self.collection
+        present: set[str] = set()
+        uids = list(rows)
+        for i in range(0, len(uids), _BATCH):
+            present.update(col.get(ids=uids[i:i + _BATCH], include=[])["ids"])
+        stale_all: list[str] = []
+        for file, keep in sorted(files.items()):
+            keep_set = set(keep)
+            stale = [u for u in col.get(where={"file": file}, include=[])["ids"] if u not in keep_set]
+            for i in range(0, len(stale), _BATCH):
+                col.delete(ids=stale[i:i + _BATCH])
+            stale_all += stale
+        new = [(u, rows[u]) for u in uids if u not in present]
+        vectors, _ = self._vectors_for([t for _, (_, t, _) in new])
+        for i in range(0, len(new), _BATCH):
+            chunk = new[i:i + _BATCH]
+            col.add(ids=[u for u, _ in chunk], embeddings=[vectors[t] for _, (_, t, _) in chunk],
+                    documents=[t for _, (_, t, _) in chunk], metadatas=[m for _, (_, _, m) in chunk])
+        manifest.flushed(str(col.id), self.ef.model_id, rows, files, stale_all)
+        return len(new)
+
     def add_read(self, read) -> dict:
         return self.add_projects(read.projects)
 
@@ -400,13 +438,15 @@ class Index:
         """text → vector for each text (stored ones reused, the rest embedded)."""
         return self._retry_after_loss(self._vectors_for, texts)[0]
 
-    def _vectors_for(self, texts: Sequence[str]) -> tuple[dict[str, np.ndarray], int]:
-        """text → vector, reusing vectors already stored for the same text (this
-        process, the vector cache, the collection); and how many were reused."""
+    def _vectors_for(self, texts: Sequence[str], known: dict[str, np.ndarray] | None = None) -> tuple[dict[str, np.ndarray], int]:
+        """text → vector, reusing vectors already stored for the same text (`known`,
+        this process, the vector cache, the collection); and how many were reused."""
         unique = list(dict.fromkeys(texts))
         model = self.ef.model_id
+        known = known or {}
+        out: dict = {t: known[t] for t in unique if t in known}
         # this process embedded it already (another index, a test, the app's rerun)
-        out: dict = {t: _MEMO[(model, t)] for t in unique if (model, t) in _MEMO}
+        out.update({t: _MEMO[(model, t)] for t in unique if t not in out and (model, t) in _MEMO})
         out.update(self.cache.get(t for t in unique if t not in out))
         hashes = {text_hash(t): t for t in unique if t not in out}
         hlist = list(hashes)
@@ -481,6 +521,7 @@ class Index:
 
     def similar(self, text: str, k: int = 10, unit: str | None = None) -> list[Neighbour]:
         """Rows nearest to free text (an indicator name, or name + description)."""
+        self.catch_up()
         q = normalise_numbers(text.strip())
         vec = self.ef.embed_query([q])[0]
         where = {"unit": unit} if unit else None
@@ -502,22 +543,83 @@ def index_projects(projects: Iterable[Project], index: Index | None = None) -> t
 
 def stored_vectors(projects: Iterable[Project], embedder=None, *, preload: bool = True) -> dict[str, np.ndarray]:
     """The vectors already stored (this process, the vector cache) for the
-    batch's distinct texts. When some are missing and `preload`, the embedding
-    model starts loading, and chromadb importing, in background threads while
-    the caller goes on (reading, rules): a cold review no longer waits for them
-    one after the other. Pass the result to `batch_vectors(stored=...)`."""
+    batch's distinct texts. When some are missing and `preload`, a background
+    thread loads the embedding model and embeds them (`Prefetch`), and another
+    imports chromadb, while the caller goes on (reading, rules): a cold review
+    no longer waits for them one after the other, and the forward pass (numpy,
+    which lets go of the GIL) overlaps the import and the rules on the second
+    core. Pass the result to `batch_vectors(stored=...)`, which takes the
+    prefetched vectors in."""
+    global _PREFETCH
     ef = embedder or get_embedder()
     texts = list(dict.fromkeys(embed_text(ind) for p in projects for ind in p.indicators))
     model = ef.model_id
     vectors = {t: _MEMO[(model, t)] for t in texts if (model, t) in _MEMO}
     vectors.update(VectorCache(model).get(t for t in texts if t not in vectors))
     if preload and len(vectors) < len(texts):
-        ef.preload()
+        from .clusters import EXACT_LIMIT
+
+        _PREFETCH = Prefetch(ef, [t for t in texts if t not in vectors])
         global _CHROMA_IMPORT
-        if _CHROMA_IMPORT is None and "chromadb" not in sys.modules:
+        # a local index defers a batch clustered in memory (batch_vectors): chromadb is not needed then
+        opens_index = local_index_dir() is None or len(texts) > EXACT_LIMIT
+        if opens_index and _CHROMA_IMPORT is None and "chromadb" not in sys.modules:
             _CHROMA_IMPORT = threading.Thread(target=_import_chromadb, name="import-chromadb", daemon=True)
             _CHROMA_IMPORT.start()
     return vectors
+
+
+class Prefetch:
+    """The vectors of `texts`, embedded by `embedder` in a background thread and
+    written to the vector cache (so the warm run finds them). `take()` waits and
+    returns them; a failure there leaves the texts to the index's own embedding
+    path, which reports it where it is handled."""
+
+    def __init__(self, embedder, texts: list[str]):
+        self.embedder, self.model = embedder, embedder.model_id
+        self.texts = texts
+        self.out: dict[str, np.ndarray] = {}
+        self.thread = threading.Thread(target=self._run, name="embed-batch", daemon=True)
+        self.thread.start()
+
+    def _run(self, raise_errors: bool = False) -> None:
+        try:
+            todo = sorted(set(self.texts), key=len)  # similar lengths per batch: USE pads to the longest
+            for i in range(0, len(todo), _EMBED_BATCH):
+                batch = todo[i:i + _EMBED_BATCH]
+                for t, v in zip(batch, self.embedder(batch)):
+                    self.out[t] = np.asarray(v, dtype=np.float32)
+                    if len(_MEMO) < _MEMO_MAX:
+                        _MEMO[(self.model, t)] = self.out[t]
+            VectorCache(self.model).put(self.out)
+        except Exception as e:
+            if raise_errors:
+                raise
+            log.info("background embedding failed (%s); the index embeds what is missing", e)
+
+    @classmethod
+    def now(cls, embedder, texts: list[str]) -> dict[str, np.ndarray]:
+        """The same, in this thread (errors raise)."""
+        pf = cls.__new__(cls)
+        pf.embedder, pf.model, pf.texts, pf.out = embedder, embedder.model_id, texts, {}
+        pf._run(raise_errors=True)
+        return pf.out
+
+    def take(self, model: str) -> dict[str, np.ndarray]:
+        if model != self.model:
+            return {}
+        self.thread.join()
+        return self.out
+
+
+_PREFETCH: Prefetch | None = None
+
+
+def take_prefetched(model: str) -> dict[str, np.ndarray]:
+    """What the last `stored_vectors` prefetched for `model` (once: it is then dropped)."""
+    global _PREFETCH
+    pf, _PREFETCH = _PREFETCH, None
+    return pf.take(model) if pf is not None else {}
 
 
 _CHROMA_IMPORT: threading.Thread | None = None
@@ -540,7 +642,7 @@ def wait_for_chromadb() -> None:
 
 
 def batch_vectors(projects: Iterable[Project], embedder=None, messages: list[str] | None = None,
-                  stored: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+                  stored: dict[str, np.ndarray] | None = None, defer: bool = False) -> dict[str, np.ndarray]:
     """`embed_text` → vector for every row of the batch, with the batch indexed.
     What the index says (rebuilds and why) is appended to `messages`, also when
     it then fails.
@@ -548,27 +650,73 @@ def batch_vectors(projects: Iterable[Project], embedder=None, messages: list[str
     When the index is a local directory, the manifest lists every row of the
     batch for the collection that directory holds now, and the vector cache has
     every text, neither chromadb nor the embedding model is touched (the warm
-    review). Otherwise the index is opened (an exception if it cannot be) and
-    the batch added, which embeds only what no one has embedded before."""
+    review). With `defer` (a batch whose clusters need no index query), a local
+    index records the batch in its manifest and takes the rows in when it is next
+    opened: chromadb is not imported at all (a third of a cold review). Otherwise
+    the index is opened (an exception if it cannot be) and the batch added, which
+    embeds only what no one has embedded before."""
     projects = list(projects)
     ef = embedder or get_embedder()
     rows = [(p, ind) for p in projects for ind in p.indicators]
     texts = list(dict.fromkeys(embed_text(ind) for _, ind in rows))
-    vectors = stored if stored is not None else stored_vectors(projects, ef, preload=False)
+    vectors = dict(stored) if stored is not None else stored_vectors(projects, ef, preload=False)
     model = ef.model_id
+    if stored is not None:
+        vectors.update(take_prefetched(model))
     path = local_index_dir()
     if path is not None and len(vectors) == len(texts):
         col = collection_id(path, COLLECTION)
         files = {p.source_file for p in projects if p.source_file}
         if col and RowManifest(path).covers(col, model, {row_uid(p, ind) for p, ind in rows}, files):
             return vectors
+    if path is not None and defer:
+        done = _defer_batch(path, ef, rows, texts, vectors)
+        if done is not None:
+            return done
     idx = Index(embedder=ef)
     try:
-        idx.add_projects(projects)
-        return idx.vectors(texts)
+        idx.add_projects(projects, known=vectors)
+        return idx.vectors(texts) if len(vectors) < len(texts) else {t: vectors[t] for t in texts}
     finally:
         if messages is not None:
             messages.extend(idx.messages)
+
+
+def _defer_batch(path: Path, ef, rows: list[tuple[Project, Indicator]], texts: list[str],
+                 vectors: dict[str, np.ndarray]) -> dict[str, np.ndarray] | None:
+    """Index the batch by recording it in the local manifest (see batch_vectors);
+    None when that cannot be done here (an index directory in a state only
+    chromadb can judge, a refused folder, a manifest that cannot be written):
+    the caller opens the index as before, which reports what is wrong."""
+    fresh = not (path / "chroma.sqlite3").exists()
+    col = "" if fresh else collection_id(path, COLLECTION)
+    if col is None:
+        return None
+    try:
+        if not fresh and not RowManifest(path).lists(col, ef.model_id):
+            return None  # a collection of another embedder (or unknown to the manifest): opening it rebuilds and says so
+        if fresh:
+            _claim(path)
+        missing = [t for t in texts if t not in vectors]
+        if missing:
+            vectors = vectors | Prefetch.now(ef, missing)
+        model = ef.model_id
+        manifest = RowManifest(path)
+        files = {p.source_file for p, _ in rows if p.source_file}
+        batch: dict[str, list[str]] = {}
+        entries: dict[str, tuple[str, str, dict]] = {}
+        for p, ind in rows:
+            u = row_uid(p, ind)
+            batch.setdefault(p.source_file, []).append(u)
+            t = embed_text(ind)
+            entries.setdefault(u, (p.source_file, t, Index._meta(p, ind, t)))
+        keep = set(entries)
+        removed = {u for u in manifest.uids_of_files(col, model, files) if u not in keep}
+        manifest.defer(col, model, entries, batch, removed)
+    except Exception as e:  # noqa: BLE001 — the index's own path says what is wrong
+        log.info("deferring the batch to the index failed (%s); writing it now", e)
+        return None
+    return {t: vectors[t] for t in texts}
 
 
 def _segment_not_ready(e: Exception) -> bool:

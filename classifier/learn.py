@@ -398,12 +398,14 @@ def _pool_votes(nb: dict, V: np.ndarray, K: np.ndarray) -> np.ndarray:
                               k=int(nb["k"]), min_sim=float(nb["min_sim"]))
 
 
-def merge(model: dict, projects: list[Project], findings: list[Finding]) -> tuple[list[Finding], dict[str, dict], dict]:
+def merge(model: dict, projects: list[Project], findings: list[Finding],
+          predicted: tuple[FeatureMatrix, np.ndarray] | None = None) -> tuple[list[Finding], dict[str, dict], dict]:
     """Rule findings + model probabilities → merged findings (see module doc).
     Returns (findings, {row id: {"p": {label: p}, "uncertainty": u}}, skipped):
     `skipped` maps (project id, row id) → why the model could not judge that row
-    (its rule findings stand unchanged; every other row is judged as usual)."""
-    fm, P = predict(model, projects, findings)
+    (its rule findings stand unchanged; every other row is judged as usual).
+    `predicted`: what `predict` gave for these projects and their rule findings."""
+    fm, P = predicted or predict(model, projects, findings)
     skipped = {(fm.project_ids[k], fm.row_ids[k]): why for k, why in fm.bad.items()}
     pos = {(pid, rid): k for k, (pid, rid) in enumerate(zip(fm.project_ids, fm.row_ids)) if k not in fm.bad}
     modes, ths = model["modes"], model["thresholds"]
@@ -442,18 +444,50 @@ MODEL_RULE = {"vague_description": "R4", "unmeasurable_value": "R6", "unit_misma
               "wrong_category": "R2", "copy_paste": "R7"}
 
 
-def apply_model(review, model_path: str | Path | None = None) -> list[Problem]:
+@dataclass
+class EarlyPrediction:
+    """The model's probabilities, computed from the rule findings alone before
+    the index's copy_paste findings exist (the model reads only rule findings, and
+    its embedder is weight-free): a cold review computes them while the batch is
+    still being embedded in the background."""
+
+    path: Path
+    model: dict
+    predicted: tuple[FeatureMatrix, np.ndarray]
+
+
+def predict_early(projects: list[Project], rule_findings: list[Finding],
+                  model_path: str | Path | None = None) -> EarlyPrediction | None:
+    """None when there is no model or it fails: `apply_model` then runs as
+    before and reports why."""
+    path = Path(model_path) if model_path else default_model_path()
+    if path is None:
+        return None
+    try:
+        model = load_model(path)
+        if model["embedder"] != HASHING_EMBEDDER:  # a model on the review's own embedder waits for its vectors
+            return None
+        return EarlyPrediction(path, model, predict(model, projects, rule_findings))
+    except Exception:  # noqa: BLE001 — apply_model repeats the call and says what failed
+        return None
+
+
+def apply_model(review, model_path: str | Path | None = None, early: EarlyPrediction | None = None) -> list[Problem]:
     """Merge the learned model into a Review in place (offline backend).
     Returns what the user must hear: nothing on success; a Problem naming file,
     table and row for each row the model could not judge (rules alone for that
-    row); or one Problem saying why the rules alone stand for the whole run."""
+    row); or one Problem saying why the rules alone stand for the whole run.
+    `early`: `predict_early` for this review's projects and rule findings."""
     where = "model"  # a whole-run problem is the model's (its message names the model file), not one table's
     path = Path(model_path) if model_path else default_model_path()
     if path is None:
         return [Problem(where, "没有可用的学习模型（运行 indicator-qa train 生成），仅使用规则")]
     try:
-        model = load_model(path)
-        merged, scores, skipped = merge(model, review.projects, list(review.findings))
+        if early is not None and early.path == path:
+            model, predicted = early.model, early.predicted
+        else:
+            model, predicted = load_model(path), None
+        merged, scores, skipped = merge(model, review.projects, list(review.findings), predicted)
     except ModelRefused as exc:
         return [Problem(where, str(exc))]
     except Exception as exc:  # the model must never break a review: rules stand

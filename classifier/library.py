@@ -200,6 +200,29 @@ def _vectors(embedder, texts: list[str]) -> dict[str, np.ndarray]:
     return out
 
 
+def query_names(rows: Iterable[tuple[Indicator, Project, set[str]]]) -> list[str]:
+    """The names flagged rows look the library up by (their rewrite's name)."""
+    names = []
+    for ind, p, codes in rows:
+        l1, l2 = category(ind, codes)
+        names.append(name_for(ind, p, l1, l2, codes))
+    return names
+
+
+def embed_queries(rows: Iterable[tuple[Indicator, Project, set[str]]], embedder=None) -> int:
+    """Embed, ahead of time, the library queries of rows flagged so far (the
+    rules' codes): a cold review does it while the batch is embedded in the
+    background (classifier/pipeline.py), two forward passes on two cores. Only a
+    cache: rows whose codes change later are embedded when they are looked up.
+    Returns how many texts were asked for."""
+    from .embeddings import get_embedder
+
+    texts = [library_text(n) for n in query_names(rows)]
+    if texts:
+        _vectors(embedder or get_embedder(), texts)
+    return len(texts)
+
+
 def _unit_rows(m: np.ndarray) -> np.ndarray:
     m = np.asarray(m, dtype=np.float32)
     if m.ndim != 2 or not len(m):
@@ -267,11 +290,7 @@ class LibraryView:
                 self._queries[t] = v / n if n else v
 
     def prepare_rows(self, rows: Iterable[tuple[Indicator, Project, set[str]]]) -> None:
-        names = []
-        for ind, p, codes in rows:
-            l1, l2 = category(ind, codes)
-            names.append(name_for(ind, p, l1, l2, codes))
-        self.prepare(names)
+        self.prepare(query_names(rows))
 
     def _query(self, name: str) -> np.ndarray | None:
         t = library_text(name)
@@ -397,12 +416,13 @@ def is_local() -> bool:
 class Library:
     """The Chroma collection. Opening it imports chromadb; see `open_view` for the fast path."""
 
-    def __init__(self, embedder=None, path: str | Path | None = None):
+    def __init__(self, embedder=None, path: str | Path | None = None, *, catch_up: bool = True):
         from .embeddings import get_embedder
         from .index import _client, chroma_embedding_function
 
         self.ef = embedder or get_embedder()
         self.path = Path(path) if path else (library_dir() if is_local() else None)
+        default = not path and is_local()
         self.client = _client(self.path)
         self.messages: list[str] = []
         want = {"embedder": self.ef.model_id, "schema": SCHEMA}
@@ -420,11 +440,20 @@ class Library:
             except Exception:  # created meanwhile by another process, or a conflicting embedding-function config
                 col = self.client.get_or_create_collection(COLLECTION, embedding_function=ef)
         self.col = col
+        if default and catch_up:
+            self._catch_up()
+
+    def _catch_up(self) -> None:
+        """A local collection takes in what reviews added to the snapshot since it
+        was last opened (see `open_view`), with the snapshot's vectors."""
+        snap = _read_snapshot(self.ef.model_id)
+        if snap is not None:
+            self.sync(snap[0], vectors={library_text(e.level3): v for e, v in zip(*snap)})
 
     def count(self) -> int:
         return self.col.count()
 
-    def sync(self, entries: list[Entry]) -> dict:
+    def sync(self, entries: list[Entry], vectors: dict[str, np.ndarray] | None = None) -> dict:
         """Add what is missing; drop gold and reviewer entries whose source no
         longer has them (an undone decision, an edited labelled file). Table
         rows accumulate: every reviewed table adds its good rows."""
@@ -443,7 +472,8 @@ class Library:
         new = [e for e in entries if e.id not in present]
         if new:
             texts = [library_text(e.level3) for e in new]
-            vecs = _vectors(self.ef, texts)
+            given = vectors or {}
+            vecs = given | _vectors(self.ef, [t for t in texts if t not in given])
             for i in range(0, len(new), _BATCH):
                 chunk = new[i:i + _BATCH]
                 self.col.add(ids=[e.id for e in chunk], embeddings=[vecs[t] for t in texts[i:i + _BATCH]],
@@ -509,35 +539,70 @@ def _write_snapshot(model_id: str, entries: list[Entry], matrix: np.ndarray) -> 
         log.warning("could not write the library snapshot (%s)", e)
 
 
-def _fresh(snapshot: list[Entry], wanted: list[Entry]) -> bool:
-    have = {e.id for e in snapshot}
-    if not {e.id for e in wanted} <= have:
-        return False
-    keep = {e.id for e in wanted if e.origin in ("gold", "reviewer")}
+def _stale(have: list[Entry], wanted: list[Entry]) -> set[str]:
+    """Ids in `have` that `wanted` drops: gold entries of a labelled file that no
+    longer has them, reviewer entries of an undone decision. Table rows accumulate."""
+    want = {e.id for e in wanted}
     sources = {e.source for e in wanted if e.origin == "gold"} | {"decisions"}
-    return all(e.id in keep for e in snapshot if e.origin in ("gold", "reviewer") and e.source in sources)
+    return {e.id for e in have if e.origin in ("gold", "reviewer") and e.source in sources and e.id not in want}
+
+
+def merge_entries(have: list[Entry], wanted: list[Entry]) -> list[Entry]:
+    """What the library holds after syncing `have` with its sources `wanted` (the
+    same rule as `Library.sync`), sorted by id as `Library.all` returns them."""
+    stale = _stale(have, wanted)
+    merged = {e.id: e for e in have if e.id not in stale} | {e.id: e for e in wanted}
+    return [merged[k] for k in sorted(merged)]
 
 
 def open_view(review=None, embedder=None, messages: list[str] | None = None) -> LibraryView:
     """The library as a LibraryView, synced with its sources (and with the
-    good rows of `review`). A local library whose snapshot already holds every
-    entry is read without chromadb or the embedding model."""
+    good rows of `review`).
+
+    A local library lives in its snapshot (the data dir's library_snapshot.npz:
+    entries and vectors); a review reads and extends that without chromadb, and
+    the Chroma collection catches up from it when it is opened (`Library`: the
+    `library` command, the Chroma server path). Writing ~1,300 entries into
+    Chroma on every first review was a third of a cold start. Without a snapshot
+    (a data dir from before it, or a deleted one) the local collection is read,
+    so no accumulated table row is lost; through a Chroma server the collection
+    is always the library."""
     from .embeddings import get_embedder
 
     ef = embedder or get_embedder()
     wanted = known_entries(review)
     if is_local():
         snap = _read_snapshot(ef.model_id)
-        if snap is not None and _fresh(snap[0], wanted):
-            return LibraryView(snap[0], snap[1], ef)
+        if snap is None and (library_dir() / "chroma.sqlite3").exists():
+            snap = _from_collection(ef, messages)
+        have, matrix = snap if snap is not None else ([], np.zeros((0, int(getattr(ef, "dim", 1) or 1)), np.float32))
+        entries = merge_entries(have, wanted)
+        if [e.id for e in entries] == [e.id for e in have]:
+            return LibraryView(have, matrix, ef)
+        rows = {e.id: k for k, e in enumerate(have)}
+        texts = {e.id: library_text(e.level3) for e in entries if e.id not in rows}
+        vecs = _vectors(ef, list(texts.values()))
+        new = _unit_rows(np.stack([matrix[rows[e.id]] if e.id in rows else vecs[texts[e.id]] for e in entries])) \
+            if entries else matrix[:0]
+        _write_snapshot(ef.model_id, entries, new)
+        return LibraryView(entries, new, ef)
     lib = Library(ef)
     lib.sync(wanted)
     if messages is not None:
         messages.extend(lib.messages)
     entries, matrix = lib.all()
-    if is_local():
-        _write_snapshot(ef.model_id, entries, matrix)
     return LibraryView(entries, matrix, ef)
+
+
+def _from_collection(ef, messages: list[str] | None) -> tuple[list[Entry], np.ndarray] | None:
+    try:
+        lib = Library(ef, catch_up=False)
+    except Exception as e:  # unreadable: the library starts again from its sources
+        log.info("local library collection unreadable (%s)", e)
+        return None
+    if messages is not None:
+        messages.extend(lib.messages)
+    return lib.all()
 
 
 # Hold-outs for evaluation: a row never sees entries of its own unit / project / province.

