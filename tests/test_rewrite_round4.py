@@ -8,7 +8,7 @@ import pytest
 
 from classifier.compose import PROPOSAL
 from classifier.values import parse_value
-from helpers import judged_rewrite, numbers_kept_by
+from helpers import judged_labels, judged_rewrite, numbers_kept_by
 
 ROUND3 = ("eval/judged/round3_to_judge.jsonl", "eval/judged/round3_blind_to_judge.jsonl")
 
@@ -27,6 +27,10 @@ def rewrite(judged_id: str):
 _kept = numbers_kept_by
 
 
+def judged_labels_of(judged_id: str) -> list[str]:
+    return judged_labels(*ROUND3).get(judged_id, [])
+
+
 # ---- 1. kind_changed: an objective indicator of the same outcome, or a human -------------------
 
 def test_equipment_running_stably_becomes_the_equipment_in_good_order_rate():
@@ -43,7 +47,12 @@ def test_normal_operation_becomes_the_times_short_funds_hit_the_work():
     p, ind, rw = rewrite("labelled:T008-05")
     assert "认可度" not in rw.level3 and "经费" in rw.level3 and rw.level3.endswith("次数")
     assert parse_value(rw.value.replace(PROPOSAL, "")).number == 0 and PROPOSAL in rw.value
-    assert rw.status == "ok", rw.reasons
+    # Round 5: round 4's judges called this boilerplate wrong on rows flagged as copied (T009-05, T010-05…):
+    # word for word other projects' rewrites. On such a row it now goes to a human, saying why.
+    if "copy_paste" in {c for c in rw.remaining} | set(judged_labels_of("labelled:T008-05")):
+        assert rw.status == "needs_human" and any("照搬" in r for r in rw.reasons), rw.reasons
+    else:
+        assert rw.status == "ok", rw.reasons
 
 
 def test_safety_becomes_the_number_of_accidents():
@@ -54,9 +63,10 @@ def test_safety_becomes_the_number_of_accidents():
 
 
 def test_all_secured_becomes_full_coverage():
-    """RE06-05 保证单位正常运转 | 应保尽保%: 保障覆盖率 100%."""
+    """RE06-05 保证单位正常运转 | 应保尽保%. Round 5: round 4's 保障覆盖率 of "保障对象" was judged wrong by both
+    judges (a price-certification centre has no beneficiaries): the unit's own work is what is secured."""
     p, ind, rw = rewrite("RE06:RE06-05")
-    assert "覆盖率" in rw.level3 and rw.value.startswith("100%")
+    assert "覆盖率" not in rw.level3 and "经费保障不足" in rw.level3 and rw.level3.endswith("次数")
 
 
 def test_income_becomes_an_income_growth_rate_of_the_beneficiaries():
@@ -65,7 +75,9 @@ def test_income_becomes_an_income_growth_rate_of_the_beneficiaries():
     assert "收入" in rw.level3 and "认可度" not in rw.level3 and rw.source == "template"
 
 
-@pytest.mark.parametrize("jid", ["RF01:RF01-10", "RE13:RE13-07", "labelled:T023-05", "RG03:RG03-05", "labelled:T059-05"])
+# Round 5: RF01-10 (品牌赛事), RE13-07 (绿色种植意识) and T059-05 (文化企业影响力) left unchanged were judged still
+# vague by both round-4 judges; the round-5 lexicon now proposes for them (tests/test_rewrite_round5.py).
+@pytest.mark.parametrize("jid", ["labelled:T023-05", "RG03:RG03-05"])
 def test_a_slogan_no_lexicon_entry_fits_goes_to_a_human(jid):
     """打造…品牌赛事 | 影响可持续, 培训人员绿色种植意识 | 提高, 挂职成效, 为全市经济发展保驾护航, 提高文化企业影响力:
     no objective indicator is known — needs_human, never the survey."""
@@ -85,7 +97,7 @@ def test_an_institution_date_does_not_glue_the_adequacy_word():
     """RD14-05 城乡居民医保参保机制健全性 | 优良中低差: the date its rules are issued, not "机制健全性印发执行时间"."""
     for jid in ("RD14:RD14-05", "RD15:RD15-06"):  # RD15-06 …安全整治管理机制健全性: a 制度 date, not an accident count
         p, ind, rw = rewrite(jid)
-        assert "健全性印发" not in rw.level3 and rw.level3.endswith("印发执行时间"), rw.level3
+        assert "健全性印发" not in rw.level3 and rw.level3.endswith("印发时间"), rw.level3  # round 5: "相关制度文件印发时间"
 
 
 # ---- 2. template formulas pasted onto names --------------------------------------------------
