@@ -571,44 +571,60 @@ def stored_vectors(projects: Iterable[Project], embedder=None, *, preload: bool 
 
 class Prefetch:
     """The vectors of `texts`, embedded by `embedder` in a background thread and
-    written to the vector cache (so the warm run finds them). `take()` waits and
-    returns them; a failure there leaves the texts to the index's own embedding
+    written to the vector cache (so the warm run finds them). `take()` helps:
+    the caller's thread embeds the batches still waiting alongside the background
+    one (numpy lets go of the GIL: two forward passes on two cores), then waits
+    and returns them. A failure leaves the texts to the index's own embedding
     path, which reports it where it is handled."""
 
-    def __init__(self, embedder, texts: list[str]):
-        self.embedder, self.model = embedder, embedder.model_id
-        self.texts = texts
-        self.out: dict[str, np.ndarray] = {}
-        self.thread = threading.Thread(target=self._run, name="embed-batch", daemon=True)
-        self.thread.start()
+    CHUNK = 64  # texts per piece of work: small enough for two threads to share the tail
 
-    def _run(self, raise_errors: bool = False) -> None:
-        try:
-            todo = sorted(set(self.texts), key=len)  # similar lengths per batch: USE pads to the longest
-            for i in range(0, len(todo), _EMBED_BATCH):
-                batch = todo[i:i + _EMBED_BATCH]
-                for t, v in zip(batch, self.embedder(batch)):
-                    self.out[t] = np.asarray(v, dtype=np.float32)
-                    if len(_MEMO) < _MEMO_MAX:
-                        _MEMO[(self.model, t)] = self.out[t]
-            VectorCache(self.model).put(self.out)
-        except Exception as e:
-            if raise_errors:
-                raise
-            log.info("background embedding failed (%s); the index embeds what is missing", e)
+    def __init__(self, embedder, texts: list[str], *, start: bool = True):
+        self.embedder, self.model = embedder, embedder.model_id
+        todo = sorted(set(texts), key=len)  # similar lengths per piece: USE pads to the longest
+        self.pieces = [todo[i:i + self.CHUNK] for i in range(0, len(todo), self.CHUNK)]
+        self.next = 0
+        self.lock = threading.Lock()
+        self.out: dict[str, np.ndarray] = {}
+        self.error: Exception | None = None
+        self.thread = threading.Thread(target=self._work, name="embed-batch", daemon=True)
+        if start:
+            self.thread.start()
+
+    def _work(self) -> None:
+        while self.error is None:
+            with self.lock:
+                if self.next >= len(self.pieces):
+                    return
+                piece = self.pieces[self.next]
+                self.next += 1
+            try:
+                vecs = self.embedder(piece)
+            except Exception as e:  # noqa: BLE001 — said by `take`'s caller or the index
+                self.error = e
+                log.info("background embedding failed (%s); the index embeds what is missing", e)
+                return
+            for t, v in zip(piece, vecs):
+                self.out[t] = np.asarray(v, dtype=np.float32)
+                if len(_MEMO) < _MEMO_MAX:
+                    _MEMO[(self.model, t)] = self.out[t]
 
     @classmethod
     def now(cls, embedder, texts: list[str]) -> dict[str, np.ndarray]:
         """The same, in this thread (errors raise)."""
-        pf = cls.__new__(cls)
-        pf.embedder, pf.model, pf.texts, pf.out = embedder, embedder.model_id, texts, {}
-        pf._run(raise_errors=True)
+        pf = cls(embedder, texts, start=False)
+        pf._work()
+        if pf.error is not None:
+            raise pf.error
+        VectorCache(pf.model).put(pf.out)
         return pf.out
 
     def take(self, model: str) -> dict[str, np.ndarray]:
         if model != self.model:
             return {}
+        self._work()  # share what is left, then wait for the piece the background thread holds
         self.thread.join()
+        VectorCache(self.model).put(self.out)
         return self.out
 
 

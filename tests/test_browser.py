@@ -139,8 +139,8 @@ def _load(browser, url: str, wanted: list[str], name: str, artifacts: Path, time
         text = browser.text()
         if all(w in text for w in wanted) or "Traceback" in text:
             break
-        time.sleep(0.5)
-    time.sleep(1.0)  # let the last deltas paint before the screenshot
+        time.sleep(0.2)
+    _painted(browser)  # the last deltas painted before the screenshot
     shot = browser.call("Page.captureScreenshot", format="png")
     (artifacts / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
     (artifacts / f"{name}.txt").write_text(text, encoding="utf-8")
@@ -203,6 +203,24 @@ def _busy(browser) -> bool:
                              "[data-testid=\"stStatusWidgetRunningIcon\"], [data-testid=\"stStatusWidgetRunningManIcon\"]'); })()"))
 
 
+def _painted(browser, settle: float = 0.3) -> None:
+    """Wait until the page has painted what it has: two animation frames after the script
+    stopped running (a condition, not a fixed pause; at most a second per frame, as a tab
+    in the background draws none)."""
+    deadline = time.time() + 10
+    while _busy(browser) and time.time() < deadline:
+        time.sleep(0.1)
+    time.sleep(settle)  # deltas still in flight on the websocket
+    _frames(browser)
+
+
+def _frames(browser) -> None:
+    """Two animation frames: every DOM change made before this (and the mutation observers
+    it woke) has been rendered. At most a second, as a tab in the background draws none."""
+    _js(browser, "Promise.race([new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))),"
+                 " new Promise(r => setTimeout(r, 1000))])")
+
+
 def _wait(browser, wanted, timeout: float = 120, absent=()) -> str:
     deadline = time.time() + timeout
     text = ""
@@ -213,12 +231,12 @@ def _wait(browser, wanted, timeout: float = 120, absent=()) -> str:
             time.sleep(0.3)  # the last deltas of the run
             if not _busy(browser):
                 return browser.text()
-        time.sleep(0.4)
+        time.sleep(0.2)
     raise AssertionError(f"not on the page: {wanted} (absent {absent})\n{text[-3000:]}")
 
 
 def _shot(browser, artifacts: Path, name: str) -> None:
-    time.sleep(0.8)
+    _painted(browser, settle=0.2)
     shot = browser.call("Page.captureScreenshot", format="png")
     (artifacts / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
     (artifacts / f"{name}.txt").write_text(browser.text(), encoding="utf-8")

@@ -19,7 +19,7 @@ import pytest
 
 from classifier.config import example_path
 
-from test_browser import CHROMIUM, _click, _go, _js, _shot, _wait
+from test_browser import CHROMIUM, _click, _frames, _go, _js, _shot, _wait
 
 pytestmark = [
     pytest.mark.browser,
@@ -136,7 +136,7 @@ class Seen:
                 deadline = time.time() + 2
                 while time.time() < deadline and not _js(self.browser, TOOLTIP):
                     time.sleep(0.1)
-                time.sleep(0.15)  # the translation is one observer callback behind the tooltip
+                _frames(self.browser)  # the translation is one observer callback behind the tooltip
                 tips += bool(_js(self.browser, TOOLTIP))
                 self.collect(step + " toolbar")
                 self._move(el)  # back over the element: the toolbar stays open

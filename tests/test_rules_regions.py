@@ -6,6 +6,7 @@ adjudication gave it. Rows the rules still get wrong are not asserted here; they
 the held-out results (eval/README.md)."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -16,12 +17,20 @@ from classifier.rules import check_all
 REGIONS = Path(__file__).resolve().parent.parent / "eval" / "regions"
 
 
+@lru_cache(maxsize=None)
+def _checked(stem: str):
+    """(projects, findings) of one regional file: read and checked once, however many of its
+    rows the cases below name (reading and checking are pure; no test changes them)."""
+    read = read_path(REGIONS / f"{stem}.jsonl")
+    return read.projects, tuple(check_all(read.projects))
+
+
 def _rules_on(row_id: str) -> tuple[set[str], list[str]]:
     """(rule labels of the row, its gold labels), the rules run on the row's whole file."""
-    read = read_path(REGIONS / f"{row_id.split('-')[0]}.jsonl")
-    found = {f.code for f in check_all(read.projects) if f.row_id == row_id}
-    ind = next(i for p in read.projects for i in p.indicators if i.id == row_id)
-    return found, ind.gold_labels
+    projects, findings = _checked(row_id.split("-")[0])
+    found = {f.code for f in findings if f.row_id == row_id}
+    ind = next(i for p in projects for i in p.indicators if i.id == row_id)
+    return found, list(ind.gold_labels)
 
 
 @pytest.mark.parametrize("row_id, label, why", [
