@@ -543,12 +543,12 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
     # "保障… | 全年有效保障…" parses as a period ("全年"), yet nothing in it is a number.
     vague = vague or (is_benefit(l1, l2) and not re.search(r"\d", v) and bool(re.search(r"保障|有效|良好|提升|提高|改善", v)))
     if (vague and (is_benefit(l1, l2) or slogan or quality_word)) or (unexplained_rate and (slogan or is_benefit(l1, l2))):
-        said = name
+        context = ""
         if re.search(r"正常运[行转]|稳定运行", name + v) and not re.search(SYSTEM_RUNS, name + v) \
                 and re.search(r"信息化|信息系统|系统运维|网络|平台|机房|网站|软件", project.title or ""):
             # "信息化项目运维资金 | 维护正常运行": the system is what runs, not the unit's work (round 5, T077-05)
-            said = f"{name}（信息系统正常运行）"
-        found = benefit_proposal(said, v, year_of(project), is_benefit(l1, l2) or not (l1 or l2).strip())
+            context = "，信息系统正常运行"
+        found = benefit_proposal(name, v, year_of(project), is_benefit(l1, l2) or not (l1 or l2).strip(), context)
         return found | {"benefit": True} if found else None
     return None
 

@@ -191,11 +191,12 @@ VAGUE_NAME = re.compile(r"^(效果|成效|效益|影响)?(显著|明显|良好|�
 NOT_APPLICABLE = re.compile(r"不适用|不涉及|无此项|^无$|^/$")
 
 
-def benefit_proposal(name: str, value: str, year: str, benefit: bool = True) -> dict | None:
+def benefit_proposal(name: str, value: str, year: str, benefit: bool = True, context: str = "") -> dict | None:
     """A slogan of 效益 or 可持续影响 made measurable: (level3, description, value, kind, note).
 
     Nothing of another project is claimed. None for a row that says it does not apply, or whose
-    outcome is not in the lexicon (a human deletes it or sets a real indicator)."""
+    outcome is not in the lexicon (a human deletes it or sets a real indicator). `context`: what the project
+    says the slogan is about (matched, never quoted as the row's words)."""
     if NOT_APPLICABLE.search(name or "") or NOT_APPLICABLE.search((value or "").strip()):
         return None
     if VAGUE_NAME.match(re.sub(r"\s", "", name or "")) and value and not re.search(r"\d", value):
@@ -209,7 +210,7 @@ def benefit_proposal(name: str, value: str, year: str, benefit: bool = True) -> 
                 "description": f"{subject}相关制度文件经审定印发并组织执行的日期，以印发的正式文件为准",
                 "value": f"{year or '本'}年12月31日前{PROPOSAL}", "kind": "deadline",
                 "note": f"原指标值“{value or '（空）'}”不可衡量，改为制度印发时间并提出建议值"}
-    return objective_proposal(name + "，" + (value or ""), value, benefit)
+    return objective_proposal(name + "，" + (value or ""), value, benefit, context)
 
 
 # Round 3's judges rejected every "受益对象对“X”的认可度" survey (kind_changed: an opinion in place of the
@@ -349,12 +350,12 @@ def _fill(template: str, text: str) -> str:
             .replace("{topic}", t or "宣传内容"))
 
 
-def objective_proposal(text: str, value: str, benefit: bool = True) -> dict | None:
+def objective_proposal(text: str, value: str, benefit: bool = True, context: str = "") -> dict | None:
     """The first lexicon outcome the slogan names, as (level3, description, value, kind, note):
     a percentage the row gave is kept as the target, anything else is a （建议值）. None: no entry fits.
     `benefit`: the row is a 效益/可持续影响 row (else only the "any" entries apply)."""
     for words, name, desc, target, kind, where in _OUTCOMES:
-        if where == "benefit" and not benefit or not re.search(words, text or ""):
+        if where == "benefit" and not benefit or not re.search(words, (text or "") + context):
             continue
         name, desc = _fill(name, text), _fill(desc, text)
         pct = re.search(r"([≥≤>=＞＜＝]*)\s*(\d+(?:\.\d+)?)\s*([%％]|百分比)", value or "")

@@ -55,6 +55,8 @@ def test_a_system_that_runs_is_measured_by_its_outages(jid):
     assert "经费保障不足" not in rw.level3 and not rw.level3.endswith("可用率")
     assert rw.level2 == ind.level2 == "社会效益指标"
     assert parse_value(rw.value.replace(PROPOSAL, "")).number == 0 and PROPOSAL in rw.value
+    # the project's title told us what runs; the rationale quotes the row's own words, nothing added to them
+    assert f"原指标“{ind.level3}" in rw.rationale and "信息系统正常运行" not in rw.rationale, rw.rationale
     assert rw.status == "ok", rw.reasons
 
 
