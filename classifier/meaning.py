@@ -355,8 +355,9 @@ def _composed(sib: Indicator, project: Project) -> tuple[str, str]:
 
 def check_table(rw: Rewrite, ind: Indicator, project: Project) -> list[str]:
     """A rewrite the composer also writes for an earlier row of the same table repeats that row's indicator:
-    the first row keeps it, this one needs its own."""
-    if project is None or not rw.level3:
+    the first row keeps it, this one needs its own. Composer rewrites only: an earlier row of a model's or the
+    library's review got that writer's rewrite, not the composer's, so there is nothing to compare against."""
+    if project is None or not rw.level3 or rw.source != "template":
         return []
     for sib in project.indicators or []:
         if sib.id == ind.id or sib is ind:

@@ -333,7 +333,9 @@ def test_model_numbers_are_marked_and_rewrites_rechecked(seed_read, llm):
     assert [r["id"] for r in request_data(revisions[0])["rows"]] == [bad]
     assert rv.rewrites[bad].status == "needs_human" and "unmeasurable_value" in rv.rewrites[bad].remaining
     assert all(rw.status in ("ok", "needs_human") for rw in rv.rewrites.values())
-    assert all(rw.status == "ok" or rw.remaining for rw in rv.rewrites.values())
+    # Round 5's judges: one rewrite pasted onto two rows of a table is not ok (T001-06/07 both get the composer's
+    # 能耗下降率 here) — the only needs_human the rules do not explain.
+    assert all(rw.status == "ok" or rw.remaining or any("同表重复" in r for r in rw.reasons) for rw in rv.rewrites.values())
 
 
 def test_mark_proposals():
