@@ -513,7 +513,9 @@ def _snapshot_path() -> Path:
     return data_dir() / SNAPSHOT
 
 
-def _read_snapshot(model_id: str) -> tuple[list[Entry], np.ndarray] | None:
+def _read_snapshot(model_id: str, with_gold: bool = False):
+    """(entries, vectors) of the local snapshot, or None; `with_gold` adds the
+    labelled files' signature it was written with (see `_gold_signature`)."""
     path = _snapshot_path()
     if not path.exists():
         return None
@@ -522,17 +524,30 @@ def _read_snapshot(model_id: str) -> tuple[list[Entry], np.ndarray] | None:
             meta = json.loads(str(z["meta"]))
             if meta.get("model") != model_id or meta.get("schema") != SCHEMA:
                 return None
-            return [Entry(**d) for d in meta["entries"]], np.asarray(z["vectors"], dtype=np.float32)
+            out = [Entry(**d) for d in meta["entries"]], np.asarray(z["vectors"], dtype=np.float32)
+            return (*out, meta.get("gold")) if with_gold else out
     except Exception as e:  # a cache: unreadable means absent
         log.info("library snapshot unreadable (%s); rebuilding", e)
         return None
 
 
-def _write_snapshot(model_id: str, entries: list[Entry], matrix: np.ndarray) -> None:
+def _gold_signature(files: list[Path]) -> dict[str, list[int]]:
+    """Each labelled file's size and modification time: while they are those the
+    snapshot was written with, its gold entries are the files' (parsing ~60 files
+    costs a fifth of a warm review)."""
+    out = {}
+    for f in files:
+        st = f.stat()
+        out[str(f)] = [st.st_size, st.st_mtime_ns]
+    return out
+
+
+def _write_snapshot(model_id: str, entries: list[Entry], matrix: np.ndarray, gold: dict | None = None) -> None:
     path = _snapshot_path()
     tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")  # two reviews at once never share a half-written file
     try:
-        meta = json.dumps({"model": model_id, "schema": SCHEMA, "entries": [e.to_dict() for e in entries]}, ensure_ascii=False)
+        meta = json.dumps({"model": model_id, "schema": SCHEMA, "entries": [e.to_dict() for e in entries], "gold": gold},
+                          ensure_ascii=False)
         np.savez(tmp, vectors=matrix.astype(np.float32), meta=np.array(meta))
         tmp.replace(path)
     except OSError as e:
@@ -570,22 +585,34 @@ def open_view(review=None, embedder=None, messages: list[str] | None = None) -> 
     from .embeddings import get_embedder
 
     ef = embedder or get_embedder()
-    wanted = known_entries(review)
     if is_local():
-        snap = _read_snapshot(ef.model_id)
+        files = labelled_files()
+        gold_sig = _gold_signature(files)
+        snap = _read_snapshot(ef.model_id, with_gold=True)
+        if snap is not None and snap[2] == gold_sig:  # the labelled files are as the snapshot took them
+            gold = [e for e in snap[0] if e.origin == "gold"]
+            wanted = list({e.id: e for e in gold + entries_from_decisions()
+                           + (entries_from_review(review) if review is not None else [])}.values())
+        else:
+            wanted = known_entries(review)
+        taken = snap is not None and snap[2] == gold_sig
+        snap = snap[:2] if snap is not None else None
         if snap is None and (library_dir() / "chroma.sqlite3").exists():
             snap = _from_collection(ef, messages)
         have, matrix = snap if snap is not None else ([], np.zeros((0, int(getattr(ef, "dim", 1) or 1)), np.float32))
         entries = merge_entries(have, wanted)
         if [e.id for e in entries] == [e.id for e in have]:
+            if not taken and snap is not None:  # same entries, files touched: remember their signature
+                _write_snapshot(ef.model_id, have, matrix, gold_sig)
             return LibraryView(have, matrix, ef)
         rows = {e.id: k for k, e in enumerate(have)}
         texts = {e.id: library_text(e.level3) for e in entries if e.id not in rows}
         vecs = _vectors(ef, list(texts.values()))
         new = _unit_rows(np.stack([matrix[rows[e.id]] if e.id in rows else vecs[texts[e.id]] for e in entries])) \
             if entries else matrix[:0]
-        _write_snapshot(ef.model_id, entries, new)
+        _write_snapshot(ef.model_id, entries, new, gold_sig)
         return LibraryView(entries, new, ef)
+    wanted = known_entries(review)
     lib = Library(ef)
     lib.sync(wanted)
     if messages is not None:

@@ -215,3 +215,39 @@ def test_first_library_build_reads_the_shipped_vectors_instead_of_embedding():
     before = ef.texts
     view = open_view()
     assert len(view) >= len(texts) and ef.texts == before
+
+
+def test_a_review_reads_the_labelled_files_only_when_they_changed(tmp_path, monkeypatch):
+    """The snapshot remembers the labelled files' size and time: while they are
+    unchanged, open_view takes their gold entries from it instead of parsing
+    every file; an edited file is parsed again and its entries replaced."""
+    import shutil
+
+    from classifier import library as lib
+    from classifier.config import data_dir
+
+    (data_dir() / lib.SNAPSHOT).unlink(missing_ok=True)  # this test's own labelled files, not the session's
+    (tmp_path / "eval" / "regions").mkdir(parents=True)
+    src = labelled_files()[:3]  # eval/labelled.jsonl and two regional files
+    files = [Path(shutil.copy(f, tmp_path / "eval" / (f.name if f.parent.name == "eval" else f"regions/{f.name}")))
+             for f in src]
+    monkeypatch.setattr(lib, "labelled_files", lambda root=None: files)
+    parsed = []
+    real = lib.entries_from_labelled
+    monkeypatch.setattr(lib, "entries_from_labelled", lambda p: parsed.append(p) or real(p))
+    first = open_view()
+    assert parsed and {e.source for e in first.entries if e.origin == "gold"} == \
+        {"labelled.jsonl", f"regions/{src[1].name}", f"regions/{src[2].name}"}
+    parsed.clear()
+    again = open_view()
+    assert not parsed and [e.id for e in again.entries] == [e.id for e in first.entries]
+    # one gold row's rewrite changes: that file is parsed again and the library follows it
+    lines = files[0].read_text(encoding="utf-8").splitlines()
+    k = next(i for i, line in enumerate(lines) if json.loads(line).get("labels") and json.loads(line).get("rewrite"))
+    row = json.loads(lines[k])
+    row["rewrite"]["level3"] = "改写后的指标名称（测试）"
+    lines[k] = json.dumps(row, ensure_ascii=False)
+    files[0].write_text("\n".join(lines) + "\n", encoding="utf-8")
+    edited = open_view()
+    assert parsed
+    assert "改写后的指标名称（测试）" in {e.level3 for e in edited.entries}
