@@ -466,9 +466,8 @@ class Index:
         for i in range(0, len(todo), _EMBED_BATCH):
             batch = todo[i:i + _EMBED_BATCH]
             for t, v in zip(batch, self.ef(batch)):
-                out[t] = embedded[t] = np.asarray(v, dtype=np.float32)
-                if len(_MEMO) < _MEMO_MAX:
-                    _MEMO[(model, t)] = out[t]
+                v = np.asarray(v, dtype=np.float32)
+                out[t] = embedded[t] = _MEMO.setdefault((model, t), v) if len(_MEMO) < _MEMO_MAX else v
         self.cache.put(from_chroma | embedded)
         return out, reused
 
@@ -581,7 +580,9 @@ class Prefetch:
 
     def __init__(self, embedder, texts: list[str], *, start: bool = True):
         self.embedder, self.model = embedder, embedder.model_id
-        todo = sorted(set(texts), key=len)  # similar lengths per piece: USE pads to the longest
+        # similar lengths per piece (USE pads to the longest); a stable order, never a set's: the
+        # pieces decide the float rounding of each vector, which must not change with the hash seed
+        todo = sorted(dict.fromkeys(texts), key=len)
         self.pieces = [todo[i:i + self.CHUNK] for i in range(0, len(todo), self.CHUNK)]
         self.next = 0
         self.lock = threading.Lock()
@@ -605,9 +606,10 @@ class Prefetch:
                 log.info("background embedding failed (%s); the index embeds what is missing", e)
                 return
             for t, v in zip(piece, vecs):
-                self.out[t] = np.asarray(v, dtype=np.float32)
-                if len(_MEMO) < _MEMO_MAX:
-                    _MEMO[(self.model, t)] = self.out[t]
+                v = np.asarray(v, dtype=np.float32)
+                # first vector of a text wins in this process: another thread may have embedded it in
+                # another batch (other float rounding), and the vector cache keeps the first one too
+                self.out[t] = _MEMO.setdefault((self.model, t), v) if len(_MEMO) < _MEMO_MAX else v
 
     @classmethod
     def now(cls, embedder, texts: list[str]) -> dict[str, np.ndarray]:
@@ -619,6 +621,10 @@ class Prefetch:
         VectorCache(pf.model).put(pf.out)
         return pf.out
 
+    def texts(self) -> set[str]:
+        """Every text this prefetch embeds (or has embedded)."""
+        return {t for piece in self.pieces for t in piece}
+
     def take(self, model: str) -> dict[str, np.ndarray]:
         if model != self.model:
             return {}
@@ -629,6 +635,11 @@ class Prefetch:
 
 
 _PREFETCH: Prefetch | None = None
+
+
+def prefetching() -> set[str]:
+    """The texts the running prefetch embeds: others embedding meanwhile leave them to it."""
+    return _PREFETCH.texts() if _PREFETCH is not None else set()
 
 
 def take_prefetched(model: str) -> dict[str, np.ndarray]:

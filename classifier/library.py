@@ -192,9 +192,8 @@ def _vectors(embedder, texts: list[str]) -> dict[str, np.ndarray]:
     for i in range(0, len(todo), 64):
         chunk = todo[i:i + 64]
         for t, v in zip(chunk, embedder(chunk)):
-            new[t] = out[t] = np.asarray(v, dtype=np.float32)
-            if len(_MEMO) < _MEMO_MAX:
-                _MEMO[(model, t)] = new[t]
+            v = np.asarray(v, dtype=np.float32)
+            new[t] = out[t] = _MEMO.setdefault((model, t), v) if len(_MEMO) < _MEMO_MAX else v  # first vector wins
     if new:
         cache.put(new)
     return out
@@ -217,7 +216,10 @@ def embed_queries(rows: Iterable[tuple[Indicator, Project, set[str]]], embedder=
     Returns how many texts were asked for."""
     from .embeddings import get_embedder
 
-    texts = [library_text(n) for n in query_names(rows)]
+    from .index import prefetching
+
+    busy = prefetching()  # a text the batch's prefetch embeds is left to it: one vector per text and process
+    texts = [t for t in (library_text(n) for n in query_names(rows)) if t not in busy]
     if texts:
         _vectors(embedder or get_embedder(), texts)
     return len(texts)
