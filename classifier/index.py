@@ -637,6 +637,11 @@ class Prefetch:
 _PREFETCH: Prefetch | None = None
 
 
+def prefetch_running() -> bool:
+    """Is `stored_vectors` embedding the batch in the background now?"""
+    return _PREFETCH is not None
+
+
 def prefetching() -> set[str]:
     """The texts the running prefetch embeds: others embedding meanwhile leave them to it."""
     return _PREFETCH.texts() if _PREFETCH is not None else set()

@@ -209,12 +209,6 @@ def open_library(rv: Review):
     return view
 
 
-def _distinct_texts(projects) -> int:
-    from .embeddings import embed_text
-
-    return len({embed_text(ind) for p in projects for ind in p.indicators})
-
-
 def review(read: ReadResult, backend: str = "offline", *, progress: Progress | None = None, use_index: bool = True,
            use_model: bool = True, library=True, model_path: str | None = None, **options) -> Review:
     """Review every readable row. `backend`: offline (rules + index + learned
@@ -234,7 +228,7 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
     rv.problems.extend(amount_problems(read.projects))  # bad amounts: said once per table, treated as unknown
     stored = None
     if backend == "offline" and use_index and read.projects:
-        from .index import stored_vectors
+        from .index import prefetch_running, stored_vectors
 
         try:  # a cold run: the embedder loads (and chromadb imports) in the background while the rules run
             stored = stored_vectors(read.projects)
@@ -249,7 +243,7 @@ def review(read: ReadResult, backend: str = "offline", *, progress: Progress | N
 
         # the labeller reads rule findings only: on a cold run it runs while the batch is embedded
         early = predict_early(read.projects, findings, model_path)
-    if backend == "offline" and library is True and stored is not None and len(stored) < _distinct_texts(read.projects):
+    if backend == "offline" and library is True and stored is not None and prefetch_running():
         from .library import embed_queries
 
         # meanwhile, on this thread, the library queries of the rows the rules flagged (see embed_queries)
