@@ -296,6 +296,9 @@ def check_round4(rw: Rewrite, ind: Indicator, codes: set[str] | None, kind: str)
 # (RB01-07, RB02-02, RB04-14, T066-05, T092-06): the effect of clean offices or working equipment is for a human to name.
 # 档案完好率 under 社会效益 was accepted (T018-07). One pattern with the composer's fallback (classifier/slogan.py).
 from .slogan import OUTPUT_QUALITY  # noqa: E402
+
+# A row that says it does not apply (not a bare "无": "安全事故 | 无" means none happened).
+DOES_NOT_APPLY = re.compile(r"不适用|不涉及|无此项")
 ECONOMIC = re.compile(r"收入|产值|消费|销售|营业|利润|税收|经济|增收|节约|节省|成本|资金|经费|投资|带动|就业|价格|效益|GDP|招商|产业")
 COUNTED_DESC = re.compile(r"的(数量|台数|套数|头数|人数|户数|项数|个数|次数|场次|件数|份数)，")
 PERSONS_OR_COUNTS = re.compile(r"(人数|户数|数量|个数|次数|人次|标准|率)$")
@@ -333,6 +336,9 @@ def check_round5(rw: Rewrite, ind: Indicator, project: Project | None, kind: str
         out.append(f"指标值“{value}”是面积、容积或长度，描述却写成“…的数量”")  # RI01-01…12
     if re.search(r"[；;，,、]$", value.replace(PROPOSAL, "").strip()):
         out.append(f"指标值“{value}”末尾残留分隔符号")
+    if DOES_NOT_APPLY.search((ind.level3 or "") + " " + (ind.value or "")) and name != (ind.level3 or "").strip():
+        # Round 7: "该指标不适用本项目 | 不涉及" is no indicator to rewrite; any new one is the reviewer's to set (RD12-11).
+        out.append(f"原行写明“{(ind.level3 or '').strip() or ind.value}”（不适用本项目），不是待改写的指标，需审核人删除该行或另设指标")
     return out
 
 

@@ -193,3 +193,13 @@ def test_a_survey_that_drops_the_published_percentage_goes_to_a_human():
     dropped = _as(rw, value=f"≥80%{PROPOSAL}")
     checked = meaning_check(dropped, ind, p, {"unmeasurable_value", "unit_mismatch"})
     assert checked.status == "needs_human" and any("丢失了原表的数字" in r for r in checked.reasons), checked.reasons
+
+
+def test_a_proposal_for_a_row_that_does_not_apply_goes_to_a_human():
+    """RD12-11 该指标不适用本项目 | 不涉及: whatever indicator a writer (a model, the library) puts in its place, the row
+    said it does not apply — deleting it or setting one is the reviewer's call, never `ok`."""
+    p, ind, rw = rewrite("RD12:RD12-11")
+    _, _, survey = rewrite("RB01:RB01-06")
+    proposed = _as(survey, level1=ind.level1, level2="社会效益指标")
+    checked = meaning_check(proposed, ind, p, {"unmeasurable_value"})
+    assert checked.status == "needs_human" and any("不适用本项目" in r for r in checked.reasons), checked.reasons
