@@ -162,8 +162,6 @@ TASK_WORDS = re.compile(r"完成|完工|竣工|发放|支付|拨付|到位|建�
                         r"换届|使用|出版|编制|启动|结项|结题|任务|项目|调查|检查|评审|申报|整改|部署|购置")
 # A formula counts things; a slogan's verb ("提高", "确保") is not one ("实现就业的提高数/提高总数", round 1).
 SLOGAN_IN_FORMULA = re.compile(r"计算公式：[^×]*(确保|保证|提高|提升|促进|推动|加强|改善|激发|满足)[^×]*×100%")
-# A survey counts respondents; the change they report ("认为…得到改善的受访居民人数") is what they are asked, not what is counted.
-SURVEYED_CHANGE = re.compile(r"认为[^/×]{2,30}?得到[\u4e00-\u9fff]{2}的(?=受访)")
 
 
 # Round 3: a lexicon formula pasted onto a name that is not a countable noun ("检验合格的新录用选调生培训数",
@@ -210,7 +208,7 @@ def check_wording(rw: Rewrite, ind: Indicator, codes: set[str] | None, project: 
         out.append(f"指标名称“{name}”仍是一句口号，没有说明考核什么，需审核人改为可计量的指标")
     if codes and (rw.level1, rw.level2, rw.level3, rw.description, rw.value) == (ind.level1, ind.level2, ind.level3, ind.description, ind.value):
         out.append("改写与原表完全相同，被判出的问题没有处理")
-    if SLOGAN_IN_FORMULA.search(SURVEYED_CHANGE.sub("", desc)):
+    if SLOGAN_IN_FORMULA.search(desc):
         out.append("计算公式的统计对象是一句口号（提高、确保、改善…），不是能计数的事物")
     if not (rw.level1 or "").strip():
         out.append("一级指标为空")
@@ -299,6 +297,7 @@ from .slogan import OUTPUT_QUALITY  # noqa: E402
 
 # A row that says it does not apply (not a bare "无": "安全事故 | 无" means none happened).
 DOES_NOT_APPLY = re.compile(r"不适用|不涉及|无此项")
+OPINION = re.compile(r"认可度|认同度|认同率|认可率|^[^，,。；;]{0,12}认为")
 ECONOMIC = re.compile(r"收入|产值|消费|销售|营业|利润|税收|经济|增收|节约|节省|成本|资金|经费|投资|带动|就业|价格|效益|GDP|招商|产业")
 COUNTED_DESC = re.compile(r"的(数量|台数|套数|头数|人数|户数|项数|个数|次数|场次|件数|份数)，")
 PERSONS_OR_COUNTS = re.compile(r"(人数|户数|数量|个数|次数|人次|标准|率)$")
@@ -336,6 +335,10 @@ def check_round5(rw: Rewrite, ind: Indicator, project: Project | None, kind: str
         out.append(f"指标值“{value}”是面积、容积或长度，描述却写成“…的数量”")  # RI01-01…12
     if re.search(r"[；;，,、]$", value.replace(PROPOSAL, "").strip()):
         out.append(f"指标值“{value}”末尾残留分隔符号")
+    if not (l1.startswith("满意度") or "满意度" in l2) and not OPINION.search(ind.level3 or "") \
+            and (OPINION.search(name) or re.search(r"计算公式：[^/×]*认为[^/×]*受访", desc)):
+        # Round 3: "受益对象对“X”的认可度" was judged kind_changed 130 times — an opinion poll is a 满意度 measure.
+        out.append(f"“{name}”统计的是受访者的看法（满意度类），放在“{l2 or l1}”下指标性质变了，需审核人改为客观的效益指标")
     if DOES_NOT_APPLY.search((ind.level3 or "") + " " + (ind.value or "")) and name != (ind.level3 or "").strip():
         # Round 7: "该指标不适用本项目 | 不涉及" is no indicator to rewrite; any new one is the reviewer's to set (RD12-11).
         out.append(f"原行写明“{(ind.level3 or '').strip() or ind.value}”（不适用本项目），不是待改写的指标，需审核人删除该行或另设指标")

@@ -40,7 +40,7 @@ def _needs_human_for(rw, words: str):
 def test_an_outputs_quality_under_an_effect_level_goes_to_a_human(jid):
     """环境卫生检查达标率 / 建成设施正常使用率 / 设备完好率 under 生态效益, 效益, 可持续影响, 社会效益: both judges —
     "属产出质量指标，放在…下仍归类错误". The level is the row's; what effect to measure is a reviewer's call.
-    Round 7: the composer now asks the slogan's beneficiaries instead where it can name them
+    Round 7: the composer now writes an objective measure of the slogan's effect instead where one fits
     (tests/test_rewrite_round7b.py), so the check is tested on the rewrite round 5 wrote for the row."""
     import json
 
@@ -52,9 +52,7 @@ def test_an_outputs_quality_under_an_effect_level_goes_to_a_human(jid):
     old = next(json.loads(line)["rewrite"] for line in open(ROUND5[0], encoding="utf-8") if json.loads(line)["id"] == jid)
     was = Rewrite(old["level1"], old["level2"], old["level3"], old["description"], old["value"], "", source="template")
     _needs_human_for(recheck(was, ind, p, {"unmeasurable_value"}), "衡量产出的质量")
-    if rw.status == "ok":
-        assert "衡量产出的质量" not in " ".join(rw.reasons) and not re.search(r"(检查达标率|完好率|正常使用率)$", rw.level3)
-    else:
+    if re.search(r"(检查达标率|完好率|正常使用率|可用率)$", rw.level3):  # still an output's quality: never `ok`
         _needs_human_for(rw, "衡量产出的质量")
 
 
@@ -92,8 +90,8 @@ def test_the_income_of_no_one_goes_to_a_human():
                                        ("RF01:RF01-08", "RF01-07"), ("RF01:RF01-10", "RF01-07")])
 def test_the_same_rewrite_on_a_later_row_of_the_table_goes_to_a_human(jid, first):
     """"与RE03-09改写完全相同，造成表内重复指标": the earlier row the composer writes it for keeps it, this row is sent to
-    a human naming that row. (RB01-07 of round 6 no longer repeats RB01-02: its 生态效益 slogan now asks the residents,
-    tests/test_rewrite_round7b.py.)"""
+    a human naming that row. (RB01-07 no longer repeats RB01-02's 环境卫生检查达标率: it now repeats RB01-06's measure of the residents'
+    living conditions, tested in tests/test_rewrite_round7b.py.)"""
     p, ind, rw = rewrite(jid)
     p0, ind0, rw0 = rewrite(jid.split(":")[0] + ":" + first)
     assert p0.id == p.id and (rw0.level3, rw0.description) == (rw.level3, rw.description)  # really the same text
