@@ -552,7 +552,8 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
         benefit = is_benefit(l1, l2) or not (l1 or l2).strip()
         found = benefit_proposal(name, v, year_of(project), benefit, context)
         if benefit and (found is None or OUTPUT_QUALITY.search(found["level3"])):
-            # No topic, or an output's quality under 效益 (round 5: wrong level): ask the beneficiaries the slogan names.
+            # No topic, or an output's quality under 效益 (round 5: wrong level): an objective measure of the effect the
+            # slogan names, for the people it names (classifier/slogan.py), where one fits.
             said = (v, "") if VAGUE_NAME_RE.match(name) and v and not re.search(r"\d", v) else (name, v)  # "效果显著 | 改善…"
             found = slogan_proposal(*said, project.title, ind.description) or found
         return found | {"benefit": True} if found else None
