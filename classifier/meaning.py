@@ -23,6 +23,18 @@ DIRECTION_ZH = {UP: "越高越好（≥）", DOWN: "越低越好（≤）", EQUA
 GRADE_BOILERPLATE = re.compile(r"好/较好/一般/较差/差|五级评定|较好及以上")
 
 
+# A rate formula's "×100%" is arithmetic, not a number the row states: without this a
+# published "100%" target counted as kept by any formula (round 7 found it).
+FORMULA_FACTOR = re.compile(r"[×xX*]\s*100\s*[%％]")
+
+
+def stated_numbers(text: str) -> set[str]:
+    """The numbers a text states, normalised for comparison (240.00 = 240),
+    leaving out a formula's ×100%. One definition for the meaning check and
+    for the judged sets' numbers-kept rate (rewrite.numbers_kept)."""
+    return _nums(FORMULA_FACTOR.sub(" ", unicodedata.normalize("NFKC", text or "")))
+
+
 def _nums(text: str) -> set[str]:
     out = set()
     for n in NUM_RE.findall(unicodedata.normalize("NFKC", text or "")):
@@ -52,8 +64,8 @@ def check_numbers(rw: Rewrite, ind: Indicator, project: Project) -> list[str]:
     date it gave) or marked （建议值）."""
     out = []
     # "指标1:" numbering is template residue, not a fact of the row: removing it loses nothing.
-    original = _nums(" ".join((RESIDUE_RE.sub("", ind.level3 or ""), ind.description, ind.value)))
-    have = _nums(" ".join((rw.level3, rw.description, rw.value)))
+    original = stated_numbers(" ".join((RESIDUE_RE.sub("", ind.level3 or ""), ind.description, ind.value)))
+    have = stated_numbers(" ".join((rw.level3, rw.description, rw.value)))
     # A share written as a fraction is the same number as a percentage: "0.95" → "95%", "1" → "100%".
     as_pct = {s: f"{float(s) * 100:g}" for s in _nums(ind.value) if float(s) <= 1}
     have |= {s for s, pct in as_pct.items() if pct in _nums(rw.value)}

@@ -9,11 +9,9 @@ direction fitting, no residue, the rules silent — or `needs_human` with the
 reasons. Numbers the original gave are kept; numbers we add are marked （建议值）."""
 from __future__ import annotations
 
-import re
-import unicodedata
 
 from .compose import PROPOSAL, RESIDUE_RE, compose
-from .meaning import meaning_check
+from .meaning import meaning_check, stated_numbers
 from .models import Finding, Indicator, Project, Rewrite
 
 __all__ = ["PROPOSAL", "template_rewrite", "suggest_rewrite", "recheck", "numbers_kept", "original_text", "rationale_for"]
@@ -84,9 +82,8 @@ def recheck(rewrite: Rewrite, ind: Indicator, project: Project, codes: set[str] 
 def numbers_kept(original: str, rewritten: str) -> bool:
     """Every number of the original value/description appears in the rewrite
     (240.00 = 240; a share written as a fraction, 0.95 or 1, = 95% or 100%)."""
-    norm = lambda t: {f"{float(n):g}" for n in re.findall(r"\d+(?:\.\d+)?", unicodedata.normalize("NFKC", t or ""))}  # noqa: E731
-    have = norm(rewritten)
-    return all(n in have or (float(n) <= 1 and f"{float(n) * 100:g}" in have) for n in norm(original))
+    have = stated_numbers(rewritten)
+    return all(n in have or (float(n) <= 1 and f"{float(n) * 100:g}" in have) for n in stated_numbers(original))
 
 
 def original_text(ind: Indicator) -> str:

@@ -180,6 +180,21 @@ def test_meaning_check_rejects_a_minimum_standard_turned_cap(rules_review):
     assert out.status == "needs_human" and any("≥" in r or "越高越好" in r for r in out.reasons), out.reasons
 
 
+def test_a_formulas_times_100_percent_does_not_keep_a_published_100_percent(seed_review):
+    """A rate's "×100%" is arithmetic: a rewrite whose formula says it but whose
+    value replaced the published 100% lost that number (a model might write it)."""
+    rv = seed_review
+    p, ind, rw = next((p, i, rv.rewrites[i.id]) for p, i in rv.rows() if i.id in rv.rewrites
+                      and re.fullmatch(r"\D*100%", i.value.strip()) and "×100%" in rv.rewrites[i.id].description
+                      and not re.search(r"100(?!%)|100%(?!$)", (i.level3 or "") + (i.description or "")))
+    original = " ".join((ind.level3, ind.description, ind.value))
+    assert numbers_kept(original, " ".join((rw.level3, rw.description, rw.value)))
+    lowered = _rw(ind, level1=rw.level1, level2=rw.level2, level3=rw.level3, description=rw.description, value="≥95%（建议值）")
+    assert not numbers_kept(original, " ".join((lowered.level3, lowered.description, lowered.value)))
+    out = meaning_check(lowered, ind, p, set(rv.labels(ind.id)))
+    assert out.status == "needs_human" and any("丢失" in r and "100" in r for r in out.reasons), out.reasons
+
+
 def test_meaning_check_rejects_residue_and_glued_title(rules_review):
     rv = rules_review
     p, ind = _row(rv, "T001-01")
