@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .levels import RESIDUE_RE, clean_name
+from .levels import RESIDUE_RE, clean_name, in_table_style
 from .kinds import DOWN, DURATION_NAME, MINIMUM_NAME, SHORT_DURATION, numbers_of, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
 from .models import Indicator, Project
 from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
@@ -571,7 +571,8 @@ def tidy_units(value: str, kind: str, name: str) -> str:
 def compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     """The composed rewrite's fields (level1, level2, level3, description, value, kind)."""
     out = _compose(ind, project, codes)
-    return out | {"value": tidy_units(out["value"], out["kind"], out["level3"])}
+    l1, l2 = in_table_style(out["level1"], out["level2"], ind, project)  # "产出指标(50分)" stays as published (round 5)
+    return out | {"level1": l1, "level2": l2, "value": tidy_units(out["value"], out["kind"], out["level3"])}
 
 
 def _compose(ind: Indicator, project: Project, codes: set[str]) -> dict:

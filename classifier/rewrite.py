@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from .compose import PROPOSAL, RESIDUE_RE, compose
+from .levels import in_table_style
 from .meaning import meaning_check
 from .models import Finding, Indicator, Project, Rewrite
 
@@ -63,6 +64,7 @@ def suggest_rewrite(ind: Indicator, project: Project, findings: list[Finding], l
         if hit is not None:
             fields = adapt(hit, ind, project, codes, library.generic_terms())
             if fields is not None:
+                fields["level1"], fields["level2"] = in_table_style(fields["level1"], fields["level2"], ind, project)
                 rw = Rewrite(fields["level1"], fields["level2"], fields["level3"], fields["description"], fields["value"],
                              rationale_for(ind, fields, fields["reference"]), source="library", kind=fields["kind"],
                              reference=fields["reference"])
