@@ -17,6 +17,7 @@ import re
 import unicodedata
 
 from .levels import RESIDUE_RE, clean_name, in_table_style
+from .countable import countable_rate
 from .kinds import DOWN, DURATION_NAME, MINIMUM_NAME, SHORT_DURATION, numbers_of, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
 from .models import Indicator, Project
 from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
@@ -498,6 +499,7 @@ def subject_of(name: str, description: str) -> str:
 
 SLOGAN_WORDS = re.compile(r"提升|提高|改善|促进|推动|保障|加强|打造|建设|推进|助力|满足|确保|保证|激发|优化|营造|维护|体现|发挥|扩大|"
                           r"增强|服务|支撑|实现|齐抓共管|办好事|办实事|[，,。；;、]")
+UNNAMED = re.compile(r"考核事项(总)?数")  # the generic formula of rate_parts: nothing named to count
 PROPOSAL_CODES = {"unmeasurable_value", "unit_mismatch"}
 MEASURE_NAME = re.compile(r"(数|量|面积|容积|人次|户数|里程|长度|金额|成本|费用|经费|资金|时间|时限|期限|标准|天数|次数)([（(][^()（）]*[)）])?$")
 
@@ -602,6 +604,10 @@ def _compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     value, standard = value_for(kind, name, probe, project, codes) if rewrite_value else (ind.value, "")
     rewrite_desc = bool(codes & DESCRIPTION_CODES) or not (ind.description or "").strip() or standard or (l1, l2) != (ind.level1, ind.level2) or name != clean_name(ind.level3, project)
     desc = description_for(kind, subject_of(name, ind.description), probe, project, standard) if rewrite_desc else ind.description
+    typed = countable_rate(name, l1, l2) if kind == "rate" and UNNAMED.search(desc) else None
+    if typed:  # "符合“文明施工”要求的考核事项数" counted nothing (round 5): the inspections of it do
+        name, num, den, basis, src = typed
+        desc = f"计算公式：{num}/{den}×100%，{basis + '，' if basis else ''}数据来源为{src}"
     if kind == "rate" and l2.startswith("数量") and parse_value(value).unit_class == "percent":
         l2 = "质量指标"  # a rate is not a count (R2): the level follows the value we wrote
     return {"level1": l1, "level2": l2, "level3": name, "description": desc, "value": value, "kind": kind}

@@ -174,6 +174,11 @@ SLOGAN_NAME = re.compile(r"^(指标\d*[:：])?(提升|提高|改善|促进|推�
 MEASURE_END = re.compile(r"(率|比例|比重|占比|数|量|次数|人次|时间|时限|日期|金额|成本|标准|天数|面积|长度|里程|满意度)([（(][^()（）]*[)）])?$")
 
 
+# Round 7 (classifier/countable.py): "文明施工 | ≥95%" → "文明施工检查达标率": the inspections are what is counted and
+# the formula says so — not a slogan with "达标率" glued on.
+INSPECTIONS_PASSED = re.compile(r"计算公式：[^×/]*(检查|考核|考评)达标的次数/[^×/]*(检查|考核|考评)总次数×100%")
+
+
 def check_wording(rw: Rewrite, ind: Indicator, codes: set[str] | None, project: Project | None = None) -> list[str]:
     """What the rules cannot see but a reviewer would not sign: a formula that
     only repeats the name ("X的实际数/X的应达数"), a name that is a number, a
@@ -217,7 +222,8 @@ def check_wording(rw: Rewrite, ind: Indicator, codes: set[str] | None, project: 
     elif BARE_NAME.match(name):
         out.append(f"指标名称“{name}”只是一个数字或日期，没有说明考核什么")
     core = re.sub(r"^(指标\d*[:：])", "", (ind.level3 or "").strip())[:6]
-    if re.search(r"达标率$", name) and not re.search(r"率$", ind.level3 or "") and core and name.startswith(core):
+    if re.search(r"达标率$", name) and not re.search(r"率$", ind.level3 or "") and core and name.startswith(core) \
+            and not INSPECTIONS_PASSED.search(rw.description or ""):
         # The old name with "达标率" glued on; a lexicon indicator that is a 达标率 of its own ("环境卫生检查达标率") is not that.
         out.append(f"在“{ind.level3}”后硬加“达标率”，没有说明达标的标准和统计对象")
     kind = kind_of(_probe(rw, ind))

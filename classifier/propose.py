@@ -21,7 +21,7 @@ import re
 
 PROPOSAL = "（建议值）"
 
-MONEY_OBJECT = re.compile(r"资金|经费|预算|补助|补贴|奖补|奖励金|费用|款|津贴|助学金|薪酬|工资|利息|价款|[^消]费$")
+MONEY_OBJECT = re.compile(r"资金|经费|预算|补助|补贴|奖补|奖励金|费用|款|津贴|助学金|薪酬|工资|利息|价款|[^消]费$|支出$")
 # (what the name says before 率, numerator, denominator, data source). {o}: the object counted.
 # Money objects are amounts ("金额"/"总额"), everything else a number of things ("数"/"总数").
 _RATES: tuple[tuple[str, str, str, str], ...] = (
@@ -38,7 +38,7 @@ _RATES: tuple[tuple[str, str, str, str], ...] = (
     ("使用", "已使用的{o}{n}", "可使用的{o}{d}", "财务决算"),
     ("保障", "已足额保障的{o}{n}", "应保障的{o}{d}", "财务决算"),
     ("核算", "已完成核算的{o}{n}", "应核算的{o}{d}", "财务核算记录"),
-    ("专户管理", "纳入专户管理的{o}{n}", "{o}{d}", "财务账户记录"),
+    ("专户管理", "纳入专户管理的{o}{n}", "应纳入专户管理的{o}{d}", "财务账户记录"),
     ("政府采购|采购", "通过政府采购的{o}{n}", "{o}采购{d}", "政府采购记录"),
     ("合规", "经检查合规的{o}{n}", "经检查的{o}{d}", "财务检查或审计结论"),
     ("规范", "经检查符合规定程序的{o}{n}", "经检查的{o}{d}", "财务检查或审计结论"),
@@ -102,7 +102,7 @@ def rate_core(name: str) -> str:
     """The name without its rate suffix, brackets and a trailing 性 ("合规性" → "合规")."""
     n = re.sub(r"[（(].*?[)）]", "", name or "").strip()
     n = _SUFFIX.sub("", n).rstrip("的之")
-    return re.sub(r"性$", "", n)
+    return re.sub(r"(?<!代表)性$", "", n)  # "展品具有代表性": the 代表性 is what is assessed (round 5, T087-02)
 
 
 def rate_formula(name: str, description: str = "", standard: str = "") -> tuple[str, str, str] | None:
@@ -131,6 +131,8 @@ def rate_formula(name: str, description: str = "", standard: str = "") -> tuple[
         obj = (core[: mm.start()] if mm.end() == len(core) else core[mm.end():]).strip("的之")
         obj = re.sub(r"^(全部|各项|所有|确保|保证|保障|实现|推动|提高|提升)+", "", obj) or ""
         obj = re.sub(r"(?<=.{2})(人数|人员数)$", "", obj) if words.startswith("参会") else obj  # "集体备课会人数参会率"
+        if words == "专户管理" and not MONEY_OBJECT.search(obj):
+            obj += "资金"  # a special account holds money: not "纳入专户管理的储备粮管理数" (round 5, RB04-04)
         if words == "保障" and not MONEY_OBJECT.search(obj):
             return None  # "保障服务水平": a slogan, not an amount that was secured
         if not obj:
