@@ -17,7 +17,7 @@ import re
 import unicodedata
 
 from .levels import RESIDUE_RE, clean_name, in_table_style
-from .countable import countable_rate
+from .countable import countable_rate, served_matters
 from .kinds import DOWN, DURATION_NAME, MINIMUM_NAME, SHORT_DURATION, numbers_of, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
 from .models import Indicator, Project
 from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
@@ -244,6 +244,9 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         if found is None:
             num, den = rate_parts(name, standard)
             src = "财务记录" if MONEY_OBJECT.search(name) else "业务台账"
+            served = served_matters(project.title) if den == "服务事项总数" else ""
+            if served:  # "被投诉率" of a 慰问 project: its own matters, not "服务事项" pasted across projects (round 5)
+                num, den, src = num.replace("服务事项", served), f"{served}总数", "投诉登记台账"
         else:
             num, den, src = found
         return f"计算公式：{num}/{den}×100%，数据来源为{src}"
@@ -499,6 +502,7 @@ def subject_of(name: str, description: str) -> str:
 
 SLOGAN_WORDS = re.compile(r"提升|提高|改善|促进|推动|保障|加强|打造|建设|推进|助力|满足|确保|保证|激发|优化|营造|维护|体现|发挥|扩大|"
                           r"增强|服务|支撑|实现|齐抓共管|办好事|办实事|[，,。；;、]")
+RATE_END = re.compile(r"(率|比例|比重|占比|覆盖面|程度|度|性|情况|指数)([（(][^()（）]*[)）])?$")
 UNNAMED = re.compile(r"考核事项(总)?数")  # the generic formula of rate_parts: nothing named to count
 PROPOSAL_CODES = {"unmeasurable_value", "unit_mismatch"}
 MEASURE_NAME = re.compile(r"(数|量|面积|容积|人次|户数|里程|长度|金额|成本|费用|经费|资金|时间|时限|期限|标准|天数|次数)([（(][^()（）]*[)）])?$")
@@ -608,6 +612,11 @@ def _compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     if typed:  # "符合“文明施工”要求的考核事项数" counted nothing (round 5): the inspections of it do
         name, num, den, basis, src = typed
         desc = f"计算公式：{num}/{den}×100%，{basis + '，' if basis else ''}数据来源为{src}"
+    elif kind == "rate" and rewrite_desc and desc.startswith("计算公式") and not RATE_END.search(name) \
+            and (l2.startswith("质量") or l2.startswith("数量")) and not re.search(r"\d", name) and not SLOGAN_WORDS.search(name) \
+            and parse_value(value).unit_class == "percent" and rate_formula(name) is not None:
+        # Not under 时效 ("2020年12月完成率" would pass the rules and still say nothing) nor on a slogan or 效益 row.
+        name += "率"  # "台站正常运行 | 100%" with its formula: the name says it is a share (round 5: "应改为…率")
     if kind == "rate" and l2.startswith("数量") and parse_value(value).unit_class == "percent":
         l2 = "质量指标"  # a rate is not a count (R2): the level follows the value we wrote
     return {"level1": l1, "level2": l2, "level3": name, "description": desc, "value": value, "kind": kind}

@@ -22,6 +22,8 @@ from .levels import L1_OUTPUT, canonical_level1, canonical_level2
 _INSPECTED = re.compile(r"(质量管理|质量|文明施工|施工管理|施工|安全管理|安全生产|卫生管理|卫生|秩序|规范管理|养护|管护|保洁)$")
 # An assessment the unit already runs ("大厅业务日常考核结果"): its own records say which passed.
 _ASSESSED = re.compile(r"(考核|考评)(结果|情况)?$")
+# The quality of a piece of casework (登记, 办理, 审核…): the cases are sampled and counted.
+_HANDLED = re.compile(r"^(.{2,14}?(登记|办理|审核|审批|受理|录入|鉴定|认证|编纂|编校|校对))(工作)?质量$")
 _TASKS = re.compile(r"(工作任务|任务)$")
 # Words of a slogan, not of a thing inspected: the generic formula stays and a human decides (round 5).
 _SLOGAN = re.compile(r"提升|提高|改善|促进|推动|确保|保证|加强|打造|激发|满足|助力|实现|建设|齐抓共管|办好事|办实事|^为|[，,。；;！!]")
@@ -46,6 +48,10 @@ def countable_rate(name: str, level1: str, level2: str) -> tuple[str, str, str, 
     if m:
         subject = core[: m.start()] + m.group(1)
         return (f"{subject}达标率", f"{subject}达标的次数", f"{subject}总次数", "达标按单位考核办法评定", "考核记录")
+    m = _HANDLED.search(core)
+    if m:  # "作品登记的质量": the registrations a quality check samples, counted in 件 (not inspections of a site)
+        work = m.group(1)
+        return (f"{work}质量抽查合格率", f"质量抽查合格的{work}件数", f"抽查的{work}总件数", "抽查按相关业务规范进行", "质量抽查记录")
     m = _INSPECTED.search(core)
     if m:
         subject = re.sub(r"(?<=质量|安全|卫生)管理$", "", core)  # "工程质量管理": the quality is inspected, not the management
@@ -58,3 +64,20 @@ def countable_rate(name: str, level1: str, level2: str) -> tuple[str, str, str, 
     if m:
         return (f"{core}完成率", f"已完成的{core}数", f"计划完成的{core}总数", "", "工作台账")
     return None
+
+
+# What a project serves, from its title, as the matters a complaint rate counts (round 5: "被投诉率 | 发生投诉的
+# 服务事项数/服务事项总数" pasted across projects, "宜写明本项目的服务对象"). First match wins; None: the title
+# names no service, and the generic "服务事项" stays.
+_SERVED = ((r"慰问", "慰问服务事项"), (r"([\u4e00-\u9fff]{2})(补贴|补助)", "{0}{1}发放事项"), (r"党建", "党建活动服务事项"),
+           (r"物业", "物业服务事项"), (r"会议|会务", "会务服务事项"), (r"接待", "接待服务事项"), (r"培训", "培训服务事项"),
+           (r"运维|运行维护|维修", "运维服务事项"), (r"服务保障", "服务保障事项"))
+
+
+def served_matters(title: str) -> str:
+    """"春节慰问市级老同志经费" → "慰问服务事项"; "…配偶采暖补贴经费" → "采暖补贴发放事项"; "" when none is clear."""
+    for pattern, matters in _SERVED:
+        m = re.search(pattern, title or "")
+        if m:
+            return matters.format(*m.groups()) if m.groups() else matters
+    return ""
