@@ -14,7 +14,7 @@ import unicodedata
 
 from .compose import PROPOSAL, RESIDUE_RE, compose
 from .levels import in_table_style
-from .meaning import meaning_check
+from .meaning import meaning_check, said_description
 from .models import Finding, Indicator, Project, Rewrite
 
 __all__ = ["PROPOSAL", "template_rewrite", "suggest_rewrite", "recheck", "numbers_kept", "original_text", "rationale_for"]
@@ -94,4 +94,4 @@ def numbers_kept(original: str, rewritten: str) -> bool:
 def original_text(ind: Indicator) -> str:
     """The row's name, description and value as numbers_kept compares them: the
     "指标1:" numbering of a name is template residue the rewrite must drop, not a number it must keep."""
-    return " ".join((RESIDUE_RE.sub("", ind.level3 or ""), ind.description, ind.value))
+    return " ".join((RESIDUE_RE.sub("", ind.level3 or ""), said_description(ind.description), ind.value))

@@ -198,3 +198,20 @@ def test_a_complaint_rate_counts_the_projects_own_matters(jid, served):
     num, den = _formula(rw)
     assert num == f"发生投诉的{served}数" and den == f"{served}总数"
     assert rw.value == "≤5%" and rw.status == "ok", rw.reasons
+
+
+# ---- 4. what else the judges named -------------------------------------------------------------
+
+def test_a_placeholder_description_is_no_number_to_keep():
+    """RD10-04 12350安全生产举报奖励次数 | 0 | ≥5次: both judges accepted the count's description, yet the check
+    sent it to a human for "dropping" the 0 of an empty cell. The ≥5次 the row gave is kept."""
+    p, ind, rw = rewrite("RD10:RD10-04")
+    assert ind.description.strip() == "0"
+    assert rw.value == "≥5次" and not any("丢失" in r for r in rw.reasons)
+    assert rw.status == "ok", rw.reasons
+
+
+def test_the_school_standard_is_not_called_provincial_in_an_autonomous_region():
+    """RD04-06 (宁夏, 学校办学条件达标率; both judges: "宁夏应为“自治区规定办学标准”而非“省定”")."""
+    p, ind, rw = rewrite("RD04:RD04-06")
+    assert rw.level3 == "学校办学条件达标率" and "省定" not in rw.description and "自治区" in rw.description
