@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .levels import RESIDUE_RE, clean_name, in_table_style
+from .levels import RESIDUE_RE, clean_name, in_table_style, name_unit
 from .countable import countable_rate, served_matters
 from .kinds import DOWN, DURATION_NAME, MINIMUM_NAME, SHORT_DURATION, numbers_of, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
 from .models import Indicator, Project
@@ -50,6 +50,9 @@ def _nfkc(t: str) -> str:
 
 # ---------------------------------------------------------------- levels
 
+# A cost rule flagged outside 成本 ("成本控制 | 不超过预算" under 数量, RE15-01: judged "归类错误未纠正"): a spending ceiling.
+COST_RULE = re.compile(r"^成本(控制|投入)$|^(不超过|不超|控制在|未超)预算(内)?$|^(不超支|控制成本|不超预算)$")
+
 
 def category(ind: Indicator, codes: set[str]) -> tuple[str, str]:
     """(level1, level2): the published ones unless wrong_category was flagged."""
@@ -61,7 +64,7 @@ def category(ind: Indicator, codes: set[str]) -> tuple[str, str]:
         return "满意度指标", "服务对象满意度指标"
     if l1.startswith("满意度") and is_down_name(name):  # "粮食安全事件发生数 | 0起": an effect, not an output (round 1)
         return "效益指标", "社会效益指标"
-    if INPUT_RE.search(name):
+    if INPUT_RE.search(name) or COST_RULE.search(name) or COST_RULE.search(ind.value or ""):
         return "产出指标", "成本指标"
     fund_state = re.search(r"(率|性|情况|度|专用|管理)$", name) and "满意" not in name
     if fund_state and FUND_HANDLING.search(name) or PAYOUT.search(name) and is_benefit(l1, l2) \
@@ -83,8 +86,9 @@ def category(ind: Indicator, codes: set[str]) -> tuple[str, str]:
         return "产出指标", "质量指标" if is_rate_name(name) or pv.unit_class == "percent" else "数量指标"
     if l2.startswith("数量") and (is_rate_name(name) or pv.unit_class == "percent"):
         return l1, "质量指标"
-    if l2.startswith("质量") and pv.unit_class == "count":
-        return l1, "数量指标"
+    if l2.startswith("质量") and (pv.unit_class == "count" or pv.unit_class == "none" and pv.number is not None
+                                  and parse_value(f"{pv.number_text}{name_unit(name)}").unit_class == "count"):
+        return l1, "数量指标"  # "单位数量(家) | 17": the unit is the name's (round 5, RG07-05: "仍将单位数量留在质量指标下")
     return l1, l2
 
 

@@ -215,3 +215,24 @@ def test_the_school_standard_is_not_called_provincial_in_an_autonomous_region():
     """RD04-06 (宁夏, 学校办学条件达标率; both judges: "宁夏应为“自治区规定办学标准”而非“省定”")."""
     p, ind, rw = rewrite("RD04:RD04-06")
     assert rw.level3 == "学校办学条件达标率" and "省定" not in rw.description and "自治区" in rw.description
+
+
+@pytest.mark.parametrize("jid, unit", [("RG07:RG07-05", "家"), ("RG07:RG07-06", "项")])
+def test_a_count_whose_unit_is_in_its_name_moves_to_quantity(jid, unit):
+    """单位数量(家) | 17, 项目数量(项) | 7 under 质量, flagged 归类错误 (both judges: "仍将…数量留在质量指标下"): the
+    name's unit makes it a count; the number kept, with the name's unit."""
+    p, ind, rw = rewrite(jid)
+    assert canonical_level2(ind.level2) == "质量指标" and canonical_level2(rw.level2) == "数量指标"
+    assert rw.level1 == ind.level1
+    assert parse_value(rw.value).number == parse_value(ind.value).number and rw.value.endswith(unit)
+    assert rw.status == "ok", rw.reasons
+
+
+def test_a_cost_rule_under_quantity_becomes_the_projects_cost_ceiling():
+    """RE15-01 成本控制 | 不超过预算 under 数量 (judges: "本年度成本控制的数量"是套话，归类错误未纠正): the project's
+    total cost capped by the budget this table gives, under the table's own 成本 level."""
+    p, ind, rw = rewrite("RE15:RE15-01")
+    assert canonical_level2(rw.level2) == "成本指标" and any(r.level2 == rw.level2 for r in p.indicators if r is not ind)
+    assert p.budget is not None and parse_value(rw.value).number == p.budget and rw.value.startswith("≤")
+    assert "预算" in rw.description and "数量" not in rw.description
+    assert rw.status == "ok", rw.reasons
