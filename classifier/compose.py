@@ -585,9 +585,32 @@ def compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     return out | {"level1": l1, "level2": l2, "value": tidy_units(out["value"], out["kind"], out["level3"])}
 
 
+# A frequency is a count per period, not a ratio: "发送频率 | 1期/工作日" got "符合“…发送频”要求的考核事项数" (round 5,
+# T017-05: "应直接写“≥1期/工作日”"). The rules read "…频率" as a rate, so the name says 频次.
+PER_PERIOD = re.compile(r"^\s*([≥>=＞＝]*)\s*(\d+(?:\.\d+)?)\s*([\u4e00-\u9fff]{1,2})\s*/\s*(工作日|天|日|周|月|季度|年)\s*$")
+EVERY = {"工作日": "每个工作日", "天": "每天", "日": "每天", "周": "每周", "月": "每月", "季度": "每季度", "年": "每年"}
+
+
+def frequency_for(name: str, ind: Indicator) -> dict | None:
+    m = PER_PERIOD.match(_nfkc(ind.value).replace("＞", ">"))
+    if not re.search(r"频率$", name) or not m:
+        return None
+    op, number, unit, period = m.groups()
+    fuller = re.sub(r"频率[。.]?$", "", subject_of(name, re.sub(r"[。.]$", "", ind.description or "")))
+    verb = re.search(r"(发送|发布|推送|更新|出版|播出|刊发|巡查|检查|保洁|清运)$", fuller)
+    what = f"{verb.group(1)}的{fuller[: verb.start()]}" if verb and verb.start() else f"{fuller}的"
+    src = f"{verb.group(1)}记录" if verb else "工作记录"
+    value = f"{op.replace('>=', '≥') or '≥'}{number}{unit}/{period}"
+    return {"level3": re.sub(r"频率$", "频次", name), "description": f"{EVERY[period]}{what}{unit}数，数据来源为{src}",
+            "value": value, "kind": "count"}
+
+
 def _compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     l1, l2 = category(ind, codes)
     name = name_for(ind, project, l1, l2, codes)
+    frequency = frequency_for(name, ind) if codes & {"unit_mismatch", "unmeasurable_value"} else None
+    if frequency:
+        return {"level1": l1, "level2": l2} | frequency
     k0 = kind_of(Indicator(ind.id, l1, l2, name, ind.description, ind.value, ind.row))
     proposed = propose(ind, project, l1, l2, name, k0, codes)
     if not l1.strip():

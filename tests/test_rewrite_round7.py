@@ -236,3 +236,13 @@ def test_a_cost_rule_under_quantity_becomes_the_projects_cost_ceiling():
     assert p.budget is not None and parse_value(rw.value).number == p.budget and rw.value.startswith("≤")
     assert "预算" in rw.description and "数量" not in rw.description
     assert rw.status == "ok", rw.reasons
+
+
+def test_a_frequency_is_a_count_per_period():
+    """T017-05 发送频率 | 1期/工作日 under 时效 (both judges: "1期/工作日塞进套话公式，应直接写“≥1期/工作日”"): the
+    number of issues each working day, at least the published one — no percentage, no 考核事项."""
+    p, ind, rw = rewrite("labelled:T017-05")
+    assert rw.value == "≥1期/工作日" and "考核事项" not in rw.description and "%" not in rw.value
+    assert "每个工作日" in rw.description and rw.description.count("期数") == 1 and "天津手机党报" in rw.description
+    assert not rw.level3.endswith("率") and rw.level2 == ind.level2 and rw.kind == "count"
+    assert rw.status == "ok", rw.reasons
