@@ -487,6 +487,40 @@ def is_label_result(result: dict) -> bool:
     return "_error" not in result and str(result.get("kind", "indicator-qa/eval-result")) == "indicator-qa/eval-result"
 
 
+def is_judged_result(result: dict) -> bool:
+    """A judged-rewrite score file of `indicator-qa eval <judged.jsonl>`."""
+    return "_error" not in result and result.get("kind") == "indicator-qa/judged-scores"
+
+
+def judged_round_name(file: str) -> str:
+    """round5_blind-judged.json → 第5轮（盲测）: the files' names as eval/README.md
+    gives them, said in Chinese; any other name is shown as it is."""
+    stem = file.removesuffix("-judged.json")
+    m = re.fullmatch(r"round(\d+)(_blind)?", stem)
+    return f"第{m.group(1)}轮" + ("（盲测）" if m.group(2) else "") if m else stem
+
+
+def judged_rounds(results: list[dict]) -> list[dict]:
+    """The 评估 page's rewrite table: one row per judged file and backend, in
+    round order (round2 before round10), so an engineer reads a rewrite change's
+    effect down the column. Figures are fractions (the page formats them)."""
+    def order(r: dict):
+        return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", r.get("_file", ""))]
+
+    rows = []
+    for r in sorted((r for r in results if is_judged_result(r)), key=order):
+        for backend, s in (r.get("scores") or {}).items():
+            if backend == "all" and len(r["scores"]) == 2:
+                continue  # one backend: "all" repeats it
+            ok = (s.get("by_status") or {}).get("ok") or {}
+            rows.append({"评审轮次": judged_round_name(r["_file"]), "方式": name("backend", backend),
+                         "已判": s.get("judged"), "直接采纳": s.get("accept"), "小改": s.get("minor"), "错误": s.get("wrong"),
+                         "数字保留": s.get("numbers_kept"), "转人工": s.get("needs_human"),
+                         "自检通过的采纳": ok.get("accept"), "自检通过的错误": ok.get("wrong"),
+                         "错误却自检通过": len(s.get("wrong_but_ok") or [])})
+    return rows
+
+
 def _label_scores(result: dict) -> dict:
     """Per-label scores where `indicator-qa eval` writes them:
     result["metrics"]["labels"]["labels"][label] (support, predicted, precision,

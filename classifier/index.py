@@ -373,34 +373,25 @@ class Index:
         return self._retry_after_loss(self._add_projects, list(projects), known)
 
     def _add_projects(self, projects: list[Project], known: dict[str, np.ndarray] | None = None) -> dict:
-        col = self.collection
         rows = [(p, ind) for p in projects for ind in p.indicators]
         uids = [row_uid(p, ind) for p, ind in rows]
-        present: set[str] = set()
-        for i in range(0, len(uids), _BATCH):
-            present.update(col.get(ids=uids[i:i + _BATCH], include=[])["ids"])
         # A re-imported file (same name, other bytes) replaces its old rows.
-        removed = 0
-        stale_all: list[str] = []
         keep = set(uids)
-        for file in sorted({p.source_file for p in projects if p.source_file}):
-            stale = [u for u in col.get(where={"file": file}, include=[])["ids"] if u not in keep]
-            for i in range(0, len(stale), _BATCH):
-                col.delete(ids=stale[i:i + _BATCH])
-            removed += len(stale)
-            stale_all += stale
-        new = [(u, p, ind) for u, (p, ind) in zip(uids, rows) if u not in present]
-        new = list({u: (u, p, ind) for u, p, ind in new}.values())  # one file read twice in a batch
-        texts = [embed_text(ind) for _, _, ind in new]
-        vectors, reused = self._vectors_for(texts, known)
-        for i in range(0, len(new), _BATCH):
-            chunk = new[i:i + _BATCH]
-            col.add(ids=[u for u, _, _ in chunk], embeddings=[vectors[t] for t in texts[i:i + _BATCH]],
-                    documents=texts[i:i + _BATCH], metadatas=[self._meta(p, ind, t) for (_, p, ind), t in zip(chunk, texts[i:i + _BATCH])])
+        files = {f: keep for f in sorted({p.source_file for p in projects if p.source_file})}
+        by_uid = {u: (p, ind) for u, (p, ind) in zip(uids, rows)}  # one file read twice in a batch
+
+        def entries(missing: list[str]):
+            texts = [embed_text(by_uid[u][1]) for u in missing]
+            vectors, reused = self._vectors_for(texts, known)
+            counts["embedded"], counts["reused"] = len(set(texts)) - reused, reused
+            return [(u, t, self._meta(*by_uid[u], t)) for u, t in zip(missing, texts)], vectors
+
+        counts = {"embedded": 0, "reused": 0}
+        added, stale = self._replace_rows(list(by_uid), files, entries)
         if self.path is not None:  # a local directory: remember what it now holds (see batch_vectors)
-            RowManifest(self.path).record(str(col.id), self.ef.model_id, {u: p.source_file for u, (p, _) in zip(uids, rows)},
-                                          removed=stale_all)
-        return {"rows": len(rows), "added": len(new), "embedded": len(set(texts)) - reused, "reused": reused, "removed": removed}
+            RowManifest(self.path).record(str(self.collection.id), self.ef.model_id,
+                                          {u: p.source_file for u, (p, _) in zip(uids, rows)}, removed=stale)
+        return {"rows": len(rows), "added": added, **counts, "removed": len(stale)}
 
     def _flush_pending(self) -> int:
         """Write what reviews deferred into the collection (RowManifest.defer):
@@ -410,26 +401,35 @@ class Index:
         rows, files = manifest.pending()
         if not rows and not files:
             return 0
+        def entries(missing: list[str]):
+            vectors, _ = self._vectors_for([rows[u][1] for u in missing])
+            return [(u, rows[u][1], rows[u][2]) for u in missing], vectors
+
+        added, stale = self._replace_rows(list(rows), {f: set(k) for f, k in files.items()}, entries)
+        manifest.flushed(str(self.collection.id), self.ef.model_id, rows, files, stale)
+        return added
+
+    def _replace_rows(self, uids: list[str], files: dict[str, set[str]], entries) -> tuple[int, list[str]]:
+        """The one write path of the collection: drop each file's rows not in its
+        keep set, then add the uids it lacks. `entries(missing)` gives
+        ([(uid, text, metadata)], {text: vector}) for those only, so nothing is
+        embedded for rows already there. Returns (rows added, uids dropped)."""
         col = self.collection
         present: set[str] = set()
-        uids = list(rows)
         for i in range(0, len(uids), _BATCH):
             present.update(col.get(ids=uids[i:i + _BATCH], include=[])["ids"])
         stale_all: list[str] = []
         for file, keep in sorted(files.items()):
-            keep_set = set(keep)
-            stale = [u for u in col.get(where={"file": file}, include=[])["ids"] if u not in keep_set]
+            stale = [u for u in col.get(where={"file": file}, include=[])["ids"] if u not in keep]
             for i in range(0, len(stale), _BATCH):
                 col.delete(ids=stale[i:i + _BATCH])
             stale_all += stale
-        new = [(u, rows[u]) for u in uids if u not in present]
-        vectors, _ = self._vectors_for([t for _, (_, t, _) in new])
+        new, vectors = entries([u for u in uids if u not in present])
         for i in range(0, len(new), _BATCH):
             chunk = new[i:i + _BATCH]
-            col.add(ids=[u for u, _ in chunk], embeddings=[vectors[t] for _, (_, t, _) in chunk],
-                    documents=[t for _, (_, t, _) in chunk], metadatas=[m for _, (_, _, m) in chunk])
-        manifest.flushed(str(col.id), self.ef.model_id, rows, files, stale_all)
-        return len(new)
+            col.add(ids=[u for u, _, _ in chunk], embeddings=[vectors[t] for _, t, _ in chunk],
+                    documents=[t for _, t, _ in chunk], metadatas=[m for _, _, m in chunk])
+        return len(new), stale_all
 
     def add_read(self, read) -> dict:
         return self.add_projects(read.projects)
@@ -526,7 +526,8 @@ class Index:
         where = {"unit": unit} if unit else None
         # The same table may be indexed from several files (a .docx and its text
         # export, or the labelled set): ask for more and keep one hit per row.
-        res = self._retry_after_loss(self.collection.query, query_embeddings=[vec], n_results=max(1, min(3 * k, self.count())),
+        res = self._retry_after_loss(self.collection.query, query_embeddings=[vec],
+                                     n_results=max(1, min(3 * k, self.collection.count())),
                                      where=where, include=["metadatas", "distances"])
         out: dict[tuple, Neighbour] = {}
         for u, m, d in zip(res["ids"][0], res["metadatas"][0], res["distances"][0]):

@@ -23,9 +23,15 @@ ACTION = {"accept": "接受建议", "edit": "修改后接受", "reject": "驳回
 # A row's review status (the queue filter); an action's status is its past form.
 STATUS = {"all": "全部", "pending": "待审核", "decided": "已审核", "accept": "已接受", "edit": "已修改",
           "reject": "已驳回"}
-BACKEND = {"offline": "离线", "openai": "大模型服务"}
+BACKEND = {"offline": "离线", "openai": "大模型服务", "all": "全部"}
+# Why a judge called a rewrite minor or wrong (eval.judged.PATTERNS), as the eval output names it.
+PATTERN = {"drops_number": "丢失原表数字", "wrong_direction": "方向错误", "kind_changed": "指标类型被改",
+           "still_vague": "仍不可衡量", "ungrammatical": "语句不通", "residue": "模板残留或名称粘连",
+           "undefined_grade": "等级未定义", "invented_fact": "虚构事实", "wrong_unit": "单位不符",
+           "meaning_changed": "改变原意", "other": "其他"}
 TABLES = {"label": LABEL, "severity": SEVERITY, "source": SOURCE, "rewrite_source": REWRITE_SOURCE,
-          "rewrite_status": REWRITE_STATUS, "origin": ORIGIN, "action": ACTION, "status": STATUS, "backend": BACKEND}
+          "rewrite_status": REWRITE_STATUS, "origin": ORIGIN, "action": ACTION, "status": STATUS, "backend": BACKEND,
+          "pattern": PATTERN}
 
 BEIJING = timezone(timedelta(hours=8), "北京时间")
 

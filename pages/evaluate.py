@@ -72,6 +72,16 @@ def show_results(folder: Path) -> None:
             st.dataframe(changed, hide_index=True, width="stretch")
 
 
+def show_judged(folder: Path) -> None:
+    rows = am.judged_rounds(am.load_eval_results(folder))
+    if not rows:
+        st.info("还没有改写评审结果：用 `indicator-qa judge-set` 生成待判改写，两位评审判完后运行 `indicator-qa eval 文件`。")
+        return
+    st.caption("每轮改写由两位独立评审按审核人标准判定（取较严的结论）；“自检通过”的改写是审核人可直接签发的部分。")
+    pct = {k: st.column_config.NumberColumn(format="percent") for k in rows[0] if k not in ("评审轮次", "方式", "已判", "错误却自检通过")}
+    st.dataframe(rows, hide_index=True, width="stretch", column_config=pct)
+
+
 def show_labelled(path: Path) -> None:
     rows, problems = labelled(str(path), path.stat().st_mtime if path.is_file() else 0.0)
     if problems:
@@ -97,8 +107,11 @@ def show_labelled(path: Path) -> None:
 
 ui.sidebar()
 st.title("评估")
-results_tab, labelled_tab = st.tabs(["评估结果", "标注集"])
+results_dir = Path(os.environ.get("INDICATOR_QA_EVAL_RESULTS") or project_root() / "eval" / "results")
+results_tab, judged_tab, labelled_tab = st.tabs(["评估结果", "改写评审", "标注集"])
 with results_tab:
-    show_results(Path(os.environ.get("INDICATOR_QA_EVAL_RESULTS") or project_root() / "eval" / "results"))
+    show_results(results_dir)
+with judged_tab:
+    show_judged(results_dir)
 with labelled_tab:
     show_labelled(Path(os.environ.get("INDICATOR_QA_LABELLED") or project_root() / "eval" / "labelled.jsonl"))

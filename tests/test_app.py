@@ -724,3 +724,38 @@ def test_evaluate_page_opens_on_a_label_evaluation():
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
     assert {"宏平均 F1", "微平均 F1", "完全一致"} <= {m.label for m in at.metric}
+
+
+def test_evaluate_page_shows_each_judged_rewrite_round(tmp_path, monkeypatch):
+    """The 改写评审 tab reads what `indicator-qa eval <judged file>` wrote: one
+    row per round in round order, the accept rate overall and for the rewrites
+    the self-check passed, as the CLI computed them."""
+    import json
+
+    from click.testing import CliRunner
+
+    from classifier.cli import main
+
+    judged = Path(__file__).resolve().parent.parent / "eval" / "judged"
+    for stem in ("round10", "round9"):  # written out of order on purpose, named so a text sort misorders them
+        rows = [json.loads(l) for l in (judged / "round5_blind.jsonl").read_text(encoding="utf-8").splitlines()]
+        if stem == "round10":
+            rows = rows[:40]
+        src = tmp_path / f"{stem}.jsonl"
+        src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        res = CliRunner().invoke(main, ["eval", str(src), "--out", str(tmp_path / "results")])
+        assert res.exit_code == 0, res.output
+    scores = {s: json.loads((tmp_path / "results" / f"{s}-judged.json").read_text(encoding="utf-8"))["scores"]["offline"]
+              for s in ("round9", "round10")}
+    monkeypatch.setenv("INDICATOR_QA_EVAL_RESULTS", str(tmp_path / "results"))
+    at = new_app()
+    at.switch_page("pages/evaluate.py").run()
+    assert not at.exception
+    table = at.tabs[1].dataframe[0].value
+    assert list(table["评审轮次"]) == ["第9轮", "第10轮"] and set(table["方式"]) == {"离线"}
+    for i, s in enumerate(("round9", "round10")):
+        assert table["已判"][i] == scores[s]["judged"]
+        assert table["直接采纳"][i] == scores[s]["accept"]
+        assert table["自检通过的采纳"][i] == scores[s]["by_status"]["ok"]["accept"]
+        assert table["错误却自检通过"][i] == len(scores[s]["wrong_but_ok"])
+    assert table["已判"][0] != table["已判"][1]

@@ -3,6 +3,7 @@ store and the clean rows of reviewed tables; library-first rewrites with their
 reference; hold-outs; proposals for missing dimensions; the CLI; a Chroma server;
 the judged-rewrites set and its scores."""
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -181,6 +182,16 @@ def test_judge_set_and_its_scores(tmp_path):
                                                     if r["rewrite"]["status"] == "ok" and i % 10 == 0)
     assert scores["patterns"]["drops_number"] == wrong
     assert "直接采纳" in res.output and "错误却自检通过" in res.output
+    # Split by the self-check: what it passed is what a reviewer would sign.
+    ok_rows = [i for i, r in enumerate(rows) if r["rewrite"]["status"] == "ok"]
+    by = scores["by_status"]
+    assert by["ok"]["judged"] == len(ok_rows) and by["needs_human"]["judged"] == len(rows) - len(ok_rows)
+    assert by["ok"]["wrong"] == round(sum(1 for i in ok_rows if i % 10 == 0) / len(ok_rows), 4)
+    assert by["needs_human"]["wrong"] == 1.0
+    # Every code is shown by its Chinese name (the one display table), none in English.
+    table = res.output.split("已写入")[0]
+    assert "需人工确认" in table and "丢失原表数字" in table and "离线" in table
+    assert not re.search(r"\b(offline|all|ok|needs_human|drops_number)\b", table), table
 
 
 def test_judged_file_with_a_bad_verdict_names_file_and_line(tmp_path):

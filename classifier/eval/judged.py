@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from ..models import Project
+from ..names import name
 from ..rewrite import numbers_kept, original_text
 
 VERDICTS = ("accept", "minor", "wrong")
@@ -208,6 +209,13 @@ def score_judged(rows: list[dict]) -> dict:
                            if j and j.get("verdict") == "wrong")
         status = Counter((r.get("rewrite") or {}).get("status", "ok") for r in rs)
         missed = [r["id"] for r in judged if verdict_of(r) == "wrong" and (r.get("rewrite") or {}).get("status") == "ok"]
+        # What a reviewer signs is what the self-check passed: its precision is the
+        # product's promise; the needs_human share is what is left to a person.
+        by_status = {}
+        for st in ("ok", "needs_human"):
+            js = [r for r in judged if (r.get("rewrite") or {}).get("status", "ok") == st]
+            vs = Counter(verdict_of(r) for r in js)
+            by_status[st] = {"judged": len(js), **{v: _ratio(vs[v], len(js)) for v in VERDICTS}}
         both = [r for r in judged if sum(1 for j in r["judgements"] if j and j.get("verdict") in VERDICTS) >= 2]
         agree = sum(1 for r in both if len({j["verdict"] for j in r["judgements"] if j and j.get("verdict")}) == 1)
         out[backend] = {
@@ -216,23 +224,29 @@ def score_judged(rows: list[dict]) -> dict:
             "wrong": _ratio(verdicts["wrong"], len(judged)),
             "numbers_kept": _ratio(sum(1 for r in rs if r.get("numbers_kept")), len(rs)),
             "needs_human": _ratio(status["needs_human"], len(rs)),
-            "wrong_but_ok": missed, "patterns": dict(patterns.most_common()),
+            "wrong_but_ok": missed, "patterns": dict(patterns.most_common()), "by_status": by_status,
             "double_judged": len(both), "judges_agree": _ratio(agree, len(both)),
         }
     return out
 
 
 def render_judged(scores: dict) -> str:
-    """A markdown table of the judged scores (Chinese headers)."""
+    """Markdown tables of the judged scores, every code by its Chinese name (names.py)."""
     pct = lambda x: "—" if x is None else f"{x:.1%}"  # noqa: E731
     lines = ["| 方式 | 行数 | 已判 | 直接采纳 | 小改 | 错误 | 数字保留 | 转人工 | 错误却自检通过 | 两人一致 |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for b, s in scores.items():
-        lines.append(f"| {b} | {s['rows']} | {s['judged']} | {pct(s['accept'])} | {pct(s['minor'])} | {pct(s['wrong'])} | "
-                     f"{pct(s['numbers_kept'])} | {pct(s['needs_human'])} | {len(s['wrong_but_ok'])} | {pct(s['judges_agree'])} |")
+        lines.append(f"| {name('backend', b)} | {s['rows']} | {s['judged']} | {pct(s['accept'])} | {pct(s['minor'])} | "
+                     f"{pct(s['wrong'])} | {pct(s['numbers_kept'])} | {pct(s['needs_human'])} | {len(s['wrong_but_ok'])} | "
+                     f"{pct(s['judges_agree'])} |")
+    lines += ["", "| 方式 | 自检结论 | 已判 | 直接采纳 | 小改 | 错误 |", "|---|---|---:|---:|---:|---:|"]
+    for b, s in scores.items():
+        for st, g in (s.get("by_status") or {}).items():
+            lines.append(f"| {name('backend', b)} | {name('rewrite_status', st)} | {g['judged']} | {pct(g['accept'])} | "
+                         f"{pct(g['minor'])} | {pct(g['wrong'])} |")
     for b, s in scores.items():
         if s["patterns"]:
-            lines.append(f"\n{b} 错误类型：" + "，".join(f"{k} {v}" for k, v in s["patterns"].items()))
+            lines.append(f"\n{name('backend', b)} 错误类型：" + "，".join(f"{name('pattern', k)} {v}" for k, v in s["patterns"].items()))
         if s["wrong_but_ok"]:
-            lines.append(f"{b} 判为错误但自检为 ok（须修复）：" + "、".join(s["wrong_but_ok"][:50]))
+            lines.append(f"{name('backend', b)} 判为错误但自检通过（须修复）：" + "、".join(s["wrong_but_ok"][:50]))
     return "\n".join(lines) + "\n"
