@@ -490,7 +490,7 @@ def test_evaluate_page_shows_labelled_set(tmp_path, monkeypatch):
     at.switch_page("pages/evaluate.py").run()
     assert not at.exception, at.exception
     assert "还没有评估结果" in at.tabs[0].info[0].value  # no results yet: the labelled set still shows
-    tab = at.tabs[1]
+    tab = at.tabs[2]  # 评估结果, 改写评审, 标注集
     counts = tab.dataframe[0].value
     got = dict(zip(counts["标签"], counts["行数"]))
     assert got["描述空泛"] == sum(1 for r in raw if "vague_description" in (r["labels"] or []))
@@ -499,11 +499,11 @@ def test_evaluate_page_shows_labelled_set(tmp_path, monkeypatch):
     assert any("JSON" in m.value for m in tab.markdown)  # the broken line is reported
 
     at.multiselect(key="labelled_labels").select("copy_paste").run()
-    ids = list(at.tabs[1].dataframe[1].value["id"])
+    ids = list(at.tabs[2].dataframe[1].value["id"])
     assert ids and ids == [r["id"] for r in raw if "copy_paste" in (r["labels"] or [])]
-    assert f"**{len(ids)}** / {len(raw)} 行" in [m.value for m in at.tabs[1].markdown]
+    assert f"**{len(ids)}** / {len(raw)} 行" in [m.value for m in at.tabs[2].markdown]
     at.checkbox(key="labelled_rewrite").check().run()
-    table = at.tabs[1].dataframe[1].value
+    table = at.tabs[2].dataframe[1].value
     assert list(table["id"]) == [r["id"] for r in raw if "copy_paste" in (r["labels"] or []) and r["rewrite"]]
     assert all(table["参考改写"]) and all("照搬套用" in t for t in table["标签"])
 
