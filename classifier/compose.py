@@ -21,7 +21,8 @@ from .countable import countable_rate, served_matters
 from .kinds import DOWN, DURATION_NAME, MINIMUM_NAME, SHORT_DURATION, numbers_of, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
 from .models import Indicator, Project
 from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
-from .propose import SYSTEM_RUNS, MONEY_OBJECT, all_eligible_proposal, benefit_proposal, rate_formula, satisfaction_description, whether_to_rate
+from .slogan import OUTPUT_QUALITY, slogan_proposal
+from .propose import VAGUE_NAME as VAGUE_NAME_RE, SYSTEM_RUNS, MONEY_OBJECT, all_eligible_proposal, benefit_proposal, rate_formula, satisfaction_description, whether_to_rate
 from .values import parse_value
 
 PROPOSAL = "（建议值）"
@@ -558,7 +559,13 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
                 and re.search(r"信息化|信息系统|系统运维|网络|平台|机房|网站|软件", project.title or ""):
             # "信息化项目运维资金 | 维护正常运行": the system is what runs, not the unit's work (round 5, T077-05)
             context = "，信息系统正常运行"
-        found = benefit_proposal(name, v, year_of(project), is_benefit(l1, l2) or not (l1 or l2).strip(), context)
+        benefit = is_benefit(l1, l2) or not (l1 or l2).strip()
+        found = benefit_proposal(name, v, year_of(project), benefit, context)
+        if benefit and (found is None or OUTPUT_QUALITY.search(found["level3"])):
+            # No topic, or an output's quality under 效益 (round 5: wrong level): an objective measure of the effect the
+            # slogan names, for the people it names (classifier/slogan.py), where one fits.
+            said = (v, "") if VAGUE_NAME_RE.match(name) and v and not re.search(r"\d", v) else (name, v)  # "效果显著 | 改善…"
+            found = slogan_proposal(*said, project.title, ind.description) or found
         return found | {"benefit": True} if found else None
     return None
 

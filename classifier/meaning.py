@@ -308,7 +308,12 @@ def check_round4(rw: Rewrite, ind: Indicator, codes: set[str] | None, kind: str)
 # Round 5's judges (eval/judged/round5*.jsonl) called these wrong where the check had said `ok`.
 # An output's quality (设备完好率, 系统可用率, 环境卫生检查达标率, 建成设施正常使用率) under 效益 is still misplaced
 # (RB01-07, RB02-02, RB04-14, T066-05, T092-06): the effect of clean offices or working equipment is for a human to name.
-OUTPUT_QUALITY = re.compile(r"(检查达标率|设备完好率|可用率|正常使用率|正常运行率)$")  # 档案完好率 under 社会效益 was accepted (T018-07)
+# 档案完好率 under 社会效益 was accepted (T018-07). One pattern with the composer's fallback (classifier/slogan.py).
+from .slogan import OUTPUT_QUALITY  # noqa: E402
+
+# A row that says it does not apply (not a bare "无": "安全事故 | 无" means none happened).
+DOES_NOT_APPLY = re.compile(r"不适用|不涉及|无此项")
+OPINION = re.compile(r"认可度|认同度|认同率|认可率|^[^，,。；;]{0,12}认为")
 ECONOMIC = re.compile(r"收入|产值|消费|销售|营业|利润|税收|经济|增收|节约|节省|成本|资金|经费|投资|带动|就业|价格|效益|GDP|招商|产业")
 COUNTED_DESC = re.compile(r"的(数量|台数|套数|头数|人数|户数|项数|个数|次数|场次|件数|份数)，")
 PERSONS_OR_COUNTS = re.compile(r"(人数|户数|数量|个数|次数|人次|标准|率)$")
@@ -346,6 +351,13 @@ def check_round5(rw: Rewrite, ind: Indicator, project: Project | None, kind: str
         out.append(f"指标值“{value}”是面积、容积或长度，描述却写成“…的数量”")  # RI01-01…12
     if re.search(r"[；;，,、]$", value.replace(PROPOSAL, "").strip()):
         out.append(f"指标值“{value}”末尾残留分隔符号")
+    if not (l1.startswith("满意度") or "满意度" in l2) and not OPINION.search(ind.level3 or "") \
+            and (OPINION.search(name) or re.search(r"计算公式：[^/×]*认为[^/×]*受访", desc)):
+        # Round 3: "受益对象对“X”的认可度" was judged kind_changed 130 times — an opinion poll is a 满意度 measure.
+        out.append(f"“{name}”统计的是受访者的看法（满意度类），放在“{l2 or l1}”下指标性质变了，需审核人改为客观的效益指标")
+    if DOES_NOT_APPLY.search((ind.level3 or "") + " " + (ind.value or "")) and name != (ind.level3 or "").strip():
+        # Round 7: "该指标不适用本项目 | 不涉及" is no indicator to rewrite; any new one is the reviewer's to set (RD12-11).
+        out.append(f"原行写明“{(ind.level3 or '').strip() or ind.value}”（不适用本项目），不是待改写的指标，需审核人删除该行或另设指标")
     return out
 
 

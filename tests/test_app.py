@@ -32,6 +32,11 @@ def texts(at) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def tab_named(at, label: str):
+    """A tab by its label, not its position (pages gain tabs)."""
+    return next(t for t in at.tabs if t.label == label)
+
+
 def cursor(at) -> str:
     return at.selectbox(key="cursor").value
 
@@ -490,7 +495,7 @@ def test_evaluate_page_shows_labelled_set(tmp_path, monkeypatch):
     at.switch_page("pages/evaluate.py").run()
     assert not at.exception, at.exception
     assert "还没有评估结果" in at.tabs[0].info[0].value  # no results yet: the labelled set still shows
-    tab = at.tabs[2]  # 评估结果, 改写评审, 标注集
+    tab = tab_named(at, "标注集")
     counts = tab.dataframe[0].value
     got = dict(zip(counts["标签"], counts["行数"]))
     assert got["描述空泛"] == sum(1 for r in raw if "vague_description" in (r["labels"] or []))
@@ -499,11 +504,11 @@ def test_evaluate_page_shows_labelled_set(tmp_path, monkeypatch):
     assert any("JSON" in m.value for m in tab.markdown)  # the broken line is reported
 
     at.multiselect(key="labelled_labels").select("copy_paste").run()
-    ids = list(at.tabs[2].dataframe[1].value["id"])
+    ids = list(tab_named(at, "标注集").dataframe[1].value["id"])
     assert ids and ids == [r["id"] for r in raw if "copy_paste" in (r["labels"] or [])]
-    assert f"**{len(ids)}** / {len(raw)} 行" in [m.value for m in at.tabs[2].markdown]
+    assert f"**{len(ids)}** / {len(raw)} 行" in [m.value for m in tab_named(at, "标注集").markdown]
     at.checkbox(key="labelled_rewrite").check().run()
-    table = at.tabs[2].dataframe[1].value
+    table = tab_named(at, "标注集").dataframe[1].value
     assert list(table["id"]) == [r["id"] for r in raw if "copy_paste" in (r["labels"] or []) and r["rewrite"]]
     assert all(table["参考改写"]) and all("照搬套用" in t for t in table["标签"])
 
@@ -751,7 +756,7 @@ def test_evaluate_page_shows_each_judged_rewrite_round(tmp_path, monkeypatch):
     at = new_app()
     at.switch_page("pages/evaluate.py").run()
     assert not at.exception
-    table = at.tabs[1].dataframe[0].value
+    table = tab_named(at, "改写评审").dataframe[0].value
     assert list(table["评审轮次"]) == ["第9轮", "第10轮"] and set(table["方式"]) == {"离线"}
     for i, s in enumerate(("round9", "round10")):
         assert table["已判"][i] == scores[s]["judged"]

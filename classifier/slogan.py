@@ -1,0 +1,113 @@
+"""Benefit slogans no topic of the outcome lexicon covers, made measurable (issue 14, round 7).
+
+Round 5's judges called ~40 rows of 效益/可持续影响 still vague: "显著改善", "效果明显", "有所提升" returned as
+published, verb-phrase slogans wrapped in "符合“X”要求的考核事项数" (classifier/propose.py's lexicon had no
+topic for them), and an output's quality (环境卫生检查达标率, 建成设施正常使用率) proposed under 效益 (wrong
+level). What the slogan does say is who should be better off and in what: "提高村(社区)干部工作积极性" —
+村(社区)干部, 积极性. This module maps (who, what) to an objective measure of that effect, of the kind the
+judges accepted under 效益 (incident counts ＝0, rates of an outcome with its formula and source), with the
+beneficiaries named:
+- a team's motivation (积极性, 热情, 队伍) of the people a subsidy pays → their 队伍稳定率;
+- an office's working environment → the times work was stopped by the premises (＝0次);
+- residents' living conditions under a property or community service → their repairs and complaints
+  settled in time (按时办结率 was accepted under 效益);
+- pupils' families' burden or schooling under an aid project → pupils who drop out for want of money (＝0人,
+  accepted in round 5, RE08-06).
+
+No survey of opinion: round 3's "受益对象对“X”的认可度" was judged a satisfaction measure outside 满意度
+(kind_changed, 130 rows), and a share of respondents who "认为…得到改善" is the same thing. A row none of
+these fits is left to a human (None): rows that are not indicators, slogans that name no one, a published
+percentage the measure could not keep.
+
+Pure functions of published text. The composer (classifier/compose.py) calls `slogan_proposal` where its
+topic lexicon gives up; the meaning check (classifier/meaning.py) still checks what comes out."""
+from __future__ import annotations
+
+import re
+
+PROPOSAL = "（建议值）"
+
+# Outputs' quality the topic lexicon may propose for a benefit slogan; under 效益 they are the wrong level
+# (round 5: RB01-07, RB02-02, RB04-14, T066-05, T092-06). The meaning check uses the same pattern.
+OUTPUT_QUALITY = re.compile(r"(检查达标率|设备完好率|可用率|正常使用率|正常运行率)$")
+
+NOT_AN_INDICATOR = re.compile(r"不适用|不涉及|无此项|^无$|^/$|^[-—－]+$")
+_PCT = re.compile(r"([≥≤>=＞＜＝]*|大于等于|不低于|不少于)\s*(\d+(?:\.\d+)?)\s*([%％]|百分比)")
+
+# People a subsidy or a wage pays, whose team a motivation slogan is about (first match wins: the specific first).
+_TEAM = ((r"村[(（]社区[)）]干部|村(“两委”|两委)干部|村干部|社区干部", "村(社区)干部"), (r"党支部书记", "党支部书记"),
+         (r"社区工作者", "社区工作者"), (r"党务工作者", "专职党务工作者"), (r"辅警", "辅警"), (r"护林员", "护林员"),
+         (r"网格员", "网格员"), (r"乡村医生|村医", "乡村医生"), (r"乡村教师", "乡村教师"))
+# Only words about the people themselves: "促进社会和谐稳定" of a 辅警 budget is society's stability, not the team's.
+_MOTIVATION = re.compile(r"积极性|热情|干劲|队伍|激励|归属感")
+_OWN_MOTIVATION = re.compile(r"积极性|热情|干劲")  # what a pay or subsidy named by the title is for
+# An office's working environment (the unit's own staff work there).
+_OFFICE = re.compile(r"(改善|优化|提升|提高|保障)[^，,。；;]{0,4}(工作环境|办公环境|办公条件)|(工作环境|办公环境|办公条件)[^，,。；;]{0,4}(改善|优化|提升|提高)")
+# Residents' living conditions, when the project serves where they live (a property or community service).
+_LIVING = re.compile(r"生活质量|生活水平|居住环境|生活环境|居住条件|生产生活问题|生活问题")
+_RESIDENTS = re.compile(r"物业|小区|安置房|社区服务|住宅")
+_PLACE = re.compile(r"(安置小区|小区|社区)")
+# Pupils' families' burden or schooling, when the project aids pupils.
+_PUPILS = re.compile(r"(残疾学生|困难学生|家庭经济困难学生|孤儿|留守儿童|学生|幼儿)")
+_BURDEN = re.compile(r"负担|困难|就学|上学|失学|资助|减负")
+_AID = re.compile(r"资助|助学|补助|补贴|伙食|免费|营养|生活费|救助")
+
+
+def _percent(value: str) -> str | None:
+    pct = _PCT.search(value or "")
+    if not pct:
+        return None
+    n = float(pct.group(2))
+    op = {"大于等于": "≥", "不低于": "≥", "不少于": "≥", ">=": "≥", "=": "", "＝": ""}.get(pct.group(1), pct.group(1)) or "≥"
+    return "100%" if n >= 100 else f"{op}{pct.group(2)}%"
+
+
+def _rate(name: str, description: str, value: str, target: str) -> dict:
+    kept = _percent(value)
+    return {"level3": name, "description": description, "value": kept or f"{target}{PROPOSAL}", "kind": "rate",
+            "note": f"改为可客观计量的“{name}”，" + ("保留原表的目标值" if kept else "目标为建议值，需审核人确认")}
+
+
+def _count(name: str, description: str, value: str, target: str) -> dict | None:
+    if re.search(r"\d", value or ""):
+        return None  # "≥95%" of a slogan cannot be an incident count's target: the number would be lost
+    return {"level3": name, "description": description, "value": f"{target}{PROPOSAL}", "kind": "count",
+            "note": f"改为可客观计量的“{name}”，目标为建议值，需审核人确认"}
+
+
+def slogan_proposal(name: str, value: str, project_title: str = "", description: str = "") -> dict | None:
+    """An objective measure of the effect a benefit slogan names, for the people it names, as (level3,
+    description, value, kind, note); None when the row is no indicator or no measure below fits."""
+    name, value, title = (name or "").strip(), (value or "").strip(), project_title or ""
+    if not re.search(r"[\u4e00-\u9fff]{2}", name) or NOT_AN_INDICATOR.search(name) or NOT_AN_INDICATOR.search(value):
+        return None
+    if re.search(r"满意|认可|好评", name):
+        return None  # an opinion already: a 满意度 row, not ours to turn into something else
+    said = f"{name}，{value}，{description or ''}"
+    # The team the slogan names; else the one the title pays, when the slogan is about their own drive
+    # ("激发为民办事的热情" of 党支部书记补贴) — not "培养锻炼年轻干部" of a budget for two kinds of staff.
+    team = next((who for words, who in _TEAM if re.search(words, said)), None)
+    if team is None and _OWN_MOTIVATION.search(said):
+        team = next((who for words, who in _TEAM if re.search(words, title)), None)
+    if team and _MOTIVATION.search(said):
+        return _rate(f"{team}队伍稳定率",
+                     f"计算公式：年末仍在岗的{team}人数/年初在岗的{team}人数×100%，数据来源为{team}花名册和人员变动台账",
+                     value, "≥95%")
+    if _OFFICE.search(said):
+        return _count("因办公场所环境或设施问题影响正常办公的故障次数",  # "…故障次数": an incident, not an output (R2)
+                      "统计期内因办公场所环境、设施设备故障或不足导致不能正常办公的次数，数据来源为物业服务记录和报修记录",
+                      value, "＝0次")
+    place = _PLACE.search(said)
+    if _LIVING.search(said) and re.search(r"居民|群众|住户|业主", said) and place and _RESIDENTS.search(said + title):
+        # The place is the slogan's own: two slogans of one table that do not say where would get one measure twice.
+        where = place.group(1)
+        return _rate(f"{where}居民报修及投诉按时办结率",
+                     f"计算公式：在规定时限内办结的{where}居民报修、投诉件数/受理的{where}居民报修、投诉总件数×100%，"
+                     "数据来源为物业服务台账和投诉记录", value, "≥95%")
+    pupils = _PUPILS.search(said) or _PUPILS.search(title)
+    if pupils and _BURDEN.search(said) and _AID.search(said + title):
+        who = pupils.group(1)
+        who = "受助" + who if not who.startswith(("残疾", "困难", "家庭经济困难")) else who
+        return _count(f"因家庭经济困难辍学的{who}人数",
+                      f"统计期内{who}中因家庭经济困难辍学的人数，数据来源为学籍管理系统", value, "＝0人")
+    return None
