@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .levels import RESIDUE_RE, clean_name
+from .levels import RESIDUE_RE, clean_name, in_table_style, name_unit
+from .countable import countable_rate, served_matters
 from .kinds import DOWN, DURATION_NAME, MINIMUM_NAME, SHORT_DURATION, numbers_of, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
 from .models import Indicator, Project
 from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
@@ -50,6 +51,9 @@ def _nfkc(t: str) -> str:
 
 # ---------------------------------------------------------------- levels
 
+# A cost rule flagged outside 成本 ("成本控制 | 不超过预算" under 数量, RE15-01: judged "归类错误未纠正"): a spending ceiling.
+COST_RULE = re.compile(r"^成本(控制|投入)$|^(不超过|不超|控制在|未超)预算(内)?$|^(不超支|控制成本|不超预算)$")
+
 
 def category(ind: Indicator, codes: set[str]) -> tuple[str, str]:
     """(level1, level2): the published ones unless wrong_category was flagged."""
@@ -61,7 +65,7 @@ def category(ind: Indicator, codes: set[str]) -> tuple[str, str]:
         return "满意度指标", "服务对象满意度指标"
     if l1.startswith("满意度") and is_down_name(name):  # "粮食安全事件发生数 | 0起": an effect, not an output (round 1)
         return "效益指标", "社会效益指标"
-    if INPUT_RE.search(name):
+    if INPUT_RE.search(name) or COST_RULE.search(name) or COST_RULE.search(ind.value or ""):
         return "产出指标", "成本指标"
     fund_state = re.search(r"(率|性|情况|度|专用|管理)$", name) and "满意" not in name
     if fund_state and FUND_HANDLING.search(name) or PAYOUT.search(name) and is_benefit(l1, l2) \
@@ -83,8 +87,9 @@ def category(ind: Indicator, codes: set[str]) -> tuple[str, str]:
         return "产出指标", "质量指标" if is_rate_name(name) or pv.unit_class == "percent" else "数量指标"
     if l2.startswith("数量") and (is_rate_name(name) or pv.unit_class == "percent"):
         return l1, "质量指标"
-    if l2.startswith("质量") and pv.unit_class == "count":
-        return l1, "数量指标"
+    if l2.startswith("质量") and (pv.unit_class == "count" or pv.unit_class == "none" and pv.number is not None
+                                  and parse_value(f"{pv.number_text}{name_unit(name)}").unit_class == "count"):
+        return l1, "数量指标"  # "单位数量(家) | 17": the unit is the name's (round 5, RG07-05: "仍将单位数量留在质量指标下")
     return l1, l2
 
 
@@ -244,6 +249,9 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         if found is None:
             num, den = rate_parts(name, standard)
             src = "财务记录" if MONEY_OBJECT.search(name) else "业务台账"
+            served = served_matters(project.title) if den == "服务事项总数" else ""
+            if served:  # "被投诉率" of a 慰问 project: its own matters, not "服务事项" pasted across projects (round 5)
+                num, den, src = num.replace("服务事项", served), f"{served}总数", "投诉登记台账"
         else:
             num, den, src = found
         return f"计算公式：{num}/{den}×100%，数据来源为{src}"
@@ -499,6 +507,8 @@ def subject_of(name: str, description: str) -> str:
 
 SLOGAN_WORDS = re.compile(r"提升|提高|改善|促进|推动|保障|加强|打造|建设|推进|助力|满足|确保|保证|激发|优化|营造|维护|体现|发挥|扩大|"
                           r"增强|服务|支撑|实现|齐抓共管|办好事|办实事|[，,。；;、]")
+RATE_END = re.compile(r"(率|比例|比重|占比|覆盖面|程度|度|性|情况|指数)([（(][^()（）]*[)）])?$")
+UNNAMED = re.compile(r"考核事项(总)?数")  # the generic formula of rate_parts: nothing named to count
 PROPOSAL_CODES = {"unmeasurable_value", "unit_mismatch"}
 MEASURE_NAME = re.compile(r"(数|量|面积|容积|人次|户数|里程|长度|金额|成本|费用|经费|资金|时间|时限|期限|标准|天数|次数)([（(][^()（）]*[)）])?$")
 
@@ -578,12 +588,36 @@ def tidy_units(value: str, kind: str, name: str) -> str:
 def compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     """The composed rewrite's fields (level1, level2, level3, description, value, kind)."""
     out = _compose(ind, project, codes)
-    return out | {"value": tidy_units(out["value"], out["kind"], out["level3"])}
+    l1, l2 = in_table_style(out["level1"], out["level2"], ind, project)  # "产出指标(50分)" stays as published (round 5)
+    return out | {"level1": l1, "level2": l2, "value": tidy_units(out["value"], out["kind"], out["level3"])}
+
+
+# A frequency is a count per period, not a ratio: "发送频率 | 1期/工作日" got "符合“…发送频”要求的考核事项数" (round 5,
+# T017-05: "应直接写“≥1期/工作日”"). The rules read "…频率" as a rate, so the name says 频次.
+PER_PERIOD = re.compile(r"^\s*([≥>=＞＝]*)\s*(\d+(?:\.\d+)?)\s*([\u4e00-\u9fff]{1,2})\s*/\s*(工作日|天|日|周|月|季度|年)\s*$")
+EVERY = {"工作日": "每个工作日", "天": "每天", "日": "每天", "周": "每周", "月": "每月", "季度": "每季度", "年": "每年"}
+
+
+def frequency_for(name: str, ind: Indicator) -> dict | None:
+    m = PER_PERIOD.match(_nfkc(ind.value).replace("＞", ">"))
+    if not re.search(r"频率$", name) or not m:
+        return None
+    op, number, unit, period = m.groups()
+    fuller = re.sub(r"频率[。.]?$", "", subject_of(name, re.sub(r"[。.]$", "", ind.description or "")))
+    verb = re.search(r"(发送|发布|推送|更新|出版|播出|刊发|巡查|检查|保洁|清运)$", fuller)
+    what = f"{verb.group(1)}的{fuller[: verb.start()]}" if verb and verb.start() else f"{fuller}的"
+    src = f"{verb.group(1)}记录" if verb else "工作记录"
+    value = f"{op.replace('>=', '≥') or '≥'}{number}{unit}/{period}"
+    return {"level3": re.sub(r"频率$", "频次", name), "description": f"{EVERY[period]}{what}{unit}数，数据来源为{src}",
+            "value": value, "kind": "count"}
 
 
 def _compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     l1, l2 = category(ind, codes)
     name = name_for(ind, project, l1, l2, codes)
+    frequency = frequency_for(name, ind) if codes & {"unit_mismatch", "unmeasurable_value"} else None
+    if frequency:
+        return {"level1": l1, "level2": l2} | frequency
     k0 = kind_of(Indicator(ind.id, l1, l2, name, ind.description, ind.value, ind.row))
     proposed = propose(ind, project, l1, l2, name, k0, codes)
     if not l1.strip():
@@ -608,6 +642,15 @@ def _compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     value, standard = value_for(kind, name, probe, project, codes) if rewrite_value else (ind.value, "")
     rewrite_desc = bool(codes & DESCRIPTION_CODES) or not (ind.description or "").strip() or standard or (l1, l2) != (ind.level1, ind.level2) or name != clean_name(ind.level3, project)
     desc = description_for(kind, subject_of(name, ind.description), probe, project, standard) if rewrite_desc else ind.description
+    typed = countable_rate(name, l1, l2) if kind == "rate" and UNNAMED.search(desc) else None
+    if typed:  # "符合“文明施工”要求的考核事项数" counted nothing (round 5): the inspections of it do
+        name, num, den, basis, src = typed
+        desc = f"计算公式：{num}/{den}×100%，{basis + '，' if basis else ''}数据来源为{src}"
+    elif kind == "rate" and rewrite_desc and desc.startswith("计算公式") and not RATE_END.search(name) \
+            and (l2.startswith("质量") or l2.startswith("数量")) and not re.search(r"\d", name) and not SLOGAN_WORDS.search(name) \
+            and parse_value(value).unit_class == "percent" and rate_formula(name) is not None:
+        # Not under 时效 ("2020年12月完成率" would pass the rules and still say nothing) nor on a slogan or 效益 row.
+        name += "率"  # "台站正常运行 | 100%" with its formula: the name says it is a share (round 5: "应改为…率")
     if kind == "rate" and l2.startswith("数量") and parse_value(value).unit_class == "percent":
         l2 = "质量指标"  # a rate is not a count (R2): the level follows the value we wrote
     return {"level1": l1, "level2": l2, "level3": name, "description": desc, "value": value, "kind": kind}

@@ -63,6 +63,9 @@ def is_down_name(name: str) -> bool:
     return bool(NEGATIVE_NAME.search(n) or DOWN_NAME.search(n))
 
 
+FREQUENCY = re.compile(r"\d\s*(期|次|篇|条|份|场|趟|批)\s*/\s*(工作日|天|日|周|月|季度|年)")
+
+
 def kind_of(ind: Indicator) -> str:
     """The indicator's kind, from its name and level first (they say what is
     meant), then from the value (what was written)."""
@@ -78,6 +81,8 @@ def kind_of(ind: Indicator) -> str:
     if is_rate_name(name) or pv.unit_class == "percent":  # a percentage is a rate, whatever the level
         return "rate"
     if l2.startswith("时效") or DURATION_NAME.search(name) or DEADLINE_NAME.search(name):
+        if FREQUENCY.search(v):
+            return "count"  # "1期/工作日": how often, a count per period — neither a date nor a length of time (round 7)
         if pv.is_date or DEADLINE_NAME.search(name) and not (pv.unit_class == "time" and pv.number is not None):
             return "deadline"
         if pv.unit_class == "time" or DURATION_NAME.search(name) or re.search(r"\d\s*(×|\*|x)\s*\d+\s*小时", v):

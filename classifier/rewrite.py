@@ -9,9 +9,9 @@ direction fitting, no residue, the rules silent — or `needs_human` with the
 reasons. Numbers the original gave are kept; numbers we add are marked （建议值）."""
 from __future__ import annotations
 
-
 from .compose import PROPOSAL, RESIDUE_RE, compose
-from .meaning import meaning_check, stated_numbers
+from .levels import in_table_style
+from .meaning import meaning_check, said_description, stated_numbers
 from .models import Finding, Indicator, Project, Rewrite
 
 __all__ = ["PROPOSAL", "template_rewrite", "suggest_rewrite", "recheck", "numbers_kept", "original_text", "rationale_for"]
@@ -61,6 +61,7 @@ def suggest_rewrite(ind: Indicator, project: Project, findings: list[Finding], l
         if hit is not None:
             fields = adapt(hit, ind, project, codes, library.generic_terms())
             if fields is not None:
+                fields["level1"], fields["level2"] = in_table_style(fields["level1"], fields["level2"], ind, project)
                 rw = Rewrite(fields["level1"], fields["level2"], fields["level3"], fields["description"], fields["value"],
                              rationale_for(ind, fields, fields["reference"]), source="library", kind=fields["kind"],
                              reference=fields["reference"])
@@ -89,4 +90,4 @@ def numbers_kept(original: str, rewritten: str) -> bool:
 def original_text(ind: Indicator) -> str:
     """The row's name, description and value as numbers_kept compares them: the
     "指标1:" numbering of a name is template residue the rewrite must drop, not a number it must keep."""
-    return " ".join((RESIDUE_RE.sub("", ind.level3 or ""), ind.description, ind.value))
+    return " ".join((RESIDUE_RE.sub("", ind.level3 or ""), said_description(ind.description), ind.value))
