@@ -18,7 +18,7 @@ import unicodedata
 
 from .levels import RESIDUE_RE, clean_name, in_table_style, name_unit
 from .countable import countable_rate, served_matters
-from .kinds import DOWN, DURATION_NAME, MINIMUM_NAME, SHORT_DURATION, numbers_of, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
+from .kinds import DOWN, DURATION_NAME, MINIMUM_NAME, SHORT_DURATION, UP_MONEY, numbers_of, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
 from .models import Indicator, Project
 from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
 from .slogan import OUTPUT_QUALITY, slogan_proposal
@@ -281,6 +281,14 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
                else "活动记录" if re.search(r"开展|举办|召开", name) else "项目进度记录")
         period = f"，实施期为{standard}" if standard else ""
         return f"{obj}全部完成的日期{period}，以{src}为准"
+    if kind == "money" and UP_MONEY.search(name):
+        # Income, profit, 产值…: money earned, not spent (round 7, T069-06/07: "年收入总额的实际支出金额").
+        earned = re.match(r"^(.*?)(年度|全年|年)?(收入|利润|产值|收益|销售额|营业额|税收)(总额|额|总量|总值)?$", _strip(name, r"[（(][^()（）]*[)）]$") or name)
+        if earned:
+            year = year_of(project)
+            when = f"{year}年度" if year else "本年度"
+            what = earned.group(3) + (earned.group(4) or ("总额" if earned.group(3) in ("收入", "收益") else ""))
+            return f"{when}{earned.group(1)}实现的{what}，数据来源为财务决算"
     if kind == "money":
         obj = _strip(name, r"(总)?(成本|费用|支出|经费|资金|投入|金额)(控制|总额|总量)?$|^(控制|总量控制|成本控制)$")
         obj = re.sub(r"^(项目)?(实际)?$", "", obj)

@@ -20,6 +20,11 @@ UP, DOWN, EQUAL = "up", "down", "equal"
 # A duration is measured from an event to a response: its names say so.
 DURATION_NAME = re.compile(r"响应|时长|用时|时限|周期|办结时间|处理时间|到场|到位时间|反馈时间|答复时间|时效$|速度")
 DEADLINE_NAME = re.compile(r"(完成|竣工|验收|支付|拨付|上线|交付|开展|举办|启动|截止|结束|提交|印发)(时间|日期|期限|时限)$|完成时间|时间节点|进度$|按时|及时完成")
+# A name for a point in time, and a value that is a year or a date ("2022年", "2022年12月31日前"): a deadline.
+TIME_POINT_NAME = re.compile(r"(?<!持续)(?<!用)(?<!办结)(?<!处理)(?<!反馈)(?<!答复)(?<!到位)(时间|日期|时点)$")
+YEAR_OR_DATE = re.compile(r"(19|20)\d{2}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日")
+# A qualification or standard ("法律顾问资质"): its value states a requirement, it is not a count.
+QUALIFICATION_NAME = re.compile(r"(资质|资格|任职条件|准入条件|从业条件)(要求|条件|标准)?$")
 TIME_UNITS = ("分钟", "小时", "个工作日", "工作日", "天", "日", "周", "个月", "月", "年")
 # A minimum standard: a subsidy, allowance or pay scale only ever goes up.
 MINIMUM_NAME = re.compile(r"(补助|补贴|津贴|救助|慰问金?|报酬|工资|生活费|抚恤金?|助学金|发放)(标准|金额|水平)?$")
@@ -85,9 +90,13 @@ def kind_of(ind: Indicator) -> str:
             return "count"  # "1期/工作日": how often, a count per period — neither a date nor a length of time (round 7)
         if pv.is_date or DEADLINE_NAME.search(name) and not (pv.unit_class == "time" and pv.number is not None):
             return "deadline"
+        if TIME_POINT_NAME.search(name) and YEAR_OR_DATE.search(v):
+            return "deadline"  # "出版时间 | 2022年": a point in time, never a length of time (round 7, T048-03)
         if pv.unit_class == "time" or DURATION_NAME.search(name) or re.search(r"\d\s*(×|\*|x)\s*\d+\s*小时", v):
             return "duration"
         return "deadline"
+    if QUALIFICATION_NAME.search(name) and len(re.findall(r"[\u4e00-\u9fff]", v)) >= 8:
+        return "document_state"  # "法律顾问资质 | …具有5年以上职业经验…的律师": a requirement, never "资质的数量" (round 7, T051-04)
     if pv.unit_class == "count" or pv.chinese_number or l2.startswith("数量") or re.search(r"(数量|个数|次数|人数|人次|户数|场次|面积|里程|长度)$", name):
         return "count"
     if any(g == re.sub(r"[\s。.，,]", "", v) for g in GRADE_WORDS) or re.search(r"(较好|良好|优良|优秀)(及)?以上", v):

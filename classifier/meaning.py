@@ -12,7 +12,8 @@ import re
 import unicodedata
 
 from .compose import PROPOSAL, RESIDUE_RE
-from .kinds import DOWN, EQUAL, OPERATOR_DIRECTION, UNIT_CLASSES, UP, expected_direction, grades_defined, kind_of
+from .kinds import (DOWN, EQUAL, OPERATOR_DIRECTION, QUALIFICATION_NAME, UNIT_CLASSES, UP, UP_MONEY, YEAR_OR_DATE, expected_direction,
+                    grades_defined, kind_of)
 from .models import KIND_ZH, LABELS_ZH, Indicator, Project, Rewrite
 from .rules import check_row
 from .values import parse_value
@@ -284,6 +285,7 @@ def check_wording(rw: Rewrite, ind: Indicator, codes: set[str] | None, project: 
         out.append(f"原表是比率（“{ind.value}”），改写却换成了金额，原来的百分比目标丢了")
     out += check_round4(rw, ind, codes, kind)
     out += check_round5(rw, ind, project, kind)
+    out += check_round8(rw, ind, project, kind)
     return out
 
 
@@ -370,6 +372,34 @@ def check_round5(rw: Rewrite, ind: Indicator, project: Project | None, kind: str
     if DOES_NOT_APPLY.search((ind.level3 or "") + " " + (ind.value or "")) and name != (ind.level3 or "").strip():
         # Round 7: "该指标不适用本项目 | 不涉及" is no indicator to rewrite; any new one is the reviewer's to set (RD12-11).
         out.append(f"原行写明“{(ind.level3 or '').strip() or ind.value}”（不适用本项目），不是待改写的指标，需审核人删除该行或另设指标")
+    return out
+
+
+# Round 7's blind judges (eval/judged/round7_blind.jsonl): ten wrong rewrites this check had let through as ok.
+GLUED_TIMELY = re.compile(r"(及时|按时|按期|如期)(总)?(数|次数|金额|总额|总计)(?=/|×)|完成的[^/×，,]{0,8}完成[^/×，,]{0,8}(数|总数)")
+COUNTED_QUALITY = re.compile(r"计算公式：[^×]*质量(总)?(数|总数|总计)?(/|×)")
+A_COUNT = re.compile(r"的(数量|[\u4e00-\u9fff]?数)，以|(数量|个数|次数|人数)，以")
+
+
+def check_round8(rw: Rewrite, ind: Indicator, project: Project | None, kind: str) -> list[str]:
+    out = []
+    desc, name, value = rw.description or "", (rw.level3 or "").strip(), (rw.value or "").replace(PROPOSAL, "")
+    v = _nfkc(value)
+    if "实际支出金额" in desc and UP_MONEY.search(name):
+        out.append(f"“{name}”是取得的收入、利润或产值，描述却写成“实际支出金额”，收支写反了")  # T069-06/07
+    if re.search(r"持续时长|的时长", desc) and YEAR_OR_DATE.search(v):
+        out.append(f"指标值“{value}”是年份或日期（时点），描述却写成时长，指标性质对不上")  # T048-03
+    if QUALIFICATION_NAME.search(re.sub(r"[（(].*?[)）]", "", name)) and (A_COUNT.search(desc) or len(re.findall(r"[\u4e00-\u9fff]", v)) >= 8):
+        out.append(f"“{name}”是资质或任职条件要求，不是数量；需审核人改为符合要求的比率（如聘请人员符合资质要求的比例）或删除")  # T051-04
+    if GLUED_TIMELY.search(desc):
+        out.append("计算公式把“及时、按时、年底前完成”等时限词粘进了统计对象（如“系统故障及时数”），时限应写在条件里")  # T047-04, T068-03
+    if COUNTED_QUALITY.search(desc):
+        out.append("计算公式把“质量”当作计数对象，应统计检验的期刊（期数）、图书（种数）或工程（项数）")  # T048-02, T071-02
+    if name.endswith("知晓率") and name != (ind.level3 or "").strip():
+        topic = re.sub(r"(相关知识|宣讲内容)?知晓率$", "", name)
+        said = " ".join((ind.level3 or "", ind.description or "", ind.value or "", getattr(project, "title", "") or ""))
+        if topic in ("", "宣传内容") or re.search(r"[和与及或、的]$", topic) or name.endswith("相关知识知晓率") and topic not in said:
+            out.append(f"“{name}”没有完整点出本行或本项目的宣传主题，需审核人写明知晓的内容")  # T047-06, T052-08
     return out
 
 

@@ -80,6 +80,20 @@ _RATES: tuple[tuple[str, str, str, str], ...] = (
     ("安装|配备|配置|更新", "已完成的{o}{n}", "计划完成的{o}{d}", "项目进度记录"),
 )
 _TIMELY = re.compile(r"(.*?)(拨付|发放|支付|到位|办结|处理|处置|维修|维护|上报|报送|响应|结题|完成|兑付|交付|申报|审批|审核|录入|整改)?(及时|按时|按期|如期)$")
+# A deadline named before the object ("年底前完成设备购置"): the condition of the count, not part of the thing counted.
+_DEADLINE_WORDS = re.compile(r"^(年底前|年内|年度内|当年|规定时间内|规定时限内|按时|按期|及时|如期)?(完成|实现|做好)?")
+# Actions that name a matter handled, not a thing: "设备购置" is counted as 设备购置事项.
+_ACTION_END = re.compile(r"(购置|采购|建设|安装|改造|维修|维护|办理|审批|审核|报送|上报|申报|整改|验收|招标)$")
+# A quality inspected on items ("期刊编校质量合格"): the items are what is counted, in their own measure word.
+_QUALITY_PASS = re.compile(r"^([\u4e00-\u9fff]{2,8}?)((?:编校|印刷|出版|施工|工程|装帧|制作)?质量)(?:检验|抽检|检查)?合格$")
+_ITEM_UNITS = {"期刊": "期", "刊物": "期", "杂志": "期", "报纸": "期", "图书": "种", "书籍": "种", "出版物": "种",
+               "工程": "项", "单位工程": "个", "项目": "个", "产品": "批", "音像制品": "种", "电子出版物": "种"}
+
+
+def _handled_object(obj: str) -> str:
+    return f"{obj}事项" if _ACTION_END.search(obj) else obj
+
+
 _BARE_RATES = {
     "政府采购": ("通过政府采购方式采购的金额", "本项目采购总金额", "政府采购记录和财务决算"),
     "报销": ("已报销的费用金额", "符合规定申请报销的费用总额", "财务报销记录"),
@@ -116,9 +130,20 @@ def rate_formula(name: str, description: str = "", standard: str = "") -> tuple[
     m = _TIMELY.match(core)
     if m and m.group(3) and (m.group(1) or m.group(2)):
         obj, verb = (m.group(1) or "").strip("的之") or "事项", m.group(2) or "完成"
+        # "年底前完成设备购置及时率": the deadline and the verb are the condition, the object is what is handled
+        # (round 7, T068-03: "按规定时限完成的年底前完成设备购置数" was judged residue).
+        dl = _DEADLINE_WORDS.match(obj)
+        by = f"在{dl.group(1)}" if dl and dl.group(1) else f"按规定时限{when}"
+        obj = _handled_object(obj[dl.end():] if dl and len(obj) > dl.end() + 1 else obj)
         n, d = _amount(obj)
         src = "财务支付记录" if MONEY_OBJECT.search(obj) or verb in ("拨付", "发放", "支付", "兑付") else "业务办理记录"
-        return _tidy(f"按规定时限{when}{verb}的{obj}{n}"), _tidy(f"应{verb}的{obj}{d}"), src
+        return _tidy(f"{by}{verb}的{obj}{n}"), _tidy(f"应{verb}的{obj}{d}"), src
+    quality = _QUALITY_PASS.match(core)
+    if quality:
+        # "期刊编校质量合格率": the quality is not counted, the issues inspected are (round 7, T048-02/T071-02).
+        item, aspect, unit = quality.group(1), quality.group(2), _ITEM_UNITS.get(quality.group(1), "")
+        n, d = (f"{unit}数", f"总{unit}数") if unit else ("数", "总数")
+        return f"{aspect}检验合格的{item}{n}", f"检验的{item}{d}", "检验记录"
     if core in _BARE_RATES:  # "政府采购率", "报销率": what is counted is implied (round 4: "考核事项" residue)
         return _BARE_RATES[core]
     place = _PLACE_FACILITY.match(core)
@@ -129,6 +154,14 @@ def rate_formula(name: str, description: str = "", standard: str = "") -> tuple[
         if not mm:
             continue
         obj = (core[: mm.start()] if mm.end() == len(core) else core[mm.end():]).strip("的之")
+        timely = re.search(r"(及时|按时|按期|如期)$", obj) if mm.end() == len(core) else None
+        if timely and len(obj) > timely.end() - timely.start() + 1:
+            # "系统故障及时维护率": 及时 belongs to the verb, not to the thing handled (round 7, T047-04:
+            # "按时完成维修维护的系统故障及时数" was judged residue); the deadline goes into the condition.
+            obj = _handled_object(obj[: timely.start()].strip("的之"))
+            verb = "维护" if "维护" in mm.group(1) else mm.group(1)
+            n, d = ("次数", "总次数") if re.search(r"(故障|事件|问题|事故)$", obj) else _amount(obj)
+            return f"在规定时限{when}内完成{verb}的{obj}{n}".replace("的的", "的"), f"需{verb}的{obj}{d}".replace("的的", "的"), src
         obj = re.sub(r"^(全部|各项|所有|确保|保证|保障|实现|推动|提高|提升)+", "", obj) or ""
         obj = re.sub(r"(?<=.{2})(人数|人员数)$", "", obj) if words.startswith("参会") else obj  # "集体备课会人数参会率"
         if words == "专户管理" and not MONEY_OBJECT.search(obj):
@@ -333,7 +366,14 @@ _WHO = (re.compile(r"脱贫户|脱贫人口|种植户|养殖户|农户|农民|�
 # The place or object a safety slogan is about ("保障校园环境安全" → 校园安全责任事故次数; round 4 judges: "应限定为校园").
 _SCOPE = re.compile(r"校园|学校|文物|储备粮|粮库|库区|消防|施工|生产|交通|网络|信息|档案|设备|房屋|建筑|景区|场馆|医院|养老机构")
 _TOPIC = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:的)?(宣传|科普|宣讲|知识|政策)")
+# After 宣传/科普…: a word that makes it the name of a body or a sector ("宣传系统", "宣传文化干部"), not a topic.
+_NOT_A_TOPIC = re.compile(r"(系统|部门|文化|思想|战线|干部|队伍|阵地|工作者|机构|单位)")
 _NO_TOPIC = re.compile(r"提高|提升|加强|开展|群众|公众|社会|工作|全面|广泛|深入|常态")
+
+
+def _topic_of(text: str) -> str:
+    """The topic _fill would quote, "" when the row names none."""
+    return _fill("{topic}", text) if _fill("{topic_n}", text) != "宣传内容" else ""
 
 
 def _fill(template: str, text: str) -> str:
@@ -344,6 +384,10 @@ def _fill(template: str, text: str) -> str:
     plain = re.sub(r"^(指标\d*[:：])?(加强|开展|做好|推动|提高|提升|强化|通过|深化|加大|持续|广泛)*(全市|全省|全区|全县|我市|我省|辖区内?)?(公众|群众|居民)?", "", text or "")
     topic = _TOPIC.search(plain)
     t = topic.group(1) if topic and not _NO_TOPIC.search(topic.group(1)) else ""
+    if t and (re.search(r"[和与及或、的]$", t) or _NOT_A_TOPIC.match(plain[topic.end():])):
+        # "部机关和宣传系统…", "宣传文化干部": 宣传 names a body of people there, and the words before it are a cut name,
+        # not a topic anyone is asked about (round 7, T047-06: "部机关和相关知识知晓率").
+        t = ""
     t = re.sub(r"^(对|将|全市|全省|辖区内?|公众)", "", t)
     return (template.replace("{who}", who.group(0) if who else "受益对象")
             .replace("{scope_in}", f"{scope.group(0)}范围内" if scope else "")
@@ -359,6 +403,10 @@ def objective_proposal(text: str, value: str, benefit: bool = True, context: str
     `benefit`: the row is a 效益/可持续影响 row (else only the "any" entries apply)."""
     for words, name, desc, target, kind, where in _OUTCOMES:
         if where == "benefit" and not benefit or not re.search(words, (text or "") + context):
+            continue
+        if "{topic" in name and not _topic_of(text):
+            # No whole noun phrase of the row to ask about: "宣传内容知晓率" for a cadre-training project was judged
+            # meaning_changed (round 7, T052-08) — a human sets the indicator.
             continue
         name, desc = _fill(name, text), _fill(desc, text)
         pct = re.search(r"([≥≤>=＞＜＝]*)\s*(\d+(?:\.\d+)?)\s*([%％]|百分比)", value or "")
