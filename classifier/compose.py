@@ -314,6 +314,9 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
     if kind == "count":
         year = year_of(project)
         when = f"{year}年度" if year else "本年度"
+        per = re.search(r"\d\s*[\u4e00-\u9fff]{0,2}\s*/\s*(期|次|场|批|届|季度|月)(?![\u4e00-\u9fff])", _nfkc(ind.value))
+        if per:  # "推荐书目 | ≥80本/期": counted per issue, not per year (round 7 blind, T048-05/06: "口径不一致")
+            when = f"每{per.group(1)}"
         bare = re.sub(r"[（(][^()（）]{1,4}[)）]$", "", name)  # "标准文本宣传和解读(份)": not "解读(份)的数量" (round 2)
         if re.search(r"(年限|寿命|使用期)$", bare):
             return f"{bare}，自投入使用之日起计算，以运行维护记录为准"  # not "使用年限的数量"
