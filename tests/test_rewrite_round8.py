@@ -167,3 +167,13 @@ def test_the_check_catches_the_faults_on_other_names():
                   ind.value, "")
     out = recheck(bad, ind, p, {"vague_description"})
     assert out.status == "needs_human" and any("时限词" in r for r in out.reasons), out.reasons
+
+
+# ---- systematic in the ok rows' minors: a count per issue is described per issue ----------------------
+
+@pytest.mark.parametrize("rid", ["T048-05", "T048-06"])
+def test_a_count_per_issue_is_described_per_issue(rid):
+    """"推荐书目 | ≥80本/期", "推荐主题类图书 | 3-6本/期": both judges, "描述按‘本年度’计，指标值按‘本/期’计，口径不一致"."""
+    p, ind, rw = rewrite(rid)
+    assert rw.description.startswith("每期") and "本年度" not in rw.description
+    assert rw.value == ind.value and numbers_kept_by(ind, rw) and rw.status == "ok", rw.reasons
