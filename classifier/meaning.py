@@ -14,6 +14,7 @@ import unicodedata
 from .compose import PROPOSAL, RESIDUE_RE
 from .kinds import (DOWN, EQUAL, OPERATOR_DIRECTION, QUALIFICATION_NAME, UNIT_CLASSES, UP, UP_MONEY, YEAR_OR_DATE, expected_direction,
                     grades_defined, kind_of)
+from .propose import speaks_of_publicity
 from .models import KIND_ZH, LABELS_ZH, Indicator, Project, Rewrite
 from .rules import check_row
 from .values import parse_value
@@ -398,7 +399,8 @@ def check_round8(rw: Rewrite, ind: Indicator, project: Project | None, kind: str
     if name.endswith("知晓率") and name != (ind.level3 or "").strip():
         topic = re.sub(r"(相关知识|宣讲内容)?知晓率$", "", name)
         said = " ".join((ind.level3 or "", ind.description or "", ind.value or "", getattr(project, "title", "") or ""))
-        if topic in ("", "宣传内容") or re.search(r"[和与及或、的]$", topic) or name.endswith("相关知识知晓率") and topic not in said:
+        if (topic in ("", "宣传内容") and not speaks_of_publicity(said)) or re.search(r"[和与及或、的]$", topic) \
+                or name.endswith("相关知识知晓率") and topic not in said:
             out.append(f"“{name}”没有完整点出本行或本项目的宣传主题，需审核人写明知晓的内容")  # T047-06, T052-08
     return out
 

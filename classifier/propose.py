@@ -371,9 +371,10 @@ _NOT_A_TOPIC = re.compile(r"(系统|部门|文化|思想|战线|干部|队伍|�
 _NO_TOPIC = re.compile(r"提高|提升|加强|开展|群众|公众|社会|工作|全面|广泛|深入|常态")
 
 
-def _topic_of(text: str) -> str:
-    """The topic _fill would quote, "" when the row names none."""
-    return _fill("{topic}", text) if _fill("{topic_n}", text) != "宣传内容" else ""
+def speaks_of_publicity(text: str) -> bool:
+    """The text names a publicity or popularisation act ("社会宣传常态化", "普法宣传"), not only a body or a sector
+    called after it ("宣传系统", "宣传文化干部"): only then can a 知晓率 ask what people learnt (round 7, T047-06/T052-08)."""
+    return any(not _NOT_A_TOPIC.match(text[m.end():]) for m in _TOPIC.finditer(text or ""))
 
 
 def _fill(template: str, text: str) -> str:
@@ -404,7 +405,7 @@ def objective_proposal(text: str, value: str, benefit: bool = True, context: str
     for words, name, desc, target, kind, where in _OUTCOMES:
         if where == "benefit" and not benefit or not re.search(words, (text or "") + context):
             continue
-        if "{topic" in name and not _topic_of(text):
+        if "{topic" in name and not speaks_of_publicity(text):
             # No whole noun phrase of the row to ask about: "宣传内容知晓率" for a cadre-training project was judged
             # meaning_changed (round 7, T052-08) — a human sets the indicator.
             continue

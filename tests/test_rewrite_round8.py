@@ -177,3 +177,10 @@ def test_a_count_per_issue_is_described_per_issue(rid):
     p, ind, rw = rewrite(rid)
     assert rw.description.startswith("每期") and "本年度" not in rw.description
     assert rw.value == ind.value and numbers_kept_by(ind, rw) and rw.status == "ok", rw.reasons
+
+
+def test_a_publicity_project_keeps_its_awareness_rate():
+    """T070-07 "社会宣传常态化 | 扩大社会影响力" (重大题材主题社会宣传专项工作经费): both round 7 judges accepted
+    "宣传内容知晓率" — the row speaks of publicity, so the topic rule leaves it as it was."""
+    p, ind, rw = judged_rewrite("labelled:T070-07", "eval/judged/round7.jsonl", round_name="round 7")
+    assert rw.level3.endswith("知晓率") and "（建议值）" in rw.value and rw.status == "ok", rw.reasons
