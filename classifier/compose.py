@@ -320,14 +320,20 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         bare = re.sub(r"[（(][^()（）]{1,4}[)）]$", "", name)  # "标准文本宣传和解读(份)": not "解读(份)的数量" (round 2)
         if re.search(r"(年限|寿命|使用期)$", bare):
             return f"{bare}，自投入使用之日起计算，以运行维护记录为准"  # not "使用年限的数量"
+        # The published description's scope and source are kept (round 7 blind minors: "丢了原表‘全市组织系统’的统计范围",
+        # T033-03; "丢了原表‘公开媒体’报道的口径", T019-05).
+        scope = _COUNT_SCOPE.search(ind.description or "")
+        if scope and scope.group(0) not in bare:
+            when = f"{when}{scope.group(0)}"
+        ledger = "公开媒体报道记录" if "报道" in bare and re.search(r"媒体", ind.description or "") else "工作台账"
         if re.search(r"(数|量|面积|容积|里程|长度|人次|次|户|场次|期数)$", bare):
-            return f"{when}{bare}，以工作台账统计为准"
+            return f"{when}{bare}，以{ledger}统计为准"
         unit = parse_value(ind.value).unit or _unit_for(ind.value, name + ind.description)
         if unit in MEASURED_BY:  # "化粪池(立方米) | 63": its volume, not "化粪池的数量" (round 5, RI01)
             return f"{when}{bare}的{MEASURED_BY[unit]}（{unit}），以工作台账统计为准"
         counted = {"人": "人数", "套": "套数", "户": "户数", "家": "家数", "项": "项数", "份": "份数", "场": "场次", "次": "次数",
                    "辆": "辆数", "台": "台数", "头": "头数", "只": "只数", "座": "座数", "处": "处数", "株": "株数", "天": "天数", "条": "条数", "所": "所数", "篇": "篇数", "期": "期数", "件": "件数", "册": "册数"}.get(unit, "数量")
-        return f"{when}{bare}的{counted}，以工作台账统计为准"
+        return f"{when}{bare}的{counted}，以{ledger}统计为准"
     if kind == "grade" and grades_defined(ind.description):
         return ind.description
     if not parse_value(ind.value).measurable and not ("验收" in name and kind == "document_state"):
@@ -340,6 +346,10 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
 
 
 # ---------------------------------------------------------------- values
+
+
+# Who does the counted work, as a published description says it ("全市组织系统", "全区各级党组织").
+_COUNT_SCOPE = re.compile(r"(全市|全省|全区|全县|全镇|市级|省级)(各级)?[\u4e00-\u9fff]{0,4}?(系统|部门|单位|党组织)")
 
 
 def _count_unit(text: str) -> str:

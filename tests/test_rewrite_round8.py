@@ -184,3 +184,17 @@ def test_a_publicity_project_keeps_its_awareness_rate():
     "宣传内容知晓率" — the row speaks of publicity, so the topic rule leaves it as it was."""
     p, ind, rw = judged_rewrite("labelled:T070-07", "eval/judged/round7.jsonl", round_name="round 7")
     assert rw.level3.endswith("知晓率") and "（建议值）" in rw.value and rw.status == "ok", rw.reasons
+
+
+def test_a_count_keeps_the_published_scope():
+    """T033-03 "形成调研报告篇数 | 反映全市组织系统完成年度调研工作情况。 | ≥190篇": "丢了原表‘全市组织系统’的统计范围"."""
+    p, ind, rw = rewrite("T033-03")
+    assert "全市组织系统" in ind.description and "全市组织系统" in rw.description
+    assert rw.value.endswith("190篇") and numbers_kept_by(ind, rw) and rw.status == "ok", rw.reasons
+
+
+def test_a_count_of_media_reports_is_sourced_from_the_media():
+    """T019-05 "大讲堂新闻报道数量 | 在公开媒体报道情况 | ≥4次": "数据来源宜写公开媒体报道记录"."""
+    p, ind, rw = rewrite("T019-05")
+    assert "公开媒体" in ind.description and "公开媒体报道记录" in rw.description and "工作台账" not in rw.description
+    assert rw.value.endswith("4次") and rw.status == "ok", rw.reasons
