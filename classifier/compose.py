@@ -22,6 +22,7 @@ from .kinds import DOWN, DURATION_NAME, MINIMUM_NAME, SHORT_DURATION, UP_MONEY, 
 from .models import Indicator, Project
 from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
 from .slogan import OUTPUT_QUALITY, slogan_proposal
+from .workdone import work_proposal
 from .propose import VAGUE_NAME as VAGUE_NAME_RE, SYSTEM_RUNS, MONEY_OBJECT, all_eligible_proposal, benefit_proposal, rate_formula, satisfaction_description, whether_to_rate
 from .values import parse_value
 
@@ -563,6 +564,9 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
         target, _ = value_for("rate", new_name, probe, project, codes)
         return {"level3": new_name, "description": description_for("rate", new_name, probe, project), "value": target,
                 "kind": "rate", "note": f"原指标值“{v or '（空）'}”不可衡量，改为比率并提出建议值"}
+    work = work_proposal(ind, project, l1, l2, name)  # an output naming countable work, with no number (round 8b)
+    if work:
+        return work
     if MEASURE_NAME.search(name) and not rate_like and kind in ("count", "money", "unit_cost", "duration", "deadline"):
         return None  # "补助面积(万亩) | （空）": the quantity is for the unit to state, not a survey to replace
     if kind in ("duration", "deadline", "money", "unit_cost") and not is_benefit(l1, l2):
