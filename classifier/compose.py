@@ -19,14 +19,13 @@ import unicodedata
 from .levels import RESIDUE_RE, clean_name, in_table_style, name_unit
 from .countable import countable_rate, served_matters
 from .kinds import DOWN, DURATION_NAME, MINIMUM_NAME, SHORT_DURATION, UP_MONEY, numbers_of, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
-from .models import Indicator, Project
+from .models import PROPOSAL, Indicator, Project
 from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
 from .slogan import OUTPUT_QUALITY, slogan_proposal
 from .workdone import work_proposal
 from .propose import VAGUE_NAME as VAGUE_NAME_RE, SYSTEM_RUNS, MONEY_OBJECT, all_eligible_proposal, benefit_proposal, rate_formula, satisfaction_description, whether_to_rate
 from .values import parse_value
 
-PROPOSAL = "（建议值）"
 VALUE_CODES = {"unmeasurable_value", "unit_mismatch", "implausible_value"}
 DESCRIPTION_CODES = {"vague_description", "copy_paste", "unmeasurable_value"}
 
@@ -556,7 +555,7 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
             new_name, num, den, src = found
             target = v if pv.unit_class == "percent" else f"100%{PROPOSAL}"
             return {"level3": new_name, "description": f"计算公式：{num}/{den}×100%，数据来源为{src}", "value": target,
-                    "kind": "rate", "note": f"“是否”类指标改为所查事项的比例"}
+                    "kind": "rate", "note": "“是否”类指标改为所查事项的比例"}
     rate_like = is_rate_name(name) or bool(re.search(r"(合规|规范|准确|完整)性$", name))
     if rate_like and not pv.measurable and not is_down_name(name) and rate_formula(name):
         new_name = re.sub(r"性$", "率", name)

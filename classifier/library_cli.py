@@ -146,10 +146,10 @@ def judge_set_cmd(paths, out, backend, same_as, sample, seed, exclude):
     missing = [str(f) for f in files if not f.exists()]
     if missing:
         _fail(f"找不到标注文件：{'、'.join(missing)}")
+    from .eval.judged import JudgedError, load_judged
+
     previous = None
     if same_as:
-        from .eval.judged import JudgedError, load_judged
-
         try:
             previous = load_judged(same_as)
         except JudgedError as e:
@@ -158,8 +158,6 @@ def judge_set_cmd(paths, out, backend, same_as, sample, seed, exclude):
         _fail("--sample 与 --same-as 不能同时使用：一个抽新行，一个复判旧行")
     excluded: set[str] = set()
     for f in exclude:
-        from .eval.judged import JudgedError, load_judged
-
         try:
             excluded |= {r["id"] for r in load_judged(f) if r.get("id")}
         except JudgedError as e:

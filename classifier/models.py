@@ -51,6 +51,9 @@ KIND_ZH = {
     "count": "数量", "rate": "比率", "satisfaction": "满意度", "duration": "时长", "deadline": "截止时间",
     "money": "金额", "unit_cost": "单位成本/标准", "grade": "等级", "document_state": "文件或状态",
 }
+# The mark on every number a rewrite proposes that the published row did not give
+# (LABELS.md, "Rewrites"): one spelling for the composer, its fallbacks and the checks.
+PROPOSAL = "（建议值）"
 REWRITE_STATUS_ZH = {"ok": "已通过自检", "needs_human": "需人工确认"}
 REWRITE_SOURCE_ZH = {"template": "类型模板", "library": "指标库参照", "llm": "模型", "gold": "标注", "reviewer": "审核人"}
 ORIGIN_ZH = {"gold": "标注集改写", "reviewer": "审核人采纳", "table": "已审核表中的合格指标"}

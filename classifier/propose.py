@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-PROPOSAL = "（建议值）"
+from .models import PROPOSAL
 
 MONEY_OBJECT = re.compile(r"资金|经费|预算|补助|补贴|奖补|奖励金|费用|款|津贴|助学金|薪酬|工资|利息|价款|[^消]费$|支出$")
 # (what the name says before 率, numerator, denominator, data source). {o}: the object counted.

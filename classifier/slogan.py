@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-PROPOSAL = "（建议值）"
+from .models import PROPOSAL
 
 # Outputs' quality the topic lexicon may propose for a benefit slogan; under 效益 they are the wrong level
 # (round 5: RB01-07, RB02-02, RB04-14, T066-05, T092-06). The meaning check uses the same pattern.

@@ -21,9 +21,8 @@ from __future__ import annotations
 import re
 
 from .levels import L1_OUTPUT, canonical_level1, canonical_level2
-from .models import Indicator, Project
+from .models import PROPOSAL, Indicator, Project
 
-PROPOSAL = "（建议值）"
 
 # Words of a slogan or of an effect: no countable work is named ("提升标准化意识", "满足办公需求").
 _SLOGAN = re.compile(r"提升|提高|改善|促进|推动|确保|保证|保障|加强|打造|激发|满足|助力|实现|建设|营造|优化|高质量|高效|有序|齐抓共管|办好事|办实事|精神")
