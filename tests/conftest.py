@@ -94,6 +94,15 @@ def _isolated_home(tmp_path, monkeypatch, _library_snapshot):
         shutil.copy(_library_snapshot, home / _library_snapshot.name)
 
 
+@pytest.fixture(autouse=True)
+def _rewrite_round_home(request, _isolated_home, tmp_path_factory, monkeypatch):
+    """A rewrite-round module (test_rewrite_roundN.py) keeps one data dir for all its
+    tests: the judged rows are reviewed once per process (helpers.reviewed_offline)."""
+    name = request.module.__name__.rsplit(".", 1)[-1]
+    if name.startswith("test_rewrite_round"):
+        monkeypatch.setenv("INDICATOR_QA_HOME", str(tmp_path_factory.getbasetemp() / f"home_{name.removeprefix('test_rewrite_')}"))
+
+
 @pytest.fixture(scope="session")
 def seed_path() -> Path:
     return example_path()

@@ -101,3 +101,18 @@ def numbers_kept_by(ind, rw) -> bool:
     """Every number of the published row is still in the rewrite's name, description or value."""
     from classifier.rewrite import numbers_kept, original_text
     return numbers_kept(original_text(ind), " ".join((rw.level3, rw.description, rw.value)))
+
+
+def probe_of(ind, rw):
+    """The rewrite as a row the rules can read (its proposal mark off the value)."""
+    from classifier.compose import PROPOSAL
+    from classifier.models import Indicator
+    return Indicator(ind.id, rw.level1, rw.level2, rw.level3, rw.description, rw.value.replace(PROPOSAL, ""))
+
+
+def formula_parts(rw) -> tuple[str, str]:
+    """(numerator, denominator) of a rewrite's "计算公式：…/…×100%"."""
+    import re
+    m = re.search(r"计算公式：([^/×]+)/([^×]+)×100%", rw.description)
+    assert m, rw.description
+    return m.group(1), m.group(2)

@@ -19,11 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent
 ROUND2 = ROOT / "eval" / "judged" / "round2.jsonl"
 
 
-@pytest.fixture(autouse=True)
-def _home(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("INDICATOR_QA_HOME", str(tmp_path_factory.getbasetemp() / "home_round3"))
-
-
 _reviewed = reviewed_offline
 
 

@@ -13,11 +13,6 @@ from helpers import judged_labels, judged_rewrite, numbers_kept_by
 ROUND3 = ("eval/judged/round3_to_judge.jsonl", "eval/judged/round3_blind_to_judge.jsonl")
 
 
-@pytest.fixture(autouse=True)
-def _home(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("INDICATOR_QA_HOME", str(tmp_path_factory.getbasetemp() / "home_round4"))
-
-
 def rewrite(judged_id: str):
     """(project, row, rewrite) as the offline review writes it now; a row the labellers no
     longer flag is rewritten for the labels round 3 answered."""

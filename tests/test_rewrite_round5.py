@@ -20,11 +20,6 @@ from helpers import judged_rewrite, numbers_kept_by
 ROUND4 = ("eval/judged/round4.jsonl", "eval/judged/round4_blind.jsonl")
 
 
-@pytest.fixture(autouse=True)
-def _home(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("INDICATOR_QA_HOME", str(tmp_path_factory.getbasetemp() / "home_round5"))
-
-
 def rewrite(judged_id: str):
     return judged_rewrite(judged_id, *ROUND4, round_name="round 4")
 

@@ -20,11 +20,6 @@ from helpers import judged_rewrite, numbers_kept_by
 ROUND5 = ("eval/judged/round5.jsonl", "eval/judged/round5_blind.jsonl")
 
 
-@pytest.fixture(autouse=True)
-def _home(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("INDICATOR_QA_HOME", str(tmp_path_factory.getbasetemp() / "home_round6"))
-
-
 def rewrite(judged_id: str):
     return judged_rewrite(judged_id, *ROUND5, round_name="round 5")
 

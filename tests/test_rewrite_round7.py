@@ -10,30 +10,18 @@ eval/regions/<id>.jsonl — reviewed offline by the pipeline (composer alone).
 Each test asserts behaviour (the kind of formula, the level, the number, the status), never a whole text."""
 
 import json
-import re
 
 import pytest
 
 from classifier.levels import canonical_level1, canonical_level2, clean_name
 from classifier.values import parse_value
-from helpers import judged_rewrite, numbers_kept_by
+from helpers import formula_parts, judged_rewrite, numbers_kept_by
 
 ROUND5 = ("eval/judged/round5.jsonl", "eval/judged/round5_blind.jsonl")
 
 
-@pytest.fixture(autouse=True)
-def _home(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("INDICATOR_QA_HOME", str(tmp_path_factory.getbasetemp() / "home_round7"))
-
-
 def rewrite(judged_id: str):
     return judged_rewrite(judged_id, *ROUND5, round_name="round 5")
-
-
-def _formula(rw) -> tuple[str, str]:
-    m = re.search(r"计算公式：([^/×]+)/([^×]+)×100%", rw.description)
-    assert m, rw.description
-    return m.group(1), m.group(2)
 
 
 # ---- 1. formula residue ------------------------------------------------------------------------
@@ -43,7 +31,7 @@ def test_an_inspected_quality_counts_the_inspections_that_passed(jid, subject):
     """RG01 文明施工 / 工程质量管理 | ≥95% (both judges: "符合‘…’要求的考核事项数" residue): the inspections of the site,
     how many passed — a rate a reviewer can check against the 施工检查记录; the 95 kept, the level kept."""
     p, ind, rw = rewrite(jid)
-    num, den = _formula(rw)
+    num, den = formula_parts(rw)
     assert "考核事项" not in rw.description
     assert num.startswith(subject) and num.endswith("检查达标的次数") and den == f"{subject}检查总次数"
     assert rw.level3 == f"{subject}检查达标率" and "施工检查记录" in rw.description
@@ -55,7 +43,7 @@ def test_an_inspected_quality_counts_the_inspections_that_passed(jid, subject):
 def test_an_assessment_counts_the_assessments_that_passed():
     """RD13-04 大厅业务日常考核结果 | 100%: the unit's own daily assessments are what is counted."""
     p, ind, rw = rewrite("RD13:RD13-04")
-    num, den = _formula(rw)
+    num, den = formula_parts(rw)
     assert "考核事项" not in rw.description and num.endswith("考核达标的次数") and den.endswith("考核总次数")
     assert rw.level3.endswith("考核达标率") and not rw.level3.endswith("结果")
     assert rw.value == "100%" and rw.status == "ok", rw.reasons
@@ -66,7 +54,7 @@ def test_the_quality_of_casework_is_a_sample_of_its_cases(jid):
     """T073-02 作品登记网上办理的质量 / T072-02 作品登记的质量 | 100%: registrations are sampled and counted in 件,
     not "inspections" of a registration."""
     p, ind, rw = rewrite(jid)
-    num, den = _formula(rw)
+    num, den = formula_parts(rw)
     assert "考核事项" not in rw.description and "作品登记" in num and num.endswith("件数") and den.endswith("总件数")
     assert "抽查合格" in num and rw.level3.endswith("抽查合格率")
     assert rw.value == "100%" and rw.status == "ok", rw.reasons
@@ -93,7 +81,7 @@ def test_no_inspection_rate_under_a_benefit_level(jid):
 
 
 @pytest.mark.parametrize("jid", ["RD10:RD10-01", "RD12:RD12-11"])
-def test_a_row_that_is_no_indicator_gets_no_formula(jid):
+def test_a_row_that_is_no_indicator_gets_noformula_parts(jid):
     """A name that is only a number ("0") and "该指标不适用本项目｜不涉及" are not indicators: still a human's."""
     p, ind, rw = rewrite(jid)
     assert rw.status == "needs_human"
@@ -104,7 +92,7 @@ def test_a_special_account_holds_money():
     """RB04-04 储备粮管理专户管理率 (judges: "纳入专户管理的储备粮管理数/储备粮管理总数无实际含义，应为纳入专户的资金/
     应纳入资金"): the formula counts money; the row stays with a human for its % under 成本."""
     p, ind, rw = rewrite("RB04:RB04-04")
-    num, den = _formula(rw)
+    num, den = formula_parts(rw)
     assert num.startswith("纳入专户管理的") and num.endswith("资金") and den.startswith("应纳入专户管理的") and den.endswith("总额")
     assert "管理数" not in rw.description and "财务" in rw.description
     assert rw.value == "100%"
@@ -113,14 +101,14 @@ def test_a_special_account_holds_money():
 def test_spending_is_money():
     """RE06-02 业务工作支出到位率 (judge: "“业务工作支出数”应写明为金额，数据来源应为财务记录")."""
     p, ind, rw = rewrite("RE06:RE06-02")
-    num, den = _formula(rw)
+    num, den = formula_parts(rw)
     assert num.endswith("支出金额") and den.endswith("支出总额") and "工作台账" not in rw.description
 
 
 def test_representativeness_is_assessed():
     """T087-02 展品具有代表性的比例 | ≥90%: the 性 of 代表性 is not a suffix to cut — the exhibits judged representative."""
     p, ind, rw = rewrite("labelled:T087-02")
-    num, den = _formula(rw)
+    num, den = formula_parts(rw)
     assert "考核事项" not in rw.description and "代表性" in num and "展品" in num and den.startswith("展品")
     assert rw.value == "≥90%" and rw.status == "ok", rw.reasons
 
@@ -197,7 +185,7 @@ def test_a_complaint_rate_counts_the_projects_own_matters(jid, served):
     (judges: the same "发生投诉的服务事项数/服务事项总数" in every project, "没有写慰问对象"): whom and what its
     title serves; the ≤5% kept."""
     p, ind, rw = rewrite(jid)
-    num, den = _formula(rw)
+    num, den = formula_parts(rw)
     assert num == f"发生投诉的{served}数" and den == f"{served}总数"
     assert rw.value == "≤5%" and rw.status == "ok", rw.reasons
 

@@ -20,26 +20,17 @@ import pytest
 from classifier.compose import PROPOSAL
 from classifier.kinds import kind_of
 from classifier.meaning import meaning_check
-from classifier.models import Indicator, Rewrite
+from classifier.models import Rewrite
 from classifier.slogan import slogan_proposal
 from classifier.values import parse_value
-from helpers import judged_rewrite, numbers_kept_by
+from helpers import judged_rewrite, numbers_kept_by, probe_of
 
 ROUND5 = ("eval/judged/round5.jsonl", "eval/judged/round5_blind.jsonl")
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(autouse=True)
-def _home(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("INDICATOR_QA_HOME", str(tmp_path_factory.getbasetemp() / "home_round7b"))
-
-
 def rewrite(judged_id: str):
     return judged_rewrite(judged_id, *ROUND5, round_name="round 5")
-
-
-def _probe(ind, rw) -> Indicator:
-    return Indicator(ind.id, rw.level1, rw.level2, rw.level3, rw.description, rw.value.replace(PROPOSAL, ""))
 
 
 def _no_survey(rw) -> bool:
@@ -63,7 +54,7 @@ OBJECTIVE = [
 def test_a_benefit_slogan_becomes_an_objective_measure_of_its_effect(jid, says, kind):
     p, ind, rw = rewrite(jid)
     assert says in rw.level3, (rw.level3, rw.description)
-    assert kind_of(_probe(ind, rw)) == kind
+    assert kind_of(probe_of(ind, rw)) == kind
     assert (rw.level1, rw.level2) == (ind.level1, ind.level2)  # 效益 stays 效益, "(30分)" kept
     assert _no_survey(rw)  # no opinion poll (round 3: kind_changed)
     assert "考核事项" not in rw.description and "受益对象" not in rw.level3 + rw.description

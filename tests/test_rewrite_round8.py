@@ -14,15 +14,10 @@ import pytest
 from classifier.models import Indicator, Rewrite
 from classifier.rewrite import recheck
 from classifier.values import parse_value
-from helpers import judged_rewrite, numbers_kept_by, reviewed_offline
+from helpers import formula_parts, judged_rewrite, numbers_kept_by, reviewed_offline
 
 ROUND7_BLIND = "eval/judged/round7_blind.jsonl"
 _ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(autouse=True)
-def _home(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("INDICATOR_QA_HOME", str(tmp_path_factory.getbasetemp() / "home_round8"))
 
 
 def rewrite(rid: str):
@@ -41,18 +36,12 @@ def round7_rewrite_rechecked(rid: str):
     return recheck(old, ind, p, set(rec["labels"]))
 
 
-def _formula(rw) -> tuple[str, str]:
-    m = re.search(r"计算公式：([^/×]+)/([^×]+)×100%", rw.description)
-    assert m, rw.description
-    return m.group(1), m.group(2)
-
-
 # ---- 1. glued rate formulas: the object of a 及时率 is the thing handled ------------------------------
 
 @pytest.mark.parametrize("rid, thing", [("T047-04", "系统故障"), ("T068-03", "设备购置")])
 def test_a_timely_rate_counts_the_thing_handled_with_the_deadline_in_the_condition(rid, thing):
     p, ind, rw = rewrite(rid)
-    num, den = _formula(rw)
+    num, den = formula_parts(rw)
     for part in (num, den):
         assert thing in part
         assert not re.search(r"(及时|按时|按期|如期)(总)?(数|次数)", part), part  # no "系统故障及时数"
@@ -73,7 +62,7 @@ def test_the_check_sends_a_glued_timely_formula_to_a_human(rid):
 @pytest.mark.parametrize("rid, item, unit", [("T048-02", "期刊", "期"), ("T071-02", "图书", "种")])
 def test_a_quality_pass_rate_counts_the_items_inspected(rid, item, unit):
     p, ind, rw = rewrite(rid)
-    num, den = _formula(rw)
+    num, den = formula_parts(rw)
     assert not num.endswith("质量") and not re.search(r"质量(总计|总数)?$", den)
     assert num.endswith(f"{item}{unit}数") and den.endswith(f"{item}总{unit}数") and "编校质量" in num
     assert rw.value == ind.value and rw.status == "ok", rw.reasons

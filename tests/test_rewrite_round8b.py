@@ -18,26 +18,16 @@ import pytest
 from classifier.compose import PROPOSAL
 from classifier.kinds import kind_of
 from classifier.levels import RESIDUE_RE
-from classifier.models import Indicator
 from classifier.values import parse_value
 from classifier.workdone import work_proposal
-from helpers import judged_rewrite, numbers_kept_by
+from helpers import judged_rewrite, numbers_kept_by, probe_of
 
 ROUND7 = ("eval/judged/round7.jsonl", "eval/judged/round7_blind.jsonl")
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(autouse=True)
-def _home(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("INDICATOR_QA_HOME", str(tmp_path_factory.getbasetemp() / "home_round8b"))
-
-
 def rewrite(judged_id: str):
     return judged_rewrite(judged_id, *ROUND7, round_name="round 7")
-
-
-def _probe(ind, rw) -> Indicator:
-    return Indicator(ind.id, rw.level1, rw.level2, rw.level3, rw.description, rw.value.replace(PROPOSAL, ""))
 
 
 def _formula(description: str) -> tuple[str, str]:
@@ -57,7 +47,7 @@ MEASURABLE = [
 def test_an_output_naming_countable_work_gets_its_rate(jid, says, counts):
     p, ind, rw = rewrite(jid)
     assert says in rw.level3 and rw.level3.endswith("率"), rw.level3
-    assert kind_of(_probe(ind, rw)) == "rate"
+    assert kind_of(probe_of(ind, rw)) == "rate"
     assert rw.level1 == ind.level1 and rw.level2 == ind.level2 == "质量指标"  # an output's quality stays there
     num, den = _formula(rw.description)
     assert counts in num and "数" in den and num != den
