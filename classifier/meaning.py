@@ -430,7 +430,7 @@ def check_round9(rw: Rewrite, ind: Indicator, codes: set[str] | None) -> list[st
         # A down-going count (故障次数 ≤3次) is a quality bound, not an output to deliver (T055-03).
         out.append(f"指标值“{value}”是上限，越少越好，不是产出数量；不应移入数量指标，需审核人确认层级")
     if codes is not None and "vague_description" not in codes and rw.description.strip() != (ind.description or "").strip() \
-            and states_criteria(ind):
+            and rw.level3.strip() == (ind.level3 or "").strip() and rw.kind == "count" and states_criteria(ind):
         # The published description states criteria the row is counted by (T063-03: five ways a talent "rises");
         # it was not flagged, so it is kept, never replaced by a generic source line.
         out.append("原描述写明了认定标准或口径且未被判为空泛，改写不应替换为通用说法，需保留原描述")
