@@ -458,31 +458,40 @@ def _composed(sib: Indicator, project: Project) -> tuple[str, str]:
 
 
 def _formula_of(description: str) -> str:
-    m = re.search(r"计算公式：[^，,。]*", description or "")
-    return m.group(0) if m else ""
+    """What a rate measures: its formula with the words before it ("对培训人员开展满意度调查，计算公式：…"), so two
+    satisfaction rows of different respondents sharing the survey formula are not one indicator (T052-10/11)."""
+    m = re.match(r"^(.*?计算公式：[^，,。]*)", description or "")
+    return m.group(1) if m else ""
+
+
+def _precedence(row: Indicator, order: int) -> tuple[int, int]:
+    """Which of two rows given the same new indicator keeps it: a stock measure is of the year's effect, so a
+    可持续影响 row yields to any other row (round 8's judges: T052-08 可持续影响 repeating T052-09 社会效益 was wrong,
+    T052-09 accepted), then the earlier row keeps it (rounds 6–7: RE03-09, RE13-06 accepted)."""
+    return (1 if "可持续" in (row.level2 or "") else 0, order)
 
 
 def check_table(rw: Rewrite, ind: Indicator, project: Project) -> list[str]:
-    """A new indicator another row of the same table also gets, or already publishes, is the same indicator
-    twice. Compared by name (normalised) and by formula, against every other row — earlier or later, as the
-    composer rewrites it and as published — not byte for byte: round 8's T052-08/09 and T055-09/10 were the
-    same indicator twice and the earlier row passed. Composer rewrites only: another row of a model's or the
+    """A new indicator another row of the same table already publishes, or that the composer also writes for a
+    row that takes precedence (see _precedence), is the same indicator twice in one table. Compared by name
+    (normalised) and by formula, not byte for byte. Composer rewrites only: another row of a model's or the
     library's review got that writer's rewrite, not the composer's, so there is nothing to compare against."""
     if project is None or not rw.level3 or rw.source != "template":
         return []
+    rows = list(project.indicators or [])
     name, formula = _nfkc(rw.level3).strip(), _formula_of(rw.description)
     renamed = name != _nfkc(ind.level3 or "").strip()
-    for sib in project.indicators or []:
-        if sib.id == ind.id or sib is ind:
+    mine = next((i for i, sib in enumerate(rows) if sib.id == ind.id or sib is ind), len(rows))
+    for order, sib in enumerate(rows):
+        if order == mine:
             continue
-        published = _nfkc(sib.level3 or "").strip()
-        if renamed and published == name:
+        if renamed and _nfkc(sib.level3 or "").strip() == name:
             return [f"改写后的指标“{rw.level3}”与本表已有的一行同名，同表重复，需审核人为本行另设指标"]
+        if _precedence(sib, order) > _precedence(ind, mine):
+            continue
         l3, desc = _composed(sib, project)
-        if not l3 or _nfkc(l3).strip() == published and not renamed:
-            continue  # neither row was renamed: a published repeat is duplicate_names' finding, not this rewrite's
-        if _nfkc(l3).strip() == name or (formula and _formula_of(desc) == formula):
-            return [f"与本表“{RESIDUE_RE.sub('', sib.level3)[:20]}”一行的改写重复（“{rw.level3}”），同表出现两条相同指标，需审核人为本行另设指标"]
+        if l3 and (_nfkc(l3).strip() == name or (formula and _formula_of(desc) == formula)):
+            return [f"与本表“{RESIDUE_RE.sub('', sib.level3)[:20]}”一行的改写完全相同（“{rw.level3}”），同表重复，需审核人为本行另设指标"]
     return []
 
 
