@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .compose import PROPOSAL, RESIDUE_RE
+from .compose import PROPOSAL, RESIDUE_RE, states_criteria
 from .kinds import (DOWN, EQUAL, OPERATOR_DIRECTION, QUALIFICATION_NAME, UNIT_CLASSES, UP, UP_MONEY, YEAR_OR_DATE, expected_direction,
                     grades_defined, kind_of)
 from .propose import speaks_of_publicity
@@ -405,6 +405,38 @@ def check_round8(rw: Rewrite, ind: Indicator, project: Project | None, kind: str
     return out
 
 
+# Round 9 (round 8's judges, eval/judged/round8_blind.jsonl, round8_on7blind.jsonl): wrong rewrites the check let through.
+# A slogan's verb cut off as the topic of a 知晓率 ("深化相关知识知晓率", T070-06).
+VERB_TOPIC = re.compile(r"^(深化|加强|推动|提升|提高|促进|营造|确保|保证|推进|强化|加大|做好|开展|围绕|部署|持续|广泛|全面|进一步)")
+# A count value with an adverb left after its unit ("≥16个区广泛", T050-11).
+TRAILING_WORDS = re.compile(r"(广泛|全面|有效|显著|明显|深入|普遍|及时|覆盖|宣传|开展|完成|提升|提高)$")
+# A coverage formula that counts the activity instead of what it covers ("已覆盖的暗访督查数", T021-01).
+ACTIVITY_COVERED = re.compile(r"已覆盖的[^/×]*(督查|暗访|检查|巡查|督导|监管|宣传|服务|工作|培训)(总)?数")
+DOWN_OPERATOR = re.compile(r"^[≤<＜]|不超过|不高于|以内|以下|控制在")
+
+
+def check_round9(rw: Rewrite, ind: Indicator, codes: set[str] | None) -> list[str]:
+    out = []
+    desc, name = rw.description or "", (rw.level3 or "").strip()
+    value = (rw.value or "").replace(PROPOSAL, "").strip()
+    if name.endswith("知晓率") and name != (ind.level3 or "").strip() and VERB_TOPIC.search(name):
+        out.append(f"“{name}”把原文的动词当成了知晓的内容，需审核人写明知晓的宣传主题")
+    pv = parse_value(value)
+    if value != (ind.value or "").strip() and pv.number is not None and TRAILING_WORDS.search(_nfkc(pv.unit or "")):
+        out.append(f"指标值“{value}”在单位后残留了原文的词语，不成话，需审核人改写")
+    if ACTIVITY_COVERED.search(desc):
+        out.append("覆盖率的计算公式统计的是工作本身（如“已覆盖的暗访督查数”），未写明覆盖的对象（如应督查的单位数）")
+    if rw.level2 == "数量指标" and (ind.level2 or "") != "数量指标" and (DOWN_OPERATOR.search(_nfkc(value)) or DOWN_OPERATOR.search(value)):
+        # A down-going count (故障次数 ≤3次) is a quality bound, not an output to deliver (T055-03).
+        out.append(f"指标值“{value}”是上限，越少越好，不是产出数量；不应移入数量指标，需审核人确认层级")
+    if codes is not None and "vague_description" not in codes and rw.description.strip() != (ind.description or "").strip() \
+            and rw.level3.strip() == (ind.level3 or "").strip() and rw.kind == "count" and states_criteria(ind):
+        # The published description states criteria the row is counted by (T063-03: five ways a talent "rises");
+        # it was not flagged, so it is kept, never replaced by a generic source line.
+        out.append("原描述写明了认定标准或口径且未被判为空泛，改写不应替换为通用说法，需保留原描述")
+    return out
+
+
 # Round 5: the same rewrite pasted onto two rows of one table (RB01-02/07, RE03-09/10, RE13-06/08, RF01-07/08/10).
 _SIBLINGS: dict[tuple, tuple[str, str]] = {}
 
@@ -425,16 +457,40 @@ def _composed(sib: Indicator, project: Project) -> tuple[str, str]:
     return _SIBLINGS[key]
 
 
+def _formula_of(description: str) -> str:
+    """What a rate measures: its formula with the words before it ("对培训人员开展满意度调查，计算公式：…"), so two
+    satisfaction rows of different respondents sharing the survey formula are not one indicator (T052-10/11)."""
+    m = re.match(r"^(.*?计算公式：[^，,。]*)", description or "")
+    return m.group(1) if m else ""
+
+
+def _precedence(row: Indicator, order: int) -> tuple[int, int]:
+    """Which of two rows given the same new indicator keeps it: a stock measure is of the year's effect, so a
+    可持续影响 row yields to any other row (round 8's judges: T052-08 可持续影响 repeating T052-09 社会效益 was wrong,
+    T052-09 accepted), then the earlier row keeps it (rounds 6–7: RE03-09, RE13-06 accepted)."""
+    return (1 if "可持续" in (row.level2 or "") else 0, order)
+
+
 def check_table(rw: Rewrite, ind: Indicator, project: Project) -> list[str]:
-    """A rewrite the composer also writes for an earlier row of the same table repeats that row's indicator:
-    the first row keeps it, this one needs its own. Composer rewrites only: an earlier row of a model's or the
+    """A new indicator another row of the same table already publishes, or that the composer also writes for a
+    row that takes precedence (see _precedence), is the same indicator twice in one table. Compared by name
+    (normalised) and by formula, not byte for byte. Composer rewrites only: another row of a model's or the
     library's review got that writer's rewrite, not the composer's, so there is nothing to compare against."""
     if project is None or not rw.level3 or rw.source != "template":
         return []
-    for sib in project.indicators or []:
-        if sib.id == ind.id or sib is ind:
-            return []
-        if _composed(sib, project) == (rw.level3, rw.description):
+    rows = list(project.indicators or [])
+    name, formula = _nfkc(rw.level3).strip(), _formula_of(rw.description)
+    renamed = name != _nfkc(ind.level3 or "").strip()
+    mine = next((i for i, sib in enumerate(rows) if sib.id == ind.id or sib is ind), len(rows))
+    for order, sib in enumerate(rows):
+        if order == mine:
+            continue
+        if renamed and _nfkc(sib.level3 or "").strip() == name:
+            return [f"改写后的指标“{rw.level3}”与本表已有的一行同名，同表重复，需审核人为本行另设指标"]
+        if _precedence(sib, order) > _precedence(ind, mine):
+            continue
+        l3, desc = _composed(sib, project)
+        if l3 and (_nfkc(l3).strip() == name or (formula and _formula_of(desc) == formula)):
             return [f"与本表“{RESIDUE_RE.sub('', sib.level3)[:20]}”一行的改写完全相同（“{rw.level3}”），同表重复，需审核人为本行另设指标"]
     return []
 
@@ -467,7 +523,7 @@ def meaning_check(rw: Rewrite, ind: Indicator, project: Project, codes: set[str]
     remaining, rule_reasons = check_rules(rw, ind, project)
     reasons = (check_numbers(rw, ind, project) + check_kind(rw, ind, codes) + check_direction(rw, ind, codes)
                + check_residue(rw, ind, project) + check_wording(rw, ind, codes, project) + check_copy(rw, project, codes)
-               + check_table(rw, ind, project) + rule_reasons)
+               + check_table(rw, ind, project) + check_round9(rw, ind, codes) + rule_reasons)
     rw.remaining = remaining
     rw.reasons = list(dict.fromkeys(reasons))
     rw.status = "needs_human" if rw.reasons else "ok"

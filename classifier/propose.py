@@ -371,6 +371,13 @@ _NOT_A_TOPIC = re.compile(r"(系统|部门|文化|思想|战线|干部|队伍|�
 _NO_TOPIC = re.compile(r"提高|提升|加强|开展|群众|公众|社会|工作|全面|广泛|深入|常态")
 
 
+# A stock indicator whose trigger word also names something else: a talent's "学术影响力" is not the project's media
+# reach (round 8, T063-10: a talent programme got "主流媒体报道数量增长率"). Such a row is left to a human.
+OFF_SUBJECT = {
+    "市级及以上主流媒体报道数量增长率": re.compile(r"学术影响力|个人影响力|人选|人才|干部|学员|专家"),
+}
+
+
 def speaks_of_publicity(text: str) -> bool:
     """The text names a publicity or popularisation act ("社会宣传常态化", "普法宣传"), not only a body or a sector
     called after it ("宣传系统", "宣传文化干部"): only then can a 知晓率 ask what people learnt (round 7, T047-06/T052-08)."""
@@ -404,6 +411,9 @@ def objective_proposal(text: str, value: str, benefit: bool = True, context: str
     `benefit`: the row is a 效益/可持续影响 row (else only the "any" entries apply)."""
     for words, name, desc, target, kind, where in _OUTCOMES:
         if where == "benefit" and not benefit or not re.search(words, (text or "") + context):
+            continue
+        off = OFF_SUBJECT.get(name)
+        if off and off.search((text or "") + context):
             continue
         if "{topic" in name and not speaks_of_publicity(text):
             # No whole noun phrase of the row to ask about: "宣传内容知晓率" for a cadre-training project was judged

@@ -140,5 +140,8 @@ def test_rows_judged_in_round7_outside_these_are_rewritten_as_before():
         if old.get("source") != "template":
             continue  # the judged file's library rewrites come from a held-out library this test does not build
         if (rw.level3, rw.description, rw.value) != (old["level3"], old["description"], old["value"]):
+            if (rw.level3, rw.value) == (old["level3"], old["value"]) and old["description"].startswith("项目各项工作") \
+                    and rw.description == f"“{p.title}”{old['description']}":
+                continue  # round 9: a bare 完成时限 names this project's work (tests/test_rewrite_round9.py)
             changed.append((r["id"], wp(ind, p, ind.level1, ind.level2, ind.level3)))
     assert all(found is not None for _, found in changed), changed
