@@ -17,6 +17,7 @@ from .kinds import (DOWN, EQUAL, OPERATOR_DIRECTION, QUALIFICATION_NAME, UNIT_CL
 from .propose import speaks_of_publicity
 from .models import KIND_ZH, LABELS_ZH, Indicator, Project, Rewrite
 from .rules import check_row
+from .slogan import OUTPUT_QUALITY
 from .values import parse_value
 
 NUM_RE = re.compile(r"\d+(?:\.\d+)?")
@@ -62,6 +63,13 @@ def said_description(description: str) -> str:
     return "" if PLACEHOLDER_CELL.fullmatch(description or "") else (description or "")
 
 
+def original_text(ind: Indicator) -> str:
+    """The row's name, description and value as the numbers are compared: the "指标1:"
+    numbering of a name is template residue the rewrite must drop, not a number it must
+    keep, and a placeholder description cell states nothing."""
+    return " ".join((RESIDUE_RE.sub("", ind.level3 or ""), said_description(ind.description), ind.value))
+
+
 def _nfkc(t: str) -> str:
     return unicodedata.normalize("NFKC", t or "")
 
@@ -75,8 +83,7 @@ def check_numbers(rw: Rewrite, ind: Indicator, project: Project) -> list[str]:
     is either a fact of the table (its year, its budget, a month's last day of a
     date it gave) or marked （建议值）."""
     out = []
-    # "指标1:" numbering is template residue, not a fact of the row: removing it loses nothing.
-    original = stated_numbers(" ".join((RESIDUE_RE.sub("", ind.level3 or ""), said_description(ind.description), ind.value)))
+    original = stated_numbers(original_text(ind))
     have = stated_numbers(" ".join((rw.level3, rw.description, rw.value)))
     # A share written as a fraction is the same number as a percentage: "0.95" → "95%", "1" → "100%".
     as_pct = {s: f"{float(s) * 100:g}" for s in _nums(ind.value) if float(s) <= 1}
@@ -323,8 +330,7 @@ def check_round4(rw: Rewrite, ind: Indicator, codes: set[str] | None, kind: str)
 # Round 5's judges (eval/judged/round5*.jsonl) called these wrong where the check had said `ok`.
 # An output's quality (设备完好率, 系统可用率, 环境卫生检查达标率, 建成设施正常使用率) under 效益 is still misplaced
 # (RB01-07, RB02-02, RB04-14, T066-05, T092-06): the effect of clean offices or working equipment is for a human to name.
-# 档案完好率 under 社会效益 was accepted (T018-07). One pattern with the composer's fallback (classifier/slogan.py).
-from .slogan import OUTPUT_QUALITY  # noqa: E402
+# 档案完好率 under 社会效益 was accepted (T018-07). One pattern with the composer's fallback (slogan.OUTPUT_QUALITY).
 
 # A row that says it does not apply (not a bare "无": "安全事故 | 无" means none happened).
 DOES_NOT_APPLY = re.compile(r"不适用|不涉及|无此项")

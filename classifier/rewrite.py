@@ -9,9 +9,9 @@ direction fitting, no residue, the rules silent — or `needs_human` with the
 reasons. Numbers the original gave are kept; numbers we add are marked （建议值）."""
 from __future__ import annotations
 
-from .compose import PROPOSAL, RESIDUE_RE, compose
+from .compose import PROPOSAL, compose
 from .levels import in_table_style
-from .meaning import meaning_check, said_description, stated_numbers
+from .meaning import meaning_check, original_text, stated_numbers
 from .models import Finding, Indicator, Project, Rewrite
 
 __all__ = ["PROPOSAL", "template_rewrite", "suggest_rewrite", "recheck", "numbers_kept", "original_text", "rationale_for"]
@@ -85,9 +85,3 @@ def numbers_kept(original: str, rewritten: str) -> bool:
     (240.00 = 240; a share written as a fraction, 0.95 or 1, = 95% or 100%)."""
     have = stated_numbers(rewritten)
     return all(n in have or (float(n) <= 1 and f"{float(n) * 100:g}" in have) for n in stated_numbers(original))
-
-
-def original_text(ind: Indicator) -> str:
-    """The row's name, description and value as numbers_kept compares them: the
-    "指标1:" numbering of a name is template residue the rewrite must drop, not a number it must keep."""
-    return " ".join((RESIDUE_RE.sub("", ind.level3 or ""), said_description(ind.description), ind.value))
