@@ -163,7 +163,8 @@ class _Main(click.Group):
     LAZY = {"eval": "classifier.eval.commands:eval_cmd", "agree": "classifier.eval.commands:agree_cmd",
             "similar": "classifier.index_cli:similar_cmd", "clusters": "classifier.index_cli:clusters_cmd",
             "train": "classifier.learn_cli:train_cmd", "library": "classifier.library_cli:library_cmd",
-            "judge-set": "classifier.library_cli:judge_set_cmd"}
+            "judge-set": "classifier.library_cli:judge_set_cmd",
+            "judge-task": "classifier.library_cli:judge_task_cmd", "judge-merge": "classifier.library_cli:judge_merge_cmd"}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.LAZY})

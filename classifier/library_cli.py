@@ -1,5 +1,5 @@
 """`indicator-qa library` (build, list, search the indicator library) and
-`indicator-qa judge-set` (the rewrites a reviewer judges). Thin: options in,
+`indicator-qa judge-set`, `judge-task`, `judge-merge` (the rewrites a reviewer judges). Thin: options in,
 library calls, Chinese out."""
 from __future__ import annotations
 
@@ -178,3 +178,84 @@ def judge_set_cmd(paths, out, backend, same_as, sample, seed, exclude):
         _fail(str(e) if isinstance(e, OutputError) else f"无法写入 {out}：{e.strerror or e}")
     need = sum(1 for r in rows if r["rewrite"]["status"] != "ok")
     click.echo(f"已写入 {out}：{len(rows)} 条改写待判（{len(files)} 个文件，其中 {need} 条自检为需人工确认）。", err=True)
+
+
+@click.command("judge-task")
+@click.argument("judge_set", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Markdown to write (the judges' task).")
+def judge_task_cmd(judge_set, out):
+    """The text two independent judges work from, for a set written by `judge-set`:
+    every rewrite beside its original, grouped by project, without the self-check's
+    status or reasons. Each judge answers in a JSONL of {id, verdict, pattern, reason};
+    `indicator-qa judge-merge` puts the answers into the set.
+
+    \b
+    Example:
+      indicator-qa judge-task eval/judged/round10_to_judge.jsonl --out /tmp/round10_task.md
+    """
+    from .eval.judged import JudgedError, judge_task, load_judged
+
+    try:
+        rows = load_judged(judge_set)
+    except JudgedError as e:
+        _fail(str(e))
+    try:
+        atomic_write(out, judge_task(rows))
+    except OSError as e:
+        _fail(str(e) if isinstance(e, OutputError) else f"无法写入 {out}：{e.strerror or e}")
+    click.echo(f"已写入 {out}：{len(rows)} 条改写的评审任务。", err=True)
+
+
+@click.command("judge-merge")
+@click.argument("judge_set", type=click.Path(exists=True, dir_okay=False))
+@click.option("--judge", "judges", multiple=True, required=True, metavar="NAME=FILE",
+              help="一位评审人的答案（JSONL，每行 id、verdict、pattern、reason），可多次给出。")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="JSONL to write (the judged set).")
+def judge_merge_cmd(judge_set, judges, out):
+    """Put the judges' answers into a set written by `judge-set`, one judgement per
+    judge, and write the judged set for `indicator-qa eval`. An answer for an id not
+    in the set, an unknown verdict or a row a judge left out is named; nothing is
+    written then.
+
+    \b
+    Example:
+      indicator-qa judge-merge eval/judged/round10_to_judge.jsonl --judge judge_23=/tmp/j23.jsonl \\
+        --judge judge_24=/tmp/j24.jsonl --out eval/judged/round10.jsonl
+    """
+    from .eval.judged import JudgedError, load_judged, merge_judgements
+
+    try:
+        rows = load_judged(judge_set)
+    except JudgedError as e:
+        _fail(str(e))
+    answers: dict[str, list[dict]] = {}
+    for spec in judges:
+        who, sep, path = spec.partition("=")
+        if not sep or not who or not path:
+            _fail(f"--judge 应写成 评审人=文件，而不是“{spec}”")
+        given = []
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except OSError as e:
+            _fail(f"无法读取 {path}：{e.strerror or e}")
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                d = json.loads(line)
+            except json.JSONDecodeError as e:
+                _fail(f"{path} 第{n}行不是有效的 JSON（{e.msg}）")
+            if not isinstance(d, dict):
+                _fail(f"{path} 第{n}行不是一个对象")
+            given.append(d)
+        answers[who] = given
+    merged, problems = merge_judgements(rows, answers)
+    if problems:
+        for pr in problems[:50]:
+            click.echo(f"错误：{pr}", err=True)
+        _fail(f"{len(problems)} 处答案与本组不符，未写入 {out}")
+    try:
+        atomic_write(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in merged))
+    except OSError as e:
+        _fail(str(e) if isinstance(e, OutputError) else f"无法写入 {out}：{e.strerror or e}")
+    click.echo(f"已写入 {out}：{len(merged)} 条，{len(answers)} 位评审人。用 indicator-qa eval {out} 计分。", err=True)

@@ -262,3 +262,51 @@ def test_a_review_reads_the_labelled_files_only_when_they_changed(tmp_path, monk
     edited = open_view()
     assert parsed
     assert "改写后的指标名称（测试）" in {e.level3 for e in edited.entries}
+
+
+def test_judge_task_hides_the_self_check_and_judge_merge_fills_the_set(tmp_path):
+    """The judges' task shows every rewrite beside its original, grouped by project, and
+    never what the self-check said; the judges' answers merge into a set `eval` scores,
+    and answers that do not fit the set are refused with nothing written."""
+    regional = sorted((ROOT / "eval" / "regions").glob("*.jsonl"))[:3]
+    todo = tmp_path / "to_judge.jsonl"
+    assert run("judge-set", *regional, "--out", todo).exit_code == 0
+    rows = [json.loads(line) for line in todo.read_text(encoding="utf-8").splitlines()]
+    assert rows and any(r["rewrite"]["reasons"] for r in rows)
+    task = tmp_path / "task.md"
+    res = run("judge-task", todo, "--out", task)
+    assert res.exit_code == 0, res.output
+    text = task.read_text(encoding="utf-8")
+    for r in rows:
+        assert f"### {r['id']}" in text and r["project"] in text
+        assert r["rewrite"]["value"].replace("|", "｜") in text
+        for reason in r["rewrite"]["reasons"]:
+            assert reason not in text  # the self-check's reasons would steer the judges
+    assert "需人工确认" not in text and "needs_human" not in text
+    answers = {}
+    for who, verdict in (("judge_a", "accept"), ("judge_b", "wrong")):
+        f = tmp_path / f"{who}.jsonl"
+        f.write_text("".join(json.dumps({"id": r["id"], "verdict": verdict, "pattern": "still_vague" if verdict == "wrong" else "",
+                                         "reason": "测试"}, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        answers[who] = f
+    judged = tmp_path / "judged.jsonl"
+    res = run("judge-merge", todo, "--judge", f"judge_a={answers['judge_a']}", "--judge", f"judge_b={answers['judge_b']}",
+              "--out", judged)
+    assert res.exit_code == 0, res.output
+    merged = [json.loads(line) for line in judged.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in merged] == [r["id"] for r in rows]
+    assert all([j["annotator"] for j in r["judgements"]] == ["judge_a", "judge_b"] for r in merged)
+    assert all(m["rewrite"] == r["rewrite"] for m, r in zip(merged, rows))
+    res = run("eval", judged, "--out", tmp_path / "results")
+    assert res.exit_code == 0, res.output
+    scores = json.loads((tmp_path / "results" / "judged-judged.json").read_text(encoding="utf-8"))["scores"]["offline"]
+    assert scores["wrong"] == 1.0 and scores["judges_agree"] == 0.0 and scores["patterns"] == {"still_vague": len(rows)}
+    # A judge who left a row out, or judged an id the set lacks: named, and nothing is written.
+    short = tmp_path / "short.jsonl"
+    lines = answers["judge_a"].read_text(encoding="utf-8").splitlines()
+    short.write_text("\n".join(lines[1:] + [json.dumps({"id": "RZ99:RZ99-01", "verdict": "accept"})]) + "\n", encoding="utf-8")
+    out = tmp_path / "never.jsonl"
+    res = run("judge-merge", todo, "--judge", f"judge_a={short}", "--out", out)
+    assert res.exit_code == 2 and rows[0]["id"] in res.output and "RZ99:RZ99-01" in res.output and not out.exists()
+    res = run("judge-merge", todo, "--judge", str(short), "--out", out)
+    assert res.exit_code == 2 and "评审人=文件" in res.output

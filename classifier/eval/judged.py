@@ -250,3 +250,79 @@ def render_judged(scores: dict) -> str:
         if s["wrong_but_ok"]:
             lines.append(f"{name('backend', b)} 判为错误但自检通过（须修复）：" + "、".join(s["wrong_but_ok"][:50]))
     return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- the judges' task and their answers
+
+_FIELDS = (("level1", "一级指标"), ("level2", "二级指标"), ("level3", "三级指标"), ("description", "绩效指标描述"),
+           ("value", "指标值"))
+TASK_HEAD = """# 改写评审任务
+
+你是一名严格的财政局预算绩效审核人。下面每一条是某个项目支出绩效目标表中被标出问题的一行（“原表”），
+以及一条建议改写（“改写”）。请判断：这条改写能否以你的名义直接退回给预算单位？
+判断依据只有 LABELS.md（六个标签与“Rewrites”一节）和你作为审核人的判断。
+
+- `accept`：可原样发出；
+- `minor`：需要小的修改（措辞、口径补一句）才能发出；
+- `wrong`：不能发出——改变原意、丢失原表数字、方向错误、仍然空泛不可衡量、语句不通、模板残留或名称粘连、
+  使用了未定义的等级、虚构事实、单位不符、与同表其他行重复等。
+
+`wrong` 与 `minor` 请给出 pattern（取其一：{patterns}），每条都写一句中文理由。
+标为“（建议值）”的数字是给审核人的建议，不算虚构事实；但与本项目无关的指标算改变原意。
+同一项目的各条放在一起：改写之间、改写与原表其他行之间不应重复。
+
+答案写成 JSONL，每条一行：{{"id": "…", "verdict": "accept|minor|wrong", "pattern": "…", "reason": "…"}}
+"""
+
+
+def judge_task(rows: list[dict]) -> str:
+    """The text two judges work from: each row's project, original, labels and rewrite
+    (five fields and rationale), grouped by project in the set's order. What the
+    self-check said (status, reasons, what remains flagged) is left out, so the
+    judges' verdicts are theirs alone. Indicator text is quoted as data."""
+    from ..names import names as zh_names
+
+    out = [TASK_HEAD.format(patterns="、".join(PATTERNS))]
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        groups[(r.get("file") or "", r.get("unit") or "", r.get("project") or "")].append(r)
+    for (_, unit, project), rs in groups.items():
+        region = rs[0].get("region") or rs[0].get("province") or ""
+        out.append(f"\n## 项目：{project}\n单位：{unit}　地区：{region}\n")
+        for r in rs:
+            o, w = r.get("original") or {}, r.get("rewrite") or {}
+            out.append(f"### {r['id']}\n被标出的问题：{zh_names('label', r.get('labels') or []) or '（无）'}\n")
+            out.append("| | " + " | ".join(zh for _, zh in _FIELDS) + " |\n|---|" + "---|" * len(_FIELDS))
+            for who, d in (("原表", o), ("改写", w)):
+                cells = [str(d.get(k) or "").replace("|", "｜").replace("\n", " ") for k, _ in _FIELDS]
+                out.append(f"| {who} | " + " | ".join(cells) + " |")
+            out.append(f"\n改写说明：{w.get('rationale') or ''}\n")
+    return "\n".join(out) + "\n"
+
+
+def merge_judgements(rows: list[dict], answers: dict[str, list[dict]]) -> tuple[list[dict], list[str]]:
+    """The set with each judge's answers in its judgements (one per annotator, in the
+    order given), and the problems (Chinese): an answer for an id not in the set, a
+    verdict not in VERDICTS, a row a judge left out. Rows are copied, never changed."""
+    problems: list[str] = []
+    by_judge: dict[str, dict[str, dict]] = {}
+    ids = {r["id"] for r in rows}
+    for judge, given in answers.items():
+        seen: dict[str, dict] = {}
+        for a in given:
+            jid, verdict = a.get("id"), a.get("verdict")
+            if jid not in ids:
+                problems.append(f"{judge} 判了不在本组中的 {jid}")
+            elif verdict not in VERDICTS:
+                problems.append(f"{judge} 对 {jid} 的判断“{verdict}”不是 accept / minor / wrong 之一")
+            else:
+                seen[jid] = a
+        problems += [f"{judge} 没有判 {r['id']}" for r in rows if r["id"] not in seen]
+        by_judge[judge] = seen
+    merged = []
+    for r in rows:
+        js = [{"annotator": judge, "verdict": a["verdict"], "pattern": a.get("pattern") or "",
+               "reason": a.get("reason") or ""}
+              for judge, seen in by_judge.items() if (a := seen.get(r["id"]))]
+        merged.append({**r, "judgements": js or r.get("judgements") or []})
+    return merged, problems
