@@ -22,6 +22,7 @@ from .kinds import DOWN, DURATION_NAME, MINIMUM_NAME, SHORT_DURATION, UP_MONEY, 
 from .models import PROPOSAL, Indicator, Project
 from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
 from .slogan import OUTPUT_QUALITY, slogan_proposal
+from .themes import candidates as theme_candidates, not_an_indicator, table_taken, theme_proposal
 from .workdone import work_proposal
 from .propose import VAGUE_NAME as VAGUE_NAME_RE, SYSTEM_RUNS, MONEY_OBJECT, all_eligible_proposal, benefit_proposal, rate_formula, satisfaction_description, whether_to_rate
 from .values import parse_value
@@ -597,8 +598,69 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
             # slogan names, for the people it names (classifier/slogan.py), where one fits.
             said = (v, "") if VAGUE_NAME_RE.match(name) and v and not re.search(r"\d", v) else (name, v)  # "效果显著 | 改善…"
             found = slogan_proposal(*said, project.title, ind.description) or found
+        if found is None and benefit:
+            # Round 10: a measure of the effect that the theme of the spending has (classifier/themes.py), not the
+            # slogan returned as published; a row that says it does not apply gets the reviewer's answer (delete it),
+            # which still goes to a human.
+            found = theme_slogan(ind, project, name, v, l2, True)
         return found | {"benefit": True} if found else None
     return None
+
+
+def theme_slogan(ind: Indicator, project: Project, name: str, v: str, l2: str, benefit: bool) -> dict | None:
+    """The theme measure (classifier/themes.py) for a slogan row, or the answer for a row that is no indicator."""
+    said = (v, "") if VAGUE_NAME_RE.match(name) and v and not re.search(r"\d", v) else (name, v)
+    return theme_proposal(*said, project.title, ind.description, benefit, taken=_table_taken(ind, project), level2=l2) \
+        or not_an_indicator(name, v, l2)
+
+
+def quality_slogan(ind: Indicator, project: Project, codes: set[str], out: dict) -> dict | None:
+    """A 质量 row whose value is a slogan ("完成教育培训、考试 | 考试合格", "满足办公需求") that every template left as
+    published (rounds 7–8: "保留原表述。" was judged still vague): a measure of the output's quality its theme has."""
+    v = (ind.value or "").strip()
+    unchanged = (out["level3"], out["description"], out["value"]) == (ind.level3, ind.description, ind.value)
+    if not unchanged or not codes & PROPOSAL_CODES or not out["level2"].startswith("质量") or re.search(r"\d", v) \
+            or parse_value(v).measurable:
+        return None
+    return theme_slogan(ind, project, out["level3"], v, out["level2"], False)
+
+
+def _slogan_row(row: Indicator) -> bool:
+    """Another row of the table whose value is a slogan too (no number, nothing checkable): it competes for the same
+    theme measures. Rows with a number keep their own indicator."""
+    v = (row.value or "").strip()
+    return not re.search(r"\d", v) and not parse_value(v).measurable
+
+
+def _table_taken(ind: Indicator, project: Project) -> set[str]:
+    """Theme measures this row may not take: published by another row of the table, or given to a slogan row of the same
+    table that takes precedence (meaning._precedence: 可持续影响 yields, then the earlier row) — one proposal twice in a
+    table is a duplicate indicator (round 8: T052-08/09, T055-09/10)."""
+    from .meaning import _precedence
+
+    rows = list(project.indicators or []) if project is not None else []
+    mine = next((i for i, r in enumerate(rows) if r.id == ind.id or r is ind), None)
+    if mine is None:
+        return {(r.level3 or "").strip() for r in rows}
+
+    def names(row: Indicator) -> list[str]:
+        # A 质量 slogan row competes too: "计划招录职位到岗率" fits a 质量 row and a 可持续影响 row of one table.
+        row_benefit = is_benefit(row.level1, row.level2) or not (row.level1 or row.level2).strip()
+        if not _slogan_row(row) or not (row_benefit or (row.level2 or "").startswith("质量")):
+            return []
+        said = (row.value, "") if VAGUE_NAME_RE.match(row.level3 or "") and row.value else (row.level3, row.value)
+        if row_benefit:
+            # A benefit row the topic lexicon or the people-named measures already answer takes that measure, not a
+            # theme's: it is the one to avoid repeating (T049-05 takes 主流媒体报道数量增长率 before T049-06).
+            lexicon = benefit_proposal(row.level3, row.value, year_of(project), True, "")
+            if lexicon and not OUTPUT_QUALITY.search(lexicon["level3"]):
+                return [lexicon["level3"]]
+            people = slogan_proposal(*said, project.title, row.description)
+            if people:
+                return [people["level3"]]
+        return [m.name for m in theme_candidates(*said, project.title, row.description, row_benefit, row.level2)]
+
+    return table_taken(rows, mine, names, _precedence)
 
 
 def tidy_units(value: str, kind: str, name: str) -> str:
@@ -628,6 +690,9 @@ def states_criteria(ind: Indicator) -> bool:
 def compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     """The composed rewrite's fields (level1, level2, level3, description, value, kind)."""
     out = _compose(ind, project, codes)
+    found = quality_slogan(ind, project, codes, out)
+    if found:
+        out = {"level1": out["level1"], "level2": out["level2"]} | found
     if "vague_description" not in codes and out["kind"] == "count" and out["level3"] == ind.level3 and states_criteria(ind):
         # An unflagged description that states the criteria is published content: kept, never replaced by a
         # generic "以工作台账统计为准" (round 8, T063-03 lost its five criteria on a level move).
@@ -669,7 +734,8 @@ def _compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
 
         l1 = levels(l1, l2)[0] or ("效益指标" if proposed is not None and proposed.get("benefit") else "")
         if l1 == "效益指标" and not l2.strip():
-            l2 = "社会效益指标"
+            # An income measure is an economic effect (round 7's judges: "收入增长率…属于经济效益而非社会效益").
+            l2 = "经济效益指标" if proposed is not None and proposed.get("economic") else "社会效益指标"
     if proposed is not None:
         if proposed["kind"] == "rate" and l2.startswith("数量"):
             l2 = "质量指标"  # a rate is not a count (R2)
