@@ -603,6 +603,12 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
             # slogan returned as published; a row that says it does not apply gets the reviewer's answer (delete it),
             # which still goes to a human.
             found = theme_slogan(ind, project, name, v, l2, True)
+        elif found is not None and benefit and found["level3"] in _table_taken(ind, project):
+            # The stock measure another row of the table takes first (round 7: RF01-08/10 got RF01-07's 活动参与人次增长率
+            # again, judged a duplicate): the theme's next measure, else the repeat goes to a human (meaning.check_table).
+            found = theme_proposal(*((v, "") if VAGUE_NAME_RE.match(name) and v and not re.search(r"\d", v) else (name, v)),
+                                   project.title, ind.description, True, taken=_table_taken(ind, project) | {found["level3"]},
+                                   level2=l2) or found
         return found | {"benefit": True} if found else None
     return None
 
@@ -623,6 +629,31 @@ def quality_slogan(ind: Indicator, project: Project, codes: set[str], out: dict)
             or parse_value(v).measurable:
         return None
     return theme_slogan(ind, project, out["level3"], v, out["level2"], False)
+
+
+# What a slogan says (an aim or a grade, not a criterion): the words of LABELS.md's unmeasurable_value examples.
+SLOGAN_SAID = re.compile(r"提升|提高|改善|促进|推动|保障|加强|打造|推进|助力|满足|确保|保证|激发|优化|营造|维护|体现|发挥|扩大|增强|"
+                         r"支撑|效果|成效|作用|显著|明显|良好|较好|有效|持续|深入人心|得到|^(好|高|较高)$|，(好|高|较高)$")
+NOT_SLOGAN_NAME = re.compile(r"(资质|资格|任职条件|准入条件|标准|期|时间|时限|期限)$")
+
+
+def reviewer_note(ind: Indicator, codes: set[str], out: dict) -> dict | None:
+    """A benefit or quality slogan that no measure fits and every template left as published: not a copy (rounds 7–8
+    judged "保留原表述。" still vague) but the reviewer's answer — what the unit must write instead — in the description.
+    The value is not invented, so the row still goes to a human. Money, durations and deadlines have their own templates."""
+    v = (ind.value or "").strip()
+    l1, l2 = out["level1"], out["level2"]
+    unchanged = (out["level3"], out["description"], out["value"]) == (ind.level3, ind.description, ind.value)
+    if not unchanged or "unmeasurable_value" not in codes or re.search(r"\d", v) or parse_value(v).measurable \
+            or out.get("kind") in ("money", "unit_cost", "duration", "deadline") \
+            or not (is_benefit(l1, l2) or l2.startswith("质量") or not (l1 or l2).strip()) \
+            or not SLOGAN_SAID.search(f"{ind.level3}，{v}") or NOT_SLOGAN_NAME.search(ind.level3 or ""):
+        return None  # criteria ("真实性、完整性、标准化"), a qualification, a standard or a period is not a slogan
+    what = re.sub(r"(指标|值)$", "", re.sub(r"[（(].*?[)）]", "", l2 or "")).strip() or "效益"
+    said = RESIDUE_RE.sub("", ind.level3 or "").strip() or v or "本行"
+    return {"description": f"建议改写：“{said}”{'为“' + v + '”' if v else ''}是口号式表述，未说明考核什么、如何计量；"
+                           f"请单位按本项目{what}的实际内容改为可计量的指标，写明计算公式或统计口径、数据来源和目标值，无法计量的删除本行",
+            "advice": True, "note": "未找到可客观计量的替代指标，需审核人或单位补充"}
 
 
 def _slogan_row(row: Indicator) -> bool:
@@ -693,6 +724,8 @@ def compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     found = quality_slogan(ind, project, codes, out)
     if found:
         out = {"level1": out["level1"], "level2": out["level2"]} | found
+    else:
+        out = out | (reviewer_note(ind, codes, out) or {})
     if "vague_description" not in codes and out["kind"] == "count" and out["level3"] == ind.level3 and states_criteria(ind):
         # An unflagged description that states the criteria is published content: kept, never replaced by a
         # generic "以工作台账统计为准" (round 8, T063-03 lost its five criteria on a level move).

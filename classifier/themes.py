@@ -110,9 +110,9 @@ THEMES: tuple[Theme, ...] = (
         Measure("实名注册志愿者占常住人口比例", "计算公式：实名注册志愿者人数/常住人口数×100%，数据来源为志愿服务信息系统和统计部门常住人口数据",
                 "≥13%", "rate", "benefit"),
     )),
-    Theme("publicity", r"宣传|报道|媒体|舆论|影响力|传播|反响|宣讲|主题活动|参与度", (
+    Theme("publicity", r"宣传|报道|媒体|舆论|影响力|传播|反响|宣讲|主题活动|参与度|知名度|美誉度", (
         Measure("市级及以上主流媒体报道数量增长率", "计算公式：（本年市级及以上主流媒体相关报道篇数－上年篇数）/上年篇数×100%，主流媒体指报刊、广播电视、"
-                "政府网站及其官方新媒体，数据来源为媒体报道目录及链接", "≥10%", "rate", "benefit", r"报道|媒体|影响|传播|反响|舆论"),
+                "政府网站及其官方新媒体，数据来源为媒体报道目录及链接", "≥10%", "rate", "benefit", r"报道|媒体|影响|传播|反响|舆论|知名度|美誉度"),
         Measure("宣传活动参与人次增长率", "计算公式：（本年宣传活动参与人次－上年参与人次）/上年参与人次×100%，数据来源为活动签到和线上浏览统计",
                 "≥5%", "rate", "benefit", r"参与|覆盖|人次|群众|市民|活动"),
         Measure("宣传内容刊发差错率", "计算公式：经审校、通报发现政治性或事实性差错的刊发（播出）稿件数/刊发（播出）稿件总数×100%，"
@@ -133,6 +133,15 @@ THEMES: tuple[Theme, ...] = (
         Measure("档案史志资料查阅利用人次增长率", "计算公式：（本年档案史志资料查阅利用人次－上年人次）/上年人次×100%，数据来源为查阅利用登记",
                 "≥5%", "rate", "benefit"),
     )),
+    # Film, publishing, copyright and cultural fairs: their effect is the audience, the works registered, the deals made.
+    Theme("culture", r"电影|影片|观影|影院|著作权|版权|作品登记|博览会|展会|参展|文博会", (
+        Measure("国产影片观影人次增长率", "计算公式：（本年辖区影院国产影片观影人次－上年人次）/上年人次×100%，数据来源为全国电影票务综合信息管理系统统计",
+                "≥5%", "rate", "benefit", r"电影|影片|观影|影院"),
+        Measure("作品著作权登记量增长率", "计算公式：（本年作品著作权登记件数－上年登记件数）/上年登记件数×100%，数据来源为作品著作权登记系统",
+                "≥5%", "rate", "benefit", r"意识|理念|自我保护|登记|尊重知识|深入人心"),
+        Measure("参展意向合作项目签约率", "计算公式：展会后正式签约的合作项目数/展会期间达成合作意向的项目数×100%，数据来源为参展洽谈和签约台账",
+                "≥30%", "rate", "benefit", r"博览会|展会|参展|文博会"),
+    ), True),
     # Rights protection: a right is protected when the complaints of those who hold it are settled in time.
     Theme("rights", r"权益|维权|侵权|权利人", (
         Measure("{holder}投诉举报按期办结率", "计算公式：在规定期限内办结的{holder}投诉举报件数/受理的{holder}投诉举报件数×100%，数据来源为投诉举报登记台账",
@@ -145,6 +154,8 @@ THEMES: tuple[Theme, ...] = (
     Theme("economy", r"经济|产业|营商|招商|企业发展", (
         Measure("村集体经营性收入增长率", "计算公式：（本年村集体经营性收入－上年村集体经营性收入）/上年村集体经营性收入×100%，数据来源为农村集体资产财务报表",
                 "≥5%", "rate", "benefit", _VILLAGE),
+        Measure("旅游综合收入增长率", "计算公式：（本年旅游综合收入－上年旅游综合收入）/上年旅游综合收入×100%，数据来源为文化和旅游部门统计",
+                "≥5%", "rate", "benefit", r"旅游|文旅|景区"),
         Measure("企业诉求按期办结率", "计算公式：在规定期限内办结的企业诉求件数/受理的企业诉求总件数×100%，数据来源为企业诉求办理台账",
                 "≥95%", "rate", "benefit", r"企业|营商|招商"),
     )),
@@ -299,7 +310,7 @@ def not_an_indicator(name: str, value: str, level2: str = "") -> dict | None:
     what = re.sub(r"指标$", "", level2 or "") or "该类"
     return {"level3": name, "description": f"建议删除本行：原表注明本项目不适用或不涉及{what}指标，本行不是可考核的绩效指标；"
                                              f"如需保留{what}维度，由单位补充本项目可计量的指标",
-            "value": value, "kind": "text", "note": "原行注明不适用，建议删除本行，需审核人确认"}
+            "value": value, "kind": "text", "advice": True, "note": "原行注明不适用，建议删除本行，需审核人确认"}
 
 
 def table_taken(rows, mine: int, measure_of, precedence) -> set[str]:

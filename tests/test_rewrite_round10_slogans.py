@@ -180,3 +180,38 @@ def test_a_quality_row_with_a_checkable_standard_is_not_replaced():
     """T050-06 检查验收海报及宣传品质量 (accepted as "通过验收"): a 质量 row the templates answer keeps its answer."""
     p, ind, rw = judged_rewrite("labelled:T050-06", *R7, round_name="round 7")
     assert rw.value == "通过验收" and rw.status == "ok"
+
+
+def test_a_repeated_stock_measure_yields_to_the_themes_next():
+    """RF01-08 (提升城市的知名度和美誉度) repeated RF01-07's 活动参与人次增长率 (round 7: duplicate, meaning_changed); the
+    theme's media measure fits what the row says, and RF01-07 keeps its own."""
+    p, ind, rw = judged_rewrite("RF01:RF01-08", *R7, round_name="round 7")
+    _sound(ind, rw, p)
+    p0, ind0, rw0 = judged_rewrite("RF01:RF01-07", *R7, round_name="round 7")
+    assert rw.level3 != rw0.level3 and "媒体报道" in rw.level3
+
+
+@pytest.mark.parametrize("rid,word", [("labelled:T054-09", "观影人次"), ("labelled:T072-05", "著作权登记"),
+                                      ("labelled:T059-06", "签约")])
+def test_culture_slogans(rid, word):
+    """Film (观影氛围), copyright (权利人自我保护的意识), a cultural fair (文化交流与合作): the audience, the works
+    registered, the deals signed."""
+    p, ind, rw = judged_rewrite(rid, "eval/judged/round5.jsonl", "eval/judged/round7.jsonl", round_name="round 10")
+    _sound(ind, rw, p)
+    assert word in rw.level3
+
+
+def test_a_slogan_no_theme_fits_gets_the_reviewers_answer_not_a_copy():
+    """"体现价值 | 较好" (any province): no measure is known — the description says what the unit must write instead,
+    the value is not invented, and a human decides."""
+    p, (rw,) = _review("某专项经费", [("效益指标", "社会效益指标", "体现价值", "", "较好")])
+    assert rw.description.startswith("建议改写：") and "可计量" in rw.description
+    assert rw.value == "较好" and rw.level3 == "体现价值"
+    assert rw.status == "needs_human" and "审核意见" in rw.rationale and "计算方法" not in rw.rationale
+
+
+def test_criteria_are_not_called_a_slogan():
+    """T053-02 评审案卷质量 | 真实性、完整性、标准化 states criteria, not an aim: no reviewer's note calls it a slogan."""
+    p, ind, rw = judged_rewrite("labelled:T053-02", "eval/judged/round7_blind.jsonl", "eval/judged/round7.jsonl",
+                                round_name="round 10")
+    assert "口号" not in rw.description

@@ -151,8 +151,8 @@ def test_rows_judged_in_round7_outside_these_are_rewritten_as_before():
 
 def _themed(p, ind, rw) -> bool:
     from classifier.themes import candidates
-    if rw.description.startswith("建议删除本行"):
-        return True
+    if rw.description.startswith(("建议删除本行", "建议改写：")):
+        return rw.status == "needs_human"  # the reviewer's answer where no measure fits, still for a human
     texts = {(ind.level3, ind.value), (ind.value, "")}
     return any(rw.level3 == m.name for n, v in texts for benefit in (True, False)
                for m in candidates(n, v, p.title, ind.description, benefit, rw.level2))
