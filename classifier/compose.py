@@ -620,11 +620,17 @@ def theme_slogan(ind: Indicator, project: Project, name: str, v: str, l2: str, b
         or not_an_indicator(name, v, l2)
 
 
+def _as_published(ind: Indicator, out: dict) -> bool:
+    """The composed rewrite is the published row, but for a numbering prefix cut from the name ("指标1:持续保障社会发展")."""
+    names = {(ind.level3 or "").strip(), RESIDUE_RE.sub("", ind.level3 or "").strip()}
+    return (out["level3"].strip() in names and out["description"] == ind.description and out["value"] == ind.value)
+
+
 def quality_slogan(ind: Indicator, project: Project, codes: set[str], out: dict) -> dict | None:
     """A 质量 row whose value is a slogan ("完成教育培训、考试 | 考试合格", "满足办公需求") that every template left as
     published (rounds 7–8: "保留原表述。" was judged still vague): a measure of the output's quality its theme has."""
     v = (ind.value or "").strip()
-    unchanged = (out["level3"], out["description"], out["value"]) == (ind.level3, ind.description, ind.value)
+    unchanged = _as_published(ind, out)
     if not unchanged or not codes & PROPOSAL_CODES or not out["level2"].startswith("质量") or re.search(r"\d", v) \
             or parse_value(v).measurable:
         return None
@@ -643,7 +649,7 @@ def reviewer_note(ind: Indicator, codes: set[str], out: dict) -> dict | None:
     The value is not invented, so the row still goes to a human. Money, durations and deadlines have their own templates."""
     v = (ind.value or "").strip()
     l1, l2 = out["level1"], out["level2"]
-    unchanged = (out["level3"], out["description"], out["value"]) == (ind.level3, ind.description, ind.value)
+    unchanged = _as_published(ind, out)
     if not unchanged or "unmeasurable_value" not in codes or re.search(r"\d", v) or parse_value(v).measurable \
             or out.get("kind") in ("money", "unit_cost", "duration", "deadline") \
             or not (is_benefit(l1, l2) or l2.startswith("质量") or not (l1 or l2).strip()) \

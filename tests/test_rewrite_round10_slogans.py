@@ -215,3 +215,20 @@ def test_criteria_are_not_called_a_slogan():
     p, ind, rw = judged_rewrite("labelled:T053-02", "eval/judged/round7_blind.jsonl", "eval/judged/round7.jsonl",
                                 round_name="round 10")
     assert "口号" not in rw.description
+
+
+def test_a_machine_room_slogan_counts_the_work_it_stopped():
+    """RG03-06 服务保障民生 of a 雪亮工程 machine-room rental (安徽): an outage count, not an output's 可用率; the second
+    slogan of the table (RG03-08 持续保障社会发展) does not take it again."""
+    p, ind, rw = judged_rewrite("RG03:RG03-06", *R7, round_name="round 7")
+    _sound(ind, rw, p)
+    assert "业务中断" in rw.level3 and "可用率" not in rw.level3
+    p8, ind8, rw8 = judged_rewrite("RG03:RG03-08", *R7, round_name="round 7")
+    assert rw8.level3 != rw.level3 and rw8.status == "needs_human"
+
+
+def test_a_hosting_budget_of_another_province():
+    """浙江-style "政务云平台托管服务费 | 保障政务服务 | 有效保障" (社会效益): the same measure, from the title's hosting."""
+    p, (rw,) = _review("XX市政务云平台托管服务费", [("效益指标", "社会效益指标", "保障政务服务", "", "有效保障")])
+    _sound(p.indicators[0], rw, p)
+    assert "系统故障" in rw.level3 or "网上办理" in rw.level3
