@@ -22,6 +22,7 @@ from .kinds import DOWN, DURATION_NAME, MINIMUM_NAME, SHORT_DURATION, UP_MONEY, 
 from .models import PROPOSAL, Indicator, Project
 from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
 from .slogan import OUTPUT_QUALITY, slogan_proposal
+from .themes import candidates as theme_candidates, not_an_indicator, table_taken, theme_proposal
 from .workdone import work_proposal
 from .propose import VAGUE_NAME as VAGUE_NAME_RE, SYSTEM_RUNS, MONEY_OBJECT, all_eligible_proposal, benefit_proposal, rate_formula, satisfaction_description, whether_to_rate
 from .values import parse_value
@@ -597,8 +598,106 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
             # slogan names, for the people it names (classifier/slogan.py), where one fits.
             said = (v, "") if VAGUE_NAME_RE.match(name) and v and not re.search(r"\d", v) else (name, v)  # "效果显著 | 改善…"
             found = slogan_proposal(*said, project.title, ind.description) or found
+        if found is None and benefit:
+            # Round 10: a measure of the effect that the theme of the spending has (classifier/themes.py), not the
+            # slogan returned as published; a row that says it does not apply gets the reviewer's answer (delete it),
+            # which still goes to a human.
+            found = theme_slogan(ind, project, name, v, l2, True)
+        elif found is not None and benefit and found["level3"] in _table_taken(ind, project):
+            # The stock measure another row of the table takes first (round 7: RF01-08/10 got RF01-07's 活动参与人次增长率
+            # again, judged a duplicate): the theme's next measure, else the repeat goes to a human (meaning.check_table).
+            found = theme_proposal(*((v, "") if VAGUE_NAME_RE.match(name) and v and not re.search(r"\d", v) else (name, v)),
+                                   project.title, ind.description, True, taken=_table_taken(ind, project) | {found["level3"]},
+                                   level2=l2) or found
         return found | {"benefit": True} if found else None
     return None
+
+
+def theme_slogan(ind: Indicator, project: Project, name: str, v: str, l2: str, benefit: bool) -> dict | None:
+    """The theme measure (classifier/themes.py) for a slogan row, or the answer for a row that is no indicator."""
+    said = (v, "") if VAGUE_NAME_RE.match(name) and v and not re.search(r"\d", v) else (name, v)
+    return theme_proposal(*said, project.title, ind.description, benefit, taken=_table_taken(ind, project), level2=l2) \
+        or not_an_indicator(name, v, l2)
+
+
+def _as_published(ind: Indicator, out: dict) -> bool:
+    """The composed rewrite is the published row, but for a numbering prefix cut from the name ("指标1:持续保障社会发展")."""
+    names = {(ind.level3 or "").strip(), RESIDUE_RE.sub("", ind.level3 or "").strip()}
+    return (out["level3"].strip() in names and out["description"] == ind.description and out["value"] == ind.value)
+
+
+def quality_slogan(ind: Indicator, project: Project, codes: set[str], out: dict) -> dict | None:
+    """A 质量 row whose value is a slogan ("完成教育培训、考试 | 考试合格", "满足办公需求") that every template left as
+    published (rounds 7–8: "保留原表述。" was judged still vague): a measure of the output's quality its theme has."""
+    v = (ind.value or "").strip()
+    unchanged = _as_published(ind, out)
+    if not unchanged or not codes & PROPOSAL_CODES or not out["level2"].startswith("质量") or re.search(r"\d", v) \
+            or parse_value(v).measurable:
+        return None
+    return theme_slogan(ind, project, out["level3"], v, out["level2"], False)
+
+
+# What a slogan says (an aim or a grade, not a criterion): the words of LABELS.md's unmeasurable_value examples.
+SLOGAN_SAID = re.compile(r"提升|提高|改善|促进|推动|保障|加强|打造|推进|助力|满足|确保|保证|激发|优化|营造|维护|体现|发挥|扩大|增强|"
+                         r"支撑|效果|成效|作用|显著|明显|良好|较好|有效|持续|深入人心|得到|^(好|高|较高)$|，(好|高|较高)$")
+NOT_SLOGAN_NAME = re.compile(r"(资质|资格|任职条件|准入条件|标准|期|时间|时限|期限)$")
+
+
+def reviewer_note(ind: Indicator, codes: set[str], out: dict) -> dict | None:
+    """A benefit or quality slogan that no measure fits and every template left as published: not a copy (rounds 7–8
+    judged "保留原表述。" still vague) but the reviewer's answer — what the unit must write instead — in the description.
+    The value is not invented, so the row still goes to a human. Money, durations and deadlines have their own templates."""
+    v = (ind.value or "").strip()
+    l1, l2 = out["level1"], out["level2"]
+    unchanged = _as_published(ind, out)
+    if not unchanged or "unmeasurable_value" not in codes or re.search(r"\d", v) or parse_value(v).measurable \
+            or out.get("kind") in ("money", "unit_cost", "duration", "deadline") \
+            or not (is_benefit(l1, l2) or l2.startswith("质量") or not (l1 or l2).strip()) \
+            or not SLOGAN_SAID.search(f"{ind.level3}，{v}") or NOT_SLOGAN_NAME.search(ind.level3 or ""):
+        return None  # criteria ("真实性、完整性、标准化"), a qualification, a standard or a period is not a slogan
+    what = re.sub(r"(指标|值)$", "", re.sub(r"[（(].*?[)）]", "", l2 or "")).strip() or "效益"
+    said = RESIDUE_RE.sub("", ind.level3 or "").strip() or v or "本行"
+    return {"description": f"建议改写：“{said}”{'为“' + v + '”' if v else ''}是口号式表述，未说明考核什么、如何计量；"
+                           f"请单位按本项目{what}的实际内容改为可计量的指标，写明计算公式或统计口径、数据来源和目标值，无法计量的删除本行",
+            "advice": True, "note": "未找到可客观计量的替代指标，需审核人或单位补充"}
+
+
+def _slogan_row(row: Indicator) -> bool:
+    """Another row of the table whose value is a slogan too (no number, nothing checkable): it competes for the same
+    theme measures. Rows with a number keep their own indicator."""
+    v = (row.value or "").strip()
+    return not re.search(r"\d", v) and not parse_value(v).measurable
+
+
+def _table_taken(ind: Indicator, project: Project) -> set[str]:
+    """Theme measures this row may not take: published by another row of the table, or given to a slogan row of the same
+    table that takes precedence (meaning._precedence: 可持续影响 yields, then the earlier row) — one proposal twice in a
+    table is a duplicate indicator (round 8: T052-08/09, T055-09/10)."""
+    from .meaning import _precedence
+
+    rows = list(project.indicators or []) if project is not None else []
+    mine = next((i for i, r in enumerate(rows) if r.id == ind.id or r is ind), None)
+    if mine is None:
+        return {(r.level3 or "").strip() for r in rows}
+
+    def names(row: Indicator) -> list[str]:
+        # A 质量 slogan row competes too: "计划招录职位到岗率" fits a 质量 row and a 可持续影响 row of one table.
+        row_benefit = is_benefit(row.level1, row.level2) or not (row.level1 or row.level2).strip()
+        if not _slogan_row(row) or not (row_benefit or (row.level2 or "").startswith("质量")):
+            return []
+        said = (row.value, "") if VAGUE_NAME_RE.match(row.level3 or "") and row.value else (row.level3, row.value)
+        if row_benefit:
+            # A benefit row the topic lexicon or the people-named measures already answer takes that measure, not a
+            # theme's: it is the one to avoid repeating (T049-05 takes 主流媒体报道数量增长率 before T049-06).
+            lexicon = benefit_proposal(row.level3, row.value, year_of(project), True, "")
+            if lexicon and not OUTPUT_QUALITY.search(lexicon["level3"]):
+                return [lexicon["level3"]]
+            people = slogan_proposal(*said, project.title, row.description)
+            if people:
+                return [people["level3"]]
+        return [m.name for m in theme_candidates(*said, project.title, row.description, row_benefit, row.level2)]
+
+    return table_taken(rows, mine, names, _precedence)
 
 
 def tidy_units(value: str, kind: str, name: str) -> str:
@@ -628,6 +727,11 @@ def states_criteria(ind: Indicator) -> bool:
 def compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     """The composed rewrite's fields (level1, level2, level3, description, value, kind)."""
     out = _compose(ind, project, codes)
+    found = quality_slogan(ind, project, codes, out)
+    if found:
+        out = {"level1": out["level1"], "level2": out["level2"]} | found
+    else:
+        out = out | (reviewer_note(ind, codes, out) or {})
     if "vague_description" not in codes and out["kind"] == "count" and out["level3"] == ind.level3 and states_criteria(ind):
         # An unflagged description that states the criteria is published content: kept, never replaced by a
         # generic "以工作台账统计为准" (round 8, T063-03 lost its five criteria on a level move).
@@ -669,7 +773,8 @@ def _compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
 
         l1 = levels(l1, l2)[0] or ("效益指标" if proposed is not None and proposed.get("benefit") else "")
         if l1 == "效益指标" and not l2.strip():
-            l2 = "社会效益指标"
+            # An income measure is an economic effect (round 7's judges: "收入增长率…属于经济效益而非社会效益").
+            l2 = "经济效益指标" if proposed is not None and proposed.get("economic") else "社会效益指标"
     if proposed is not None:
         if proposed["kind"] == "rate" and l2.startswith("数量"):
             l2 = "质量指标"  # a rate is not a count (R2)

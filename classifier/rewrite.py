@@ -24,7 +24,8 @@ def rationale_for(ind: Indicator, fields: dict, reference: dict | None = None) -
     if fields["level3"] != ind.level3:
         changed.append(f"指标名称改为“{fields['level3']}”")
     if fields["description"] != ind.description:
-        changed.append("描述写明口径、计算方法和数据来源")
+        # A reviewer's answer in the description (themes.not_an_indicator, compose.reviewer_note) is not a formula.
+        changed.append("描述写明审核意见" if fields.get("advice") else "描述写明口径、计算方法和数据来源")
     if fields["value"] != ind.value:
         changed.append(f"指标值改为“{fields['value']}”" + ("，其中建议值需审核人确认" if PROPOSAL in fields["value"] else ""))
     if fields.get("note"):

@@ -73,7 +73,9 @@ def test_income_becomes_an_income_growth_rate_of_the_beneficiaries():
 
 # Round 5: RF01-10 (品牌赛事), RE13-07 (绿色种植意识) and T059-05 (文化企业影响力) left unchanged were judged still
 # vague by both round-4 judges; the round-5 lexicon now proposes for them (tests/test_rewrite_round5.py).
-@pytest.mark.parametrize("jid", ["labelled:T023-05", "RG03:RG03-05"])
+# Round 10: T023-05 挂职成效 left to a human was judged still vague again (round 7); the theme library
+# (classifier/themes.py) now proposes 对口交流合作事项落实率 for it (tests/test_rewrite_round10_slogans.py).
+@pytest.mark.parametrize("jid", ["RG03:RG03-05"])
 def test_a_slogan_no_lexicon_entry_fits_goes_to_a_human(jid):
     """打造…品牌赛事 | 影响可持续, 培训人员绿色种植意识 | 提高, 挂职成效, 为全市经济发展保驾护航, 提高文化企业影响力:
     no objective indicator is known — needs_human, never the survey."""

@@ -114,7 +114,8 @@ def test_the_output_row_of_a_slogan_is_not_a_benefits_awareness_rate():
     """T056-08 主题活动、宣传工作质量 (产出/质量): no 宣传对象知晓率 — an outcome under 质量 was judged wrong."""
     p, ind, rw = rewrite("labelled:T056-08")
     assert "知晓率" not in rw.level3
-    assert rw.status == "needs_human"
+    # Round 10: an output's quality measure (classifier/themes.py, "quality" measures only), never an outcome.
+    assert rw.status == "needs_human" or not re.search(r"知晓|报道|参与|增长率", rw.level3), rw.level3
 
 
 def test_accepted_generic_rows_of_copied_tables_stay_ok():

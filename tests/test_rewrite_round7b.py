@@ -131,7 +131,14 @@ def test_no_proposal_where_it_would_be_wrong(jid):
     p, ind, rw = rewrite(jid)
     assert slogan_proposal(ind.level3, ind.value, p.title, ind.description) is None
     assert not re.search(r"队伍稳定率|报修及投诉按时办结率|影响正常办公|辍学", rw.level3), rw.level3
-    assert rw.status == "needs_human"
+    # Round 10: these left to a human were judged still vague (round 7); where a theme of the spending fits, the theme
+    # library (classifier/themes.py) proposes its measure — never one of slogan.py's people-named measures above.
+    assert rw.status == "needs_human" or rw.level3 in _theme_names(p, ind), (rw.level3, rw.reasons)
+
+
+def _theme_names(p, ind) -> set[str]:
+    from classifier.themes import candidates
+    return {m.name for benefit in (True, False) for m in candidates(ind.level3, ind.value, p.title, ind.description, benefit)}
 
 
 @pytest.mark.parametrize("jid", ["RD10:RD10-01", "RA03:RA03-06"])

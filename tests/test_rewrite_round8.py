@@ -80,7 +80,8 @@ def test_a_cut_name_is_never_a_topic():
     """T047-06 "部机关和宣传系统利用信息化手段开展工作水平 | 持续提升": 宣传系统 is a body, "部机关和" a cut name."""
     p, ind, rw = rewrite("T047-06")
     assert "知晓率" not in rw.level3 and "部机关和相关" not in rw.level3 + rw.description
-    assert rw.status == "needs_human" and rw.reasons
+    # Round 10: the theme the row does name (信息化手段) gives an IT measure; else it stays with a human.
+    assert rw.status == "needs_human" and rw.reasons or rw.level3 == "业务事项网上办理率", (rw.level3, rw.reasons)
 
 
 def test_an_off_subject_awareness_rate_is_not_proposed():

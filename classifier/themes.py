@@ -1,0 +1,331 @@
+"""Effect measures by theme of public spending, for benefit and quality slogans nothing else covers (issue 14, round 10).
+
+Rounds 7–8's judges called every slogan returned as published ("效果明显", "显著提升", "反映换届成果", "全市党员干部群众",
+rationale "保留原表述。") wrong: still vague. What they accepted for such rows was an objective measure of the effect the
+slogan names, for the people or objects it names, with a formula, a source and a target marked （建议值） — 队伍稳定率,
+检查发现问题整改率, 引进人才留用率, 参训人员考核达标率 — and what they rejected was a measure of another topic (T063-10),
+an opinion survey outside 满意度 (round 3), an output count or an output's quality under 效益 (wrong_category), or one
+proposal twice in one table (T052-08/09, T055-09/10).
+
+This is the small library every province's 共性指标库 holds: for each theme of spending (party and organisation work,
+cadre management, publicity and civilisation, rule of law, training, archives, culture and copyright, rights protection,
+IT systems, economic development, retirees' services, social stability, premises, elderly care, pupils' meals…) a few
+measures of its effect (`benefit`) or of its output's quality (`quality`), each a rate with numerator/denominator or an
+incident count that should be zero. The theme is read from the row's own words first, then from the project title
+(a "促进社会和谐" of a police auxiliaries' budget is public order; of a township's budget, disputes settled). Two slogans of
+one table take different measures of the theme (`taken`), in the order the meaning check gives precedence.
+
+Pure functions of published text; the composer (classifier/compose.py) calls `theme_proposal` after the topic lexicon
+(propose.py) and the people-named measures (slogan.py) give up, and the meaning check still checks what comes out."""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from .models import PROPOSAL
+from .propose import OFF_SUBJECT
+from .slogan import _count, _rate
+
+# A row that says it does not apply is no indicator; a blank or a dash ("-", "/", "无") is an empty value, which a measure fills.
+NOT_APPLICABLE = re.compile(r"不适用|不涉及|无此项")
+
+
+POPULATION = re.compile(r"(全市|全省|全区|全县|全镇|辖区|广大)?(党员干部群众|党员干部和群众|干部群众|党员群众|人民群众)")
+CHANGE_RATE = re.compile(r"(增长|下降|增幅|降幅)率$")
+
+
+def _blank(value: str) -> str:
+    v = (value or "").strip()
+    return "" if re.fullmatch(r"[-—－/／\s]*|无", v) else v
+
+
+class Measure(NamedTuple):
+    name: str
+    description: str  # the formula (or what is counted) and the data source
+    target: str  # proposed, marked （建议值） when used
+    kind: str  # "rate" or "count" (a count is an incident that should not happen: an effect, never an output)
+    where: str = "any"  # "benefit": only under 效益/可持续影响; "quality": only under 质量; "any"
+    when: str = ""  # words the row (or title) must also say for this measure
+
+
+class Theme(NamedTuple):
+    key: str
+    words: str  # what the row or the title says when the spending is of this theme
+    measures: tuple[Measure, ...]
+    by_title: bool = False  # the title alone may name it: the measure is of the project's own object (its premises,
+    # its system, its pupils), not of a cause the row did not name ("为民众办好事" of a party secretaries' subsidy)
+    title_words: str = ""  # what the title must say for that (default: `words`): "运行保障" in a title is any unit's running costs
+    unless: str = ""  # words that make the row another subject: a talent's "学术影响力" is not publicity (T063-10)
+
+
+# A police or public-order budget: "社会和谐稳定" is then the order it keeps.
+_POLICE = r"公安|警|派出所|治安|政法|综治|维稳"
+_VILLAGE = r"村|乡|镇|农村|农业|农民"
+
+THEMES: tuple[Theme, ...] = (
+    Theme("motivation", "", ()),  # filled per row by _motivation (who is named comes from the row itself)
+    Theme("research", r"调研|调查研究|决策(科学|参考|依据)|掌握[^，,。；;]{0,14}(情况|概况|底数|状况)", (
+        Measure("调研成果采纳率", "计算公式：被领导批示采用、转化为政策文件或工作措施的调研报告数/完成的调研报告总数×100%，"
+                "数据来源为调研报告及批示、采用记录", "≥80%", "rate"),
+    )),
+    Theme("recruitment", r"录用|遴选|选调|招录|招聘|用人需求|用人情况", (
+        Measure("计划招录职位到岗率", "计算公式：录用（遴选、选调）并报到的人数/计划招录（遴选、选调）的职位人数×100%，"
+                "数据来源为录用审批和报到记录", "≥95%", "rate"),
+        # Not a 合格率: under 效益 an assessment passed is the rules' output (R2); staying on is the effect.
+        Measure("新录用人员试用期满留用率", "计算公式：试用期满后正式任职的新录用人员数/试用期满的新录用人员总数×100%，"
+                "数据来源为录用审批和任职记录", "≥95%", "rate", "benefit"),
+    )),
+    Theme("secondment", r"挂职|援派|援疆|援藏|援青|对口支援|对口合作|交流干部", (
+        Measure("对口交流合作事项落实率", "计算公式：已落实的对口交流合作事项数/双方议定的交流合作事项总数×100%，"
+                "数据来源为交流合作协议和工作台账", "≥90%", "rate", "benefit"),
+    ), True),
+    Theme("selection", r"换届|考察|推荐人选|领导班子|选人用人", (
+        Measure("考察人选因失察被否决或纠正的人数", "统计期内经考察确定的人选中，在任前公示或任职试用期内因考察失察被否决或纠正的人数，"
+                "数据来源为干部考察材料和任前公示记录", "＝0人", "count", "benefit"),
+    )),
+    # Under 质量 only a measure of the output's quality: an outcome there (a 知晓率, media reach) was judged the wrong level
+# (round 4, T056-08), so outcome measures are "benefit".
+# Checks and rectification: what an inspection achieves is the faults it found put right.
+    Theme("supervision", r"监督|巡察|巡视|审计|督查|督导|检查|整改|纪检", (
+        Measure("检查发现问题整改率", "计算公式：已整改到位的问题数/检查发现的问题总数×100%，数据来源为检查及整改台账", "≥95%", "rate"),
+    )),
+    Theme("appraisal", r"评审|评选|评比|考核|测评|绩效管理|表彰", (
+        # A rate, not a count: under 质量 a count reads as a quantity (R2); 差错率 goes down (kinds.DOWN_NAME).
+        Measure("{act}结果差错率", "计算公式：经申诉、复核或检查认定有误并予以纠正的{act}结果数/作出的{act}结果总数×100%，"
+                "数据来源为{act}工作档案和复核记录", "≤1%", "rate", "quality", r"公平|公正|结果|工作质|工作完成|考核工作|评审工作"),
+    )),
+    Theme("training", r"培训|继续教育|教育培训|考试|轮训|研修|学习", (
+        Measure("参训人员考试（考核）合格率", "计算公式：考试（考核）合格的参训人数/参加考试（考核）的参训总人数×100%，数据来源为培训考试（考核）记录",
+                "≥95%", "rate", "quality"),
+    ), True),
+    Theme("party", r"党员|党组织|党建|组织建设|基层组织|党支部|党务|两委", (
+        Measure("党员年度学习学时达标率", "计算公式：年度学习教育学时达到规定要求的党员人数/应参学党员总人数×100%，"
+                "数据来源为党员教育管理台账和学习平台记录", "≥95%", "rate", "benefit", r"教育|学习|培训|平台|数字|网"),
+        Measure("软弱涣散基层党组织整顿转化率", "计算公式：本年整顿转化的软弱涣散基层党组织数/排查确定的软弱涣散基层党组织数×100%，"
+                "数据来源为组织部门整顿工作台账", "≥90%", "rate", "benefit"),
+    )),
+    Theme("civilisation", r"文明|市民素质|公民素质|道德|志愿服务", (
+        Measure("文明创建测评指标达标率", "计算公式：年度文明创建测评中达到测评标准的指标项数/测评指标总项数×100%，数据来源为年度文明创建测评结果",
+                "≥90%", "rate", "benefit"),
+        Measure("实名注册志愿者占常住人口比例", "计算公式：实名注册志愿者人数/常住人口数×100%，数据来源为志愿服务信息系统和统计部门常住人口数据",
+                "≥13%", "rate", "benefit"),
+    )),
+    Theme("publicity", r"宣传|报道|媒体|舆论|影响力|传播|反响|宣讲|主题活动|参与度|知名度|美誉度", (
+        Measure("市级及以上主流媒体报道数量增长率", "计算公式：（本年市级及以上主流媒体相关报道篇数－上年篇数）/上年篇数×100%，主流媒体指报刊、广播电视、"
+                "政府网站及其官方新媒体，数据来源为媒体报道目录及链接", "≥10%", "rate", "benefit", r"报道|媒体|影响|传播|反响|舆论|知名度|美誉度"),
+        Measure("宣传活动参与人次增长率", "计算公式：（本年宣传活动参与人次－上年参与人次）/上年参与人次×100%，数据来源为活动签到和线上浏览统计",
+                "≥5%", "rate", "benefit", r"参与|覆盖|人次|群众|市民|活动"),
+        Measure("宣传内容刊发差错率", "计算公式：经审校、通报发现政治性或事实性差错的刊发（播出）稿件数/刊发（播出）稿件总数×100%，"
+                "数据来源为审校记录和通报", "≤1%", "rate", "quality", r"刊发|刊播|播出|稿件|宣传品|发布|宣传工作|宣传内容"),
+    ), unless=r"学术影响力|个人影响力|人选|人才"),
+    # Visitors' bases (教育基地, 纪念馆, 博物馆): their effect is the people they receive.
+    Theme("bases", r"教育基地|纪念馆|展馆|博物馆|爱国主义|红色资源", (
+        Measure("{base}参观接待人次增长率", "计算公式：（本年{base}参观接待人次－上年参观接待人次）/上年参观接待人次×100%，数据来源为参观预约和接待登记",
+                "≥5%", "rate", "benefit"),
+    ), True),
+    Theme("law", r"法治|依法行政|法制|规范性文件", (
+        Measure("行政复议和行政诉讼案件维持率", "计算公式：复议维持及诉讼胜诉的行政复议和行政诉讼案件数/审结的行政复议和行政诉讼案件总数×100%，"
+                "数据来源为行政复议和行政应诉案件台账", "≥95%", "rate", "benefit"),
+        Measure("规范性文件合法性审核率", "计算公式：经合法性审核的规范性文件数/制发的规范性文件总数×100%，数据来源为规范性文件审核和备案登记",
+                "100%", "rate", "quality"),  # the review done is the output's quality, not an effect
+    )),
+    Theme("archives", r"档案|史志|地方志|志书|年鉴|党史|方志", (
+        Measure("档案史志资料查阅利用人次增长率", "计算公式：（本年档案史志资料查阅利用人次－上年人次）/上年人次×100%，数据来源为查阅利用登记",
+                "≥5%", "rate", "benefit"),
+    )),
+    # Film, publishing, copyright and cultural fairs: their effect is the audience, the works registered, the deals made.
+    Theme("culture", r"电影|影片|观影|影院|著作权|版权|作品登记|博览会|展会|参展|文博会", (
+        Measure("国产影片观影人次增长率", "计算公式：（本年辖区影院国产影片观影人次－上年人次）/上年人次×100%，数据来源为全国电影票务综合信息管理系统统计",
+                "≥5%", "rate", "benefit", r"电影|影片|观影|影院"),
+        Measure("作品著作权登记量增长率", "计算公式：（本年作品著作权登记件数－上年登记件数）/上年登记件数×100%，数据来源为作品著作权登记系统",
+                "≥5%", "rate", "benefit", r"意识|理念|自我保护|登记|尊重知识|深入人心"),
+        Measure("参展意向合作项目签约率", "计算公式：展会后正式签约的合作项目数/展会期间达成合作意向的项目数×100%，数据来源为参展洽谈和签约台账",
+                "≥30%", "rate", "benefit", r"博览会|展会|参展|文博会"),
+    ), True),
+    # Rights protection: a right is protected when the complaints of those who hold it are settled in time.
+    Theme("rights", r"权益|维权|侵权|权利人", (
+        Measure("{holder}投诉举报按期办结率", "计算公式：在规定期限内办结的{holder}投诉举报件数/受理的{holder}投诉举报件数×100%，数据来源为投诉举报登记台账",
+                "≥95%", "rate", "benefit"),
+    )),
+    # IT: the work done online, or — for the machine room, network or hosting a budget pays — the work never stopped by it
+    # ("造成业务中断的系统故障次数" was accepted under 效益, round 7; 系统可用率 there was judged an output).
+    Theme("digital", r"信息化|信息系统|数字化|网上办|线上|智慧|平台", (
+        Measure("业务事项网上办理率", "计算公式：通过信息系统（平台）办理的业务事项数/同类业务事项总数×100%，数据来源为系统业务日志",
+                "≥90%", "rate", "benefit", r"信息化|数字化|网上|线上|智慧|平台|信息系统"),
+        Measure("造成业务中断的系统故障次数", "统计期内信息系统、网络或机房发生故障并导致业务中断或无法访问的次数，数据来源为系统运行日志和运维记录",
+                "＝0次", "count", "benefit", r"机房|服务器|网络|运维|托管|链路|雪亮|监控|数据中心"),
+    ), True, r"信息化|信息系统|数字化|平台|机房|服务器|网络|雪亮|视频监控|数据中心|托管|网站|软件"),
+    Theme("economy", r"经济|产业|营商|招商|企业发展", (
+        Measure("村集体经营性收入增长率", "计算公式：（本年村集体经营性收入－上年村集体经营性收入）/上年村集体经营性收入×100%，数据来源为农村集体资产财务报表",
+                "≥5%", "rate", "benefit", _VILLAGE),
+        Measure("旅游综合收入增长率", "计算公式：（本年旅游综合收入－上年旅游综合收入）/上年旅游综合收入×100%，数据来源为文化和旅游部门统计",
+                "≥5%", "rate", "benefit", r"旅游|文旅|景区"),
+        Measure("企业诉求按期办结率", "计算公式：在规定期限内办结的企业诉求件数/受理的企业诉求总件数×100%，数据来源为企业诉求办理台账",
+                "≥95%", "rate", "benefit", r"企业|营商|招商"),
+    )),
+    Theme("retirees", r"老干部|离退休|离休|退休", (
+        Measure("离退休干部参加文体活动人次增长率", "计算公式：（本年离退休干部参加文体活动人次－上年人次）/上年人次×100%，数据来源为活动签到记录",
+                "≥5%", "rate", "benefit", r"文化|文体|活动|精神"),
+        Measure("离退休干部待遇按规定落实率", "计算公式：按规定落实政治、生活待遇的离退休干部人数/应落实待遇的离退休干部总人数×100%，数据来源为离退休干部服务台账",
+                "100%", "rate", "benefit"),
+        Measure("离退休干部反映问题按期办结率", "计算公式：在规定期限内办结的离退休干部反映问题件数/受理的问题总件数×100%，数据来源为离退休干部服务台账",
+                "≥95%", "rate", "benefit"),
+    ), True),
+    Theme("stability", r"和谐|稳定|平安|治安", (
+        Measure("辖区刑事治安警情同比下降率", "计算公式：（上年辖区刑事、治安警情数－本年警情数）/上年警情数×100%，数据来源为公安机关接处警统计",
+                "≥3%", "rate", "benefit", _POLICE),
+        # A school's 平安 is its pupils' safety, not disputes settled (a count: a published percentage cannot be its target).
+        Measure("校园安全责任事故次数", "统计期内校园范围内发生的安全责任事故次数，数据来源为安全管理台账和事故报告", "＝0次", "count", "benefit",
+                r"校园|学校|师生"),
+        Measure("矛盾纠纷调解成功率", "计算公式：调解成功的矛盾纠纷件数/受理的矛盾纠纷总件数×100%，数据来源为人民调解案件台账", "≥90%", "rate", "benefit",
+                r"和谐|矛盾|纠纷|基层|社区|村|镇|乡"),
+        Measure("信访事项按期办结率", "计算公式：在规定期限内办结的信访事项数/受理的信访事项总数×100%，数据来源为信访信息系统", "≥95%", "rate", "benefit",
+                r"信访|和谐|群众"),
+    )),
+    Theme("premises", r"办公需求|办公需要|办公用房|机关运行|后勤|物业|运行保障|保障运行", (
+        Measure("物业及后勤服务报修按时处置率", "计算公式：在约定时限内处置完毕的报修件数/受理的报修总件数×100%，数据来源为物业服务报修台账",
+                "≥95%", "rate", "quality"),
+    ), True, r"物业|办公用房|房租|租金|办公场所|后勤服务"),
+    Theme("elderly", r"养老|老年人|敬老院|幸福院", (
+        Measure("养老服务设施建设达标率", "计算公式：达到养老服务设施建设标准的设施数/项目建设（改造）的养老服务设施总数×100%，数据来源为设施建设（改造）档案和检查记录",
+                "≥95%", "rate", "quality"),
+    ), True),
+    # Meals and nutrition of pupils: the effect of feeding them is their health, which the national test measures.
+    Theme("meals", r"伙食|营养|膳食|午餐|就餐", (
+        Measure("{pupils}体质健康测试达标率", "计算公式：体质健康测试达到《国家学生体质健康标准》合格及以上的{pupils}人数/参加测试的{pupils}总人数×100%，"
+                "数据来源为学生体质健康测试数据", "≥90%", "rate", "benefit", r"学生|幼儿|儿童"),
+    ), True),
+    Theme("subsidy", r"补贴|补助|慰问|抚恤|救助|资助", (
+        Measure("符合条件对象补助覆盖率", "计算公式：已享受补助的符合条件对象数/经认定符合补助条件的对象总数×100%，数据来源为补助对象台账",
+                "100%", "rate", "benefit"),
+    )),
+)
+
+# Measures of an economic effect: a row with no level of its own is put under 经济效益 for them.
+_ECONOMIC = {m.name for t in THEMES if t.key == "economy" for m in t.measures}
+# "激发思政人员工作积极性", "调动护林员的干劲": the team whose drive is named — their staying is the measurable effect.
+_DRIVE = re.compile(r"(?:激发|调动|提高|提升|增强|激励)([\u4e00-\u9fff（）()]{2,10}?)(?:的)?(?:工作)?(?:积极性|热情|干劲|主动性)")
+_NOT_A_TEAM = re.compile(r"^(工作|干部职工|全体|广大|大家|社会|群众|各方)$")
+_PUPILS = re.compile(r"残疾学生|困难学生|寄宿生|学生|幼儿|儿童")
+_HOLDER = ((r"著作权|版权|作品", "著作权人"), (r"消费", "消费者"), (r"农民工|欠薪|工资|劳动", "劳动者"), (r"妇女|儿童", "妇女儿童"),
+           (r"残疾人", "残疾人"), (r"老年人", "老年人"), (r"退役军人", "退役军人"))
+
+
+def _motivation(said: str) -> Measure | None:
+    m = _DRIVE.search(said)
+    team = m.group(1) if m else ""
+    team = re.sub(r"^(广大|全体|全市|全省|全区|全县)", "", team)
+    if not team or _NOT_A_TEAM.match(team) or len(team) < 2:
+        return None
+    return Measure(f"{team}队伍稳定率", f"计算公式：年末仍在岗的{team}人数/年初在岗的{team}人数×100%，数据来源为{team}花名册和人员变动台账",
+                   "≥95%", "rate", "benefit")
+
+
+def _fill(m: Measure, said: str, title: str) -> Measure:
+    text = said + "，" + title
+    who = "援派干部" if re.search(r"援派|援疆|援藏|援青|对口支援", text) else "挂职干部"
+    act = next((a for a in ("评审", "评选", "评比", "测评", "考核") if a in said), None) \
+        or next((a for a in ("评审", "评选", "评比", "测评", "考核") if a in title), "考核")
+    holder = next((h for words, h in _HOLDER if re.search(words, text)), "群众权益类")
+    pupils = (_PUPILS.search(said) or _PUPILS.search(title))
+    pupils_s = pupils.group(0) if pupils else "学生"
+    pupils_s = pupils_s if pupils_s.startswith(("残疾", "困难")) or not re.search(r"资助|补助|补贴|免费", text) else "受助" + pupils_s
+    base = next((b for b in ("爱国主义教育基地", "教育基地", "纪念馆", "博物馆", "展馆") if b in text), "教育基地")
+    sub = lambda t: (t.replace("{who}", who).replace("{act}", act).replace("{holder}", holder).replace("{pupils}", pupils_s)
+                     .replace("{base}", base))
+    return m._replace(name=sub(m.name), description=sub(m.description))
+
+
+def _level_fits(theme: Theme, level2: str) -> bool:
+    """经济效益 takes only an economic measure, 生态效益 none of these (they have no environmental content): the rules
+    would call anything else the wrong level (LABELS.md wrong_category)."""
+    if "经济" in (level2 or ""):
+        return theme.key == "economy"
+    if "生态" in (level2 or ""):
+        return False
+    return True
+
+
+def candidates(name: str, value: str, title: str = "", description: str = "", benefit: bool = True,
+               level2: str = "") -> list[Measure]:
+    """Every measure that fits the row, best first: the themes its name says, then its value and description, then
+    (for the themes of the project's own object) the title's."""
+    said = f"{name}，{value}，{description or ''}"
+    where = "benefit" if benefit else "quality"
+    out: list[Measure] = []
+    # "全市党员干部群众" as a value is a population, not the party's work: it names no theme.
+    own = POPULATION.sub("", f"{value}，{description or ''}")
+    for n, source in enumerate((POPULATION.sub("", name), own, title or "")):
+        for theme in THEMES:
+            if not _level_fits(theme, level2) or n == 2 and not theme.by_title or theme.unless and re.search(theme.unless, said):
+                continue
+            if theme.key == "motivation":
+                found = _motivation(said) if n == 0 else None
+                measures = (found,) if found and benefit else ()
+            elif theme.words and re.search(theme.title_words if n == 2 and theme.title_words else theme.words, source):
+                measures = theme.measures
+            else:
+                continue
+            for m in measures:
+                if m.where not in ("any", where) or (m.when and not re.search(m.when, said + "，" + (title or ""))):
+                    continue
+                filled = _fill(m, said, title or "")
+                off = OFF_SUBJECT.get(filled.name)
+                if off and off.search(said + title):
+                    continue  # a talent's "影响力" is not the project's media reach (round 8, T063-10)
+                if filled.name not in [c.name for c in out]:
+                    out.append(filled)
+    return out
+
+
+def _as_proposal(m: Measure, value: str) -> dict | None:
+    """The measure with the row's target: a published percentage is kept as a share's target; a growth or a fall
+    cannot take it ("社会治安 | 100%" is no 100% fall in crime), nor can an incident count (slogan._count)."""
+    if m.kind == "rate" and CHANGE_RATE.search(m.name) and re.search(r"\d", value or ""):
+        return None
+    return (_rate if m.kind == "rate" else _count)(m.name, m.description, value, m.target)
+
+
+def theme_proposal(name: str, value: str, title: str = "", description: str = "", benefit: bool = True,
+                   taken: set[str] | frozenset = frozenset(), level2: str = "") -> dict | None:
+    """An objective measure of the effect (benefit) or of the output's quality the slogan's theme of spending has, as
+    (level3, description, value, kind, note); None where no theme fits, or where the fitting measures are `taken`
+    (published or proposed for another row of the table) or could not keep a number the row gave."""
+    name, value = (name or "").strip(), _blank(value)
+    if not re.search(r"[\u4e00-\u9fff]{2}", name) or NOT_APPLICABLE.search(name) or NOT_APPLICABLE.search(value):
+        return None
+    if re.search(r"满意|认可度|认可率|好评率", name):
+        return None  # an opinion measure already: 满意度 is its own level ("得到认可" of a slogan is not one)
+    for m in candidates(name, value, title, description, benefit, level2):
+        if m.name in taken:
+            continue
+        found = _as_proposal(m, value)
+        if found:
+            return found | {"economic": True} if m.name in _ECONOMIC else found
+    return None
+
+
+def not_an_indicator(name: str, value: str, level2: str = "") -> dict | None:
+    """"该指标不适用本项目 | 不涉及": no indicator to rewrite. The reviewer's answer is to delete the row (or have the unit
+    set a real one of this level), said in the description; the meaning check still sends it to a human."""
+    name, value = (name or "").strip(), (value or "").strip()
+    if not (NOT_APPLICABLE.search(name) or NOT_APPLICABLE.search(value)):
+        return None
+    what = re.sub(r"指标$", "", level2 or "") or "该类"
+    return {"level3": name, "description": f"建议删除本行：原表注明本项目不适用或不涉及{what}指标，本行不是可考核的绩效指标；"
+                                             f"如需保留{what}维度，由单位补充本项目可计量的指标",
+            "value": value, "kind": "text", "advice": True, "note": "原行注明不适用，建议删除本行，需审核人确认"}
+
+
+def table_taken(rows, mine: int, measure_of, precedence) -> set[str]:
+    """The measure names other rows of the table publish, or take before this row: rows with precedence
+    (meaning._precedence) are given their first free measure first. `measure_of(row)`: the row's candidate names."""
+    taken = {(r.level3 or "").strip() for i, r in enumerate(rows) if i != mine}
+    order = sorted((i for i in range(len(rows)) if i != mine and precedence(rows[i], i) < precedence(rows[mine], mine)),
+                   key=lambda i: precedence(rows[i], i))
+    for i in order:
+        names = measure_of(rows[i])
+        first = next((n for n in names if n not in taken), None)
+        if first:
+            taken.add(first)
+    return taken
