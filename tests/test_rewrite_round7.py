@@ -152,9 +152,10 @@ def test_a_moved_row_takes_the_tables_wording_for_its_new_level():
 
 
 def test_a_table_of_targets_keeps_its_word():
-    """RG08 (产出目标 / 质量目标): a row moved to 成本 reads 成本目标, as the table writes its levels."""
+    """RG08 (产出目标 / 质量目标): a row moved to another level reads …目标, as the table writes its levels (人才驿站补助
+    资金到位率 goes to 时效 since round 10: 时效目标)."""
     p, ind, rw = rewrite("RG08:RG08-05")
-    assert ind.level1 == "产出目标" and (rw.level1, rw.level2) == ("产出目标", "成本目标")
+    assert ind.level1 == "产出目标" and (rw.level1, rw.level2) == ("产出目标", "时效目标")
 
 
 def test_levels_that_were_not_flagged_are_never_changed():

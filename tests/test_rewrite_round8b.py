@@ -143,5 +143,27 @@ def test_rows_judged_in_round7_outside_these_are_rewritten_as_before():
             if (rw.level3, rw.value) == (old["level3"], old["value"]) and old["description"].startswith("项目各项工作") \
                     and rw.description == f"“{p.title}”{old['description']}":
                 continue  # round 9: a bare 完成时限 names this project's work (tests/test_rewrite_round9.py)
+            if _round10_change(old, rw):
+                continue  # round 10's general rules (tests/test_rewrite_round10.py)
             changed.append((r["id"], wp(ind, p, ind.level1, ind.level2, ind.level3)))
     assert all(found is not None for _, found in changed), changed
+
+
+def _round10_change(old: dict, rw) -> bool:
+    """What round 10 changes on purpose, by property of the change (never by row): the honest gap for a rate whose
+    objects nobody names, replacing the "考核事项" residue; a rate built from its name (增长率, 保障率, an activity's
+    覆盖率, a value's own share); a fund rate paid on schedule moved to 时效; a money row's reconciliation with the
+    budget; the table's outputs in a deadline; the table's year for "本年"; a standard written "＝"."""
+    from classifier.compose import BUDGET_CHECK, UNNAMED_NOTE
+    desc, od, ov = rw.description, old["description"], old["value"]
+    bare_desc = re.sub(r"（本表数量指标所列[^）]+）", "", desc)
+    return (UNNAMED_NOTE in desc and "考核事项" in od
+            or BUDGET_CHECK in desc
+            or desc.startswith("计算公式：（本期") or "按需保障到位的" in desc or desc.startswith("计算公式：已开展")
+            or "时效" in rw.level2 and "时效" not in old["level2"] and rw.kind == "rate"
+            or bare_desc != desc and bare_desc in (od, od.replace("项目各项工作", "", 1))
+            or "本年" in ov and re.sub(r"20\d\d年", "本年", rw.value) == ov
+            or rw.value == f"＝{ov}" or rw.value.startswith("＝") and parse_value(rw.value).number == parse_value(ov).number
+            or rw.level3.endswith("占比") and "控制在" in ov
+            or "服务的时段" in desc
+            or rw.level3 == old["level3"] + "经费" or rw.level3.endswith("活动经费"))
