@@ -137,6 +137,8 @@ def category(ind: Indicator, codes: set[str]) -> tuple[str, str]:
 # A name that is only a date, a period, an amount or the level's own label ("12月底前完成", "2020年", "时效指标",
 # "100万", "成本指标") says no work (round 4: "名称仍为…，没说是哪项工作"): under 时效 it is the project's completion,
 # under 成本 the project's total cost, and the description names the project.
+BARE_YEAR = re.compile(r"\s*(20\d\d)\s*年(度)?\s*")
+PERIOD_NAME = re.compile(r"\s*\d+\s*(个)?(年|月|季度|周|天|日|个月|工作日)\s*")
 DATE_NAME = re.compile(r"^(\d{1,2}月(底|末)?前?(完成)?|(20\d\d年)(度|全年|年底前?|年内)?(完成)?|全年|年内完成|时效(指标)?|时限|完成时效)$")
 AMOUNT_NAME = re.compile(r"^([≤≥]?\d+(\.\d+)?\s*(万|亿)?元?|成本(指标)?|经济成本指标)$")
 
@@ -182,9 +184,10 @@ def name_for(ind: Indicator, project: Project, l1: str, l2: str, codes: set[str]
     name = clean_name(ind.level3, project)
     name = placeholder_unit(name)[0]
     name = _copied_name(ind, l2, name, codes) or name
-    if l2.startswith("时效") and DATE_NAME.match(name) and parse_value(ind.value).is_date \
-            and not re.fullmatch(r"\s*20\d\d\s*年\s*", ind.value or ""):  # "2020年 | 2020年": which day of it is not ours to say
-        return "项目完成时间"
+    if l2.startswith("时效") and DATE_NAME.match(name) and (parse_value(ind.value).is_date or BARE_YEAR.fullmatch(ind.value or "")):
+        return "项目完成时间"  # "2020年 | 2020年": the year's last day (round 10; "≤2020年" was judged ungrammatical, RF06-02)
+    if l2.startswith("时效") and PERIOD_NAME.fullmatch(name) and parse_value(ind.value).unit_class == "time":
+        return "项目实施期限"  # "1年 | 1年": how long the project runs ("1年的实际持续时长" was ungrammatical, RE15-04)
     if l2.startswith("成本") and AMOUNT_NAME.match(name) and parse_value(ind.value).unit_class in ("money", "none") \
             and parse_value(ind.value).number is not None:
         return "项目总成本"
@@ -434,6 +437,8 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
             # "服务时间": not "服务提供服务的时段" (T047-03)
             what = f"{obj}的时段" if obj.endswith("服务") else f"{obj}提供服务的时段"
             return f"{what}（每周天数×每天小时数），数据来源为值班和服务记录"
+        if name == "项目实施期限":
+            return f"{_scope(project)}自启动至全部完成的期限，以项目进度记录为准"
         if not SHORT_DURATION.search(name):  # a training's or an opening's length: how long it lasts
             obj = _strip(name, r"(时间|时长|天数|时数)$") or name
             return f"{obj}的实际持续时长，以{'培训日程' if '培训' in name else '工作记录'}为据"
@@ -639,6 +644,9 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
         if pv.is_date:
             return (f"{year}年12月31日前" if re.search(r"年底|年末|全年|年内|20\d\d\s*年", t) else v), ""
         period = DESC_PERIOD.search(_nfkc(ind.description))
+        bare_year = BARE_YEAR.fullmatch(v)
+        if bare_year:
+            return f"{bare_year.group(1)}年12月31日前", ""  # the year's last day: "2020年" → "2020年12月31日前"
         if n is not None and not pv.is_date and period:
             # "经费发放阶段 | 12月1日-12月30日 | 1个": the period is in the description, the value counted the stages
             # (T078-06); the period becomes the value and the count stays in the description.
@@ -894,8 +902,32 @@ def cost_growth_description(name: str, ind: Indicator, value: str, codes: set[st
             f"{pv.number_text}%），需审核人按上期决算数填写金额")
 
 
+# A 成本 row valued "100%" whose name is an amount, the level's label or a cost-control phrase ("本年预算安排800万元 | 100%",
+# "20万元 | 100%", "社会成本指标 | 总成本控制情况 | 100%", "成本控制率 | 100"): spending kept within that amount. Round 7's
+# judges called "…的实际支出金额 | 100%" wrong every time (RD03-03, RF07-04, RE06-04: "口径和单位对不上").
+COST_CONTROL_NAME = re.compile(r"\d\s*万元|^(经济|社会|生态|生态环境)?成本(指标)?$|成本控制|预算控制|预算安排|^(项目)?总成本$")
+
+
+def cost_percent_as_amount(ind: Indicator, project: Project, l2: str, name: str, codes: set[str]) -> dict | None:
+    pv = parse_value(ind.value)
+    if not l2.startswith("成本") or "unit_mismatch" not in codes or pv.number != 100 \
+            or pv.unit_class not in ("percent", "none") or pv.operator in ("≤", "＜") or not COST_CONTROL_NAME.search(name):
+        return None
+    m = re.search(r"(\d+(?:\.\d+)?)\s*万元", name)
+    amount, source = (m.group(1), "指标名称所列") if m else ((_fmt(project.budget), "本表填报的项目预算") if project.budget else ("", ""))
+    if not amount:
+        return None
+    published = ind.value.strip()
+    return {"level3": "项目总成本", "kind": "money", "value": f"≤{amount}万元",
+            "description": f"{_scope(project)}的实际支出金额，上限为{source}{amount}万元（原表指标值为“{published}”，即支出控制在"
+                           f"该金额以内），数据来源为财务决算"}
+
+
 def _compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     l1, l2 = category(ind, codes)
+    amount = cost_percent_as_amount(ind, project, l2, clean_name(ind.level3, project), codes)
+    if amount:
+        return {"level1": l1, "level2": l2} | amount
     name = name_for(ind, project, l1, l2, codes)
     frequency = frequency_for(name, ind) if codes & {"unit_mismatch", "unmeasurable_value"} else None
     if frequency:

@@ -94,7 +94,8 @@ def check_numbers(rw: Rewrite, ind: Indicator, project: Project) -> list[str]:
         out.append(f"改写丢失了原表的数字：{'、'.join(lost)}")
     if PROPOSAL not in rw.value:
         known = _known(ind, project) | set(as_pct.values())
-        if parse_value(ind.value).is_date or re.search(r"年底|年末|全年|月底|月末", ind.value):
+        if parse_value(ind.value).is_date or re.search(r"年底|年末|全年|月底|月末", ind.value) \
+                or re.fullmatch(r"\s*20\d\d\s*年(度)?\s*", ind.value or ""):  # "2020年" → its last day
             known |= {"12", "28", "30", "31"}
         added = sorted(_nums(rw.value) - known, key=lambda s: float(s))
         if added:
@@ -112,7 +113,7 @@ def check_kind(rw: Rewrite, ind: Indicator, codes: set[str] | None) -> list[str]
     may_change = codes is None or bool(codes & {"wrong_category", "unit_mismatch", "unmeasurable_value"})
     if new != old and not may_change:
         out.append(f"指标类型由“{KIND_ZH[old]}”变成了“{KIND_ZH[new]}”")
-    if old == "duration" and new == "deadline":
+    if old == "duration" and new == "deadline" and not re.fullmatch(r"\s*20\d\d\s*年(度)?\s*", ind.value or ""):  # "2020年" is no length of time
         out.append("响应时长被改成了截止日期，应保持为时长（如“≤1天”）")
     pv = parse_value(probe.value)
     money = new in ("money", "unit_cost") and bool(re.search(r"\d\s*(万|亿|千)?元|\d\s*万(?![\u4e00-\u9fff])", unicodedata.normalize("NFKC", probe.value)))

@@ -269,3 +269,47 @@ def test_a_minimum_standard_flagged_implausible_stays_a_minimum_and_is_reconcile
 def test_standards_of_other_tables_read_as_fixed(value, expected):
     p, ind, rw = built("成本指标", "退耕还林补助标准", "", value, {"unit_mismatch"}, title="退耕还林补助资金")
     assert rw.value == expected, rw.value
+
+
+# ---- 6. regional rows: a 成本 "100%" with an amount, and 时效 names that are a year or a length ---------------
+
+@pytest.mark.parametrize("jid, amount", [("RD03:RD03-03", "800"), ("RF07:RF07-04", "20"), ("RA03:RA03-05", "43.2")])
+def test_a_cost_control_percentage_becomes_the_amount_it_controls(jid, amount):
+    """本年预算安排800万元 | 100%, 20万元 | 100%, 成本控制率 | 100: "…的实际支出金额 | 100%" was judged wrong every time
+    ("口径和单位对不上"). The amount the name states, else the table's budget, is the cap; the 100% stays in the description."""
+    p, ind, rw = rewrite(jid)
+    assert rw.level3 == "项目总成本" and rw.value == f"≤{amount}万元", (rw.level3, rw.value)
+    assert f"原表指标值为“{ind.value.strip()}”" in rw.description and numbers_kept_by(ind, rw)
+    assert not check_row(probe_of(ind, rw), p) and rw.status == "ok", rw.reasons
+
+
+def test_a_cost_control_percentage_without_an_amount_stays_with_a_human():
+    """RE06-04 社会成本指标 | 总成本控制情况 | 100%, in a table with no 预算数: nothing to cap with."""
+    p, ind, rw = rewrite("RE06:RE06-04")
+    assert rw.level3 != "项目总成本" and rw.status == "needs_human"
+
+
+def test_a_cost_control_percentage_in_another_table():
+    p, ind, rw = built("成本指标", "经济成本指标", "", "100%", {"unit_mismatch"}, title="村级公益事业一事一议奖补", budget=36.5)
+    assert rw.value == "≤36.5万元" and "原表指标值为“100%”" in rw.description and rw.status == "ok", rw.reasons
+
+
+def test_a_cost_share_that_is_not_full_is_not_turned_into_an_amount():
+    """"≤90%" of what? Only the full 100% says "within the amount"."""
+    p, ind, rw = built("成本指标", "成本控制率", "", "90%", {"unit_mismatch"}, title="道路养护", budget=50)
+    assert rw.level3 != "项目总成本"
+
+
+def test_a_bare_year_is_its_last_day():
+    """RF06-02 2020年 | 2020年 (时效): "≤2020年" with "2020年的实际持续时长" was ungrammatical; the year's last day is the
+    deadline the year states."""
+    p, ind, rw = rewrite("RF06:RF06-02")
+    assert rw.level3 == "项目完成时间" and rw.value == "2020年12月31日前" and "持续时长" not in rw.description
+    assert numbers_kept_by(ind, rw) and rw.status == "ok", rw.reasons
+
+
+def test_a_length_for_a_name_is_the_projects_length():
+    """RE15-04 1年 | 1年 (时效): the project's 实施期限, ≤1年 — never "1年的实际持续时长"."""
+    p, ind, rw = rewrite("RE15:RE15-04")
+    assert rw.level3 == "项目实施期限" and rw.value == "≤1年" and p.title in rw.description
+    assert numbers_kept_by(ind, rw) and rw.status == "ok", rw.reasons

@@ -166,4 +166,6 @@ def _round10_change(old: dict, rw) -> bool:
             or rw.value == f"＝{ov}" or rw.value.startswith("＝") and parse_value(rw.value).number == parse_value(ov).number
             or rw.level3.endswith("占比") and "控制在" in ov
             or "服务的时段" in desc
+            or rw.level3 == "项目总成本" and "原表指标值为" in desc or rw.level3 == "项目实施期限"
+            or rw.level3 == "项目完成时间" and re.fullmatch(r"20\d\d年12月31日前", rw.value) and re.fullmatch(r"≤?20\d\d年", ov)
             or rw.level3 == old["level3"] + "经费" or rw.level3.endswith("活动经费"))
