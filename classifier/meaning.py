@@ -95,7 +95,8 @@ def check_numbers(rw: Rewrite, ind: Indicator, project: Project) -> list[str]:
     if PROPOSAL not in rw.value:
         known = _known(ind, project) | set(as_pct.values())
         if parse_value(ind.value).is_date or re.search(r"年底|年末|全年|月底|月末", ind.value) \
-                or re.fullmatch(r"\s*20\d\d\s*年(度)?\s*", ind.value or ""):  # "2020年" → its last day
+                or re.fullmatch(r"\s*20\d\d\s*年(度)?\s*", ind.value or "") \
+                or re.search(r"20\d\d\s*年\s*\d{1,2}\s*月(?!\s*\d)", ind.description or ""):  # "2020年" → its last day
             known |= {"12", "28", "30", "31"}
         added = sorted(_nums(rw.value) - known, key=lambda s: float(s))
         if added:

@@ -10,6 +10,7 @@ eval/regions/<id>.jsonl — reviewed offline by the pipeline (composer alone).
 Each test asserts behaviour (the kind of formula, the level, the number, the status), never a whole text."""
 
 import json
+import re
 
 import pytest
 
@@ -124,10 +125,15 @@ def test_a_share_is_named_as_one(jid):
 @pytest.mark.parametrize("jid", ["RD05:RD05-05", "RE01:RE01-05", "RD03:RD03-04"])
 def test_a_time_row_with_a_percentage_is_not_made_a_rate(jid):
     """2020年12月完成 | =95% under 时效: "…完成率" would satisfy the rules and still be "已完成的2020年12月数" (judged
-    ungrammatical) — the row stays with a human."""
+    ungrammatical) — the row stays with a human. Round 10: the share of the work done by that date ("时效应写为完成日期
+    或按时完成比例"), its formula naming the date as the condition, never as the thing counted."""
     p, ind, rw = rewrite(jid)
-    assert not rw.level3.endswith("率")
-    assert rw.status == "needs_human"
+    assert not re.search(r"的(20\d\d年\d{0,2}月?|当期)(数|总数)", rw.description), rw.description
+    if rw.level3.endswith("率"):
+        assert rw.level3.startswith("按期") and re.match(r"计算公式：(20\d\d年\d{1,2}月\d{1,2}日前|当期期末前)", rw.description)
+        assert numbers_kept_by(ind, rw)
+    else:
+        assert rw.status == "needs_human"
 
 
 # ---- 2. levels ------------------------------------------------------------------------------------

@@ -165,7 +165,9 @@ def _round10_change(old: dict, rw) -> bool:
             or "本年" in ov and re.sub(r"20\d\d年", "本年", rw.value) == ov
             or rw.value == f"＝{ov}" or rw.value.startswith("＝") and parse_value(rw.value).number == parse_value(ov).number
             or rw.level3.endswith("占比") and "控制在" in ov
-            or "服务的时段" in desc
+            or "服务的时段" in desc or "目标取原表描述所列" in desc
+            or rw.level3.startswith("按期") and rw.level3.endswith("率") and "按期" not in old["level3"]
+            or re.match(r"计算公式：已(开展|实施|建立|推行|落实|执行|使用|接入|开通|配备)", desc) and "已覆盖的" in od
             or rw.level3 == "项目总成本" and "原表指标值为" in desc or rw.level3 == "项目实施期限"
             or rw.level3 == "项目完成时间" and re.fullmatch(r"20\d\d年12月31日前", rw.value) and re.fullmatch(r"≤?20\d\d年", ov)
             or rw.level3 == old["level3"] + "经费" or rw.level3.endswith("活动经费"))
