@@ -70,6 +70,10 @@ FUND_PAID = re.compile(r"(资金|经费|费用|预算|补助|补贴|奖补|奖�
                        r"(支付|拨付|兑付|发放|拨款|到位|执行|偿还)(及时)?(完成)?率([（(][^()（）]*[)）])?$")
 
 
+FUND_TIMELY_NAME = re.compile(r"(资金|经费|费用|补助|补贴|奖补|奖励|救助|款项?|工资|薪酬|助学金|慰问金)[^，,。；;]{0,6}?"
+                              r"(支付|拨付|兑付|发放|拨款|到位)及时性$")
+
+
 def fund_timeliness(name: str) -> tuple[str, str, str] | None:
     """(numerator, denominator, source) of a 时效 rate of money paid on schedule, or None."""
     m = FUND_PAID.search(name)
@@ -216,6 +220,10 @@ def name_for(ind: Indicator, project: Project, l1: str, l2: str, codes: set[str]
     if l2.startswith("时效") and not (ind.level2 or "").startswith("时效") and FUND_PAID.search(name) \
             and not re.search(r"及时|执行", name):
         return re.sub(r"(完成)?率(?=([（(][^()（）]*[)）])?$)", "及时率", name, count=1)  # "费用支付率" moved to 时效: 费用支付及时率
+    if l2.startswith("时效") and FUND_TIMELY_NAME.search(name) and not parse_value(ind.value).measurable:
+        # "补助经费到位及时性 | 及时": a share of the money on schedule, not a year-end date ("年末截止也难以体现发放及时",
+        # RD11-05; "名称仍为“及时性”", RB03-05)
+        return re.sub(r"性$", "率", name)
     if l2.startswith("时效") and re.search(r"及时性$", name) and parse_value(ind.value).unit_class != "percent" \
             and not DURATION_NAME.search(re.sub(r"及时性$", "时间", name)):
         return re.sub(r"及时性$", "时间", name)  # "补助发放及时性 | 及时发放": the date of the payment is what can be checked
@@ -266,6 +274,10 @@ def rate_parts(name: str, standard: str = "") -> tuple[str, str]:
     built = _rate_by_structure(core)
     if built:
         return built
+    q = QUANTITIES_RATE.match(core)
+    if q:  # "5000吨稻谷、500吨成品粮储备到位": tonnes stored over tonnes planned, not "…储备数" (RB04-01)
+        amounts, unit, noun, verb = q.group(1).rstrip("、和及的"), q.group(2), q.group(3), q.group(4)
+        return f"实际{verb}的{noun}量（{unit}）", f"计划{noun}量（{amounts}）"
 
     for adj, num, den in adjectives:
         if core.endswith(adj) or core.startswith(adj):
@@ -289,6 +301,8 @@ BAD_PART = re.compile(r"^(过时|过期|超期|逾期|失效|破损|损坏|闲�
 # A value that states its own rate with its subject and its direction ("过时宣传标语口号控制在5%以下", T070-04 under the
 # name "及时对主题宣传标语内容进行撤换"): that share is the indicator, with that direction — not some other 及时率.
 OWN_RATE = re.compile(r"^\s*([\u4e00-\u9fff]{2,16}?)(控制在|不超过|不高于|低于|不低于|不少于|达到)\s*(\d+(?:\.\d+)?)\s*[%％]\s*(以下|以内|以上)?\s*$")
+QUANTITIES_RATE = re.compile(r"^((?:\d+(?:\.\d+)?\s*(吨|万吨|公斤|亩|万亩|公里|平方米|立方米)[\u4e00-\u9fff]{1,6}[、和及]?)+)"
+                             r"的?([\u4e00-\u9fff]{2})(到位|完成|落实|入库|达标)$")  # the work: two characters (储备, 造林, 硬化)
 GROWTH = re.compile(r"^(?:年度|本年度?|全年)?(.{2,}?)(增长|增幅|下降|降低|减少)$")
 MEASURE_NOUN = re.compile(r"(收入|支出|金额|额|量|数|人次|面积|产值|票房|费用|资金|经费|成本|投资)$")
 SHARE_OF = re.compile(r"^(.{2,}?)占(.{2,}?)(的)?$")
@@ -431,6 +445,10 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         covered = activity_coverage(name, ind, project, standard)
         if covered:
             return covered
+        q = QUANTITIES_RATE.match(re.sub(r"率$", "", name))
+        if q:  # before the lexicon's "实际到位的…数": the quantities are what is counted
+            num, den = rate_parts(name, standard)
+            return f"计算公式：{num}/{den}×100%，数据来源为工作台账"
         growth = GROWTH.match(re.sub(r"(率|比例|比重)$", "", re.sub(r"[（(].*?[)）]", "", name)).strip())
         if growth and not re.search(r"[，,、；;]", name):  # before any lexicon entry: "参保人数增长率" is no 参保率
             num, den = _rate_by_structure(growth.group(0))

@@ -358,3 +358,26 @@ def test_a_coverage_name_that_says_its_units_counts_them(jid):
 def test_a_coverage_name_with_units_in_another_table():
     p, ind, rw = built("质量指标", "行政村配备村级光伏电站覆盖率", "", "≥80%", {"vague_description"}, title="光伏扶贫")
     assert formula_parts(rw) == ("已配备村级光伏电站的行政村数", "行政村总数"), rw.description
+
+
+@pytest.mark.parametrize("jid", ["RB03:RB03-05", "RD11:RD11-05"])
+def test_money_on_time_named_as_timeliness_is_a_share_not_a_year_end(jid):
+    """补助经费到位及时性 | 及时, 补助发放及时性 | 及时发放: a year-end date was judged minor ("年末截止也难以体现发放及时",
+    "名称仍为“及时性”"); the share of the money paid on schedule, with a proposed target."""
+    p, ind, rw = rewrite(jid)
+    assert rw.level3.endswith("及时率") and rw.level2 == ind.level2
+    num, den = formula_parts(rw)
+    assert "时限" in num and den.endswith("总额") and PROPOSAL in rw.value and rw.status == "ok", rw.reasons
+
+
+def test_quantities_in_a_rates_name_are_what_is_counted():
+    """RB04-01 5000吨稻谷、500吨成品粮储备到位率: "实际到位的5000吨稻谷、500吨成品粮储备数" was judged residue ("应写实际到位
+    储备量/计划储备量"); tonnes in over tonnes planned, every number kept."""
+    p, ind, rw = rewrite("RB04:RB04-01")
+    assert formula_parts(rw) == ("实际到位的储备量（吨）", "计划储备量（5000吨稻谷、500吨成品粮）"), rw.description
+    assert numbers_kept_by(ind, rw) and rw.status == "ok", rw.reasons
+
+
+def test_quantities_in_a_rates_name_in_another_table():
+    p, ind, rw = built("质量指标", "3000亩高标准农田建设完成率", "", "100%", {"vague_description"}, title="高标准农田建设")
+    assert formula_parts(rw) == ("实际完成的建设量（亩）", "计划建设量（3000亩高标准农田）"), rw.description

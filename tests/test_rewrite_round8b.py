@@ -166,6 +166,8 @@ def _round10_change(old: dict, rw) -> bool:
             or rw.value == f"＝{ov}" or rw.value.startswith("＝") and parse_value(rw.value).number == parse_value(ov).number
             or rw.level3.endswith("占比") and "控制在" in ov
             or "服务的时段" in desc or "目标取原表描述所列" in desc
+            or rw.level3.endswith("及时率") and old["level3"].endswith(("及时性", "时间")) or "计划储备量（" in desc
+            or re.search(r"实际(到位|完成|落实|入库|达标)的..量（", desc)
             or rw.level3.startswith("按期") and rw.level3.endswith("率") and "按期" not in old["level3"]
             or re.match(r"计算公式：已(开展|实施|建立|推行|落实|执行|使用|接入|开通|配备)", desc) and "已覆盖的" in od
             or rw.level3 == "项目总成本" and "原表指标值为" in desc or rw.level3 == "项目实施期限"
