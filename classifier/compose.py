@@ -1012,10 +1012,27 @@ def date_done_rate(ind: Indicator, project: Project, l2: str, name: str, codes: 
             "description": f"计算公式：{by}{verb}的{obj}数/{_scope(project)}计划{verb}的{obj}总数×100%{note}，数据来源为项目进度记录"}
 
 
+# "保证财政建设补助专款专用 | 专款专用": fund compliance, a share of the money used as approved — never a spending cap
+# ("“专款专用”被改成支出金额上限，丢掉了合规含义", RE15-02). "专款专用" means all of it: 100%, marked as our reading.
+SPECIAL_USE = re.compile(r"^(?:保证|确保|做到|实现|坚持)?(.{0,12}?)专款专用(?:率|情况|性)?$")
+
+
+def special_use_rate(ind: Indicator, project: Project, l2: str, name: str, codes: set[str]) -> dict | None:
+    m = SPECIAL_USE.match(name)
+    if not m or parse_value(ind.value).measurable or not codes & {"unmeasurable_value", "unit_mismatch"}:
+        return None
+    obj = m.group(1).strip("的之") or "项目资金"
+    obj = obj if MONEY_OBJECT.search(obj) and re.search(r"(资金|经费|款项?)$", obj) else obj + "资金"
+    return {"level3": f"{obj}专款专用率", "kind": "rate", "value": f"100%{PROPOSAL}",
+            "description": f"计算公式：按批准用途使用的{obj}/{obj}总额×100%（原表指标值为“{(ind.value or '').strip()}”），"
+                           f"数据来源为财务检查或审计结论"}
+
+
 def _compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     l1, l2 = category(ind, codes)
     amount = cost_percent_as_amount(ind, project, l2, clean_name(ind.level3, project), codes) \
-        or date_done_rate(ind, project, l2, clean_name(ind.level3, project), codes)
+        or date_done_rate(ind, project, l2, clean_name(ind.level3, project), codes) \
+        or special_use_rate(ind, project, l2, clean_name(ind.level3, project), codes)
     if amount:
         return {"level1": l1, "level2": l2} | amount
     name = name_for(ind, project, l1, l2, codes)

@@ -381,3 +381,16 @@ def test_quantities_in_a_rates_name_are_what_is_counted():
 def test_quantities_in_a_rates_name_in_another_table():
     p, ind, rw = built("质量指标", "3000亩高标准农田建设完成率", "", "100%", {"vague_description"}, title="高标准农田建设")
     assert formula_parts(rw) == ("实际完成的建设量（亩）", "计划建设量（3000亩高标准农田）"), rw.description
+
+
+def test_special_use_is_a_compliance_share_not_a_spending_cap():
+    """RE15-02 保证财政建设补助专款专用 | 专款专用: "≤1000万元（建议值）" dropped the compliance meaning (judged wrong); the
+    share of the money used as approved, 100% as our reading of "专款专用", marked."""
+    p, ind, rw = rewrite("RE15:RE15-02")
+    assert rw.level3 == "财政建设补助资金专款专用率" and rw.value == f"100%{PROPOSAL}"
+    assert "专款专用" in rw.description and "万元" not in rw.value
+
+
+def test_special_use_in_another_table():
+    p, ind, rw = built("质量指标", "确保扶贫资金专款专用", "", "做到专款专用", {"unmeasurable_value"}, title="产业扶贫资金")
+    assert rw.level3 == "扶贫资金专款专用率" and rw.description.startswith("计算公式：按批准用途使用的扶贫资金/扶贫资金总额")

@@ -165,7 +165,7 @@ def _round10_change(old: dict, rw) -> bool:
             or "本年" in ov and re.sub(r"20\d\d年", "本年", rw.value) == ov
             or rw.value == f"＝{ov}" or rw.value.startswith("＝") and parse_value(rw.value).number == parse_value(ov).number
             or rw.level3.endswith("占比") and "控制在" in ov
-            or "服务的时段" in desc or "目标取原表描述所列" in desc
+            or "服务的时段" in desc or "目标取原表描述所列" in desc or rw.level3.endswith("专款专用率")
             or rw.level3.endswith("及时率") and old["level3"].endswith(("及时性", "时间")) or "计划储备量（" in desc
             or re.search(r"实际(到位|完成|落实|入库|达标)的..量（", desc)
             or rw.level3.startswith("按期") and rw.level3.endswith("率") and "按期" not in old["level3"]
