@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .compose import BUDGET_CHECK, PROPOSAL, RESIDUE_RE, states_criteria, table_year
+from .compose import BUDGET_CHECK, PROPOSAL, RESIDUE_RE, UNNAMED_NOTE, states_criteria, table_year
 from .kinds import (DOWN, EQUAL, OPERATOR_DIRECTION, QUALIFICATION_NAME, UNIT_CLASSES, UP, UP_MONEY, YEAR_OR_DATE, expected_direction,
                     grades_defined, kind_of)
 from .propose import speaks_of_publicity
@@ -186,7 +186,7 @@ def check_residue(rw: Rewrite, ind: Indicator, project: Project) -> list[str]:
 
 
 # Round 1 (eval/judged/round1.jsonl): what the judges called residue, still vague or ungrammatical.
-UNNAMED_FORMULA = re.compile(r"计算公式：[^×]*考核事项(总)?数|计算公式的分子、分母需审核人补充")  # compose.UNNAMED_NOTE
+UNNAMED_FORMULA = re.compile(r"计算公式：[^×]*考核事项(总)?数|" + re.escape(UNNAMED_NOTE))  # the residue, or round 10's said gap
 GENERIC_FORMULA = re.compile(r"的实际数(（[^）]*）)?/[^×]*的应达数")
 # "服务对象满意度" alone is a common indicator; "满意度指标" is the level's name.
 LEVEL_NAMES = re.compile(r"^(一级|二级|三级)?((产出|效益|成本|数量|质量|时效|社会效益|经济效益|生态效益|可持续影响)(指标|值)?|(服务对象)?满意度(指标|值))$")
@@ -449,8 +449,8 @@ def check_round9(rw: Rewrite, ind: Indicator, codes: set[str] | None) -> list[st
 
 def check_round10(rw: Rewrite) -> list[str]:
     """A money row whose number the rewrite could not reconcile with the budget says so (compose.budget_note): the
-    reviewer must set the number, so the row is never `ok`, even where only the operator changed (T032-02
-    "≥4000元/人/月" → "＝4000元/人/月": the standard × 125 people × 12 months still exceeds the budget)."""
+    reviewer must set the number, so the row is never `ok`, even where the operator changed ("8万元/人/年" →
+    "＝8万元/人/年", T063-06: the standard × people × years may still exceed the budget)."""
     if BUDGET_CHECK in (rw.description or ""):
         return ["原表金额或标准被判为与本表预算不符，改写无法确定正确的数，需审核人与预算核对后核定"]
     return []
