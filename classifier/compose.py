@@ -700,6 +700,8 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
     if kind in ("money", "unit_cost"):
         if len(numbers_of(v)) > 1 and pv.number2 is None:
             return v, ""  # several standards in one cell: restructuring would drop some of them
+        if n == 0 and flagged_direction:
+            return v, ""  # a zero cost flagged implausible: no operator makes it right (RA01-07); budget_note says why
         t = _nfkc(v)
         per = re.fullmatch(r"\s*([≥≤＝=]?)\s*(\d+(?:\.\d+)?)\s*(/\s*[\u4e00-\u9fff]{1,2}|[\u4e00-\u9fff]{1,2}\s*/\s*[\u4e00-\u9fff]{1,2})\s*", t) \
             or re.fullmatch(r"\s*每\s*([\u4e00-\u9fff]{1,2})\s*(\d+(?:\.\d+)?)\s*", t)
@@ -925,7 +927,8 @@ def frequency_for(name: str, ind: Indicator) -> dict | None:
             "value": value, "kind": "count"}
 
 
-BUDGET_CHECK = "超出预算的需审核人核定"  # meaning.check_round10 finds it: such a row is never `ok`
+BUDGET_CHECK = "超出预算的需审核人核定"  # meaning.check_round10 finds these two: such a row is never `ok`
+ZERO_CHECK = "需审核人按实际支出标准核定金额"
 
 
 def budget_note(kind: str, ind: Indicator, value: str, project: Project, codes: set[str]) -> str:
@@ -935,11 +938,14 @@ def budget_note(kind: str, ind: Indicator, value: str, project: Project, codes: 
     if "implausible_value" not in codes or kind not in ("money", "unit_cost") or PROPOSAL in value:
         return ""
     pv, new = parse_value(ind.value), parse_value(value)
+    budget = f"本表预算数{_fmt(project.budget)}万元" if project.budget else "本表预算数"
+    if pv.number == 0 and new.number == 0:
+        # "出差单位成本 | =0万元/人" (RA01-07): "≤0万元/人" solved nothing (judged wrong); the zero is kept and said
+        return f"原表数值为0，而本表列有支出（{budget}），{ZERO_CHECK}"
     if not pv.number or new.number != pv.number:
-        return ""  # no number, or zero (RA01-07 "=0万元/人": nothing to reconcile, the zero itself is the fault)
+        return ""
     if pv.operator and OPERATOR_DIRECTION.get(pv.operator) != OPERATOR_DIRECTION.get(new.operator):
         return ""  # a cost published with "≥" and now capped: the flipped direction was the fix
-    budget = f"本表预算数{_fmt(project.budget)}万元" if project.budget else "本表预算数"
     if kind == "unit_cost":
         return f"按此标准乘以人数（数量）和期数测算的支出需与{budget}核对，{BUDGET_CHECK}标准"
     return f"本行金额与其他成本指标合计需与{budget}核对，{BUDGET_CHECK}金额"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .compose import BUDGET_CHECK, PROPOSAL, RESIDUE_RE, UNNAMED_NOTE, states_criteria, table_year
+from .compose import BUDGET_CHECK, ZERO_CHECK, PROPOSAL, RESIDUE_RE, UNNAMED_NOTE, states_criteria, table_year
 from .kinds import (DOWN, EQUAL, OPERATOR_DIRECTION, QUALIFICATION_NAME, UNIT_CLASSES, UP, UP_MONEY, YEAR_OR_DATE, expected_direction,
                     grades_defined, kind_of)
 from .propose import speaks_of_publicity
@@ -451,7 +451,7 @@ def check_round10(rw: Rewrite) -> list[str]:
     """A money row whose number the rewrite could not reconcile with the budget says so (compose.budget_note): the
     reviewer must set the number, so the row is never `ok`, even where the operator changed ("8万元/人/年" →
     "＝8万元/人/年", T063-06: the standard × people × years may still exceed the budget)."""
-    if BUDGET_CHECK in (rw.description or ""):
+    if BUDGET_CHECK in (rw.description or "") or ZERO_CHECK in (rw.description or ""):
         return ["原表金额或标准被判为与本表预算不符，改写无法确定正确的数，需审核人与预算核对后核定"]
     return []
 

@@ -394,3 +394,11 @@ def test_special_use_is_a_compliance_share_not_a_spending_cap():
 def test_special_use_in_another_table():
     p, ind, rw = built("质量指标", "确保扶贫资金专款专用", "", "做到专款专用", {"unmeasurable_value"}, title="产业扶贫资金")
     assert rw.level3 == "扶贫资金专款专用率" and rw.description.startswith("计算公式：按批准用途使用的扶贫资金/扶贫资金总额")
+
+
+def test_a_zero_cost_flagged_implausible_is_kept_and_said():
+    """RA01-07 出差单位成本 | =0万元/人: "≤0万元/人" solved nothing (judged wrong by both). The zero stays, the description
+    says the table lists spending, and a human sets the amount."""
+    p, ind, rw = rewrite("RA01:RA01-07")
+    assert rw.value == ind.value and "原表数值为0" in rw.description
+    _human(rw, "预算")

@@ -154,11 +154,11 @@ def _round10_change(old: dict, rw) -> bool:
     objects nobody names, replacing the "考核事项" residue; a rate built from its name (增长率, 保障率, an activity's
     覆盖率, a value's own share); a fund rate paid on schedule moved to 时效; a money row's reconciliation with the
     budget; the table's outputs in a deadline; the table's year for "本年"; a standard written "＝"."""
-    from classifier.compose import BUDGET_CHECK, UNNAMED_NOTE
+    from classifier.compose import BUDGET_CHECK, UNNAMED_NOTE, ZERO_CHECK
     desc, od, ov = rw.description, old["description"], old["value"]
     bare_desc = re.sub(r"（本表数量指标所列[^）]+）", "", desc)
     return (UNNAMED_NOTE in desc and "考核事项" in od
-            or BUDGET_CHECK in desc
+            or BUDGET_CHECK in desc or ZERO_CHECK in desc
             or desc.startswith("计算公式：（本期") or "按需保障到位的" in desc or desc.startswith("计算公式：已开展")
             or "时效" in rw.level2 and "时效" not in old["level2"] and rw.kind == "rate"
             or bare_desc != desc and bare_desc in (od, od.replace("项目各项工作", "", 1))
