@@ -65,6 +65,8 @@ def _nfkc(t: str) -> str:
 
 # ---------------------------------------------------------------- levels
 
+# The unit's own formula as a description ("实际收到伙食补助金额/2023年伙食补助预算"): numerator / denominator.
+PUBLISHED_FORMULA = re.compile(r"[^/，,。；;]{2,40}/[^/，,。；;]{2,40}")
 # A rate of money paid out, disbursed, received or spent: "费用支付率", "预算资金拨款率", "奖补资金兑付率(%)", "预算执行率".
 FUND_PAID = re.compile(r"(资金|经费|费用|预算|补助|补贴|奖补|奖励|救助|款项?|利息|工资|薪酬|债务)[^，,。；;]{0,8}?"
                        r"(支付|拨付|兑付|发放|拨款|到位|执行|偿还)(及时)?(完成)?率([（(][^()（）]*[)）])?$")
@@ -103,7 +105,7 @@ def category(ind: Indicator, codes: set[str]) -> tuple[str, str]:
         return "满意度指标", "服务对象满意度指标"
     if l1.startswith("满意度") and is_down_name(name):  # "粮食安全事件发生数 | 0起": an effect, not an output (round 1)
         return "效益指标", "社会效益指标"
-    published_formula = re.fullmatch(r"[^/，,。；;]{2,40}/[^/，,。；;]{2,40}", (ind.description or "").strip().rstrip("。."))
+    published_formula = PUBLISHED_FORMULA.fullmatch((ind.description or "").strip().rstrip("。."))
     if pv.unit_class == "percent" and FUND_PAID.search(name) and not re.search(r"合规|规范|专户|专用|足额|全额", name) \
             and not published_formula:  # "实际收到伙食补助金额/2023年伙食补助预算" measures arrival, not timing (RB05-05)
         # (足额/全额 is how much was paid, not when: it stays a fund rate under 成本)
@@ -436,7 +438,7 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         return satisfaction_description(name)
     if kind == "rate":
         published = (ind.description or "").strip().rstrip("。.")
-        if re.fullmatch(r"[^/，,。；;]{2,40}/[^/，,。；;]{2,40}", published) and not SLOGAN_WORDS.search(published):
+        if PUBLISHED_FORMULA.fullmatch(published) and not SLOGAN_WORDS.search(published):
             # "实际收到伙食补助金额/2023年伙食补助预算": the unit's own formula is kept (round 2, RB05-05)
             src = "财务记录" if MONEY_OBJECT.search(published) else "业务台账"
             return f"计算公式：{published}×100%，数据来源为{src}"
