@@ -63,12 +63,21 @@ def grades_defined(description: str) -> bool:
     return any(w in (description or "") for w in ("等级", "评分", "评定", "五级", "分为", "分档"))
 
 
+# The share of things that should not be there ("过时宣传标语口号占比", "闲置设备比例") goes down; a rate of handling
+# them ("过期药品处理率") does not, so only a plain share counts.
+BAD_SHARE = re.compile(r"^(过时|过期|超期|逾期|失效|破损|损坏|闲置|不合格|不达标|不规范)[\u4e00-\u9fff]{2,}(占比|比例|比重)$")
+
+
 def is_down_name(name: str) -> bool:
     n = _clean_name(name)
-    return bool(NEGATIVE_NAME.search(n) or DOWN_NAME.search(n))
+    return bool(NEGATIVE_NAME.search(n) or DOWN_NAME.search(n) or BAD_SHARE.search(n))
 
 
 FREQUENCY = re.compile(r"\d\s*(期|次|篇|条|份|场|趟|批)\s*/\s*(工作日|天|日|周|月|季度|年)")
+
+
+# Service hours as days × hours ("5*8", "7×24小时"): how long a service is on call, a duration of its own kind.
+SERVICE_WINDOW = re.compile(r"(?<![\d.])[1-7]\s*[×*xX]\s*(?:[1-9]|1\d|2[0-4])(?![\d.])\s*(小时)?")
 
 
 def kind_of(ind: Indicator) -> str:
@@ -86,6 +95,8 @@ def kind_of(ind: Indicator) -> str:
     if is_rate_name(name) or pv.unit_class == "percent":  # a percentage is a rate, whatever the level
         return "rate"
     if l2.startswith("时效") or DURATION_NAME.search(name) or DEADLINE_NAME.search(name):
+        if SERVICE_WINDOW.search(v) and not pv.is_date:
+            return "duration"  # "5*8常驻现场服务、7*24远程支持": a service window, never a completion date (T047-03)
         if FREQUENCY.search(v):
             return "count"  # "1期/工作日": how often, a count per period — neither a date nor a length of time (round 7)
         if pv.is_date or DEADLINE_NAME.search(name) and not (pv.unit_class == "time" and pv.number is not None):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .compose import PROPOSAL, RESIDUE_RE, states_criteria
+from .compose import BUDGET_CHECK, ZERO_CHECK, PROPOSAL, RESIDUE_RE, UNNAMED_NOTE, states_criteria, table_year
 from .kinds import (DOWN, EQUAL, OPERATOR_DIRECTION, QUALIFICATION_NAME, UNIT_CLASSES, UP, UP_MONEY, YEAR_OR_DATE, expected_direction,
                     grades_defined, kind_of)
 from .propose import speaks_of_publicity
@@ -49,8 +49,9 @@ def _nums(text: str) -> set[str]:
 
 
 def _known(ind: Indicator, project: Project) -> set[str]:
+    # The year the table's own rows name is a fact of the table (round 10: "2022年12月31日前" for "12月底前完成").
     budget = f"{project.budget:g}" if project.budget is not None else ""
-    return _nums(" ".join((ind.level3, ind.description, ind.value, project.title, project.goal, budget)))
+    return _nums(" ".join((ind.level3, ind.description, ind.value, project.title, project.goal, budget, table_year(project))))
 
 
 # A description cell holding only "0" or a dash is an empty cell the budget system filled (RD10-04 "举报奖励次数 | 0 |
@@ -93,7 +94,9 @@ def check_numbers(rw: Rewrite, ind: Indicator, project: Project) -> list[str]:
         out.append(f"改写丢失了原表的数字：{'、'.join(lost)}")
     if PROPOSAL not in rw.value:
         known = _known(ind, project) | set(as_pct.values())
-        if parse_value(ind.value).is_date or re.search(r"年底|年末|全年|月底|月末", ind.value):
+        if parse_value(ind.value).is_date or re.search(r"年底|年末|全年|月底|月末", ind.value) \
+                or re.fullmatch(r"\s*20\d\d\s*年(度)?\s*", ind.value or "") \
+                or re.search(r"20\d\d\s*年\s*\d{1,2}\s*月(?!\s*\d)", ind.description or ""):  # "2020年" → its last day
             known |= {"12", "28", "30", "31"}
         added = sorted(_nums(rw.value) - known, key=lambda s: float(s))
         if added:
@@ -111,7 +114,7 @@ def check_kind(rw: Rewrite, ind: Indicator, codes: set[str] | None) -> list[str]
     may_change = codes is None or bool(codes & {"wrong_category", "unit_mismatch", "unmeasurable_value"})
     if new != old and not may_change:
         out.append(f"指标类型由“{KIND_ZH[old]}”变成了“{KIND_ZH[new]}”")
-    if old == "duration" and new == "deadline":
+    if old == "duration" and new == "deadline" and not re.fullmatch(r"\s*20\d\d\s*年(度)?\s*", ind.value or ""):  # "2020年" is no length of time
         out.append("响应时长被改成了截止日期，应保持为时长（如“≤1天”）")
     pv = parse_value(probe.value)
     money = new in ("money", "unit_cost") and bool(re.search(r"\d\s*(万|亿|千)?元|\d\s*万(?![\u4e00-\u9fff])", unicodedata.normalize("NFKC", probe.value)))
@@ -183,7 +186,7 @@ def check_residue(rw: Rewrite, ind: Indicator, project: Project) -> list[str]:
 
 
 # Round 1 (eval/judged/round1.jsonl): what the judges called residue, still vague or ungrammatical.
-UNNAMED_FORMULA = re.compile(r"计算公式：[^×]*考核事项(总)?数")
+UNNAMED_FORMULA = re.compile(r"计算公式：[^×]*考核事项(总)?数|" + re.escape(UNNAMED_NOTE))  # the residue, or round 10's said gap
 GENERIC_FORMULA = re.compile(r"的实际数(（[^）]*）)?/[^×]*的应达数")
 # "服务对象满意度" alone is a common indicator; "满意度指标" is the level's name.
 LEVEL_NAMES = re.compile(r"^(一级|二级|三级)?((产出|效益|成本|数量|质量|时效|社会效益|经济效益|生态效益|可持续影响)(指标|值)?|(服务对象)?满意度(指标|值))$")
@@ -221,7 +224,8 @@ def check_wording(rw: Rewrite, ind: Indicator, codes: set[str] | None, project: 
     if GENERIC_FORMULA.search(desc):
         out.append("计算公式只是把指标名称套进“实际数/应达数”，没有写明分子、分母各数什么")
     if UNNAMED_FORMULA.search(desc):
-        out.append("离线改写不知道这个比率统计什么（分子、分母写成了“考核事项”），需审核人写明统计对象")
+        out.append("离线改写不知道这个比率统计什么（分子、分母写成了“考核事项”），需审核人写明统计对象" if "考核事项" in desc
+                   else "本行和本表都没有写明这个比率统计什么，离线改写无法写出计算公式，需审核人写明统计对象（分子、分母）")
     opv0 = parse_value(ind.value)
     if codes and "implausible_value" in codes and PROPOSAL not in value and opv0.number is not None \
             and parse_value(value).number == opv0.number and (rw.level2 or "")[:2] == (ind.level2 or "")[:2] \
@@ -443,6 +447,15 @@ def check_round9(rw: Rewrite, ind: Indicator, codes: set[str] | None) -> list[st
     return out
 
 
+def check_round10(rw: Rewrite) -> list[str]:
+    """A money row whose number the rewrite could not reconcile with the budget says so (compose.budget_note): the
+    reviewer must set the number, so the row is never `ok`, even where the operator changed ("8万元/人/年" →
+    "＝8万元/人/年", T063-06: the standard × people × years may still exceed the budget)."""
+    if BUDGET_CHECK in (rw.description or "") or ZERO_CHECK in (rw.description or ""):
+        return ["原表金额或标准被判为与本表预算不符，改写无法确定正确的数，需审核人与预算核对后核定"]
+    return []
+
+
 # Round 5: the same rewrite pasted onto two rows of one table (RB01-02/07, RE03-09/10, RE13-06/08, RF01-07/08/10).
 _SIBLINGS: dict[tuple, tuple[str, str]] = {}
 
@@ -529,7 +542,7 @@ def meaning_check(rw: Rewrite, ind: Indicator, project: Project, codes: set[str]
     remaining, rule_reasons = check_rules(rw, ind, project)
     reasons = (check_numbers(rw, ind, project) + check_kind(rw, ind, codes) + check_direction(rw, ind, codes)
                + check_residue(rw, ind, project) + check_wording(rw, ind, codes, project) + check_copy(rw, project, codes)
-               + check_table(rw, ind, project) + check_round9(rw, ind, codes) + rule_reasons)
+               + check_table(rw, ind, project) + check_round9(rw, ind, codes) + check_round10(rw) + rule_reasons)
     rw.remaining = remaining
     rw.reasons = list(dict.fromkeys(reasons))
     rw.status = "needs_human" if rw.reasons else "ok"

@@ -201,10 +201,11 @@ def test_a_date_for_a_name_becomes_the_projects_completion_date(jid):
 
 
 def test_a_bare_year_is_not_turned_into_a_duration():
-    """RF06-02 2020年 | 2020年: never "项目完成时间 … 实际持续时长 ≤2020年"; it stays with a human."""
+    """RF06-02 2020年 | 2020年: never "项目完成时间 … 实际持续时长 ≤2020年". Round 10: the year's last day
+    ("2020年12月31日前", the judges: "应写完成日期"), or a human."""
     p, ind, rw = rewrite("RF06:RF06-02")
-    assert not (rw.level3 == "项目完成时间" and "持续时长" in rw.description)
-    assert rw.status == "needs_human"
+    assert "持续时长" not in rw.description
+    assert rw.status == "needs_human" or rw.level3 == "项目完成时间" and rw.value == "2020年12月31日前"
 
 
 @pytest.mark.parametrize("jid", ["labelled:T086-01", "RF06:RF06-03"])
@@ -223,11 +224,12 @@ def test_a_service_quality_slogan_becomes_an_error_rate_that_goes_down():
 
 
 
-@pytest.mark.parametrize("jid", ["RD13:RD13-02", "RE05:RE05-03", "RF01:RF01-03", "RE10:RE10-03"])
+@pytest.mark.parametrize("jid", ["RF01:RF01-03", "RE10:RE10-03"])
 def test_a_misplaced_fund_rate_goes_to_cost_not_quality(jid):
-    """预算资金拨款率, 补贴发放率, 经费支出合规率, 资金足额拨付率 flagged wrong_category: round 4 moved them to 质量 and
-    both judges said "仍属归类错误"; under 成本 they called the percentage a minor fault. The percentage is kept and,
-    since the rules still want an amount under 成本, a human decides."""
+    """经费支出合规率, 资金足额拨付率 flagged wrong_category: round 4 moved them to 质量 and both judges said "仍属归类
+    错误"; under 成本 they called the percentage a minor fault. The percentage is kept and, since the rules still want
+    an amount under 成本, a human decides. (Rates of money paid or received on schedule — 预算资金拨款率, 补贴发放率 —
+    go to 时效 since round 10: tests/test_rewrite_round10.py.)"""
     p, ind, rw = rewrite(jid)
     assert rw.level2.startswith("成本")
     assert numbers_kept_by(ind, rw)

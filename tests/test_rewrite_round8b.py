@@ -143,8 +143,9 @@ def test_rows_judged_in_round7_outside_these_are_rewritten_as_before():
             if (rw.level3, rw.value) == (old["level3"], old["value"]) and old["description"].startswith("项目各项工作") \
                     and rw.description == f"“{p.title}”{old['description']}":
                 continue  # round 9: a bare 完成时限 names this project's work (tests/test_rewrite_round9.py)
-            if _themed(p, ind, rw):
-                continue  # round 10: a slogan's theme measure, or the answer to a row that does not apply (test_rewrite_round10_slogans.py)
+            if _themed(p, ind, rw) or _round10_change(old, rw):
+                continue  # round 10: a slogan's theme measure or the answer to a row that does not apply
+                # (test_rewrite_round10_slogans.py), or round 10's rules for rates, time and money rows (test_rewrite_round10.py)
             changed.append((r["id"], wp(ind, p, ind.level1, ind.level2, ind.level3)))
     assert all(found is not None for _, found in changed), changed
 
@@ -156,3 +157,29 @@ def _themed(p, ind, rw) -> bool:
     texts = {(ind.level3, ind.value), (ind.value, "")}
     return any(rw.level3 == m.name for n, v in texts for benefit in (True, False)
                for m in candidates(n, v, p.title, ind.description, benefit, rw.level2))
+
+
+def _round10_change(old: dict, rw) -> bool:
+    """What round 10 changes on purpose, by property of the change (never by row): the honest gap for a rate whose
+    objects nobody names, replacing the "考核事项" residue; a rate built from its name (增长率, 保障率, an activity's
+    覆盖率, a value's own share); a fund rate paid on schedule moved to 时效; a money row's reconciliation with the
+    budget; the table's outputs in a deadline; the table's year for "本年"; a standard written "＝"."""
+    from classifier.compose import BUDGET_CHECK, UNNAMED_NOTE, ZERO_CHECK
+    desc, od, ov = rw.description, old["description"], old["value"]
+    bare_desc = re.sub(r"（本表数量指标所列[^）]+）", "", desc)
+    return (UNNAMED_NOTE in desc and "考核事项" in od
+            or BUDGET_CHECK in desc or ZERO_CHECK in desc
+            or desc.startswith("计算公式：（本期") or "按需保障到位的" in desc or desc.startswith("计算公式：已开展")
+            or "时效" in rw.level2 and "时效" not in old["level2"] and rw.kind == "rate"
+            or bare_desc != desc and bare_desc in (od, od.replace("项目各项工作", "", 1))
+            or "本年" in ov and re.sub(r"20\d\d年", "本年", rw.value) == ov
+            or rw.value == f"＝{ov}" or rw.value.startswith("＝") and parse_value(rw.value).number == parse_value(ov).number
+            or rw.level3.endswith("占比") and "控制在" in ov
+            or "服务的时段" in desc or "目标取原表描述所列" in desc or rw.level3.endswith("专款专用率")
+            or rw.level3.endswith("及时率") and old["level3"].endswith(("及时性", "时间")) or "计划储备量（" in desc
+            or re.search(r"实际(到位|完成|落实|入库|达标)的..量（", desc)
+            or rw.level3.startswith("按期") and rw.level3.endswith("率") and "按期" not in old["level3"]
+            or re.match(r"计算公式：已(开展|实施|建立|推行|落实|执行|使用|接入|开通|配备)", desc) and "已覆盖的" in od
+            or rw.level3 == "项目总成本" and "原表指标值为" in desc or rw.level3 == "项目实施期限"
+            or rw.level3 == "项目完成时间" and re.fullmatch(r"20\d\d年12月31日前", rw.value) and re.fullmatch(r"≤?20\d\d年", ov)
+            or rw.level3 == old["level3"] + "经费" or rw.level3.endswith("活动经费"))
