@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .compose import BUDGET_CHECK, ZERO_CHECK, PROPOSAL, RESIDUE_RE, UNNAMED_NOTE, states_criteria, table_year
+from .compose import BUDGET_CHECK, ZERO_CHECK, PROPOSAL, RESIDUE_RE, states_criteria, table_year
+from .rate_terms import UNNAMED_NOTE
 from .kinds import (DOWN, EQUAL, OPERATOR_DIRECTION, QUALIFICATION_NAME, UNIT_CLASSES, UP, UP_MONEY, YEAR_OR_DATE, expected_direction,
                     grades_defined, kind_of)
 from .propose import speaks_of_publicity

@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from classifier.compose import PROPOSAL, rate_parts
+from classifier.compose import PROPOSAL
+from classifier.rate_terms import rate_parts
 from classifier.kinds import kind_of
 from classifier.meaning import meaning_check
 from classifier.models import Rewrite

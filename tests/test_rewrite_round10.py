@@ -11,7 +11,8 @@ import re
 
 import pytest
 
-from classifier.compose import BUDGET_CHECK, PROPOSAL, UNNAMED_NOTE, compose
+from classifier.compose import BUDGET_CHECK, PROPOSAL, compose
+from classifier.rate_terms import UNNAMED_NOTE
 from classifier.kinds import kind_of
 from classifier.meaning import meaning_check
 from classifier.models import Finding, Indicator, Project

@@ -164,7 +164,8 @@ def _round10_change(old: dict, rw) -> bool:
     objects nobody names, replacing the "考核事项" residue; a rate built from its name (增长率, 保障率, an activity's
     覆盖率, a value's own share); a fund rate paid on schedule moved to 时效; a money row's reconciliation with the
     budget; the table's outputs in a deadline; the table's year for "本年"; a standard written "＝"."""
-    from classifier.compose import BUDGET_CHECK, UNNAMED_NOTE, ZERO_CHECK
+    from classifier.compose import BUDGET_CHECK, ZERO_CHECK
+    from classifier.rate_terms import UNNAMED_NOTE
     desc, od, ov = rw.description, old["description"], old["value"]
     bare_desc = re.sub(r"（本表数量指标所列[^）]+）", "", desc)
     return (UNNAMED_NOTE in desc and "考核事项" in od
