@@ -26,7 +26,8 @@ from .themes import candidates as theme_candidates, not_an_indicator, table_take
 from .workdone import work_proposal
 from .propose import VAGUE_NAME as VAGUE_NAME_RE, SYSTEM_RUNS, MONEY_OBJECT, all_eligible_proposal, benefit_proposal, rate_formula, satisfaction_description, whether_to_rate
 from .values import parse_value
-from .rate_terms import BAD_PART, GROWTH, OWN_RATE, QUANTITIES_RATE, activity_coverage, rate_by_structure, rate_parts, unnamed_rate_description
+from .process_notes import with_notes
+from .rate_terms import BAD_PART, GROWTH, OWN_RATE, QUANTITIES_RATE, activity_coverage, units_coverage, rate_by_structure, rate_parts, unnamed_rate_description
 
 VALUE_CODES = {"unmeasurable_value", "unit_mismatch", "implausible_value"}
 DESCRIPTION_CODES = {"vague_description", "copy_paste", "unmeasurable_value"}
@@ -78,8 +79,24 @@ FUND_TIMELY_NAME = re.compile(r"(资金|经费|费用|补助|补贴|奖补|奖�
                               r"(支付|拨付|兑付|发放|拨款|到位)及时性$")
 
 
-def fund_timeliness(name: str) -> tuple[str, str, str] | None:
-    """(numerator, denominator, source) of a 时效 rate of money paid on schedule, or None."""
+# Where the counts of a growth rate come from, by what is counted: "本期与上期统计数据" says nothing (round 10, T028-11
+# 网站点击量增长率: "应写明网站后台访问统计"). The object's kind names the record any unit keeps of it.
+GROWTH_SOURCES = ((r"点击|访问|浏览|阅读量|播放", "网站或平台后台访问统计"), (r"粉丝|关注|订阅|用户", "平台后台用户统计"),
+                  (r"人数|人次|户数|游客|客流|参保|就业", "本期与上期的登记台账或统计报表"),
+                  (r"产值|产量|收入|销售|营业|税收|增加值", "本期与上期的统计报表"))
+
+
+def growth_source(counted: str) -> str:
+    for pattern, source in GROWTH_SOURCES:
+        if re.search(pattern, counted or ""):
+            return source.replace("网站或平台", "网站" if "网站" in counted else "网站或平台")
+    return f"本期与上期{counted.strip('的之')}的统计记录" if counted else "本期与上期统计记录"
+
+
+def fund_timeliness(name: str, year: str = "") -> tuple[str, str, str] | None:
+    """(numerator, denominator, source) of a 时效 rate of money paid on schedule, or None. `year`: the table's year;
+    budget execution counted "截至计划时间节点" names no date a reviewer can check (round 10, RD13-01: "需补上具体截止
+    日期"), so it is counted to the year's end where the table gives its year."""
     m = FUND_PAID.search(name)
     if not m:
         return None
@@ -89,7 +106,7 @@ def fund_timeliness(name: str) -> tuple[str, str, str] | None:
     verb = m.group(2)
     src = "财务记录" if verb in ("到位", "执行") else "财务支付记录"
     if verb == "执行":
-        return f"截至计划时间节点已支出的{money}", f"{money}总额", src
+        return f"截至{f'{year}年12月31日' if year else '计划时间节点'}已支出的{money}", f"{money}总额", src
     return f"按计划时间节点{verb}的{money}", f"应{verb}的{money}总额", src
 
 
@@ -310,9 +327,9 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         growth = GROWTH.match(re.sub(r"(率|比例|比重)$", "", re.sub(r"[（(].*?[)）]", "", name)).strip())
         if growth and not re.search(r"[，,、；;]", name):  # before any lexicon entry: "参保人数增长率" is no 参保率
             num, den = rate_by_structure(growth.group(0))
-            src = "财务记录" if MONEY_OBJECT.search(name) else "本期与上期统计数据"
+            src = "财务记录" if MONEY_OBJECT.search(name) else growth_source(growth.group(1))
             return f"计算公式：{num}/{den}×100%，数据来源为{src}"
-        found = (fund_timeliness(name) if (ind.level2 or "").startswith("时效") and not re.search(r"及时|按时", ind.level3 or "") else None) \
+        found = (fund_timeliness(name, table_year(project)) if (ind.level2 or "").startswith("时效") and not re.search(r"及时|按时", ind.level3 or "") else None) \
             or (None if is_down_name(name) else rate_formula(name, ind.description, standard))
         if found is None:
             num, den = rate_parts(name, standard)
@@ -839,12 +856,17 @@ TAGGED_TARGET = re.compile(r"^\s*([^（()）]{1,20}?)\s*[（(](计划|历史|行
 
 
 def compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
-    """The composed rewrite's fields (level1, level2, level3, description, value, kind)."""
+    """The composed rewrite's fields (level1, level2, level3, description, value, kind), the description a clean
+    indicator definition: notes to the reviewer go to fields["note"], i.e. the rationale (process_notes, round 11)."""
+    return with_notes(_compose_fields(ind, project, codes))
+
+
+def _compose_fields(ind: Indicator, project: Project, codes: set[str]) -> dict:
     tagged = TAGGED_TARGET.match(_nfkc(ind.description))
     target = parse_value(tagged.group(1)) if tagged else None
     if tagged and codes & (VALUE_CODES | {"vague_description"}) and (target.is_date or target.number is not None):
         shadow = Indicator(ind.id, ind.level1, ind.level2, ind.level3, "", tagged.group(1).strip(), ind.row)
-        out = compose(shadow, project, codes | {"vague_description"})
+        out = _compose_fields(shadow, project, codes | {"vague_description"})
         plain = _finish(ind, project, codes, _composed(ind, project, codes))
         if out["value"] == plain["value"]:
             return plain  # the value cell says the same ("100%(计划标准) | 1" → 100%, RE14-05 accepted): nothing to add
@@ -913,8 +935,37 @@ def budget_note(kind: str, ind: Indicator, value: str, project: Project, codes: 
     if pv.operator and OPERATOR_DIRECTION.get(pv.operator) != OPERATOR_DIRECTION.get(new.operator):
         return ""  # a cost published with "≥" and now capped: the flipped direction was the fix
     if kind == "unit_cost":
-        return f"按此标准乘以人数（数量）和期数测算的支出需与{budget}核对，{BUDGET_CHECK}标准"
+        return f"按此标准乘以{standard_multipliers(value)}测算的支出需与{budget}核对，{BUDGET_CHECK}标准"
     return f"本行金额与其他成本指标合计需与{budget}核对，{BUDGET_CHECK}金额"
+
+
+# A count published under a rate's name ("…覆盖率 | 实施乡镇社区基层医疗机构37个。" under 数量): the number is the target, so
+# the name becomes what the rate would count and the value keeps the count. Round 10 replaced the 37个 by "≥95%（建议值）"
+# (RG04-01, both judges wrong: drops_number). Only where the name says which units are counted (rate_terms.units_coverage).
+COUNT_VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(个|家|所|座|处|户|人|名|村|镇|校|站|间|套|台)")
+
+
+def count_of_rate_name(name: str, ind: Indicator, l2: str) -> dict | None:
+    pv = parse_value(ind.value)
+    m = COUNT_VALUE.search(_nfkc(ind.value))
+    if not l2.startswith("数量") or not is_rate_name(name) or pv.unit_class == "percent" or not m:
+        return None
+    formula = re.match(r"计算公式：已?(.+?数)/", units_coverage(name) or "")
+    if not formula:
+        return None
+    what = formula.group(1)
+    op = pv.operator if pv.operator and OPERATOR_DIRECTION.get(pv.operator) != DOWN else "≥"
+    return {"level3": what, "description": f"统计{what.rstrip('数')}的数量，以工作台账和实施名单为准",
+            "value": f"{op}{m.group(1)}{m.group(2)}", "kind": "count",
+            "note": f"原表以比率为名、以个数为值（“{(ind.value or '').strip()}”），按原表数值改为数量指标"}
+
+
+def standard_multipliers(value: str) -> str:
+    """What a per-unit standard is multiplied by, read from its own units: "≤1000万元/部" → 部数, "8万元/人/年" → 人数和年数.
+    "按此标准乘以人数（数量）和期数" pasted onto a per-部 standard was judged a template misfit (round 10, T062-04)."""
+    per = re.findall(r"/\s*([\u4e00-\u9fff]{1,3}?)(?=\s*(?:/|$|[（(，,；;]))", _nfkc(value))
+    names = [p if p.endswith("数") else ("面积" if "平方米" in p or p == "亩" else f"{p}数") for p in per]
+    return "和".join(dict.fromkeys(names)) or "数量"
 
 
 def cost_growth_description(name: str, ind: Indicator, value: str, codes: set[str]) -> str:
@@ -1008,6 +1059,9 @@ def _compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     if amount:
         return {"level1": l1, "level2": l2} | amount
     name = name_for(ind, project, l1, l2, codes)
+    counted = count_of_rate_name(name, ind, ind.level2 or "")  # the published level: category() moves a rate name away
+    if counted:
+        return {"level1": l1 if l1.startswith("产出") else "产出指标", "level2": ind.level2} | counted
     frequency = frequency_for(name, ind) if codes & {"unit_mismatch", "unmeasurable_value"} else None
     if frequency:
         return {"level1": l1, "level2": l2} | frequency
