@@ -111,3 +111,21 @@ def test_a_growth_rate_source_names_the_record_of_what_is_counted():
     p, ind, rw = built("社会效益指标", "微信公众号粉丝数增长率", "", "≥10%", {"vague_description"}, title="政务新媒体运营",
                        level1="效益指标")
     assert "统计数据" not in rw.description or "后台" in rw.description, rw.description
+
+
+def test_work_done_every_period_gets_its_on_schedule_rate_not_a_year_end_date():
+    """RE08-03 按季发放助学金 | 发放时间达标率: "全部完成的日期 | 2022年12月31日前" lost the 按季 (judged wrong and minor)."""
+    p, ind, rw = rewrite("RE08:RE08-03")
+    assert rw.level2.startswith("时效") and rw.level3.endswith("及时率") and "每季度末前" in rw.description, rw
+    assert "全部完成的日期" not in rw.description and rw.value.endswith(PROPOSAL)
+    p, ind, rw = built("时效指标", "按月发放低保金", "", "按时发放", {"unmeasurable_value"}, title="城乡最低生活保障")
+    assert "每月末前" in rw.description and "低保金" in rw.description and rw.status == "ok", (rw, rw.reasons)
+
+
+def test_paying_in_full_under_quality_stays_a_quality_measure():
+    """T078-02 质量 "按时足额发放 | 12月底前": a date lost the 足额 and put 时效 under 质量 (both judges wrong)."""
+    p, ind, rw = rewrite("T078-02")
+    assert rw.level2 == ind.level2 and "足额发放率" in rw.level3 and not re.search(r"日前", rw.value), rw
+    assert "12月底前" in rw.description and numbers_kept_by(ind, rw)
+    p, ind, rw = built("质量指标", "足额发放补贴", "", "足额", {"unmeasurable_value"}, title="耕地地力保护补贴")
+    assert rw.level3 == "补贴足额发放率" and rw.value == f"100%{PROPOSAL}" and rw.status == "ok", rw.reasons
