@@ -308,7 +308,7 @@ DESC_PERIOD = re.compile(r"(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[-－—~�
 def description_for(kind: str, name: str, ind: Indicator, project: Project, standard: str = "") -> str:
     """One grammatical description per kind: what is counted, how, from where."""
     if kind == "satisfaction":
-        return satisfaction_description(name)
+        return satisfaction_description(name, project.title)
     if kind == "rate":
         published = (ind.description or "").strip().rstrip("。.")
         if PUBLISHED_FORMULA.fullmatch(published) and not SLOGAN_WORDS.search(published):

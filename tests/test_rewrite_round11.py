@@ -129,3 +129,20 @@ def test_paying_in_full_under_quality_stays_a_quality_measure():
     assert "12月底前" in rw.description and numbers_kept_by(ind, rw)
     p, ind, rw = built("质量指标", "足额发放补贴", "", "足额", {"unmeasurable_value"}, title="耕地地力保护补贴")
     assert rw.level3 == "补贴足额发放率" and rw.value == f"100%{PROPOSAL}" and rw.status == "ok", rw.reasons
+
+
+@pytest.mark.parametrize("jid", ["T056-12", "T068-07"])
+def test_a_survey_of_the_public_names_what_they_are_asked_about(jid):
+    """"对群众开展满意度随机抽样问卷调查" was minor twice: the survey names the service, from the project's own title."""
+    p, ind, rw = rewrite(jid)
+    service = re.search(r"对群众开展“([^”]+)”满意度", rw.description)
+    assert service and service.group(1) in p.title and numbers_kept_by(ind, rw), rw.description
+
+
+def test_a_survey_of_named_service_users_is_left_as_it_was_accepted():
+    p, ind, rw = built("服务对象满意度指标", "受助学生满意度", "受助学生满意度", "≥90%", {"vague_description"},
+                       title="2024年家庭经济困难学生资助资金", level1="满意度指标")
+    assert rw.description.startswith("对受助学生开展满意度") and "“" not in rw.description.split("，")[0], rw.description
+    p, ind, rw = built("服务对象满意度指标", "村民满意度", "村民满意度", "≥85%", {"vague_description"},
+                       title="2024年农村人居环境整治项目", level1="满意度指标")
+    assert "对村民开展“农村人居环境整治”满意度" in rw.description, rw.description
