@@ -105,8 +105,11 @@ def fund_timeliness(name: str, year: str = "") -> tuple[str, str, str] | None:
     money = obj if re.search(r"(资金|经费|费用|款项?|利息|工资|薪酬|债务)$", obj) else obj + "资金"  # 预算 → 预算资金
     verb = m.group(2)
     src = "财务记录" if verb in ("到位", "执行") else "财务支付记录"
+    by = f"{year}年12月31日" if year else "计划时间节点"
     if verb == "执行":
-        return f"截至{f'{year}年12月31日' if year else '计划时间节点'}已支出的{money}", f"{money}总额", src
+        return f"截至{by}已支出的{money}", f"{money}总额", src
+    if m.group(4):  # "…发放完成率": the share done by the date, not paid on schedule
+        return f"截至{by}已{verb}的{money}", f"应{verb}的{money}总额", src
     return f"按计划时间节点{verb}的{money}", f"应{verb}的{money}总额", src
 
 
@@ -240,6 +243,10 @@ def name_for(ind: Indicator, project: Project, l1: str, l2: str, codes: set[str]
         return f"{name}满意度"
     if l2.startswith("时效") and not (ind.level2 or "").startswith("时效") and FUND_PAID.search(name) \
             and not re.search(r"及时|执行", name):
+        if "完成" in f"{name}{ind.description}":
+            # "补贴发放率 | 高龄补贴发放完成率": a completion, not a timeliness rate ("衡量的内容变了", round 10, RE05-03);
+            # under 时效 it is the share done by the year's end (fund_timeliness)
+            return name if "完成率" in name else re.sub(r"率(?=([（(][^()（）]*[)）])?$)", "完成率", name, count=1)
         return re.sub(r"(完成)?率(?=([（(][^()（）]*[)）])?$)", "及时率", name, count=1)  # "费用支付率" moved to 时效: 费用支付及时率
     if l2.startswith("时效") and FUND_TIMELY_NAME.search(name) and not parse_value(ind.value).measurable:
         # "补助经费到位及时性 | 及时": a share of the money on schedule, not a year-end date ("年末截止也难以体现发放及时",
@@ -1083,6 +1090,26 @@ def continuing_rate(ind: Indicator, project: Project, l2: str, name: str, codes:
     return None
 
 
+# An empty slot of the budget system's template: "经济成本指标 | 0 | … | 0.00%" (round 10, RD10-01..03). "≥0%" was judged
+# worse than the original (trivially met, still no indicator). The honest rewrite says the row is no indicator and
+# leaves its value alone; the meaning check sends it to a human (the unit fills in a real measure or deletes the row).
+SLOT_CELL = re.compile(r"\s*([0０](\.0+)?\s*[%％]?|[\-－—/／]|无)?\s*")
+
+
+SLOT_SAID = "本行是模板空位"  # meaning.check_round10 finds it: such a row is never `ok`
+
+
+def template_slot(ind: Indicator, l2: str) -> dict | None:
+    name = RESIDUE_RE.sub("", ind.level3 or "")
+    if not SLOT_CELL.fullmatch(name) or not SLOT_CELL.fullmatch(ind.value or ""):
+        return None
+    what = re.sub(r"指标$", "", l2 or ind.level2 or "") or "本类"
+    shown = f"指标名称为“{name.strip() or '（空）'}”、指标值为“{(ind.value or '').strip() or '（空）'}”"
+    return {"level3": ind.level3, "value": ind.value, "kind": "text", "advice": True,
+            "description": f"{SLOT_SAID}（{shown}），不是可考核的绩效指标；建议删除本行，或由单位补充本项目可计量的{what}指标",
+            "note": "原行为未填写的模板空位，不宜改写为“≥0%”之类必然达成的目标，需审核人决定删除或由单位补充"}
+
+
 # "保证财政建设补助专款专用 | 专款专用": fund compliance, a share of the money used as approved — never a spending cap
 # ("“专款专用”被改成支出金额上限，丢掉了合规含义", RE15-02). "专款专用" means all of it: 100%, marked as our reading.
 SPECIAL_USE = re.compile(r"^(?:保证|确保|做到|实现|坚持)?(.{0,12}?)专款专用(?:率|情况|性)?$")
@@ -1101,6 +1128,9 @@ def special_use_rate(ind: Indicator, project: Project, l2: str, name: str, codes
 
 def _compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     l1, l2 = category(ind, codes)
+    slot = template_slot(ind, l2)
+    if slot:
+        return {"level1": l1, "level2": l2} | slot
     amount = cost_percent_as_amount(ind, project, l2, clean_name(ind.level3, project), codes) \
         or date_done_rate(ind, project, l2, clean_name(ind.level3, project), codes) \
         or special_use_rate(ind, project, l2, clean_name(ind.level3, project), codes) \

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .compose import BUDGET_CHECK, ZERO_CHECK, PROPOSAL, RESIDUE_RE, states_criteria, table_year
+from .compose import BUDGET_CHECK, SLOT_SAID, ZERO_CHECK, PROPOSAL, RESIDUE_RE, states_criteria, table_year
 from .rate_terms import UNNAMED_NOTE
 from .kinds import (DOWN, EQUAL, OPERATOR_DIRECTION, QUALIFICATION_NAME, UNIT_CLASSES, UP, UP_MONEY, YEAR_OR_DATE, expected_direction,
                     grades_defined, kind_of)
@@ -483,6 +483,8 @@ def check_round10(rw: Rewrite) -> list[str]:
     said = f"{rw.description or ''} {getattr(rw, 'rationale', '') or ''}"  # the note lives in the rationale (round 11)
     if BUDGET_CHECK in said or ZERO_CHECK in said:
         return ["原表金额或标准被判为与本表预算不符，改写无法确定正确的数，需审核人与预算核对后核定"]
+    if (rw.description or "").startswith(SLOT_SAID):  # round 11: an empty template slot is no indicator to sign
+        return ["原行是未填写的模板空位，不是可考核的指标，需审核人决定删除本行或由单位补充指标"]
     return []
 
 

@@ -146,3 +146,23 @@ def test_a_survey_of_named_service_users_is_left_as_it_was_accepted():
     p, ind, rw = built("服务对象满意度指标", "村民满意度", "村民满意度", "≥85%", {"vague_description"},
                        title="2024年农村人居环境整治项目", level1="满意度指标")
     assert "对村民开展“农村人居环境整治”满意度" in rw.description, rw.description
+
+
+@pytest.mark.parametrize("jid", ["RD10:RD10-01", "RD10:RD10-02", "RD10:RD10-03"])
+def test_an_empty_template_slot_is_said_to_be_one_and_goes_to_a_human(jid):
+    """"经济成本指标 | 0 | … | 0.00%" → "≥0%" was judged worse than the original (trivially met, still no indicator)."""
+    p, ind, rw = rewrite(jid)
+    assert rw.value == ind.value and "模板空位" in rw.description and rw.status == "needs_human", rw
+    p, ind, rw = built("生态效益指标", "/", "", "0", {"vague_description", "unmeasurable_value"}, level1="效益指标")
+    assert rw.value == "0" and "模板空位" in rw.description and rw.status == "needs_human"
+
+
+def test_a_payment_completion_rate_moved_to_timeliness_stays_a_completion_rate():
+    """RE05-03 补贴发放率 | 高龄补贴发放完成率: made "及时率" under 时效, the meaning changed (minor). It stays a completion,
+    counted to the table's year-end."""
+    p, ind, rw = rewrite("RE05:RE05-03")
+    assert rw.level3.endswith("完成率") and "及时" not in rw.level3 and re.search(r"截至20\d\d年12月31日", rw.description), rw
+    assert numbers_kept_by(ind, rw)
+    p, ind, rw = built("社会效益指标", "救助金兑付率", "困难群众救助金兑付完成率", "≥98%", {"wrong_category"},
+                       title="2024年困难群众救助补助资金", level1="效益指标")
+    assert rw.level2.startswith("时效") and rw.level3 == "救助金兑付完成率" and "截至2024年12月31日" in rw.description, rw
