@@ -865,7 +865,7 @@ TAGGED_TARGET = re.compile(r"^\s*([^（()）]{1,20}?)\s*[（(](计划|历史|行
 def compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     """The composed rewrite's fields (level1, level2, level3, description, value, kind), the description a clean
     indicator definition: notes to the reviewer go to fields["note"], i.e. the rationale (process_notes, round 11)."""
-    return with_notes(_compose_fields(ind, project, codes))
+    return with_notes(_compose_fields(ind, project, codes), ind.description)
 
 
 def _compose_fields(ind: Indicator, project: Project, codes: set[str]) -> dict:

@@ -54,8 +54,13 @@ def rewrite_text(rw: Rewrite) -> str:
     one-sentence rationale part of every rewrite, and since round 11 the notes to the reviewer live there
     (process_notes): a published number a conversion superseded ("100%" of a budget cap → "≤800万元") is said in
     the rationale ("原表指标值为“100%”，即支出控制在该金额以内") and is kept. A target the value drops for a proposal is
-    not kept by being quoted there: check_target_kept."""
-    return " ".join((rw.level3, rw.description, rw.value, getattr(rw, "rationale", "") or ""))
+    not kept by being quoted there: check_target_kept. Nor is a number the rationale quotes as the published row it
+    replaced ("原指标“孤儿身份、年满18周岁后就学水平情况”不可衡量，改为…", RE08-06): that says the number is gone."""
+    return " ".join((rw.level3, rw.description, rw.value, REPLACED_QUOTE.sub("", getattr(rw, "rationale", "") or "")))
+
+
+# How a rationale quotes the published indicator or value it replaced (propose / workdone / compose notes).
+REPLACED_QUOTE = re.compile(r"原(指标|指标值|指标名称)“[^”]*”")
 
 
 def _known(ind: Indicator, project: Project) -> set[str]:

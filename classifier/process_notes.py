@@ -19,7 +19,7 @@ _ASIDE = re.compile(r"[（(]\s*原表(?:[^（）()“”]|“[^”]*”)*[)）]"
 # The same said as a clause between commas: "…×100%，原表填报“实施…37个。”，数据来源为…".
 _CLAUSE = re.compile(r"[，,]\s*原表(?:填报|指标值(?:栏)?为|数值为)“[^”]*”(?=[，,。；;]|$)")
 # A clause (between "；") that addresses the reviewer or reports what the published cells held.
-_NOTE_SEGMENT = re.compile(r"审核人|^\s*(?:目标取原表|原表(?:指标值|数值|填报)|成本指标应以金额表述)")
+_NOTE_SEGMENT = re.compile(r"审核人(?!员)|^\s*(?:目标取原表|原表(?:指标值|数值|填报)|成本指标应以金额表述)")
 
 
 def split_notes(description: str) -> tuple[str, list[str]]:
@@ -45,11 +45,12 @@ def split_notes(description: str) -> tuple[str, list[str]]:
     return clean, [n for n in notes if n]
 
 
-def with_notes(fields: dict) -> dict:
+def with_notes(fields: dict, published: str = "") -> dict:
     """The composed fields with any reviewer note moved from the description to fields["note"] (rationale).
     A reviewer's answer written as the description (fields["advice"]: themes / compose.reviewer_note) is the
-    rewrite itself, not a note inside one, and stays."""
-    if fields.get("advice"):
+    rewrite itself, not a note inside one, and stays; so does the `published` description kept as it was
+    (a unit's own "审核…" wording is content, never ours to move)."""
+    if fields.get("advice") or fields.get("description", "") == (published or None):
         return fields
     clean, notes = split_notes(fields.get("description", ""))
     if not notes:

@@ -166,3 +166,19 @@ def test_a_payment_completion_rate_moved_to_timeliness_stays_a_completion_rate()
     p, ind, rw = built("社会效益指标", "救助金兑付率", "困难群众救助金兑付完成率", "≥98%", {"wrong_category"},
                        title="2024年困难群众救助补助资金", level1="效益指标")
     assert rw.level2.startswith("时效") and rw.level3 == "救助金兑付完成率" and "截至2024年12月31日" in rw.description, rw
+
+
+def test_a_published_description_is_never_cut():
+    """Only the composer's own notes move: a unit's description kept as published stays whole, "审核人员" included."""
+    from classifier.process_notes import with_notes
+    published = "由财务审核人员逐笔核对；原表数值为全年合计"
+    fields = {"description": published, "value": "≥95%"}
+    assert with_notes(fields, published) == fields
+    assert split_notes("计算公式：经审核人员复核合格的台账数/台账总数×100%，数据来源为复核记录")[1] == []
+
+
+def test_a_number_the_rationale_says_was_replaced_is_not_kept():
+    """RE08-06: "原指标“…年满18周岁…”不可衡量，改为…" quotes the number it dropped; that keeps nothing."""
+    p, ind, rw = rewrite("RE08:RE08-06")
+    assert "18" not in rw.level3 + rw.description + rw.value and rw.status == "needs_human", rw.reasons
+    assert any("18" in r for r in rw.reasons)
