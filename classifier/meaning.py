@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .compose import BUDGET_CHECK, ZERO_CHECK, PROPOSAL, RESIDUE_RE, states_criteria, table_year
+from .compose import BUDGET_CHECK, SLOT_SAID, ZERO_CHECK, PROPOSAL, RESIDUE_RE, states_criteria, table_year
 from .rate_terms import UNNAMED_NOTE
 from .kinds import (DOWN, EQUAL, OPERATOR_DIRECTION, QUALIFICATION_NAME, UNIT_CLASSES, UP, UP_MONEY, YEAR_OR_DATE, expected_direction,
                     grades_defined, kind_of)
@@ -47,6 +47,20 @@ def _nums(text: str) -> set[str]:
         except ValueError:
             out.add(n)
     return out
+
+
+def rewrite_text(rw: Rewrite) -> str:
+    """What a rewrite says, as its numbers are counted: name, description, value and rationale. LABELS.md makes the
+    one-sentence rationale part of every rewrite, and since round 11 the notes to the reviewer live there
+    (process_notes): a published number a conversion superseded ("100%" of a budget cap → "≤800万元") is said in
+    the rationale ("原表指标值为“100%”，即支出控制在该金额以内") and is kept. A target the value drops for a proposal is
+    not kept by being quoted there: check_target_kept. Nor is a number the rationale quotes as the published row it
+    replaced ("原指标“孤儿身份、年满18周岁后就学水平情况”不可衡量，改为…", RE08-06): that says the number is gone."""
+    return " ".join((rw.level3, rw.description, rw.value, REPLACED_QUOTE.sub("", getattr(rw, "rationale", "") or "")))
+
+
+# How a rationale quotes the published indicator or value it replaced (propose / workdone / compose notes).
+REPLACED_QUOTE = re.compile(r"原(指标|指标值|指标名称)“[^”]*”")
 
 
 def _known(ind: Indicator, project: Project) -> set[str]:
@@ -86,7 +100,7 @@ def check_numbers(rw: Rewrite, ind: Indicator, project: Project) -> list[str]:
     date it gave) or marked （建议值）."""
     out = []
     original = stated_numbers(original_text(ind))
-    have = stated_numbers(" ".join((rw.level3, rw.description, rw.value)))
+    have = stated_numbers(rewrite_text(rw))
     # A share written as a fraction is the same number as a percentage: "0.95" → "95%", "1" → "100%".
     as_pct = {s: f"{float(s) * 100:g}" for s in _nums(ind.value) if float(s) <= 1}
     have |= {s for s, pct in as_pct.items() if pct in _nums(rw.value)}
@@ -448,12 +462,34 @@ def check_round9(rw: Rewrite, ind: Indicator, codes: set[str] | None) -> list[st
     return out
 
 
+def check_target_kept(rw: Rewrite, ind: Indicator) -> list[str]:
+    """A published target is never replaced by a proposal: "…覆盖率 | 实施乡镇社区基层医疗机构37个。" became "≥95%（建议值）"
+    with the 37个 quoted in the description (round 10, RG04-01, both judges wrong: drops_number) and the check passed it,
+    since the number was still somewhere in the text. The value's numbers must stay in the indicator itself (name,
+    description as a definition, value) when the rewrite adds a proposal."""
+    if PROPOSAL not in (rw.value or ""):
+        return []
+    published = stated_numbers(ind.value)
+    if not published or parse_value(ind.value).is_date:
+        return []
+    clean = (rw.description or "").split("原表")[0]  # a quotation of the published cell is no definition
+    have = stated_numbers(" ".join((rw.level3, clean, rw.value.replace(PROPOSAL, ""))))
+    as_pct = {s for s in published if float(s) <= 1 and f"{float(s) * 100:g}" in have}
+    lost = sorted(published - have - as_pct, key=float)
+    if lost:
+        return [f"原表指标值“{ind.value.strip()}”的目标数{'、'.join(lost)}被建议值替换，改写不得以建议值取代原表的目标，需审核人确认"]
+    return []
+
+
 def check_round10(rw: Rewrite) -> list[str]:
     """A money row whose number the rewrite could not reconcile with the budget says so (compose.budget_note): the
     reviewer must set the number, so the row is never `ok`, even where the operator changed ("8万元/人/年" →
     "＝8万元/人/年", T063-06: the standard × people × years may still exceed the budget)."""
-    if BUDGET_CHECK in (rw.description or "") or ZERO_CHECK in (rw.description or ""):
+    said = f"{rw.description or ''} {getattr(rw, 'rationale', '') or ''}"  # the note lives in the rationale (round 11)
+    if BUDGET_CHECK in said or ZERO_CHECK in said:
         return ["原表金额或标准被判为与本表预算不符，改写无法确定正确的数，需审核人与预算核对后核定"]
+    if (rw.description or "").startswith(SLOT_SAID):  # round 11: an empty template slot is no indicator to sign
+        return ["原行是未填写的模板空位，不是可考核的指标，需审核人决定删除本行或由单位补充指标"]
     return []
 
 
@@ -543,7 +579,8 @@ def meaning_check(rw: Rewrite, ind: Indicator, project: Project, codes: set[str]
     remaining, rule_reasons = check_rules(rw, ind, project)
     reasons = (check_numbers(rw, ind, project) + check_kind(rw, ind, codes) + check_direction(rw, ind, codes)
                + check_residue(rw, ind, project) + check_wording(rw, ind, codes, project) + check_copy(rw, project, codes)
-               + check_table(rw, ind, project) + check_round9(rw, ind, codes) + check_round10(rw) + rule_reasons)
+               + check_table(rw, ind, project) + check_round9(rw, ind, codes) + check_round10(rw) + check_target_kept(rw, ind)
+               + rule_reasons)
     rw.remaining = remaining
     rw.reasons = list(dict.fromkeys(reasons))
     rw.status = "needs_human" if rw.reasons else "ok"

@@ -194,9 +194,25 @@ def whether_to_rate(name: str) -> tuple[str, str, str, str] | None:
             "财务记录" if MONEY_OBJECT.search(obj) else "业务台账")
 
 
-def satisfaction_description(name: str) -> str:
+# Who a survey asks when the name says only "the public": then the name says nothing about what they are asked, and
+# "对群众开展满意度随机抽样问卷调查" was judged a pasted template (round 10, T056-12, T068-07: "应写明调查对象为参加全民
+# 健身活动的群众"). Every table has a 满意度 row, so the service asked about comes from the project itself.
+GENERIC_PUBLIC = re.compile(r"^(全市|全省|全区|全县|辖区|社会)?(广大)?(人民群众|群众|公众|社会公众|市民|居民|村民|党员干部群众|干部群众)$")
+TITLE_NOISE = re.compile(r"^(20\d\d年度?|本年度?)|(专项)?(工作)?(经费|资金|补助资金|项目经费|项目|支出)$")
+
+
+def service_of(title: str) -> str:
+    """The service a project pays for, from its title: "支持各类人群全民健身活动经费" → "支持各类人群全民健身活动"."""
+    t = re.sub(r"[（(][^()（）]*[)）]$", "", (title or "").strip())
+    for _ in range(2):
+        t = TITLE_NOISE.sub("", t).strip("的之")
+    return t if 2 <= len(t) <= 24 else ""
+
+
+def satisfaction_description(name: str, title: str = "") -> str:
     """What a satisfaction rate counts, from the name ("公众对食品安全满意度": the
-    public asked about food safety — not "对公众对食品安全开展问卷调查")."""
+    public asked about food safety — not "对公众对食品安全开展问卷调查"); `title`: the project's, naming the
+    service when the name names only the public."""
     who = re.sub(r"(满意度|满意率|满意程度|好评率|满意)$", "", re.sub(r"[（(].*?[)）]", "", name or "")).strip("的之") or "服务对象"
     topic = ""
     if re.match(r"对(?!象)", who) and len(who) > 2:  # "对资金保障满意度": no one named — not "对对资金保障开展" (round 5, T023-06)
@@ -205,6 +221,8 @@ def satisfaction_description(name: str) -> str:
         who, topic = re.split(r"(?<=.)对(?!象)", who, maxsplit=1)
     elif who.endswith("服务") and len(who) > 2:
         topic, who = who, "服务对象"
+    if not topic and GENERIC_PUBLIC.match(who) and service_of(title):
+        topic = f"“{service_of(title)}”"
     survey = f"对{who}开展{topic + '满意度' if topic else '满意度'}随机抽样问卷调查"
     return (f"{survey}，计算公式：表示“满意”及“非常满意”的受访者人数/受访者总人数×100%，"
             "数据来源为调查问卷")

@@ -98,9 +98,11 @@ def judged_rewrite(judged_id: str, *judged_files: str, round_name: str = "judged
 
 
 def numbers_kept_by(ind, rw) -> bool:
-    """Every number of the published row is still in the rewrite's name, description or value."""
+    """Every number of the published row is still in the rewrite's name, description, value or rationale (the
+    rationale is part of every rewrite, LABELS.md; round 11 moved the notes to the reviewer there)."""
+    from classifier.meaning import rewrite_text
     from classifier.rewrite import numbers_kept, original_text
-    return numbers_kept(original_text(ind), " ".join((rw.level3, rw.description, rw.value)))
+    return numbers_kept(original_text(ind), rewrite_text(rw))
 
 
 def probe_of(ind, rw):

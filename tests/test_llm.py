@@ -330,12 +330,16 @@ def test_model_numbers_are_marked_and_rewrites_rechecked(seed_read, llm):
     # still unmeasurable → one revision request (the server offers the same text again) → needs_human
     revisions = [b for b in llm.requests if "remaining" in json.dumps(request_data(b), ensure_ascii=False)]
     assert rv.run["revisions"] == 1 and len(revisions) == 1
-    assert [r["id"] for r in request_data(revisions[0])["rows"]] == [bad]
+    # Round 11: a proposal that replaces the published target (30家 → ≥35家（建议值）, the 30 only quoted as "原表30家")
+    # is refused too (meaning.check_target_kept), so that row is sent back as well and ends needs_human.
+    assert [r["id"] for r in request_data(revisions[0])["rows"]] == [bad, more]
+    assert rv.rewrites[more].status == "needs_human" and any("被建议值替换" in r for r in rv.rewrites[more].reasons)
     assert rv.rewrites[bad].status == "needs_human" and "unmeasurable_value" in rv.rewrites[bad].remaining
     assert all(rw.status in ("ok", "needs_human") for rw in rv.rewrites.values())
     # Round 5's judges: one rewrite pasted onto two rows of a table is not ok (T001-06/07 both get the composer's
-    # 能耗下降率 here) — the only needs_human the rules do not explain.
-    assert all(rw.status == "ok" or rw.remaining or any("同表重复" in r for r in rw.reasons) for rw in rv.rewrites.values())
+    # 能耗下降率 here) — and (round 11) the proposal that replaced a published target: the only needs_human the rules do not explain.
+    assert all(rw.status == "ok" or rw.remaining or any("同表重复" in r or "被建议值替换" in r for r in rw.reasons)
+               for rw in rv.rewrites.values())
 
 
 def test_mark_proposals():

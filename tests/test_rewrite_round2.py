@@ -30,7 +30,8 @@ def rewrite(judged_id: str):
 
 
 def _text(rw) -> str:
-    return " ".join((rw.level3, rw.description, rw.value))
+    # The rationale is part of the rewrite (LABELS.md); round 11 moved the notes to the reviewer there.
+    return " ".join((rw.level3, rw.description, rw.value, rw.rationale))
 
 
 # ---- the meaning check: every judged-wrong round-1 rewrite it passed as ok ------------------

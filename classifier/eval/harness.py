@@ -20,6 +20,7 @@ from ..config import project_root
 from ..ingest import read_path
 from ..models import LABELS, PROJECT_CODES, Indicator, Project, Rewrite
 from ..pipeline import review
+from ..meaning import rewrite_text
 from ..rewrite import PROPOSAL, numbers_kept, recheck
 from .insample import SEED_SET, as_shipped_evaluation, with_evaluation
 from .metrics import cost_summary, label_errors, label_scores, rewrite_quality
@@ -209,7 +210,7 @@ def _rewrite_row(rw, ind: Indicator, p: Project, codes: set[str] | None = None) 
     number-keeping do not depend on what the backend claims."""
     checked = recheck(copy.deepcopy(rw), ind, p, codes)
     original = " ".join((ind.level3, ind.description, ind.value))
-    rewritten = " ".join((rw.level3, rw.description, rw.value))
+    rewritten = rewrite_text(rw)
     return {"rewrite": rw.to_dict(), "checker_ok": checked.status == "ok", "checker_remaining": checked.remaining,
             "checker_reasons": checked.reasons,
             "numbers_kept": numbers_kept(original, rewritten), "proposal": PROPOSAL in (rw.value + rw.description)}

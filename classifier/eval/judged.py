@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..models import Project
 from ..names import name
+from ..meaning import rewrite_text
 from ..rewrite import numbers_kept, original_text
 
 VERDICTS = ("accept", "minor", "wrong")
@@ -103,7 +104,7 @@ def judge_rows(paths: list[Path], backend: str = "offline", same_as: list[dict] 
                 "labels": wanted[jid] if labels_from else rv.labels(ind.id), "gold_labels": gold.get(ind.id, {}).get("labels"),
                 "rewrite": rw.to_dict(),
                 "numbers_kept": numbers_kept(original_text(ind),
-                                             " ".join((rw.level3, rw.description, rw.value))),
+                                             rewrite_text(rw)),
                 "judgements": [{"annotator": "", "verdict": "", "pattern": "", "reason": ""} for _ in range(2)],
             } | ({"labels_from": labels_from} if labels_from else {}))
     if same_as is not None:
