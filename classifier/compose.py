@@ -761,7 +761,7 @@ NOT_SLOGAN_NAME = re.compile(r"(资质|资格|任职条件|准入条件|标准|�
 
 # A slogan that carries a bare percentage ("为民众办好事,办实事 | 100%", "教学条件改善、办学水平提高 | =100%"): an aim or a
 # state, not a count of anything — what a rate's name is built from (…率, 比例, 占比) is absent.
-PERCENT_SLOGAN = re.compile(SLOGAN_SAID.pattern + r"|达到.{0,8}要求|受益|齐抓共管|办实事|办好事|建设|水平|条件|成果|成效")
+PERCENT_SLOGAN = re.compile(SLOGAN_SAID.pattern + r"|达到.{0,8}要求|受益|齐抓共管|办实事|办好事|建设|水平|条件|成果|成效|感受|温暖|获得感|幸福感")
 
 
 def percent_slogan(ind: Indicator, project: Project, codes: set[str], out: dict) -> dict | None:

@@ -36,6 +36,7 @@ PERCENT_SLOGANS = [
     ("RE02:RE02-02", "教学设施", "100%"),       # 教学条件改善、办学水平提高 | =100% (a primary school's 公用经费), 质量
     ("RE03:RE03-05", "食品安全", "100%"),       # 食安委成员单位食品安全工作齐抓共管 | 100%, 质量
     ("RD03:RD03-06", "校园安全", "≥95%"),       # 建设平安校园,满足教师和学生生活、学习的需要 | ≥95%, 可持续影响
+    ("RF07:RF07-02", "足额发放", "100%"),       # 为民众办好事,办实事 | 100% of 党支部书记补贴, 质量: the payout's quality
 ]
 
 
@@ -175,3 +176,14 @@ def test_other_provinces_food_school_and_green_office_rows():
         ("效益指标", "生态效益指标", "节能降耗，建设绿色机关", "", "成效明显")], "JX01")
     got = _rewrite(inds[1], p)
     assert "能耗" in got.level3 and got.value.endswith(PROPOSAL) and got.status == "ok", (got.level3, got.reasons)
+
+
+def test_a_subsidys_quality_slogan_is_the_payout_at_standard():
+    """A 云南-style allowance table: "让退役军人感受党和政府温暖 | 100%" under 质量 of a 补助 budget — the payout's quality,
+    keeping the 100%, the name not glued to the title, the formula naming whose payout."""
+    p, inds = _project("2024年重点优抚对象生活补助", [
+        ("产出指标", "数量指标", "补助对象人数", "", "≥350人"),
+        ("产出指标", "质量指标", "让退役军人感受党和政府温暖", "", "100%")], "YN01")
+    got = _rewrite(inds[1], p)
+    assert got.level3 == "补助按标准足额发放率" and got.value == "100%" and got.status == "ok", (got.level3, got.reasons)
+    assert "重点优抚对象生活补助" in got.description
