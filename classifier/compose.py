@@ -771,7 +771,7 @@ def percent_slogan(ind: Indicator, project: Project, codes: set[str], out: dict)
     the row's deletion. Only on 效益 and 质量 rows, and only where the name is no rate."""
     l1, l2, name = out["level1"], out["level2"], out["level3"]
     benefit = is_benefit(l1, l2) or not (l1 or l2).strip()
-    if UNNAMED_NOTE not in out["description"] or not codes & PROPOSAL_CODES or is_rate_name(name) \
+    if project is None or UNNAMED_NOTE not in out["description"] or not codes & PROPOSAL_CODES or is_rate_name(name) \
             or not (benefit or l2.startswith("质量")) or not PERCENT_SLOGAN.search(RESIDUE_RE.sub("", ind.level3 or "")):
         return None
     v = (ind.value or "").strip()
