@@ -182,7 +182,9 @@ THEMES: tuple[Theme, ...] = (
     Theme("economy", r"经济|产业|营商|招商|企业发展", (
         Measure("村集体经营性收入增长率", "计算公式：（本年村集体经营性收入－上年村集体经营性收入）/上年村集体经营性收入×100%，数据来源为农村集体资产财务报表",
                 "≥5%", "rate", "benefit", _VILLAGE),
-        Measure("旅游综合收入增长率", "计算公式：（本年旅游综合收入－上年旅游综合收入）/上年旅游综合收入×100%，数据来源为文化和旅游部门统计",
+        # Whose tourism income: the area the title names (round 10, T060-05: "没有写明统计范围（全市还是文化旅游带沿线）").
+        Measure("{area}旅游综合收入增长率", "计算公式：（本年{area}旅游综合收入－上年旅游综合收入）/上年旅游综合收入×100%，统计范围为{scope}，"
+                "数据来源为文化和旅游部门统计",
                 "≥5%", "rate", "benefit", r"旅游|文旅|景区"),
         Measure("企业诉求按期办结率", "计算公式：在规定期限内办结的企业诉求件数/受理的企业诉求总件数×100%，数据来源为企业诉求办理台账",
                 "≥95%", "rate", "benefit", r"企业|营商|招商"),
@@ -265,6 +267,8 @@ THEMES: tuple[Theme, ...] = (
 
 # Measures of an economic effect: a row with no level of its own is put under 经济效益 for them.
 _ECONOMIC = {m.name for t in THEMES if t.key == "economy" for m in t.measures}
+# The same names once their area is filled in ("大运河、海河文化旅游带旅游综合收入增长率").
+_ECONOMIC_NAME = re.compile("|".join(re.escape(n).replace(re.escape("{area}"), ".*") for n in _ECONOMIC))
 # "激发思政人员工作积极性", "调动护林员的干劲": the team whose drive is named — their staying is the measurable effect.
 _DRIVE = re.compile(r"(?:激发|调动|提高|提升|增强|激励)([\u4e00-\u9fff（）()]{2,10}?)(?:的)?(?:工作)?(?:积极性|热情|干劲|主动性)")
 _NOT_A_TEAM = re.compile(r"^(工作|干部职工|全体|广大|大家|社会|群众|各方)$")
@@ -305,11 +309,14 @@ def _fill(m: Measure, said: str, title: str) -> Measure:
     reg = next((r for words, r in ((r"著作权|版权|作品", "作品著作权登记"), (r"商标", "商标注册"), (r"不动产", "不动产登记"),
                                    (r"专利", "专利申请"), (r"市场主体|企业|个体", "市场主体登记")) if re.search(words, text)), "登记")
     school = _school(title)
+    area_m = re.search(r"([\u4e00-\u9fff、]{2,16}?(?:文化旅游带|旅游带|旅游区|度假区|景区|风景区))", title or "")
+    area = area_m.group(1) if area_m else ""
+    scope = area or "项目所在地区（以文化和旅游部门统计口径为准）"
     paid = re.search(r"([\u4e00-\u9fff]{0,10}?(?:补贴|补助|津贴|慰问金|抚恤金|生活费|救助金|奖励金))", re.sub(r"^\d{4}年度?", "", title or ""))
     payout = paid.group(1) if paid else "补助资金"
     sub = lambda t: (t.replace("{who}", who).replace("{act}", act).replace("{holder}", holder).replace("{pupils}", pupils_s)
                      .replace("{base}", base).replace("{topic}", topic).replace("{reg}", reg).replace("{school}", school)
-                     .replace("{payout}", payout))
+                     .replace("{payout}", payout).replace("{area}", area).replace("{scope}", scope))
     if m.name.startswith("{payout}") and re.sub(r"^\d{4}年度?", "", title or "").startswith(payout):
         # The title itself ("党支部书记补贴") glued before a name reads as residue (meaning.check_residue): the name says
         # the kind of payout, the formula says whose.
@@ -419,7 +426,7 @@ def theme_proposal(name: str, value: str, title: str = "", description: str = ""
             continue
         found = _as_proposal(m, value)
         if found:
-            return found | {"economic": True} if m.name in _ECONOMIC else found
+            return found | {"economic": True} if _ECONOMIC_NAME.fullmatch(m.name) else found
     return None
 
 

@@ -138,6 +138,7 @@ SCOPED = [
     ("labelled:T072-06", "登记申请", "投诉举报"),          # 权利人的权益 of 作品著作权登记工作经费
     ("labelled:T079-02", "鑫银大厦", "^物业"),             # 满足办公需求 of 鑫银大厦租金和物业费项目
     ("labelled:T051-11", "普法", "行政复议"),              # 法治化水平 of a publicity department's 法治建设 budget
+    ("labelled:T060-05", "文化旅游带", "^旅游综合"),       # 服务经济发展 of a 文化旅游带 project's bond interest: whose income
 ]
 
 
