@@ -22,12 +22,12 @@ from .kinds import OPERATOR_DIRECTION, SERVICE_WINDOW, DOWN, DURATION_NAME, MINI
 from .models import PROPOSAL, Indicator, Project
 from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
 from .slogan import OUTPUT_QUALITY, slogan_proposal
-from .themes import candidates as theme_candidates, not_an_indicator, table_taken, theme_proposal
+from .themes import candidates as theme_candidates, deletion, measured_sibling, not_an_indicator, table_taken, theme_proposal
 from .workdone import work_proposal
 from .propose import VAGUE_NAME as VAGUE_NAME_RE, SYSTEM_RUNS, MONEY_OBJECT, all_eligible_proposal, benefit_proposal, rate_formula, satisfaction_description, whether_to_rate
 from .values import parse_value
 from .process_notes import with_notes
-from .rate_terms import BAD_PART, GROWTH, OWN_RATE, QUANTITIES_RATE, activity_coverage, units_coverage, rate_by_structure, rate_parts, unnamed_rate_description
+from .rate_terms import UNNAMED_NOTE, BAD_PART, GROWTH, OWN_RATE, QUANTITIES_RATE, activity_coverage, units_coverage, rate_by_structure, rate_parts, unnamed_rate_description
 
 VALUE_CODES = {"unmeasurable_value", "unit_mismatch", "implausible_value"}
 DESCRIPTION_CODES = {"vague_description", "copy_paste", "unmeasurable_value"}
@@ -729,7 +729,10 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
             # No topic, or an output's quality under 效益 (round 5: wrong level): an objective measure of the effect the
             # slogan names, for the people it names (classifier/slogan.py), where one fits.
             said = (v, "") if VAGUE_NAME_RE.match(name) and v and not re.search(r"\d", v) else (name, v)  # "效果显著 | 改善…"
-            found = slogan_proposal(*said, project.title, ind.description) or found
+            # An output's quality is not kept as the answer (round 10: "造成业务中断的系统故障次数" under 社会效益 was judged
+            # wrong_category, RG03-06, T013-05): the theme measure, else the reviewer's answer, below.
+            found = slogan_proposal(*said, project.title, ind.description) \
+                or (None if found is not None and NOT_AN_EFFECT.search(found["level3"]) else found)
         if found is None and benefit:
             # Round 10: a measure of the effect that the theme of the spending has (classifier/themes.py), not the
             # slogan returned as published; a row that says it does not apply gets the reviewer's answer (delete it),
@@ -743,6 +746,11 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
                                    level2=l2) or found
         return found | {"benefit": True} if found else None
     return None
+
+
+# Outputs' qualities round 10's judges called wrong_category under 效益 even as a fallback (RG03-06, T013-05): dropped,
+# not kept for the meaning check to send on (the older OUTPUT_QUALITY names still are, as before).
+NOT_AN_EFFECT = re.compile(r"系统故障次数$|因失察被否决或纠正的人数$")
 
 
 def theme_slogan(ind: Indicator, project: Project, name: str, v: str, l2: str, benefit: bool) -> dict | None:
@@ -775,7 +783,31 @@ SLOGAN_SAID = re.compile(r"提升|提高|改善|促进|推动|保障|加强|打�
 NOT_SLOGAN_NAME = re.compile(r"(资质|资格|任职条件|准入条件|标准|期|时间|时限|期限)$")
 
 
-def reviewer_note(ind: Indicator, codes: set[str], out: dict) -> dict | None:
+# A slogan that carries a bare percentage ("为民众办好事,办实事 | 100%", "教学条件改善、办学水平提高 | =100%"): an aim or a
+# state, not a count of anything — what a rate's name is built from (…率, 比例, 占比) is absent.
+PERCENT_SLOGAN = re.compile(SLOGAN_SAID.pattern + r"|达到.{0,8}要求|受益|齐抓共管|办实事|办好事|建设|水平|条件|成果|成效|感受|温暖|获得感|幸福感")
+
+
+def percent_slogan(ind: Indicator, project: Project, codes: set[str], out: dict) -> dict | None:
+    """A slogan with a bare percentage, which the rate template could only answer with "分子、分母需审核人补充" (round 10:
+    judged still vague every time, RF07-02/05/07, T084-03, RE02-02/08, RE03-05, T056-05, RD03-06): the measure its theme
+    has, keeping the published percentage as the share's target; else, where the table measures the level already,
+    the row's deletion. Only on 效益 and 质量 rows, and only where the name is no rate."""
+    l1, l2, name = out["level1"], out["level2"], out["level3"]
+    benefit = is_benefit(l1, l2) or not (l1 or l2).strip()
+    if project is None or UNNAMED_NOTE not in out["description"] or not codes & PROPOSAL_CODES or is_rate_name(name) \
+            or not (benefit or l2.startswith("质量")) or not PERCENT_SLOGAN.search(RESIDUE_RE.sub("", ind.level3 or "")):
+        return None
+    v = (ind.value or "").strip()
+    found = theme_proposal(name, v, project.title, ind.description, benefit, taken=_table_taken(ind, project), level2=l2)
+    if found:
+        return found
+    sibling = measured_sibling(project.indicators if project is not None else (), ind, ind.level2 or l2)
+    return deletion(RESIDUE_RE.sub("", ind.level3 or "").strip(), v, ind.level2 or l2, sibling,
+                    "是口号式表述，百分比没有统计对象") if sibling else None
+
+
+def reviewer_note(ind: Indicator, codes: set[str], out: dict, project: Project | None = None) -> dict | None:
     """A benefit or quality slogan that no measure fits and every template left as published: not a copy (rounds 7–8
     judged "保留原表述。" still vague) but the reviewer's answer — what the unit must write instead — in the description.
     The value is not invented, so the row still goes to a human. Money, durations and deadlines have their own templates."""
@@ -789,6 +821,11 @@ def reviewer_note(ind: Indicator, codes: set[str], out: dict) -> dict | None:
         return None  # criteria ("真实性、完整性、标准化"), a qualification, a standard or a period is not a slogan
     what = re.sub(r"(指标|值)$", "", re.sub(r"[（(].*?[)）]", "", l2 or "")).strip() or "效益"
     said = RESIDUE_RE.sub("", ind.level3 or "").strip() or v or "本行"
+    # Round 10: a note beside the slogan kept was judged still vague every time. Where the table already measures this
+    # level with another row, the reviewer's answer is the row's deletion (in the value and the description).
+    sibling = measured_sibling(project.indicators if project is not None else (), ind, ind.level2 or l2)
+    if sibling:
+        return deletion(said, v, ind.level2 or l2, sibling)
     return {"description": f"建议改写：“{said}”{'为“' + v + '”' if v else ''}是口号式表述，未说明考核什么、如何计量；"
                            f"请单位按本项目{what}的实际内容改为可计量的指标，写明计算公式或统计口径、数据来源和目标值，无法计量的删除本行",
             "advice": True, "note": "未找到可客观计量的替代指标，需审核人或单位补充"}
@@ -886,10 +923,10 @@ def _composed(ind: Indicator, project: Project, codes: set[str]) -> dict:
     """The template's fields, with a 质量 slogan's theme measure in place of the slogan, or else the reviewer's
     answer where no measure fits (classifier/themes.py)."""
     out = _compose(ind, project, codes)
-    found = quality_slogan(ind, project, codes, out)
+    found = quality_slogan(ind, project, codes, out) or percent_slogan(ind, project, codes, out)
     if found:
         return {"level1": out["level1"], "level2": out["level2"]} | found
-    return out | (reviewer_note(ind, codes, out) or {})
+    return out | (reviewer_note(ind, codes, out, project) or {})
 
 
 def _finish(ind: Indicator, project: Project, codes: set[str], out: dict) -> dict:

@@ -493,6 +493,27 @@ def check_round10(rw: Rewrite) -> list[str]:
     return []
 
 
+def check_round11(rw: Rewrite, ind: Indicator, project: Project | None) -> list[str]:
+    """Round 10's rewrites passed as ok and judged wrong, by class:
+    - a team's 队伍稳定率 where the budget does not pay that team: an appraisal's or a training's incentive is not staff
+      turnover (T053-05, "通过评审高级政工师，激发思政人员工作积极性");
+    - a theme measure another row of the table already measures under its own name, with its own target (T056-11:
+      "文明创建测评指标达标率 ≥90%" beside "达到测评体系要求 | 100%"): a duplicate with a contradicting target."""
+    from .themes import _PAYS, SAME_AS_SIBLING
+
+    out = []
+    name, title = (rw.level3 or "").strip(), getattr(project, "title", "") or ""
+    if name.endswith("队伍稳定率") and name != (ind.level3 or "").strip() \
+            and (not _PAYS.search(title) or re.search(r"评审|评选|评比|考试|培训", title)):
+        out.append(f"“{name}”衡量人员流动，本项目（“{title}”）不支付该队伍的报酬，与原行所说的激励作用不是一回事，需审核人另设指标")
+    same = SAME_AS_SIBLING.get(name)
+    if same and project is not None:
+        sib = next((r for r in project.indicators or () if r is not ind and r.id != ind.id and re.search(same, r.level3 or "")), None)
+        if sib is not None:
+            out.append(f"“{name}”与本表“{RESIDUE_RE.sub('', sib.level3)[:20]}”一行考核同一测评，目标值又不一致，同表重复，需审核人为本行另设指标")
+    return out
+
+
 # Round 5: the same rewrite pasted onto two rows of one table (RB01-02/07, RE03-09/10, RE13-06/08, RF01-07/08/10).
 _SIBLINGS: dict[tuple, tuple[str, str]] = {}
 
@@ -580,7 +601,7 @@ def meaning_check(rw: Rewrite, ind: Indicator, project: Project, codes: set[str]
     reasons = (check_numbers(rw, ind, project) + check_kind(rw, ind, codes) + check_direction(rw, ind, codes)
                + check_residue(rw, ind, project) + check_wording(rw, ind, codes, project) + check_copy(rw, project, codes)
                + check_table(rw, ind, project) + check_round9(rw, ind, codes) + check_round10(rw) + check_target_kept(rw, ind)
-               + rule_reasons)
+               + check_round11(rw, ind, project) + rule_reasons)
     rw.remaining = remaining
     rw.reasons = list(dict.fromkeys(reasons))
     rw.status = "needs_human" if rw.reasons else "ok"

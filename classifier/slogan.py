@@ -29,7 +29,8 @@ from .models import PROPOSAL
 
 # Outputs' quality the topic lexicon may propose for a benefit slogan; under 效益 they are the wrong level
 # (round 5: RB01-07, RB02-02, RB04-14, T066-05, T092-06). The meaning check uses the same pattern.
-OUTPUT_QUALITY = re.compile(r"(检查达标率|设备完好率|可用率|正常使用率|正常运行率)$")
+# Round 10 added the incidents of a system's running and the errors of a selection's vetting (RG03-06, T013-05, T027-05).
+OUTPUT_QUALITY = re.compile(r"(检查达标率|设备完好率|可用率|正常使用率|正常运行率|系统故障次数|因失察被否决或纠正的人数)$")
 
 NOT_AN_INDICATOR = re.compile(r"不适用|不涉及|无此项|^无$|^/$|^[-—－]+$")
 _PCT = re.compile(r"([≥≤>=＞＜＝]*|大于等于|不低于|不少于)\s*(\d+(?:\.\d+)?)\s*([%％]|百分比)")

@@ -26,12 +26,13 @@ SLOGANS = [
     ("labelled:T016-09", R7B, "党员"),          # 服务党员教育 | 效果明显 (party education platform)
     ("labelled:T024-05", R7B, "调研"),          # …人事管理工作调研 | 掌握全市干部队伍概况
     ("labelled:T047-06", R7B, "网上办理"),      # 利用信息化手段开展工作水平 | 持续提升
-    ("labelled:T053-05", R7B, "思政人员"),      # 激发思政人员工作积极性
-    ("labelled:T056-11", R7B, "文明"),          # 提升市民素质和城市文明水平 | 明显提升
-    ("labelled:T072-06", R7B, "著作权人"),      # 权利人的权益 | 得到保护 (copyright registration)
+    # T053-05 (激发思政人员工作积极性 of an appraisal fee) left: round 10 judged 队伍稳定率 there meaning_changed
+    # (tests/test_rewrite_round11_slogans.py).
+    ("labelled:T056-11", R7B, "志愿者"),        # 提升市民素质和城市文明水平 | 明显提升 (round 11: not the sibling's 测评)
+    ("labelled:T072-06", R7B, "著作权登记"),    # 权利人的权益 | 得到保护 (copyright registration: its own service, round 11)
     ("labelled:T015-05", R7, "党组织"),         # 加强农村、城市基层组织建设
     ("labelled:T023-05", R7, "交流合作"),       # 挂职成效 | 促进两地交流交往
-    ("labelled:T051-11", R7, "行政"),           # 法治化水平 | 显著提升
+    ("labelled:T051-11", R7, "普法"),           # 法治化水平 | 显著提升 (a publicity department has no cases, round 11)
     ("labelled:T065-05", R7, "参与人次"),       # 活动参与度 | 全市党员干部群众
     ("labelled:T079-02", R7, "报修"),           # 满足办公需求 (rent and property fees), 质量
     ("labelled:T014-01", R7B, "报修"),          # 高质量保障运行 (机关运行保障), 质量
@@ -77,7 +78,7 @@ def test_a_row_that_does_not_apply_gets_the_reviewers_answer():
     assert rw.description.startswith("建议删除本行"), rw.description
     assert rw.status == "needs_human" and rw.reasons
     assert all(re.search(r"[\u4e00-\u9fff]", r) for r in rw.reasons)
-    assert rw.value == ind.value  # nothing invented
+    assert rw.value == "建议删除本行"  # round 11: the value says it too (RD12-11: "不应保留一行指标值为“不涉及”的指标")
 
 
 def test_a_published_percentage_stays_the_target():
@@ -188,7 +189,7 @@ def test_a_repeated_stock_measure_yields_to_the_themes_next():
     p, ind, rw = judged_rewrite("RF01:RF01-08", *R7, round_name="round 7")
     _sound(ind, rw, p)
     p0, ind0, rw0 = judged_rewrite("RF01:RF01-07", *R7, round_name="round 7")
-    assert rw.level3 != rw0.level3 and "媒体报道" in rw.level3
+    assert rw.level3 != rw0.level3 and "媒体" in rw.level3 and "报道" in rw.level3
 
 
 @pytest.mark.parametrize("rid,word", [("labelled:T054-09", "观影人次"), ("labelled:T072-05", "著作权登记"),
@@ -217,14 +218,14 @@ def test_criteria_are_not_called_a_slogan():
     assert "口号" not in rw.description
 
 
-def test_a_machine_room_slogan_counts_the_work_it_stopped():
-    """RG03-06 服务保障民生 of a 雪亮工程 machine-room rental (安徽): an outage count, not an output's 可用率; the second
-    slogan of the table (RG03-08 持续保障社会发展) does not take it again."""
+def test_a_machine_room_slogan_is_not_answered_with_an_outage_count():
+    """RG03-06 服务保障民生 of a 雪亮工程 machine-room rental (安徽): round 10's judges called the outage count an output's
+    quality under 社会效益 (wrong_category) and off the row's topic; no measure of the row's own is known, so a human
+    decides, and neither slogan of the table gets the count."""
     p, ind, rw = judged_rewrite("RG03:RG03-06", *R7, round_name="round 7")
-    _sound(ind, rw, p)
-    assert "业务中断" in rw.level3 and "可用率" not in rw.level3
+    assert "故障" not in rw.level3 and "可用率" not in rw.level3 and rw.status == "needs_human"
     p8, ind8, rw8 = judged_rewrite("RG03:RG03-08", *R7, round_name="round 7")
-    assert rw8.level3 != rw.level3 and rw8.status == "needs_human"
+    assert "故障" not in rw8.level3 and rw8.status == "needs_human"
 
 
 def test_a_hosting_budget_of_another_province():

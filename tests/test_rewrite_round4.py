@@ -85,8 +85,10 @@ def test_a_slogan_no_lexicon_entry_fits_goes_to_a_human(jid):
 
 
 def test_a_slogan_with_a_percentage_stays_with_a_human_when_the_name_says_nothing():
-    """RF07-02 为民众办好事,办实事 | 100%: a percentage of a slogan is not ok."""
-    p, ind, rw = rewrite("RF07:RF07-02")
+    """RF07-07 为民众办好事,办实事 | 100% (可持续影响): a percentage of a slogan is not ok. (Round 11: RF07-02, the same
+    slogan under 质量 of a subsidy's budget, now gets the payout's quality keeping the 100% —
+    tests/test_rewrite_round11_slogans.py.)"""
+    p, ind, rw = rewrite("RF07:RF07-07")
     assert rw.status == "needs_human"
     assert any("口号" in r for r in rw.reasons), rw.reasons
 

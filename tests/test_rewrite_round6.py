@@ -52,18 +52,15 @@ def test_an_outputs_quality_under_an_effect_level_goes_to_a_human(jid):
 
 
 @pytest.mark.parametrize("jid", ["labelled:T013-05", "labelled:T077-05"])
-def test_a_system_that_runs_is_measured_by_its_outages(jid):
+def test_a_system_that_runs_is_not_measured_by_its_outages_under_benefit(jid):
     """T013-05 中文域名可以保证国内网站稳定登录 (系统可用率 judged an output) and T077-05 维护正常运行 of 信息化项目运维资金
-    (因经费保障不足… judged to measure funding, "应改为因系统故障造成业务中断的次数"): the outage count, an effect the
-    rules accept under 社会效益, its zero a proposal."""
+    (因经费保障不足… judged to measure funding). Round 6 proposed the outage count; round 10's judges called it an
+    output's quality under 社会效益 (wrong_category, T013-05, RG03-06). Under 效益 now: the work done through the system
+    where the title names one, else a human — never the outage count, never 可用率, never 经费保障不足."""
     p, ind, rw = rewrite(jid)
-    assert "系统故障" in rw.level3 and "中断" in rw.level3 + rw.description
-    assert "经费保障不足" not in rw.level3 and not rw.level3.endswith("可用率")
+    assert "故障" not in rw.level3 and "经费保障不足" not in rw.level3 and not rw.level3.endswith("可用率")
     assert rw.level2 == ind.level2 == "社会效益指标"
-    assert parse_value(rw.value.replace(PROPOSAL, "")).number == 0 and PROPOSAL in rw.value
-    # the project's title told us what runs; the rationale quotes the row's own words, nothing added to them
-    assert f"原指标“{ind.level3}" in rw.rationale and "信息系统正常运行" not in rw.rationale, rw.rationale
-    assert rw.status == "ok", rw.reasons
+    assert rw.status == "needs_human" or ("网上办理" in rw.level3 and PROPOSAL in rw.value), (rw.level3, rw.reasons)
 
 
 def test_a_copied_row_of_a_system_project_names_its_system():
@@ -71,7 +68,8 @@ def test_a_copied_row_of_a_system_project_names_its_system():
     system is what keeps running — the same outage count as T077-05, not 因经费保障不足…."""
     p, ind, rw = rewrite("labelled:T009-05")
     assert "信息系统" in p.title
-    assert "系统故障" in rw.level3 and not rw.level3.startswith("因经费保障不足")
+    assert not rw.level3.startswith("因经费保障不足") and "故障" not in rw.level3  # round 11: no outage count under 效益
+    assert "网上办理" in rw.level3 or rw.status == "needs_human"
 
 
 def test_the_income_of_no_one_goes_to_a_human():
@@ -83,7 +81,8 @@ def test_the_income_of_no_one_goes_to_a_human():
 
 # Round 10: RF01-08 (城市知名度和美誉度) now gets its theme's next measure, 主流媒体报道数量增长率, instead of the repeat
 # (tests/test_rewrite_round10_slogans.py); RF01-10 has no other measure and still goes to a human.
-@pytest.mark.parametrize("jid,first", [("RE03:RE03-10", "RE03-09"), ("RE13:RE13-08", "RE13-06"),
+# Round 11: RE03-10 (食品安全…科学化、规范化) now takes the food-safety theme's next measure instead of the repeat.
+@pytest.mark.parametrize("jid,first", [("RE13:RE13-08", "RE13-06"),
                                        ("RF01:RF01-10", "RF01-07")])
 def test_the_same_rewrite_on_a_later_row_of_the_table_goes_to_a_human(jid, first):
     """"与RE03-09改写完全相同，造成表内重复指标": the earlier row the composer writes it for keeps it, this row is sent to
