@@ -118,3 +118,17 @@ def formula_parts(rw) -> tuple[str, str]:
     m = re.search(r"计算公式：([^/×]+)/([^×]+)×100%", rw.description)
     assert m, rw.description
     return m.group(1), m.group(2)
+
+
+def unseen_row(level2: str, level3: str, description: str, value: str, codes: set[str], *, title="", budget=None,
+               level1="产出指标", siblings=(), round_name="constructed"):
+    """A row of a table nobody here has seen (another province's style), rewritten as the review does: the composer
+    alone, then the meaning check. Returns (project, row, rewrite)."""
+    from classifier.models import Finding, Indicator, Project
+    from classifier.rewrite import suggest_rewrite
+
+    p = Project("X001", title, budget=budget)
+    ind = Indicator("X001-01", level1, level2, level3, description, value)
+    p.indicators = [ind, *siblings]
+    rw = suggest_rewrite(ind, p, [Finding(c, "warn", "", round_name, row_id=ind.id) for c in sorted(codes)])
+    return p, ind, rw

@@ -15,11 +15,10 @@ from classifier.compose import BUDGET_CHECK, PROPOSAL, compose
 from classifier.rate_terms import UNNAMED_NOTE
 from classifier.kinds import kind_of
 from classifier.meaning import meaning_check
-from classifier.models import Finding, Indicator, Project
-from classifier.rewrite import suggest_rewrite
+from classifier.models import Indicator, Project
 from classifier.rules import check_row
 from classifier.values import parse_value
-from helpers import formula_parts, judged_rewrite, numbers_kept_by, probe_of
+from helpers import unseen_row, formula_parts, judged_rewrite, numbers_kept_by, probe_of
 
 ROUND7 = ("eval/judged/round7.jsonl", "eval/judged/round7_blind.jsonl", "eval/judged/round8_on7blind.jsonl")
 
@@ -34,14 +33,8 @@ def said(rw) -> str:
     return f"{rw.description}；{rw.rationale}"
 
 
-def built(level2: str, level3: str, description: str, value: str, codes: set[str], *, title="", budget=None,
-          level1="产出指标", siblings=()):
-    """A row of a table nobody here has seen, rewritten as the review does (composer alone, then the meaning check)."""
-    p = Project("X001", title, budget=budget)
-    ind = Indicator("X001-01", level1, level2, level3, description, value)
-    p.indicators = [ind, *siblings]
-    rw = suggest_rewrite(ind, p, [Finding(c, "warn", "", "round 10", row_id=ind.id) for c in sorted(codes)])
-    return p, ind, rw
+def built(level2: str, level3: str, description: str, value: str, codes: set[str], **kw):
+    return unseen_row(level2, level3, description, value, codes, round_name="round 10", **kw)
 
 
 def _human(rw, words: str = ""):

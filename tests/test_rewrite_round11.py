@@ -12,10 +12,9 @@ import pytest
 
 from classifier.compose import BUDGET_CHECK, PROPOSAL, standard_multipliers
 from classifier.meaning import check_target_kept, meaning_check
-from classifier.models import Finding, Indicator, Project, Rewrite
+from classifier.models import Indicator, Project, Rewrite
 from classifier.process_notes import split_notes
-from classifier.rewrite import suggest_rewrite
-from helpers import judged_rewrite, numbers_kept_by
+from helpers import unseen_row, judged_rewrite, numbers_kept_by
 
 ROUND10 = ("eval/judged/round10.jsonl",)
 NOTE = re.compile(r"审核人|原表")
@@ -25,13 +24,8 @@ def rewrite(jid: str):
     return judged_rewrite(jid if ":" in jid else f"labelled:{jid}", *ROUND10, round_name="round 10")
 
 
-def built(level2: str, level3: str, description: str, value: str, codes: set[str], *, title="", budget=None,
-          level1="产出指标", siblings=()):
-    p = Project("X001", title, budget=budget)
-    ind = Indicator("X001-01", level1, level2, level3, description, value)
-    p.indicators = [ind, *siblings]
-    rw = suggest_rewrite(ind, p, [Finding(c, "warn", "", "round 11", row_id=ind.id) for c in sorted(codes)])
-    return p, ind, rw
+def built(level2: str, level3: str, description: str, value: str, codes: set[str], **kw):
+    return unseen_row(level2, level3, description, value, codes, round_name="round 11", **kw)
 
 
 @pytest.mark.parametrize("jid", ["RD03:RD03-03", "RF07:RF07-04", "RA03:RA03-05", "RD05:RD05-05", "RE14:RE14-04",
