@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .compose import BUDGET_CHECK, SLOT_SAID, ZERO_CHECK, PROPOSAL, RESIDUE_RE, states_criteria, table_year
+from .compose import BARE_YEAR, BUDGET_CHECK, SLOT_SAID, ZERO_CHECK, PROPOSAL, RESIDUE_RE, states_criteria, table_year
 from .rate_terms import UNNAMED_NOTE
 from .kinds import (DOWN, EQUAL, OPERATOR_DIRECTION, QUALIFICATION_NAME, UNIT_CLASSES, UP, UP_MONEY, YEAR_OR_DATE, expected_direction,
                     grades_defined, kind_of)
@@ -56,7 +56,7 @@ def rewrite_text(rw: Rewrite) -> str:
     the rationale ("原表指标值为“100%”，即支出控制在该金额以内") and is kept. A target the value drops for a proposal is
     not kept by being quoted there: check_target_kept. Nor is a number the rationale quotes as the published row it
     replaced ("原指标“孤儿身份、年满18周岁后就学水平情况”不可衡量，改为…", RE08-06): that says the number is gone."""
-    return " ".join((rw.level3, rw.description, rw.value, REPLACED_QUOTE.sub("", getattr(rw, "rationale", "") or "")))
+    return " ".join((rw.level3, rw.description, rw.value, REPLACED_QUOTE.sub("", rw.rationale or "")))
 
 
 # How a rationale quotes the published indicator or value it replaced (propose / workdone / compose notes).
@@ -110,7 +110,7 @@ def check_numbers(rw: Rewrite, ind: Indicator, project: Project) -> list[str]:
     if PROPOSAL not in rw.value:
         known = _known(ind, project) | set(as_pct.values())
         if parse_value(ind.value).is_date or re.search(r"年底|年末|全年|月底|月末", ind.value) \
-                or re.fullmatch(r"\s*20\d\d\s*年(度)?\s*", ind.value or "") \
+                or BARE_YEAR.fullmatch(ind.value or "") \
                 or re.search(r"20\d\d\s*年\s*\d{1,2}\s*月(?!\s*\d)", ind.description or ""):  # "2020年" → its last day
             known |= {"12", "28", "30", "31"}
         added = sorted(_nums(rw.value) - known, key=lambda s: float(s))
@@ -129,7 +129,7 @@ def check_kind(rw: Rewrite, ind: Indicator, codes: set[str] | None) -> list[str]
     may_change = codes is None or bool(codes & {"wrong_category", "unit_mismatch", "unmeasurable_value"})
     if new != old and not may_change:
         out.append(f"指标类型由“{KIND_ZH[old]}”变成了“{KIND_ZH[new]}”")
-    if old == "duration" and new == "deadline" and not re.fullmatch(r"\s*20\d\d\s*年(度)?\s*", ind.value or ""):  # "2020年" is no length of time
+    if old == "duration" and new == "deadline" and not BARE_YEAR.fullmatch(ind.value or ""):  # "2020年" is no length of time
         out.append("响应时长被改成了截止日期，应保持为时长（如“≤1天”）")
     pv = parse_value(probe.value)
     money = new in ("money", "unit_cost") and bool(re.search(r"\d\s*(万|亿|千)?元|\d\s*万(?![\u4e00-\u9fff])", unicodedata.normalize("NFKC", probe.value)))
@@ -485,7 +485,7 @@ def check_round10(rw: Rewrite) -> list[str]:
     """A money row whose number the rewrite could not reconcile with the budget says so (compose.budget_note): the
     reviewer must set the number, so the row is never `ok`, even where the operator changed ("8万元/人/年" →
     "＝8万元/人/年", T063-06: the standard × people × years may still exceed the budget)."""
-    said = f"{rw.description or ''} {getattr(rw, 'rationale', '') or ''}"  # the note lives in the rationale (round 11)
+    said = f"{rw.description or ''} {rw.rationale or ''}"  # the note lives in the rationale (round 11)
     if BUDGET_CHECK in said or ZERO_CHECK in said:
         return ["原表金额或标准被判为与本表预算不符，改写无法确定正确的数，需审核人与预算核对后核定"]
     if (rw.description or "").startswith(SLOT_SAID):  # round 11: an empty template slot is no indicator to sign
