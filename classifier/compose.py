@@ -27,6 +27,7 @@ from .workdone import work_proposal
 from .propose import VAGUE_NAME as VAGUE_NAME_RE, SYSTEM_RUNS, MONEY_OBJECT, all_eligible_proposal, benefit_proposal, rate_formula, satisfaction_description, whether_to_rate
 from .values import parse_value
 from .process_notes import with_notes
+from . import timely, units
 from .rate_terms import UNNAMED_NOTE, BAD_PART, GROWTH, OWN_RATE, QUANTITIES_RATE, activity_coverage, units_coverage, rate_by_structure, rate_parts, unnamed_rate_description
 
 VALUE_CODES = {"unmeasurable_value", "unit_mismatch", "implausible_value"}
@@ -156,7 +157,7 @@ def category(ind: Indicator, codes: set[str]) -> tuple[str, str]:
         return "产出指标", "质量指标" if is_rate_name(name) or pv.unit_class == "percent" else "数量指标"
     if l2.startswith("数量") and (is_rate_name(name) or pv.unit_class == "percent"):
         return l1, "质量指标"
-    if l2.startswith("质量") and (pv.unit_class == "count" or pv.unit_class == "none" and pv.number is not None
+    if l2.startswith("质量") and not is_down_name(name) and (pv.unit_class == "count" or pv.unit_class == "none" and pv.number is not None
                                   and parse_value(f"{pv.number_text}{name_unit(name)}").unit_class == "count"):
         return l1, "数量指标"  # "单位数量(家) | 17": the unit is the name's (round 5, RG07-05: "仍将单位数量留在质量指标下")
     return l1, l2
@@ -395,7 +396,7 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
             year = year_of(project)
             when = f"{year}年度" if year else "本年度"
             what = earned.group(3) + (earned.group(4) or ("总额" if earned.group(3) in ("收入", "收益") else ""))
-            return f"{when}{earned.group(1)}实现的{what}，数据来源为财务决算"
+            return f"{when}{re.sub(r'实现$', '', earned.group(1))}实现的{what}，数据来源为财务决算"  # "…实现产值": not "实现实现的产值"
     if kind == "money":
         obj = _strip(name, r"(总)?(成本|费用|支出|经费|资金|投入|金额)(控制|总额|总量)?$|^(控制|总量控制|成本控制)$")
         obj = re.sub(r"^(项目)?(实际)?$", "", obj)
@@ -437,7 +438,7 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         ledger = "公开媒体报道记录" if "报道" in bare and re.search(r"媒体", ind.description or "") else "工作台账"
         if re.search(r"(数|量|面积|容积|里程|长度|人次|次|户|场次|期数)$", bare):
             return f"{when}{bare}，以{ledger}统计为准"
-        unit = parse_value(ind.value).unit or _unit_for(ind.value, name + ind.description)
+        unit = parse_value(ind.value).unit or (units.bare_unit(name, ind.description) if units.bare_number(ind.value) else _unit_for(ind.value, name + ind.description))
         if unit in MEASURED_BY:  # "化粪池(立方米) | 63": its volume, not "化粪池的数量" (round 5, RI01)
             return f"{when}{bare}的{MEASURED_BY[unit]}（{unit}），以工作台账统计为准"
         counted = {"人": "人数", "套": "套数", "户": "户数", "家": "家数", "项": "项数", "份": "份数", "场": "场次", "次": "次数",
@@ -634,7 +635,11 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
         if n is not None and pv.number2 is not None:
             return v, ""  # a range "3-6本/期" says both ends already
         if n is not None and pv.unit_class != "time" or n is not None and not pv.is_date:
-            unit = pv.unit if pv.unit_class in ("count", "time") and pv.unit and not text_unit else _unit_for(v, name + ind.description)
+            unit = pv.unit if pv.unit_class in ("count", "time") and pv.unit and not text_unit \
+                else units.bare_unit(name, ind.description) if units.bare_number(v) else _unit_for(v, name + ind.description)
+            glued = units.split_count(v)
+            if glued and pv.unit.startswith(glued[2]) and pv.unit != glued[2]:
+                unit = glued[2]  # "37个基层医疗机构": the measure word, never "个基层医" (round 11, RG04-03)
             number = pv.number_text
             down = want == DOWN
             if pv.operator and not flagged_direction:
@@ -706,6 +711,9 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
     work = work_proposal(ind, project, l1, l2, name)  # an output naming countable work, with no number (round 8b)
     if work:
         return work
+    task = units.task_count(name, v, l2, ind.description or "", project.title or "", _when(project)) if kind == "count" else None
+    if task:  # "补助面积(万亩) | （空）": not less than the year's task, the number for a human to fill in (round 12)
+        return task
     if MEASURE_NAME.search(name) and not rate_like and kind in ("count", "money", "unit_cost", "duration", "deadline"):
         return None  # "补助面积(万亩) | （空）": the quantity is for the unit to state, not a survey to replace
     if kind in ("duration", "deadline", "money", "unit_cost") and not is_benefit(l1, l2):
@@ -1163,6 +1171,40 @@ def special_use_rate(ind: Indicator, project: Project, l2: str, name: str, codes
                            f"数据来源为财务检查或审计结论"}
 
 
+def _when(project: Project) -> str:
+    return f"{year_of(project)}年度" if year_of(project) else "本年度"
+
+
+def values_fix(ind: Indicator, project: Project, l2: str, name: str, codes: set[str]) -> dict | None:
+    """Round 12 (r12b): 时效 rows that are no deadline (timely.py) and counts whose unit or object the template got
+    wrong (units.py) — each answered in its own terms, or None for the composer's templates."""
+    if not codes & (VALUE_CODES | {"vague_description", "wrong_category", "copy_paste"}):
+        return None
+    v = ind.value or ""
+    sibling = measured_sibling(project.indicators if project is not None else (), ind, ind.level2 or l2)
+    return timely.no_work_deletion(name, v, l2, sibling) \
+        or timely.service_period(name, v, l2, table_year(project)) \
+        or timely.bare_time_limit(v, l2, name) \
+        or units.counted_for_money_name(name, v, l2, _when(project)) \
+        or units.attribute_not_count(name, v, l2, "wrong_category" in codes) \
+        or _count_or_twin(ind, project, l2, name, codes)
+
+
+def _count_or_twin(ind: Indicator, project: Project, l2: str, name: str, codes: set[str]) -> dict | None:
+    """A glued count (units.glued_count); a copied row whose count another 数量 row states already is that row's
+    twin: the reviewer deletes it, naming the row (RG04-03 repeats RG04-01's 37个)."""
+    counted = units.glued_count(name, ind.value or "", l2, _when(project))
+    obj = counted.pop("object", "") if counted else ""
+    # the same number of the same objects (the object named in both), or of the same measure word in a row flagged as a copy
+    twin = units.same_count(counted["value"], ind, project.indicators or (), "" if "copy_paste" in codes else obj) \
+        if counted and (len(obj) >= 2 or "copy_paste" in codes) else None
+    if twin is None:
+        return counted
+    sibling = f"{RESIDUE_RE.sub('', twin.level3 or '').strip()}（{(twin.value or '').strip()}）"
+    return deletion(name, (ind.value or "").strip(), twin.level2, sibling,
+                    "与另一行数的是同一批对象、同一个数，是重复填报")
+
+
 def _compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     l1, l2 = category(ind, codes)
     slot = template_slot(ind, l2)
@@ -1174,7 +1216,13 @@ def _compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
         or continuing_rate(ind, project, l2, clean_name(ind.level3, project), codes)
     if amount:
         return {"level1": l1, "level2": l2} | amount
+    fixed = values_fix(ind, project, l2, clean_name(ind.level3, project), codes)  # round 12 (r12b): classifier/units.py, timely.py
+    if fixed:  # a table without a first level: the output level the second implies ("一级指标为空", RG04-03)
+        from .levels import levels
+
+        return {"level1": l1 if l1.strip() else levels(l1, fixed.get("level2", l2))[0], "level2": l2} | fixed
     name = name_for(ind, project, l1, l2, codes)
+    name = timely.deadline_name(name, l2, ind.value) or name  # "按照…文件精神 | 2022年1月-12月": the project's completion
     counted = count_of_rate_name(name, ind, ind.level2 or "")  # the published level: category() moves a rate name away
     if counted:
         return {"level1": l1 if l1.startswith("产出") else "产出指标", "level2": ind.level2} | counted
@@ -1226,4 +1274,5 @@ def _compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
         desc = unnamed_rate_description(core, standard)
     if kind == "rate" and l2.startswith("数量") and parse_value(value).unit_class == "percent":
         l2 = "质量指标"  # a rate is not a count (R2): the level follows the value we wrote
+    name, desc = units.unit_said(name, desc, kind, ind.value, value)
     return {"level1": l1, "level2": l2, "level3": name, "description": desc, "value": value, "kind": kind}

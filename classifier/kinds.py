@@ -89,6 +89,8 @@ def kind_of(ind: Indicator) -> str:
     if (re.search(r"满意(度|率|程度)|好评率", name) or "满意度" in l2) and "投诉" not in name:
         return "satisfaction"
     money_name = re.search(r"(资金|经费|费用|投资)?金额$|(资金|经费)总额$", name) and pv.unit_class in ("none", "money")  # "工程资金金额 | 43.2"
+    # Output value, income, profit are money whatever the level: "新型经营主体实现产值 | 8000" is no count of 个 (round 12, RG05-03)
+    money_name = money_name or re.search(r"(产值|收入|利润|销售额|营业额|税收)(总额|额|总量|总值)?$", name) and pv.unit_class == "none" and pv.number is not None
     if pv.unit_class == "money" or money_name or (l2.startswith("成本") and not is_rate_name(name)) or re.search(r"\d\s*万(元)?(?![\u4e00-\u9fff])", v):
         per = "/" in pv.unit or "每" in v or re.search(r"人均|标准|单价|每人|每户|/人", name)
         return "unit_cost" if per else "money"

@@ -514,6 +514,23 @@ def check_round11(rw: Rewrite, ind: Indicator, project: Project | None) -> list[
     return out
 
 
+def check_round12b(rw: Rewrite) -> list[str]:
+    """Round 12 (r12b): a rewrite that read a unit it was not given, kept a sentence's other words only in the
+    description, moved an attribute out of 数量 or left a count's target to the task document says so
+    (classifier/units.py, timely.py); such a row is never `ok`."""
+    from . import timely, units
+
+    said = f"{rw.description or ''} {rw.rationale or ''}"
+    why = {units.UNIT_UNKNOWN: "原表数量未写计量单位，改写不推测单位，需单位补充",
+           units.UNIT_PRESUMED: "原表金额未写单位，改写按万元理解，需审核人确认单位",
+           units.UNIT_PRESUMED.replace("万元", "元"): "原表金额未写单位，改写按元理解，需审核人确认单位",
+           units.SENTENCE_KEPT: "原表指标值是一句话，改写只保留了其中的数量，其余内容需审核人确认",
+           units.NOT_A_COUNT: "原行所写是级别或属性，不是数量，需审核人确认是否保留本行",
+           units.TASK_TARGET: "原表未填写目标数，改写以任务下达文件为准，具体数值需审核人填写",
+           timely.UNIT_UNREAD: "时效指标的值是不带单位的数字，不能确定是期限还是日期，需审核人确认"}
+    return [reason for marker, reason in why.items() if marker in said]
+
+
 # Round 5: the same rewrite pasted onto two rows of one table (RB01-02/07, RE03-09/10, RE13-06/08, RF01-07/08/10).
 _SIBLINGS: dict[tuple, tuple[str, str]] = {}
 
@@ -601,7 +618,7 @@ def meaning_check(rw: Rewrite, ind: Indicator, project: Project, codes: set[str]
     reasons = (check_numbers(rw, ind, project) + check_kind(rw, ind, codes) + check_direction(rw, ind, codes)
                + check_residue(rw, ind, project) + check_wording(rw, ind, codes, project) + check_copy(rw, project, codes)
                + check_table(rw, ind, project) + check_round9(rw, ind, codes) + check_round10(rw) + check_target_kept(rw, ind)
-               + check_round11(rw, ind, project) + rule_reasons)
+               + check_round11(rw, ind, project) + check_round12b(rw) + rule_reasons)
     rw.remaining = remaining
     rw.reasons = list(dict.fromkeys(reasons))
     rw.status = "needs_human" if rw.reasons else "ok"
