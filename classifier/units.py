@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .levels import canonical_level2
 from .models import PROPOSAL
 
 # Measure words (量词) a count is written in. Longer first: "人次" before "人".
@@ -35,6 +36,11 @@ TASK_TARGET = "以任务下达文件为准"
 
 def _nfkc(t: str) -> str:
     return unicodedata.normalize("NFKC", t or "")
+
+
+def _count_level(level2: str) -> bool:
+    """"数量指标", "数量", "产出数量", "数量指标（20分）": templates name the level differently."""
+    return canonical_level2(level2) == "数量指标"
 
 
 def split_count(value: str) -> tuple[str, str, str, str, str] | None:
@@ -59,7 +65,7 @@ def split_count(value: str) -> tuple[str, str, str, str, str] | None:
 def glued_count(name: str, value: str, level2: str, year_when: str) -> dict | None:
     """A count whose value glues the counted object to the unit ("37个基层医疗机构"): the value keeps the number and its
     measure word, the object goes into the name, and a sentence's other words stay in the description."""
-    if not (level2 or "").startswith("数量"):
+    if not _count_level(level2):
         return None
     parts = split_count(value)
     if not parts:
@@ -131,7 +137,7 @@ def counted_for_money_name(name: str, value: str, level2: str, year_when: str) -
     """"安置小区物业费 | 8个" under 数量: the 8 are 小区, so the name says what is counted ("物业服务安置小区数量");
     the money stays in the description. None unless the name ends in a money word and the value counts in a measure word
     that is not money."""
-    if not (level2 or "").startswith("数量"):
+    if not _count_level(level2):
         return None
     m = _MONEY_END.search(name or "")
     v = re.match(rf"\s*([≥≤><=]*)\s*(\d+(?:\.\d+)?)\s*({'|'.join(_COUNTED)})\s*$", _nfkc(value))
@@ -159,7 +165,7 @@ def attribute_not_count(name: str, value: str, level2: str, move: bool = True) -
     """A level or grade under 数量 valued as a text ("修缮级别 | 市级保护单位"): "修缮级别的数量" is no sentence. It is a
     quality of the work, checked against the document that grants it; a human confirms the row is worth keeping."""
     v = (value or "").strip().rstrip("。.")
-    if not (level2 or "").startswith("数量") or not _ATTRIBUTE_NAME.search(name or "") or not v or re.search(r"\d", v) or len(v) > 20:
+    if not _count_level(level2) or not _ATTRIBUTE_NAME.search(name or "") or not v or re.search(r"\d", v) or len(v) > 20:
         return None
     # The level moves only where its category was flagged (a level not flagged is never changed): else the note says so.
     where = "移入质量指标" if move else "宜移入质量指标"
@@ -185,7 +191,7 @@ def task_count(name: str, value: str, level2: str, description: str, title: str,
     The target a reviewer can check is the task the unit is given for the year — the count stays a count ("≥年度下达任务
     面积"), its unit the name's, the number left to the task document, and a human fills it in."""
     v = (value or "").strip()
-    if not (level2 or "").startswith("数量") or re.search(r"\d", v) or v and v != (name or "").strip():
+    if not _count_level(level2) or re.search(r"\d", v) or v and v != (name or "").strip():
         return None
     if not re.search(r"(数量|个数|次数|人数|人次|户数|面积|数)$|[（(][^()（）]{1,4}[)）]$", name or ""):
         return None
@@ -235,7 +241,7 @@ def same_count(value: str, mine, rows, obj: str = "") -> object | None:
     if not m:
         return None
     for r in rows or ():
-        if r is mine or getattr(r, "id", None) == getattr(mine, "id", object()) or not (r.level2 or "").startswith("数量"):
+        if r is mine or getattr(r, "id", None) == getattr(mine, "id", object()) or not _count_level(r.level2):
             continue
         if re.search(rf"(?<![\d.]){re.escape(m.group(1))}\s*{m.group(2)}", _nfkc(r.value)) \
                 and (not obj or obj in _nfkc(f"{r.level3}{r.value}")):
