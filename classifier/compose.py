@@ -1193,7 +1193,8 @@ def values_fix(ind: Indicator, project: Project, l2: str, name: str, codes: set[
 def _count_or_twin(ind: Indicator, project: Project, l2: str, name: str, codes: set[str]) -> dict | None:
     """A glued count (units.glued_count); a copied row whose count another 数量 row states already is that row's
     twin: the reviewer deletes it, naming the row (RG04-03 repeats RG04-01's 37个)."""
-    counted = units.glued_count(name, ind.value or "", l2, _when(project))
+    # only where the value or the level was flagged: a value nobody flagged is kept as published
+    counted = units.glued_count(name, ind.value or "", l2, _when(project)) if codes & (VALUE_CODES | {"wrong_category"}) else None
     obj = counted.pop("object", "") if counted else ""
     # the same number of the same objects (the object named in both), or of the same measure word in a row flagged as a copy
     twin = units.same_count(counted["value"], ind, project.indicators or (), "" if "copy_paste" in codes else obj) \
@@ -1252,6 +1253,8 @@ def _compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     undirected_date = kind == "deadline" and pv.is_date and not re.search(r"前|以前|≤|＜|之内", ind.value or "")
     rewrite_value = bool(codes & VALUE_CODES) or (l1, l2) != (ind.level1, ind.level2) or name != ind.level3 or misfit or bare or undirected_date
     value, standard = value_for(kind, name, probe, project, codes) if rewrite_value else (ind.value, "")
+    if kind == "count" and codes & {"vague_description", "copy_paste"}:  # a name that counts nothing (round 12, r12b)
+        name = units.count_name(name, ind.description, parse_value(value).unit) or name
     rewrite_desc = bool(codes & DESCRIPTION_CODES) or not (ind.description or "").strip() or standard or (l1, l2) != (ind.level1, ind.level2) or name != clean_name(ind.level3, project)
     desc = description_for(kind, subject_of(name, ind.description), probe, project, standard) if rewrite_desc else ind.description
     typed = countable_rate(name, l1, l2) if kind == "rate" and UNNAMED.search(desc) else None

@@ -58,9 +58,9 @@ def service_period(name: str, value: str, level2: str, year: str) -> dict | None
     v = _nfkc(value).strip().rstrip("。.")
     if not _is_timeliness(level2) or not _ALL_YEAR.match(v) or not year:
         return None
-    what = re.sub(r"(周期|时间|时段|时限|期限|期间|及时性)$", "", (name or "").strip()) or "服务"
-    if says_no_work(what) and not re.search(r"服务|接待|开放|值守", what):
-        return None
+    what = re.sub(r"(周期|时间|时段|时限|期限|期间|及时性)$", "", (name or "").strip())
+    if not re.search(r"服务|接待|开放|值守|咨询|热线", f"{what}{v}"):
+        return None  # a name that says no service ("", "绿化养护"): what runs all year is for the composer's template
     return {"level3": f"{what}时段" if not name.endswith(("时段", "期间")) else name, "kind": "deadline",
             "value": f"{year}年全年",
             "description": f"{year}年度全年提供{what}的时段（原表指标值为“{value.strip()}”），以{what}记录为准",
@@ -98,8 +98,9 @@ def bare_time_limit(value: str, level2: str, name: str) -> dict | None:
         return None  # "项目完成及时率 | 100" is a rate without its "%": the rate's template
     if re.search(r"[（(]\s*(年|月|个月|天|日|工作日|小时)\s*[)）]\s*$", name or ""):
         return None  # "任务完成时限(月) | 10": the name gives the unit
-    what = re.sub(r"(时限|期限|时间)$", "", (name or "").strip()) or "完成"
+    m = re.search(r"(完成)?(时限|期限|时间|周期|日期)$", (name or "").strip())
+    what = re.sub(r"(的|之)$", "", name.strip()[: m.start()]) or "项目各项工作"
     return {"level3": name, "kind": "deadline", "value": value.strip(),
-            "description": f"项目{'各项工作' if what in ('完成', '') else what}的完成时限；{UNIT_UNREAD}“{value.strip()}”，不能确定是年数、月数还是月份，"
+            "description": f"{what}的{m.group(0)}；{UNIT_UNREAD}“{value.strip()}”，不能确定是年数、月数还是月份，"
                            f"需按项目实施方案核定为期限（如“≤{v.lstrip('≤<＜ ')}年”）或完成日期",
             "note": f"{UNIT_UNREAD}，不能确定期限或日期，保留原数，需审核人确认单位"}

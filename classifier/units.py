@@ -20,7 +20,7 @@ from .levels import canonical_level2
 from .models import PROPOSAL
 
 # Measure words (量词) a count is written in. Longer first: "人次" before "人".
-MEASURE_WORDS = ("人次", "万人", "万户", "万亩", "平方米", "立方米", "公里", "个", "人", "名", "次", "场", "期", "批", "家", "户",
+MEASURE_WORDS = ("万人次", "人次", "万人", "万户", "万亩", "平方米", "立方米", "公里", "个", "人", "名", "次", "场", "期", "批", "家", "户",
                  "所", "座", "处", "项", "件", "台", "套", "辆", "部", "篇", "份", "条", "本", "册", "株", "头", "只", "亩", "间", "栋", "幅", "块")
 _MEASURE = "|".join(MEASURE_WORDS)
 # Where the object of a count ends inside a sentence: an adverb, a verb of the work, a particle, punctuation.
@@ -57,8 +57,8 @@ def split_count(value: str) -> tuple[str, str, str, str, str] | None:
     end = _OBJECT_END.search(after)
     obj = after[: end.start()] if end else after
     rest = after[len(obj):]
-    if not obj or len(obj) > 10 or re.search(r"\d", obj):
-        return None
+    if not obj or len(obj) > 10 or re.search(r"\d", obj) or obj in MEASURE_WORDS or obj[0] in "次元年月日天周":
+        return None  # "300万人次" read as 万人 + 次: a unit's own tail, no object
     return m.group(1), m.group(2), m.group(3), obj, rest
 
 
@@ -247,3 +247,28 @@ def same_count(value: str, mine, rows, obj: str = "") -> object | None:
                 and (not obj or obj in _nfkc(f"{r.level3}{r.value}")):
             return r
     return None
+
+
+# A count's name that names no count: people ("需由市财政发放补贴的援派干部人才 | ≥125人") or things ("覆盖部机关全部在用设备 |
+# 77套") — round 11's minors: "名称仍是人群而非指标", "不是计数指标名". Where the name ends in such a noun, the count is
+# its number in the value's measure word; a verb phrase ("按要求建设", "保障全部党派办公") stays for a human to name.
+_PEOPLE_END = re.compile(r"(人才|干部|人员|职工|学生|学员|群众|居民|农户|对象|专家|教师|医生|志愿者|老人|儿童|党员)$")
+_THING_END = re.compile(r"(设备|设施|机构|单位|基地|站点|场所|场馆|房屋|车辆|终端|系统|网点|阵地|书屋|驿站)$")
+_COUNT_END = re.compile(r"(数量|个数|次数|人数|人次|户数|场次|期数|套数|台数|件数|项数|面积|长度|里程|容积|数)([（(][^()（）]*[)）])?$")
+_COUNTED_AS = {"人": "人数", "名": "人数", "人次": "人次", "户": "户数", "套": "套数", "台": "台数", "个": "数量", "家": "家数", "所": "所数",
+               "处": "处数", "座": "座数", "辆": "辆数", "件": "件数", "项": "项数"}
+
+
+def count_name(name: str, description: str, unit: str) -> str:
+    """The name of a count whose published name counts nothing: the description when it is that count's name
+    ("专家评审 | 专家评审人数"), else the noun the name ends in with what the unit counts ("…援派干部人才人数"); ""."""
+    n = (name or "").strip()
+    if not n or _COUNT_END.search(n) or re.search(r"[，,。；;]", n):
+        return ""
+    d = (description or "").strip().rstrip("。.")
+    if d.startswith(n) and _COUNT_END.search(d) and len(d) <= len(n) + 4 and not re.search(r"[，,。；;\d]", d):
+        return d
+    counted = _COUNTED_AS.get(unit or "", "")
+    if counted in ("人数", "人次") and _PEOPLE_END.search(n) or counted and counted not in ("人数", "人次") and _THING_END.search(n):
+        return f"{n}{counted}"
+    return ""

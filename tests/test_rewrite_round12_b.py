@@ -226,3 +226,19 @@ def test_a_presumed_unit_or_unfilled_target_is_never_ok(rationale):
 
 def test_name_count_unit_reads_only_the_names_end():
     assert name_count_unit("配套设施") == "" and name_count_unit("培训人次") == "人次" and name_count_unit("建设户数") == "户"
+
+
+# ---- a count's name names what is counted ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("jid", ["labelled:T032-03", "labelled:T053-01", "labelled:T077-01"])
+def test_a_count_named_by_people_or_things_says_their_number(jid):
+    """Round 11's minors: "名称仍是人群而非指标" (T032-03), "三级指标名仍为“专家评审”" (T053-01), "不是计数指标名" (T077-01)."""
+    p, ind, rw = rewrite(jid)
+    assert re.search(r"(人数|套数|数量)$", rw.level3) and rw.level3.startswith(ind.level3), rw.level3
+    assert "的数量" not in rw.description and numbers_kept_by(ind, rw)
+
+
+def test_a_verb_phrase_is_not_made_a_count_name():
+    from classifier.units import count_name
+    assert count_name("按要求建设", "按要求建设", "个") == "" and count_name("保障全部党派办公", "", "个") == ""
+    assert count_name("受助困难学生", "", "人") == "受助困难学生人数" and count_name("村级综合服务站点", "", "个") == "村级综合服务站点数量"

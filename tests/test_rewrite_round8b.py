@@ -146,7 +146,7 @@ def test_rows_judged_in_round7_outside_these_are_rewritten_as_before():
             if (rw.level3, rw.value) == (old["level3"], old["value"]) and old["description"].startswith("项目各项工作") \
                     and rw.description == f"“{p.title}”{old['description']}":
                 continue  # round 9: a bare 完成时限 names this project's work (tests/test_rewrite_round9.py)
-            if _themed(p, ind, rw) or _round10_change(old, rw) or _round11_change(old, rw) or _round12b_change(ind, rw):
+            if _themed(p, ind, rw) or _round10_change(old, rw) or _round11_change(old, rw) or _round12b_change(ind, rw, old):
                 continue  # round 10: a slogan's theme measure or the answer to a row that does not apply
                 # (test_rewrite_round10_slogans.py), or round 10's rules for rates, time and money rows (test_rewrite_round10.py)
             changed.append((r["id"], wp(ind, p, ind.level1, ind.level2, ind.level3)))
@@ -162,7 +162,7 @@ def _themed(p, ind, rw) -> bool:
                for m in candidates(n, v, p.title, ind.description, benefit, rw.level2))
 
 
-def _round12b_change(ind, rw) -> bool:
+def _round12b_change(ind, rw, old: dict) -> bool:
     """What round 12 (r12b) changes on purpose, by property (tests/test_rewrite_round12_b.py): a count whose unit or
     object the template got wrong, a count with no number set against its task, a 时效 slogan deleted, a bare number's
     unit no longer guessed — each says so in the rewrite or its rationale, or is a deletion proposal."""
@@ -171,7 +171,9 @@ def _round12b_change(ind, rw) -> bool:
     return (rw.value == "建议删除本行"
             or any(m in said for m in (units.UNIT_UNKNOWN, units.UNIT_PRESUMED, units.NOT_A_COUNT, units.TASK_TARGET, timely.UNIT_UNREAD, timely.ALL_YEAR_SAID))
             or rw.kind == "count" and "原表名称" in said and "名称改为所计的对象" in said
-            or rw.kind == "count" and units.split_count(ind.value) is not None)
+            or rw.kind == "count" and units.split_count(ind.value) is not None
+            or rw.kind == "count" and rw.level3 != old["level3"]
+            and units.count_name(old["level3"], ind.description, parse_value(rw.value).unit) == rw.level3)
 
 
 def _round11_change(old: dict, rw) -> bool:
