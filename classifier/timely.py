@@ -44,10 +44,21 @@ def says_no_work(name: str) -> bool:
     return bool(_SLOGAN_NAME.search(n)) and not _WORK_ENDS.search(re.sub(r"^(按照|根据|依据)[^，,]*?(精神|要求)", "", n))
 
 
+# The narrower kind a dated row may be named by and still date nothing of its own: a document's spirit or a requirement,
+# an aim ("按照…文件精神", "提升…"). "系统运行 | 2023年1月-12月" or "保障时间" name something that runs; they are not these.
+_NO_WORK_DATED = re.compile(r"^(按照|根据|依据|遵照|贯彻|落实)|精神$|要求$|提升|提高|改善|促进|推动|加强|优化|营造|助力|均衡")
+_TIME_WORD_END = re.compile(r"(时间|日期|时限|期限|进度|节点|时效|周期)$")
+
+
+def _dates_nothing(name: str) -> bool:
+    n = (name or "").strip()
+    return says_no_work(n) and bool(_NO_WORK_DATED.search(n)) and not _TIME_WORD_END.search(n)
+
+
 def deadline_name(name: str, level2: str, value: str) -> str:
     """"项目完成时间" for a 时效 row named by a slogan whose value is a date or a period (T067-05): the date is the
     project's; "" otherwise."""
-    if not _is_timeliness(level2) or not says_no_work(name):
+    if not _is_timeliness(level2) or not _dates_nothing(name):
         return ""
     pv = parse_value(value)
     return "项目完成时间" if pv.is_date and not _ALL_YEAR.match(_nfkc(value).strip().rstrip("。.")) else ""
@@ -72,7 +83,7 @@ def no_work_deletion(name: str, value: str, level2: str, sibling: str | None) ->
     or period of any work is said. The reviewer's answer is to delete it (round 10–11: a date pinned on a slogan was judged
     wrong, a reasoned deletion accepted); a sibling 时效 row that has a date is named, else the unit is asked for one."""
     pv = parse_value(value)
-    if not _is_timeliness(level2) or not says_no_work(name) or pv.measurable and not (pv.is_date and sibling):
+    if not _is_timeliness(level2) or not says_no_work(name) or pv.measurable and not (pv.is_date and sibling and _dates_nothing(name)):
         return None
     from .themes import deletion
 

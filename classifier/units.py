@@ -81,14 +81,17 @@ def glued_count(name: str, value: str, level2: str, year_when: str) -> dict | No
     if op in ("≤", "<"):
         return None  # a capped count is a fault of its own (implausible_value): not this function's to fix
     bare = re.sub(r"(范围|覆盖面|情况|工作)$", "", name).strip("的之")
-    if len(obj) == 1:  # "16个区": a place counted ("区、县、村、镇") — the coverage's count
+    if _COUNT_END.search(name or ""):  # "覆盖乡镇数量 | 3个乡镇": the name already says what is counted
+        level3 = name
+    elif len(obj) == 1:  # "16个区": a place counted ("区、县、村、镇") — the coverage's count
         level3 = f"{bare}覆盖{obj}数" if re.search(r"范围|覆盖", name) else f"{bare}{obj}数"
     else:
         level3 = f"{obj}数量"
     published = (value or "").strip().rstrip("。.")
     also = re.sub(r"[及和与、，,]+$", "", before) if re.search(r"[及和与、]$", before) else ""
     # "市区重点位置及16个区": the other place said is part of what the row covers, kept in the definition (T050-11)
-    desc = f"{year_when}{bare}涉及的{obj}数量{f'，另含{also}' if also else ''}，以工作台账统计为准（原表指标值为“{published}”）"
+    counted = name if level3 == name else f"{bare}涉及的{obj}数量"
+    desc = f"{year_when}{counted}{f'，另含{also}' if also else ''}，以工作台账统计为准（原表指标值为“{published}”）"
     out = {"level3": level3, "description": desc, "value": f"{op}{number}{measure}", "kind": "count", "object": obj}
     if sentence:  # "市区重点位置及…": the other words are not lost, but the count no longer says them
         out["note"] = f"{SENTENCE_KEPT}，数值部分改为数量指标，其余内容写入描述，需审核人确认"

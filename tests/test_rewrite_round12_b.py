@@ -242,3 +242,22 @@ def test_a_verb_phrase_is_not_made_a_count_name():
     from classifier.units import count_name
     assert count_name("按要求建设", "按要求建设", "个") == "" and count_name("保障全部党派办公", "", "个") == ""
     assert count_name("受助困难学生", "", "人") == "受助困难学生人数" and count_name("村级综合服务站点", "", "个") == "村级综合服务站点数量"
+
+
+def test_a_count_name_already_saying_what_is_counted_is_kept():
+    p, ind, rw = built("数量指标", "覆盖乡镇数量", "", "12个乡镇", {"unit_mismatch"}, title="乡村振兴宣传")
+    assert rw.level3 == "覆盖乡镇数量" and rw.value == "≥12个" and "数量涉及" not in rw.description, (rw.level3, rw.description)
+
+
+@pytest.mark.parametrize("name", ["系统运行", "保障时间", "设备运行保障期"])
+def test_a_dated_row_that_names_something_running_is_not_deleted(name):
+    sib = Indicator("X001-02", "产出指标", "时效指标", "完成时间", "", "2024年12月31日前")
+    p, ind, rw = built("时效指标", name, "", "2024年1月-12月", {"vague_description"}, title="政务信息系统运维", siblings=(sib,))
+    assert rw.value != DELETE and rw.level3 != "项目完成时间", (rw.level3, rw.value)
+
+
+def test_a_dated_slogan_beside_a_dated_sibling_in_another_template():
+    sib = Indicator("X001-02", "产出指标", "时效", "完成时限", "", "2024年11月底前")
+    p, ind, rw = built("时效", "根据省厅文件精神", "", "2024年1月-12月", {"vague_description"}, title="全民健身活动经费",
+                       siblings=(sib,))
+    assert rw.value == DELETE and "完成时限（2024年11月底前）" in rw.description and numbers_kept_by(ind, rw)
