@@ -1183,7 +1183,7 @@ def values_fix(ind: Indicator, project: Project, l2: str, name: str, codes: set[
     v = ind.value or ""
     sibling = measured_sibling(project.indicators if project is not None else (), ind, ind.level2 or l2)
     return timely.no_work_deletion(name, v, l2, sibling) \
-        or timely.service_period(name, v, l2, table_year(project)) \
+        or timely.service_period(name, v, l2, table_year(project), bool(codes & VALUE_CODES)) \
         or timely.bare_time_limit(v, l2, name) \
         or units.counted_for_money_name(name, v, l2, _when(project)) \
         or units.attribute_not_count(name, v, l2, "wrong_category" in codes) \

@@ -64,17 +64,18 @@ def deadline_name(name: str, level2: str, value: str) -> str:
     return "项目完成时间" if pv.is_date and not _ALL_YEAR.match(_nfkc(value).strip().rstrip("。.")) else ""
 
 
-def service_period(name: str, value: str, level2: str, year: str) -> dict | None:
-    """"服务接待周期 | 全年服务": the service's period, the table's year from its first to its last day."""
+def service_period(name: str, value: str, level2: str, year: str, value_flagged: bool = True) -> dict | None:
+    """"服务接待周期 | 全年服务": the service's period, the table's year. A value nobody flagged is kept as published
+    (issue 14), the description then saying which year's period it is."""
     v = _nfkc(value).strip().rstrip("。.")
-    if not _is_timeliness(level2) or not _ALL_YEAR.match(v) or not year:
+    if not _is_timeliness(level2) or not _ALL_YEAR.match(v):
         return None
     what = re.sub(r"(周期|时间|时段|时限|期限|期间|及时性)$", "", (name or "").strip())
     if not re.search(r"服务|接待|开放|值守|咨询|热线", f"{what}{v}"):
         return None  # a name that says no service ("", "绿化养护"): what runs all year is for the composer's template
     return {"level3": f"{what}时段" if not name.endswith(("时段", "期间")) else name, "kind": "deadline",
-            "value": f"{year}年全年",
-            "description": f"{year}年度全年提供{what}的时段（原表指标值为“{value.strip()}”），以{what}记录为准",
+            "value": f"{year}年全年" if value_flagged and year else value.strip(),  # no year in the table: none is made up
+            "description": f"{year + '年度' if year else '本年度'}全年提供{what}的时段（原表指标值为“{value.strip()}”），以{what}记录为准",
             "note": f"“{name}”{ALL_YEAR_SAID}，没有一次完成的日期，按原表“{value.strip()}”写为全年的服务时段"}
 
 

@@ -180,9 +180,15 @@ def test_a_slogan_with_a_period_and_no_dated_sibling_becomes_the_projects_comple
 
 
 def test_t094_04_a_service_all_year_gets_its_period():
+    """Its value was not flagged (vague_description only): kept, the description says the year's period."""
     p, ind, rw = rewrite("labelled:T094-04")
-    assert "全部完成的日期" not in rw.description and rw.value != ind.value and "全年" in rw.value, rw.value
-    assert "2022" in rw.value
+    assert "全部完成的日期" not in rw.description and rw.value == ind.value and "2022年度全年" in rw.description, rw.description
+
+
+def test_a_flagged_all_year_value_becomes_the_years_period():
+    p, ind, rw = built("时效指标", "咨询热线服务时间", "", "全年", {"unit_mismatch"}, title="12345政务服务热线运行")
+    if rw.level3.endswith("时段"):
+        assert "全部完成的日期" not in rw.description and re.fullmatch(r"(20\d\d年)?全年", rw.value), rw.value
 
 
 def test_re03_03_a_bare_number_under_a_time_limit_stays_and_goes_to_a_human():
