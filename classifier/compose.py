@@ -21,8 +21,8 @@ from .countable import countable_rate, served_matters
 from .kinds import OPERATOR_DIRECTION, SERVICE_WINDOW, DOWN, DURATION_NAME, MINIMUM_NAME, SHORT_DURATION, UP_MONEY, numbers_of, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
 from .models import PROPOSAL, Indicator, Project
 from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
-from .slogan import OUTPUT_QUALITY, slogan_proposal
-from .themes import candidates as theme_candidates, deletion, measured_sibling, not_an_indicator, table_taken, theme_proposal
+from .slogan import OUTPUT_QUALITY, criteria_rate, slogan_proposal
+from .themes import candidates as theme_candidates, deletion_answer, not_an_indicator, table_taken, theme_proposal
 from .workdone import work_proposal
 from .propose import VAGUE_NAME as VAGUE_NAME_RE, SYSTEM_RUNS, MONEY_OBJECT, all_eligible_proposal, benefit_proposal, rate_formula, satisfaction_description, whether_to_rate
 from .values import parse_value
@@ -802,33 +802,31 @@ def percent_slogan(ind: Indicator, project: Project, codes: set[str], out: dict)
     found = theme_proposal(name, v, project.title, ind.description, benefit, taken=_table_taken(ind, project), level2=l2)
     if found:
         return found
-    sibling = measured_sibling(project.indicators if project is not None else (), ind, ind.level2 or l2)
-    return deletion(RESIDUE_RE.sub("", ind.level3 or "").strip(), v, ind.level2 or l2, sibling,
-                    "是口号式表述，百分比没有统计对象") if sibling else None
+    # Round 12: no theme measure — the row's deletion, with a measured sibling or what the unit must add (never the
+    # placeholder: RF07-05/07, RE02-08 judged still vague).
+    return deletion_answer(RESIDUE_RE.sub("", ind.level3 or "").strip(), v, ind.level1 or l1, ind.level2 or l2, project, ind,
+                           "是口号式表述，百分比没有统计对象")
 
 
 def reviewer_note(ind: Indicator, codes: set[str], out: dict, project: Project | None = None) -> dict | None:
-    """A benefit or quality slogan that no measure fits and every template left as published: not a copy (rounds 7–8
-    judged "保留原表述。" still vague) but the reviewer's answer — what the unit must write instead — in the description.
-    The value is not invented, so the row still goes to a human. Money, durations and deadlines have their own templates."""
+    """A benefit or quality row whose value no measure fits and every template left as published: not a copy (rounds
+    7–8 judged "保留原表述。" still vague), nor a note to the unit beside the slogan (rounds 10–11: wrong every time),
+    but the reviewer's answer — delete the row, saying why nothing is lost (themes.deletion_answer). A 质量 row that
+    lists its criteria gets the share of its object that meets them instead (slogan.criteria_rate). Money, durations
+    and deadlines outside 效益 have their own templates."""
     v = (ind.value or "").strip()
     l1, l2 = out["level1"], out["level2"]
-    unchanged = _as_published(ind, out)
-    if not unchanged or "unmeasurable_value" not in codes or re.search(r"\d", v) or parse_value(v).measurable \
-            or out.get("kind") in ("money", "unit_cost", "duration", "deadline") \
-            or not (is_benefit(l1, l2) or l2.startswith("质量") or not (l1 or l2).strip()) \
-            or not SLOGAN_SAID.search(f"{ind.level3}，{v}") or NOT_SLOGAN_NAME.search(ind.level3 or ""):
-        return None  # criteria ("真实性、完整性、标准化"), a qualification, a standard or a period is not a slogan
-    what = re.sub(r"(指标|值)$", "", re.sub(r"[（(].*?[)）]", "", l2 or "")).strip() or "效益"
+    benefit = is_benefit(l1, l2) or not (l1 or l2).strip()
+    if not _as_published(ind, out) or "unmeasurable_value" not in codes or re.search(r"\d", v) or parse_value(v).measurable \
+            or out.get("kind") in ("money", "unit_cost", "duration", "deadline") and not benefit \
+            or not (benefit or l2.startswith("质量")) or l1.startswith("满意度"):
+        return None
     said = RESIDUE_RE.sub("", ind.level3 or "").strip() or v or "本行"
-    # Round 10: a note beside the slogan kept was judged still vague every time. Where the table already measures this
-    # level with another row, the reviewer's answer is the row's deletion (in the value and the description).
-    sibling = measured_sibling(project.indicators if project is not None else (), ind, ind.level2 or l2)
-    if sibling:
-        return deletion(said, v, ind.level2 or l2, sibling)
-    return {"description": f"建议改写：“{said}”{'为“' + v + '”' if v else ''}是口号式表述，未说明考核什么、如何计量；"
-                           f"请单位按本项目{what}的实际内容改为可计量的指标，写明计算公式或统计口径、数据来源和目标值，无法计量的删除本行",
-            "advice": True, "note": "未找到可客观计量的替代指标，需审核人或单位补充"}
+    if not benefit:
+        found = criteria_rate(said, ind.description, v)
+        if found:
+            return found
+    return deletion_answer(said, v if v != said else "", ind.level1 or l1, ind.level2 or l2, project, ind)
 
 
 def _slogan_row(row: Indicator) -> bool:

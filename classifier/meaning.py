@@ -592,11 +592,43 @@ def check_rules(rw: Rewrite, ind: Indicator, project: Project) -> tuple[list[str
     return codes, [f"规则仍判为“{LABELS_ZH[f.code]}”：{f.evidence}" for f in found]
 
 
+def is_deletion(rw: Rewrite) -> bool:
+    """A deletion proposal (themes.deletion_answer, themes.not_an_indicator): the value and the description say so."""
+    from .themes import DELETE
+
+    return (rw.value or "").strip() == DELETE and (rw.description or "").startswith(DELETE)
+
+
+def check_deletion(rw: Rewrite, ind: Indicator, project: Project | None, codes: set[str] | None) -> list[str]:
+    """Round 12: a deletion is an answer, not a row still flagged — the rules and the measurability checks do not apply
+    to a row proposed for removal. It passes only where a reviewer could sign it: the row measured nothing (flagged
+    unmeasurable, or a percentage of nothing), its name is the published one (the reviewer must find the row), it is
+    no 满意度 row (every table keeps one), and its reason names a measured row of the table or says what the unit must
+    add (themes.deletion_sound). Rounds 10–11 accepted every such deletion (T056-05, RD12-11)."""
+    from .themes import deletion_sound
+
+    out = []
+    if codes is not None and not codes & {"unmeasurable_value", "unit_mismatch"}:
+        out.append("原行没有被判为不可衡量，建议删除会丢掉一个可考核的指标，需审核人确认")
+    if _nfkc(rw.level3).strip() != _nfkc(RESIDUE_RE.sub("", ind.level3 or "")).strip():
+        out.append("建议删除的行名称与原表不一致，审核人无法对应原行")
+    if (ind.level1 or "").startswith("满意度") or "满意" in (ind.level2 or ""):
+        out.append("满意度指标是每张表必备的维度，不宜删除，需审核人改为可计量的满意度指标")
+    if not deletion_sound(rw.description, project, ind):
+        out.append("删除理由既没有指出本表可考核的同类指标，也没有说明单位应补充什么，需审核人确认")
+    return out
+
+
 def meaning_check(rw: Rewrite, ind: Indicator, project: Project, codes: set[str] | None = None) -> Rewrite:
     """Run every check; set `remaining` (labels the rules still find),
     `reasons` (all failures, Chinese) and `status` (needs_human on any reason).
     `codes`: the labels the original row was flagged with (None: unknown, as for
     a model rewrite judged outside a review — the kind and direction may then change)."""
+    if is_deletion(rw):
+        rw.remaining = []
+        rw.reasons = list(dict.fromkeys(check_numbers(rw, ind, project) + check_deletion(rw, ind, project, codes)))
+        rw.status = "needs_human" if rw.reasons else "ok"
+        return rw
     remaining, rule_reasons = check_rules(rw, ind, project)
     reasons = (check_numbers(rw, ind, project) + check_kind(rw, ind, codes) + check_direction(rw, ind, codes)
                + check_residue(rw, ind, project) + check_wording(rw, ind, codes, project) + check_copy(rw, project, codes)
