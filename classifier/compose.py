@@ -123,6 +123,10 @@ def category(ind: Indicator, codes: set[str]) -> tuple[str, str]:
     if "wrong_category" not in codes:
         return l1, l2
     pv = parse_value(ind.value)
+    if l1.startswith("满意度") and PERCEPTION.search(name):
+        # "提升群众安全感 | ≥90%": a perception only a survey measures — a satisfaction-type measure where it stands;
+        # moved to 质量 it was judged kind_changed (round 11, RG03-09). name_for writes it as one.
+        return l1, l2
     if re.search(r"(满意度|满意率|满意程度|好评率)$", name) or ("投诉" in name and is_rate_name(name)):
         return "满意度指标", "服务对象满意度指标"
     if l1.startswith("满意度") and is_down_name(name):  # "粮食安全事件发生数 | 0起": an effect, not an output (round 1)
@@ -160,6 +164,12 @@ def category(ind: Indicator, codes: set[str]) -> tuple[str, str]:
                                   and parse_value(f"{pv.number_text}{name_unit(name)}").unit_class == "count"):
         return l1, "数量指标"  # "单位数量(家) | 17": the unit is the name's (round 5, RG07-05: "仍将单位数量留在质量指标下")
     return l1, l2
+
+
+# What people feel, which only a survey of them measures (公众安全感调查): a satisfaction-type measure.
+PERCEPTION = re.compile(r"(安全感|获得感|幸福感|归属感|认同感|荣誉感)$")
+# The aim's verb before a name ("提升群众安全感"): not part of what is measured.
+AIM_VERB = re.compile(r"^(进一步)?(提升|提高|增强|增进|改善|促进|加强|不断提升|持续提升)")
 
 
 # A name that is only a date, a period, an amount or the level's own label ("12月底前完成", "2020年", "时效指标",
@@ -240,7 +250,7 @@ def name_for(ind: Indicator, project: Project, l1: str, l2: str, codes: set[str]
     if re.search(r"(合规|规范)性$", name) and parse_value(ind.value).unit_class == "percent":
         return re.sub(r"性$", "率", name)  # "资金使用合规性 | 100%": a compliance rate, never "合规性的实际支出金额" (round 2)
     if l1.startswith("满意度") and not re.search(r"满意|好评|认可|投诉", name):
-        return f"{name}满意度"
+        return f"{AIM_VERB.sub('', name) or name}满意度"  # "提升群众安全感" → 群众安全感满意度, not "提升…满意度"
     if l2.startswith("时效") and not (ind.level2 or "").startswith("时效") and FUND_PAID.search(name) \
             and not re.search(r"及时|执行", name):
         if "完成" in f"{name}{ind.description}":
@@ -315,6 +325,11 @@ DESC_PERIOD = re.compile(r"(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[-－—~�
 def description_for(kind: str, name: str, ind: Indicator, project: Project, standard: str = "") -> str:
     """One grammatical description per kind: what is counted, how, from where."""
     if kind == "satisfaction":
+        felt = re.match(r"^(.{2,10}?)(安全感|获得感|幸福感|归属感|认同感|荣誉感)(满意度)?$", name)
+        if felt:  # "群众安全感满意度": the people asked how safe they feel, not "对群众安全感开展满意度调查"
+            who, feel = felt.group(1).strip("的之"), felt.group(2)
+            return (f"对{who}开展{feel}随机抽样问卷调查，计算公式：对{feel}表示满意（含比较满意）的受访{who}人数/受访{who}"
+                    f"总人数×100%，数据来源为{feel}调查问卷")
         return satisfaction_description(name, project.title)
     if kind == "rate":
         published = (ind.description or "").strip().rstrip("。.")
@@ -788,24 +803,36 @@ NOT_SLOGAN_NAME = re.compile(r"(资质|资格|任职条件|准入条件|标准|�
 PERCENT_SLOGAN = re.compile(SLOGAN_SAID.pattern + r"|达到.{0,8}要求|受益|齐抓共管|办实事|办好事|建设|水平|条件|成果|成效|感受|温暖|获得感|幸福感")
 
 
+# A rate's name with no object, only a state ("安全率 | 100" under 经济效益, RA03-06): nothing to count, as a slogan.
+STATE_RATE = re.compile(r"^(安全|稳定|和谐|平安|健康|文明|有效|受益|发展|成效|效果|长效|持续|规范|良好|提升|提高|改善)(率|性|度|情况)$")
+
+
 def percent_slogan(ind: Indicator, project: Project, codes: set[str], out: dict) -> dict | None:
     """A slogan with a bare percentage, which the rate template could only answer with "分子、分母需审核人补充" (round 10:
     judged still vague every time, RF07-02/05/07, T084-03, RE02-02/08, RE03-05, T056-05, RD03-06): the measure its theme
-    has, keeping the published percentage as the share's target; else, where the table measures the level already,
-    the row's deletion. Only on 效益 and 质量 rows, and only where the name is no rate."""
+    has, keeping the published percentage as the share's target; else the row's deletion (themes.deletion_answer).
+    Only on 效益 and 质量 rows, and only where the row measures nothing: a slogan's name (no rate), a rate's name that
+    is only a state (STATE_RATE), or a rate of an unnamed object with no target published ("宣传覆盖面 | 拓宽": a
+    "≥95%（建议值）" of nothing, RG02-11). A real rate with an unnamed object and a published target is not a slogan."""
     l1, l2, name = out["level1"], out["level2"], out["level3"]
     benefit = is_benefit(l1, l2) or not (l1 or l2).strip()
-    if project is None or UNNAMED_NOTE not in out["description"] or not codes & PROPOSAL_CODES or is_rate_name(name) \
-            or not (benefit or l2.startswith("质量")) or not PERCENT_SLOGAN.search(RESIDUE_RE.sub("", ind.level3 or "")):
-        return None
     v = (ind.value or "").strip()
+    published = RESIDUE_RE.sub("", ind.level3 or "").strip()
+    slogan = PERCENT_SLOGAN.search(published) and not is_rate_name(name)
+    state, no_target = STATE_RATE.match(name), not re.search(r"\d", v)
+    if project is None or UNNAMED_NOTE not in out["description"] or not codes & PROPOSAL_CODES \
+            or not (benefit or l2.startswith("质量")) or not (slogan or state or no_target):
+        return None
     found = theme_proposal(name, v, project.title, ind.description, benefit, taken=_table_taken(ind, project), level2=l2)
+    if found and not (l1 or l2).strip():
+        # A table without levels (RG02): an effect's measure says its level, as propose() does for such rows.
+        return found | {"level1": "效益指标", "level2": "经济效益指标" if found.get("economic") else "社会效益指标"}
     if found:
         return found
     # Round 12: no theme measure — the row's deletion, with a measured sibling or what the unit must add (never the
     # placeholder: RF07-05/07, RE02-08 judged still vague).
-    return deletion_answer(RESIDUE_RE.sub("", ind.level3 or "").strip(), v, ind.level1 or l1, ind.level2 or l2, project, ind,
-                           "是口号式表述，百分比没有统计对象")
+    why = "是口号式表述，百分比没有统计对象" if slogan else "只有比率的名称，没有写明统计什么，分子、分母和目标都无从确定"
+    return deletion_answer(published, v, ind.level1 or l1, ind.level2 or l2, project, ind, why)
 
 
 def reviewer_note(ind: Indicator, codes: set[str], out: dict, project: Project | None = None) -> dict | None:
