@@ -22,7 +22,7 @@ from .kinds import OPERATOR_DIRECTION, SERVICE_WINDOW, DOWN, DURATION_NAME, MINI
 from .models import PROPOSAL, Indicator, Project
 from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
 from .slogan import OUTPUT_QUALITY, criteria_rate, slogan_proposal
-from .themes import candidates as theme_candidates, deletion_answer, not_an_indicator, table_taken, theme_proposal
+from .themes import candidates as theme_candidates, deletion_answer, not_an_indicator, table_takers, theme_proposal
 from .workdone import work_proposal
 from .propose import VAGUE_NAME as VAGUE_NAME_RE, SYSTEM_RUNS, MONEY_OBJECT, all_eligible_proposal, benefit_proposal, rate_formula, satisfaction_description, whether_to_rate
 from .values import parse_value
@@ -756,9 +756,13 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
         elif found is not None and benefit and found["level3"] in _table_taken(ind, project):
             # The stock measure another row of the table takes first (round 7: RF01-08/10 got RF01-07's 活动参与人次增长率
             # again, judged a duplicate): the theme's next measure, else the repeat goes to a human (meaning.check_table).
+            # Round 12: none left — not the repeat (RE13-08, RF01-10, T052-08 judged duplicates) but the row's deletion,
+            # naming the sibling that has the measure.
             found = theme_proposal(*((v, "") if VAGUE_NAME_RE.match(name) and v and not re.search(r"\d", v) else (name, v)),
                                    project.title, ind.description, True, taken=_table_taken(ind, project) | {found["level3"]},
-                                   level2=l2) or found
+                                   level2=l2) \
+                or deletion_answer(RESIDUE_RE.sub("", ind.level3 or "").strip(), v if v != name else "", ind.level1 or l1,
+                                   ind.level2 or l2, project, ind, repeats=_repeats(ind, project, found["level3"]))
         return found | {"benefit": True} if found else None
     return None
 
@@ -864,6 +868,19 @@ def _slogan_row(row: Indicator) -> bool:
 
 
 def _table_taken(ind: Indicator, project: Project) -> set[str]:
+    return set(_table_takers(ind, project))
+
+
+def _repeats(ind: Indicator, project: Project, measure: str) -> str:
+    """The sibling that has `measure` (published, or its rewrite takes it first), as a deletion names it."""
+    row = _table_takers(ind, project).get(measure)
+    if row is None:
+        return ""
+    said = RESIDUE_RE.sub("", row.level3 or "").strip()
+    return f"“{said}”一行" + ("" if said == measure else f"（改写为“{measure}”）")
+
+
+def _table_takers(ind: Indicator, project: Project) -> dict:
     """Theme measures this row may not take: published by another row of the table, or given to a slogan row of the same
     table that takes precedence (meaning._precedence: 可持续影响 yields, then the earlier row) — one proposal twice in a
     table is a duplicate indicator (round 8: T052-08/09, T055-09/10)."""
@@ -872,7 +889,7 @@ def _table_taken(ind: Indicator, project: Project) -> set[str]:
     rows = list(project.indicators or []) if project is not None else []
     mine = next((i for i, r in enumerate(rows) if r.id == ind.id or r is ind), None)
     if mine is None:
-        return {(r.level3 or "").strip() for r in rows}
+        return {(r.level3 or "").strip(): r for r in rows}
 
     def names(row: Indicator) -> list[str]:
         # A 质量 slogan row competes too: "计划招录职位到岗率" fits a 质量 row and a 可持续影响 row of one table.
@@ -891,7 +908,7 @@ def _table_taken(ind: Indicator, project: Project) -> set[str]:
                 return [people["level3"]]
         return [m.name for m in theme_candidates(*said, project.title, row.description, row_benefit, row.level2)]
 
-    return table_taken(rows, mine, names, _precedence)
+    return table_takers(rows, mine, names, _precedence)
 
 
 def tidy_units(value: str, kind: str, name: str) -> str:

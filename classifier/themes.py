@@ -444,14 +444,20 @@ def not_an_indicator(name: str, value: str, level2: str = "") -> dict | None:
 def table_taken(rows, mine: int, measure_of, precedence) -> set[str]:
     """The measure names other rows of the table publish, or take before this row: rows with precedence
     (meaning._precedence) are given their first free measure first. `measure_of(row)`: the row's candidate names."""
-    taken = {(r.level3 or "").strip() for i, r in enumerate(rows) if i != mine}
+    return set(table_takers(rows, mine, measure_of, precedence))
+
+
+def table_takers(rows, mine: int, measure_of, precedence) -> dict:
+    """table_taken's names, each with the row that publishes or takes it: a deletion for want of a free measure names
+    the row that has it (round 12: T052-08, RE13-08, RF01-10 repeated a sibling's rewrite, judged duplicates)."""
+    taken = {(r.level3 or "").strip(): r for i, r in enumerate(rows) if i != mine}
     order = sorted((i for i in range(len(rows)) if i != mine and precedence(rows[i], i) < precedence(rows[mine], mine)),
                    key=lambda i: precedence(rows[i], i))
     for i in order:
         names = measure_of(rows[i])
         first = next((n for n in names if n not in taken), None)
         if first:
-            taken.add(first)
+            taken[first] = rows[i]
     return taken
 
 
