@@ -15,7 +15,7 @@ from .compose import BARE_YEAR, BUDGET_CHECK, SLOT_SAID, ZERO_CHECK, PROPOSAL, R
 from .rate_terms import UNNAMED_NOTE
 from .kinds import (DOWN, EQUAL, OPERATOR_DIRECTION, QUALIFICATION_NAME, UNIT_CLASSES, UP, UP_MONEY, YEAR_OR_DATE, expected_direction,
                     grades_defined, kind_of)
-from .propose import speaks_of_publicity
+from .propose import VERB_WORDS, speaks_of_publicity
 from .models import KIND_ZH, LABELS_ZH, Indicator, Project, Rewrite
 from .rules import check_row
 from .slogan import OUTPUT_QUALITY
@@ -432,7 +432,7 @@ def check_round8(rw: Rewrite, ind: Indicator, project: Project | None, kind: str
 
 # Round 9 (round 8's judges, eval/judged/round8_blind.jsonl, round8_on7blind.jsonl): wrong rewrites the check let through.
 # A slogan's verb cut off as the topic of a 知晓率 ("深化相关知识知晓率", T070-06).
-VERB_TOPIC = re.compile(r"^(深化|加强|推动|提升|提高|促进|营造|确保|保证|推进|强化|加大|做好|开展|围绕|部署|持续|广泛|全面|进一步)")
+VERB_TOPIC = re.compile(rf"^({VERB_WORDS})")
 # A count value with an adverb left after its unit ("≥16个区广泛", T050-11).
 TRAILING_WORDS = re.compile(r"(广泛|全面|有效|显著|明显|深入|普遍|及时|覆盖|宣传|开展|完成|提升|提高)$")
 # A coverage formula that counts the activity instead of what it covers ("已覆盖的暗访督查数", T021-01).
