@@ -16,7 +16,7 @@ from .rate_terms import UNNAMED_NOTE
 from .kinds import (DOWN, EQUAL, OPERATOR_DIRECTION, QUALIFICATION_NAME, UNIT_CLASSES, UP, UP_MONEY, YEAR_OR_DATE, expected_direction,
                     grades_defined, kind_of)
 from .propose import VERB_WORDS, speaks_of_publicity
-from .models import KIND_ZH, LABELS_ZH, Indicator, Project, Rewrite
+from .models import DELETION, KIND_ZH, LABELS_ZH, Indicator, Project, Rewrite
 from .rules import check_row
 from .slogan import OUTPUT_QUALITY
 from .values import parse_value
@@ -594,9 +594,7 @@ def check_rules(rw: Rewrite, ind: Indicator, project: Project) -> tuple[list[str
 
 def is_deletion(rw: Rewrite) -> bool:
     """A deletion proposal (themes.deletion_answer, themes.not_an_indicator): the value and the description say so."""
-    from .themes import DELETE
-
-    return (rw.value or "").strip() == DELETE and (rw.description or "").startswith(DELETE)
+    return (rw.value or "").strip() == DELETION and (rw.description or "").startswith(DELETION)
 
 
 def check_deletion(rw: Rewrite, ind: Indicator, project: Project | None, codes: set[str] | None) -> list[str]:
@@ -619,6 +617,18 @@ def check_deletion(rw: Rewrite, ind: Indicator, project: Project | None, codes: 
     return out
 
 
+# A share meeting criteria that are not said ("符合相关文件要求的…数"): as vague as the row it replaced (T055-04, RD04-02).
+UNSAID_CRITERIA = re.compile(r"计算公式：符合(相关|有关|上级|规定|一定)[^/×]{0,12}?(要求|标准|条件)的")
+
+
+def check_round12(rw: Rewrite) -> list[str]:
+    """Round 12's new rewrite, the share of an output meeting its listed criteria (slogan.criteria_rate), fails where
+    the criteria are not named: the reviewer must say which."""
+    if UNSAID_CRITERIA.search(rw.description or ""):
+        return ["合格率的标准只写了“相关要求”，没有写明是哪些要求或哪份文件，需审核人写明后再考核"]
+    return []
+
+
 def meaning_check(rw: Rewrite, ind: Indicator, project: Project, codes: set[str] | None = None) -> Rewrite:
     """Run every check; set `remaining` (labels the rules still find),
     `reasons` (all failures, Chinese) and `status` (needs_human on any reason).
@@ -633,7 +643,7 @@ def meaning_check(rw: Rewrite, ind: Indicator, project: Project, codes: set[str]
     reasons = (check_numbers(rw, ind, project) + check_kind(rw, ind, codes) + check_direction(rw, ind, codes)
                + check_residue(rw, ind, project) + check_wording(rw, ind, codes, project) + check_copy(rw, project, codes)
                + check_table(rw, ind, project) + check_round9(rw, ind, codes) + check_round10(rw) + check_target_kept(rw, ind)
-               + check_round11(rw, ind, project) + rule_reasons)
+               + check_round11(rw, ind, project) + check_round12(rw) + rule_reasons)
     rw.remaining = remaining
     rw.reasons = list(dict.fromkeys(reasons))
     rw.status = "needs_human" if rw.reasons else "ok"

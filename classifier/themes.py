@@ -23,7 +23,7 @@ import re
 from typing import NamedTuple
 
 from .levels import RESIDUE_RE
-from .models import PROPOSAL
+from .models import DELETION, PROPOSAL
 from .propose import OFF_SUBJECT
 from .slogan import _count, _rate
 
@@ -436,9 +436,9 @@ def not_an_indicator(name: str, value: str, level2: str = "") -> dict | None:
         return None
     what = re.sub(r"指标$", "", level2 or "") or "该类"
     # The value says the deletion too: a row left as "不涉及" is still a row (round 10, RD12-11).
-    return {"level3": name, "description": f"建议删除本行：原表注明本项目不适用或不涉及{what}指标，本行不是可考核的绩效指标；"
+    return {"level3": name, "description": f"{DELETION}：原表注明本项目不适用或不涉及{what}指标，本行不是可考核的绩效指标；"
                                              f"如需保留{what}维度，由单位补充本项目可计量的指标",
-            "value": "建议删除本行", "kind": "text", "advice": True, "note": "原行注明不适用，建议删除本行，需审核人确认"}
+            "value": DELETION, "kind": "text", "advice": True, "note": "原行注明不适用，建议删除本行，需审核人确认"}
 
 
 def table_taken(rows, mine: int, measure_of, precedence) -> set[str]:
@@ -485,8 +485,6 @@ def measured_sibling(rows, mine, level2: str, project=None, level1: str = "") ->
     return None
 
 
-# The value of a deletion proposal, and what every deletion's description starts with (meaning.check_deletion).
-DELETE = "建议删除本行"
 # What a row must not be to stand as a deletion's measured sibling: the rules still find its value or level wrong.
 # (A misplaced row still measures: "…品牌数量 | ≥32个" under 质量 was accepted as T056-05's sibling.)
 _SIBLING_FAULTS = {"unmeasurable_value", "unit_mismatch", "implausible_value"}
@@ -502,7 +500,7 @@ def is_measured(row, project) -> bool:
 
     v, name = (row.value or "").strip(), RESIDUE_RE.sub("", row.level3 or "").strip()
     pv = parse_value(v)
-    if not re.search(r"\d", v) or v == DELETE or NOT_APPLICABLE.search(f"{name}{v}") or _AIM_NAME.match(name):
+    if not re.search(r"\d", v) or v == DELETION or NOT_APPLICABLE.search(f"{name}{v}") or _AIM_NAME.match(name):
         return False
     if pv.unit_class in ("", "none") and not pv.is_date:
         return False  # "学校发展能力 | 100": a number of nothing
@@ -517,8 +515,8 @@ def deletion(name: str, value: str, level2: str, sibling: str, why: str = "是�
     time; RD12-11's deletion was minor only for keeping "不涉及" as the value). A published number is quoted, not lost."""
     what = _level_key(level2) or "本类"
     said = f"“{name}”" + (f"（原表指标值“{value}”）" if value else "")
-    return {"level3": name, "value": DELETE, "kind": "text", "advice": True,
-            "description": f"{DELETE}：{said}{why}；本表{what}指标已有“{sibling}”可考核，删除本行不影响{what}的考核",
+    return {"level3": name, "value": DELETION, "kind": "text", "advice": True,
+            "description": f"{DELETION}：{said}{why}；本表{what}指标已有“{sibling}”可考核，删除本行不影响{what}的考核",
             "note": "本行不是可考核的绩效指标，建议删除"}
 
 
@@ -548,14 +546,14 @@ def deletion_answer(name: str, value: str, level1: str, level2: str, project=Non
         above = measured_sibling(rows, mine, level2, project, level1=level1) if upper and upper != what else None
         shown = f"{upper}指标已有“{above}”可考核；" if above else ""
         tail = f"本表{what}指标没有其他可考核的行，{shown}如需保留{what}维度，由单位补充本项目可计量的{what}指标"
-    return {"level3": name, "value": DELETE, "kind": "text", "advice": True,
-            "description": f"{DELETE}：{said}{why}；{tail}", "note": "本行不是可考核的绩效指标，建议删除"}
+    return {"level3": name, "value": DELETION, "kind": "text", "advice": True,
+            "description": f"{DELETION}：{said}{why}；{tail}", "note": "本行不是可考核的绩效指标，建议删除"}
 
 
 def deletion_sound(description: str, project, mine=None) -> bool:
     """A deletion proposal whose reason a reviewer can sign: it names a row of the table that is measured (as
     published), or it says what the unit must add to keep the dimension. (meaning.check_deletion)"""
-    if not (description or "").startswith(DELETE):
+    if not (description or "").startswith(DELETION):
         return False
     if "由单位补充本项目可计量的" in description:
         return True
