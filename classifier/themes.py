@@ -504,6 +504,8 @@ def is_measured(row, project) -> bool:
         return False
     if pv.unit_class in ("", "none") and not pv.is_date:
         return False  # "学校发展能力 | 100": a number of nothing
+    if parse_value(name).is_date or not re.search(r"[\u4e00-\u9fff]{2}", re.sub(r"\d+\s*[年月日]|[底末前]|完成", "", name)):
+        return False  # "12月底前完成 | 12月底前完成": a date for a name says no work to check
     if pv.unit_class == "percent" and not (is_rate_name(name) or re.search(r"满意|率|比例|比重|占比", name)):
         return False  # "改善了农民生产生活条件 | 100%": a percentage of nothing (LABELS.md)
     return not {f.code for f in check_row(row, project)} & _SIBLING_FAULTS
@@ -555,9 +557,11 @@ def deletion_sound(description: str, project, mine=None) -> bool:
     published), or it says what the unit must add to keep the dimension. (meaning.check_deletion)"""
     if not (description or "").startswith(DELETION):
         return False
-    if "由单位补充本项目可计量的" in description:
-        return True
     rows = list(getattr(project, "indicators", None) or [])
+    if "由单位补充本项目可计量的" in description:
+        # What to add is said; still, a table left with no checkable row at all is for a human to rebuild.
+        return any(r is not mine and getattr(r, "id", None) != getattr(mine, "id", object()) and is_measured(r, project)
+                   for r in rows)
     for m in re.finditer(r"已有“(.+?)（([^（）]*)）”", description):
         name, value = m.group(1), m.group(2)
         if any(RESIDUE_RE.sub("", r.level3 or "").strip() == name and (r.value or "").strip() == value and r is not mine
