@@ -54,8 +54,15 @@ _BURDEN = re.compile(r"负担|困难|就学|上学|失学|资助|减负")
 _AID = re.compile(r"资助|助学|补助|补贴|伙食|免费|营养|生活费|救助")
 
 
+# A template that drops the "%" ("安全率 | 100", "稳定率 | 100", RA03): a bare number up to 100 is the share's target.
+_BARE_PCT = re.compile(r"^\s*([≥≤>=＞＜＝]*|大于等于|不低于|不少于)\s*(\d+(?:\.\d+)?)\s*()$")
+
+
 def _percent(value: str) -> str | None:
     pct = _PCT.search(value or "")
+    bare = _BARE_PCT.match(value or "")
+    if not pct and bare and float(bare.group(2)) <= 100:
+        pct = bare
     if not pct:
         return None
     n = float(pct.group(2))
