@@ -857,7 +857,11 @@ def reviewer_note(ind: Indicator, codes: set[str], out: dict, project: Project |
         found = criteria_rate(said, ind.description, v)
         if found:
             return found
-    return deletion_answer(said, v if v != said else "", ind.level1 or l1, ind.level2 or l2, project, ind)
+    # A slogan is called one; a row that only lacks anything to check ("按规定租用", "符合相关文件要求", "建立…干部库" as an
+    # effect) is not — its reason says what it lacks.
+    why = "是口号式表述，说不出考核什么、按什么计量" if SLOGAN_SAID.search(f"{ind.level3}，{v}") \
+        else "没有可核验的数字、日期或标准，年终无法判断是否达成"
+    return deletion_answer(said, v if v != said else "", ind.level1 or l1, ind.level2 or l2, project, ind, why)
 
 
 def _slogan_row(row: Indicator) -> bool:
