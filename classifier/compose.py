@@ -21,8 +21,8 @@ from .countable import countable_rate, served_matters
 from .kinds import OPERATOR_DIRECTION, SERVICE_WINDOW, DOWN, DURATION_NAME, MINIMUM_NAME, SHORT_DURATION, UP_MONEY, numbers_of, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
 from .models import PROPOSAL, Indicator, Project
 from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
-from .slogan import OUTPUT_QUALITY, slogan_proposal
-from .themes import candidates as theme_candidates, deletion, measured_sibling, not_an_indicator, table_taken, theme_proposal
+from .slogan import OUTPUT_QUALITY, criteria_rate, slogan_proposal
+from .themes import candidates as theme_candidates, deletion_answer, not_an_indicator, table_takers, theme_proposal
 from .workdone import work_proposal
 from .propose import VAGUE_NAME as VAGUE_NAME_RE, SYSTEM_RUNS, MONEY_OBJECT, all_eligible_proposal, benefit_proposal, rate_formula, satisfaction_description, whether_to_rate
 from .values import parse_value
@@ -124,6 +124,10 @@ def category(ind: Indicator, codes: set[str]) -> tuple[str, str]:
     if "wrong_category" not in codes:
         return l1, l2
     pv = parse_value(ind.value)
+    if l1.startswith("满意度") and PERCEPTION.search(name):
+        # "提升群众安全感 | ≥90%": a perception only a survey measures — a satisfaction-type measure where it stands;
+        # moved to 质量 it was judged kind_changed (round 11, RG03-09). name_for writes it as one.
+        return l1, l2
     if re.search(r"(满意度|满意率|满意程度|好评率)$", name) or ("投诉" in name and is_rate_name(name)):
         return "满意度指标", "服务对象满意度指标"
     if l1.startswith("满意度") and is_down_name(name):  # "粮食安全事件发生数 | 0起": an effect, not an output (round 1)
@@ -161,6 +165,12 @@ def category(ind: Indicator, codes: set[str]) -> tuple[str, str]:
                                   and parse_value(f"{pv.number_text}{name_unit(name)}").unit_class == "count"):
         return l1, "数量指标"  # "单位数量(家) | 17": the unit is the name's (round 5, RG07-05: "仍将单位数量留在质量指标下")
     return l1, l2
+
+
+# What people feel, which only a survey of them measures (公众安全感调查): a satisfaction-type measure.
+PERCEPTION = re.compile(r"(安全感|获得感|幸福感|归属感|认同感|荣誉感)$")
+# The aim's verb before a name ("提升群众安全感"): not part of what is measured.
+AIM_VERB = re.compile(r"^(进一步)?(提升|提高|增强|增进|改善|促进|加强|不断提升|持续提升)")
 
 
 # A name that is only a date, a period, an amount or the level's own label ("12月底前完成", "2020年", "时效指标",
@@ -241,7 +251,7 @@ def name_for(ind: Indicator, project: Project, l1: str, l2: str, codes: set[str]
     if re.search(r"(合规|规范)性$", name) and parse_value(ind.value).unit_class == "percent":
         return re.sub(r"性$", "率", name)  # "资金使用合规性 | 100%": a compliance rate, never "合规性的实际支出金额" (round 2)
     if l1.startswith("满意度") and not re.search(r"满意|好评|认可|投诉", name):
-        return f"{name}满意度"
+        return f"{AIM_VERB.sub('', name) or name}满意度"  # "提升群众安全感" → 群众安全感满意度, not "提升…满意度"
     if l2.startswith("时效") and not (ind.level2 or "").startswith("时效") and FUND_PAID.search(name) \
             and not re.search(r"及时|执行", name):
         if "完成" in f"{name}{ind.description}":
@@ -316,6 +326,11 @@ DESC_PERIOD = re.compile(r"(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[-－—~�
 def description_for(kind: str, name: str, ind: Indicator, project: Project, standard: str = "") -> str:
     """One grammatical description per kind: what is counted, how, from where."""
     if kind == "satisfaction":
+        felt = re.match(r"^(.{2,10}?)(安全感|获得感|幸福感|归属感|认同感|荣誉感)(满意度)?$", name)
+        if felt:  # "群众安全感满意度": the people asked how safe they feel, not "对群众安全感开展满意度调查"
+            who, feel = felt.group(1).strip("的之"), felt.group(2)
+            return (f"对{who}开展{feel}随机抽样问卷调查，计算公式：对{feel}表示满意（含比较满意）的受访{who}人数/受访{who}"
+                    f"总人数×100%，数据来源为{feel}调查问卷")
         return satisfaction_description(name, project.title)
     if kind == "rate":
         published = (ind.description or "").strip().rstrip("。.")
@@ -749,9 +764,13 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
         elif found is not None and benefit and found["level3"] in _table_taken(ind, project):
             # The stock measure another row of the table takes first (round 7: RF01-08/10 got RF01-07's 活动参与人次增长率
             # again, judged a duplicate): the theme's next measure, else the repeat goes to a human (meaning.check_table).
+            # Round 12: none left — not the repeat (RE13-08, RF01-10, T052-08 judged duplicates) but the row's deletion,
+            # naming the sibling that has the measure.
             found = theme_proposal(*((v, "") if VAGUE_NAME_RE.match(name) and v and not re.search(r"\d", v) else (name, v)),
                                    project.title, ind.description, True, taken=_table_taken(ind, project) | {found["level3"]},
-                                   level2=l2) or found
+                                   level2=l2) \
+                or deletion_answer(RESIDUE_RE.sub("", ind.level3 or "").strip(), v if v != name else "", ind.level1 or l1,
+                                   ind.level2 or l2, project, ind, repeats=_repeats(ind, project, found["level3"]))
         return found | {"benefit": True} if found else None
     return None
 
@@ -796,47 +815,61 @@ NOT_SLOGAN_NAME = re.compile(r"(资质|资格|任职条件|准入条件|标准|�
 PERCENT_SLOGAN = re.compile(SLOGAN_SAID.pattern + r"|达到.{0,8}要求|受益|齐抓共管|办实事|办好事|建设|水平|条件|成果|成效|感受|温暖|获得感|幸福感")
 
 
+# A rate's name with no object, only a state ("安全率 | 100" under 经济效益, RA03-06): nothing to count, as a slogan.
+STATE_RATE = re.compile(r"^(安全|稳定|和谐|平安|健康|文明|有效|受益|发展|成效|效果|长效|持续|规范|良好|提升|提高|改善)(率|性|度|情况)$")
+
+
 def percent_slogan(ind: Indicator, project: Project, codes: set[str], out: dict) -> dict | None:
     """A slogan with a bare percentage, which the rate template could only answer with "分子、分母需审核人补充" (round 10:
     judged still vague every time, RF07-02/05/07, T084-03, RE02-02/08, RE03-05, T056-05, RD03-06): the measure its theme
-    has, keeping the published percentage as the share's target; else, where the table measures the level already,
-    the row's deletion. Only on 效益 and 质量 rows, and only where the name is no rate."""
+    has, keeping the published percentage as the share's target; else the row's deletion (themes.deletion_answer).
+    Only on 效益 and 质量 rows, and only where the row measures nothing: a slogan's name (no rate), a rate's name that
+    is only a state (STATE_RATE), or a rate of an unnamed object with no target published ("宣传覆盖面 | 拓宽": a
+    "≥95%（建议值）" of nothing, RG02-11). A real rate with an unnamed object and a published target is not a slogan."""
     l1, l2, name = out["level1"], out["level2"], out["level3"]
     benefit = is_benefit(l1, l2) or not (l1 or l2).strip()
-    if project is None or UNNAMED_NOTE not in out["description"] or not codes & PROPOSAL_CODES or is_rate_name(name) \
-            or not (benefit or l2.startswith("质量")) or not PERCENT_SLOGAN.search(RESIDUE_RE.sub("", ind.level3 or "")):
-        return None
     v = (ind.value or "").strip()
+    published = RESIDUE_RE.sub("", ind.level3 or "").strip()
+    slogan = PERCENT_SLOGAN.search(published) and not is_rate_name(name)
+    state, no_target = STATE_RATE.match(name), not re.search(r"\d", v)
+    if project is None or UNNAMED_NOTE not in out["description"] or not codes & PROPOSAL_CODES \
+            or not (benefit or l2.startswith("质量")) or not (slogan or state or no_target):
+        return None
     found = theme_proposal(name, v, project.title, ind.description, benefit, taken=_table_taken(ind, project), level2=l2)
+    if found and not (l1 or l2).strip():
+        # A table without levels (RG02): an effect's measure says its level, as propose() does for such rows.
+        return found | {"level1": "效益指标", "level2": "经济效益指标" if found.get("economic") else "社会效益指标"}
     if found:
         return found
-    sibling = measured_sibling(project.indicators if project is not None else (), ind, ind.level2 or l2)
-    return deletion(RESIDUE_RE.sub("", ind.level3 or "").strip(), v, ind.level2 or l2, sibling,
-                    "是口号式表述，百分比没有统计对象") if sibling else None
+    # Round 12: no theme measure — the row's deletion, with a measured sibling or what the unit must add (never the
+    # placeholder: RF07-05/07, RE02-08 judged still vague).
+    why = "是口号式表述，百分比没有统计对象" if slogan else "只有比率的名称，没有写明统计什么，分子、分母和目标都无从确定"
+    return deletion_answer(published, v, ind.level1 or l1, ind.level2 or l2, project, ind, why)
 
 
 def reviewer_note(ind: Indicator, codes: set[str], out: dict, project: Project | None = None) -> dict | None:
-    """A benefit or quality slogan that no measure fits and every template left as published: not a copy (rounds 7–8
-    judged "保留原表述。" still vague) but the reviewer's answer — what the unit must write instead — in the description.
-    The value is not invented, so the row still goes to a human. Money, durations and deadlines have their own templates."""
+    """A benefit or quality row whose value no measure fits and every template left as published: not a copy (rounds
+    7–8 judged "保留原表述。" still vague), nor a note to the unit beside the slogan (rounds 10–11: wrong every time),
+    but the reviewer's answer — delete the row, saying why nothing is lost (themes.deletion_answer). A 质量 row that
+    lists its criteria gets the share of its object that meets them instead (slogan.criteria_rate). Money, durations
+    and deadlines outside 效益 have their own templates."""
     v = (ind.value or "").strip()
     l1, l2 = out["level1"], out["level2"]
-    unchanged = _as_published(ind, out)
-    if not unchanged or "unmeasurable_value" not in codes or re.search(r"\d", v) or parse_value(v).measurable \
-            or out.get("kind") in ("money", "unit_cost", "duration", "deadline") \
-            or not (is_benefit(l1, l2) or l2.startswith("质量") or not (l1 or l2).strip()) \
-            or not SLOGAN_SAID.search(f"{ind.level3}，{v}") or NOT_SLOGAN_NAME.search(ind.level3 or ""):
-        return None  # criteria ("真实性、完整性、标准化"), a qualification, a standard or a period is not a slogan
-    what = re.sub(r"(指标|值)$", "", re.sub(r"[（(].*?[)）]", "", l2 or "")).strip() or "效益"
+    benefit = is_benefit(l1, l2) or not (l1 or l2).strip()
+    if not _as_published(ind, out) or "unmeasurable_value" not in codes or re.search(r"\d", v) or parse_value(v).measurable \
+            or out.get("kind") in ("money", "unit_cost", "duration", "deadline") and not benefit \
+            or not (benefit or l2.startswith("质量")) or l1.startswith("满意度"):
+        return None
     said = RESIDUE_RE.sub("", ind.level3 or "").strip() or v or "本行"
-    # Round 10: a note beside the slogan kept was judged still vague every time. Where the table already measures this
-    # level with another row, the reviewer's answer is the row's deletion (in the value and the description).
-    sibling = measured_sibling(project.indicators if project is not None else (), ind, ind.level2 or l2)
-    if sibling:
-        return deletion(said, v, ind.level2 or l2, sibling)
-    return {"description": f"建议改写：“{said}”{'为“' + v + '”' if v else ''}是口号式表述，未说明考核什么、如何计量；"
-                           f"请单位按本项目{what}的实际内容改为可计量的指标，写明计算公式或统计口径、数据来源和目标值，无法计量的删除本行",
-            "advice": True, "note": "未找到可客观计量的替代指标，需审核人或单位补充"}
+    if not benefit:
+        found = criteria_rate(said, ind.description, v)
+        if found:
+            return found
+    # A slogan is called one; a row that only lacks anything to check ("按规定租用", "符合相关文件要求", "建立…干部库" as an
+    # effect) is not — its reason says what it lacks.
+    why = "是口号式表述，说不出考核什么、按什么计量" if SLOGAN_SAID.search(f"{ind.level3}，{v}") \
+        else "没有可核验的数字、日期或标准，年终无法判断是否达成"
+    return deletion_answer(said, v if v != said else "", ind.level1 or l1, ind.level2 or l2, project, ind, why)
 
 
 def _slogan_row(row: Indicator) -> bool:
@@ -847,6 +880,19 @@ def _slogan_row(row: Indicator) -> bool:
 
 
 def _table_taken(ind: Indicator, project: Project) -> set[str]:
+    return set(_table_takers(ind, project))
+
+
+def _repeats(ind: Indicator, project: Project, measure: str) -> str:
+    """The sibling that has `measure` (published, or its rewrite takes it first), as a deletion names it."""
+    row = _table_takers(ind, project).get(measure)
+    if row is None:
+        return ""
+    said = RESIDUE_RE.sub("", row.level3 or "").strip()
+    return f"“{said}”一行" + ("" if said == measure else f"（改写为“{measure}”）")
+
+
+def _table_takers(ind: Indicator, project: Project) -> dict:
     """Theme measures this row may not take: published by another row of the table, or given to a slogan row of the same
     table that takes precedence (meaning._precedence: 可持续影响 yields, then the earlier row) — one proposal twice in a
     table is a duplicate indicator (round 8: T052-08/09, T055-09/10)."""
@@ -855,7 +901,7 @@ def _table_taken(ind: Indicator, project: Project) -> set[str]:
     rows = list(project.indicators or []) if project is not None else []
     mine = next((i for i, r in enumerate(rows) if r.id == ind.id or r is ind), None)
     if mine is None:
-        return {(r.level3 or "").strip() for r in rows}
+        return {(r.level3 or "").strip(): r for r in rows}
 
     def names(row: Indicator) -> list[str]:
         # A 质量 slogan row competes too: "计划招录职位到岗率" fits a 质量 row and a 可持续影响 row of one table.
@@ -874,7 +920,7 @@ def _table_taken(ind: Indicator, project: Project) -> set[str]:
                 return [people["level3"]]
         return [m.name for m in theme_candidates(*said, project.title, row.description, row_benefit, row.level2)]
 
-    return table_taken(rows, mine, names, _precedence)
+    return table_takers(rows, mine, names, _precedence)
 
 
 def tidy_units(value: str, kind: str, name: str) -> str:

@@ -15,8 +15,8 @@ from .compose import BARE_YEAR, BUDGET_CHECK, SLOT_SAID, ZERO_CHECK, PROPOSAL, R
 from .rate_terms import UNNAMED_NOTE
 from .kinds import (DOWN, EQUAL, OPERATOR_DIRECTION, QUALIFICATION_NAME, UNIT_CLASSES, UP, UP_MONEY, YEAR_OR_DATE, expected_direction,
                     grades_defined, kind_of)
-from .propose import speaks_of_publicity
-from .models import KIND_ZH, LABELS_ZH, Indicator, Project, Rewrite
+from .propose import VERB_WORDS, speaks_of_publicity
+from .models import DELETION, KIND_ZH, LABELS_ZH, Indicator, Project, Rewrite
 from .rules import check_row
 from .slogan import OUTPUT_QUALITY
 from .values import parse_value
@@ -432,7 +432,7 @@ def check_round8(rw: Rewrite, ind: Indicator, project: Project | None, kind: str
 
 # Round 9 (round 8's judges, eval/judged/round8_blind.jsonl, round8_on7blind.jsonl): wrong rewrites the check let through.
 # A slogan's verb cut off as the topic of a 知晓率 ("深化相关知识知晓率", T070-06).
-VERB_TOPIC = re.compile(r"^(深化|加强|推动|提升|提高|促进|营造|确保|保证|推进|强化|加大|做好|开展|围绕|部署|持续|广泛|全面|进一步)")
+VERB_TOPIC = re.compile(rf"^({VERB_WORDS})")
 # A count value with an adverb left after its unit ("≥16个区广泛", T050-11).
 TRAILING_WORDS = re.compile(r"(广泛|全面|有效|显著|明显|深入|普遍|及时|覆盖|宣传|开展|完成|提升|提高)$")
 # A coverage formula that counts the activity instead of what it covers ("已覆盖的暗访督查数", T021-01).
@@ -609,16 +609,58 @@ def check_rules(rw: Rewrite, ind: Indicator, project: Project) -> tuple[list[str
     return codes, [f"规则仍判为“{LABELS_ZH[f.code]}”：{f.evidence}" for f in found]
 
 
+def is_deletion(rw: Rewrite) -> bool:
+    """A deletion proposal (themes.deletion_answer, themes.not_an_indicator): the value and the description say so."""
+    return (rw.value or "").strip() == DELETION and (rw.description or "").startswith(DELETION)
+
+
+def check_deletion(rw: Rewrite, ind: Indicator, project: Project | None, codes: set[str] | None) -> list[str]:
+    """Round 12: a deletion is an answer, not a row still flagged — the rules and the measurability checks do not apply
+    to a row proposed for removal. It passes only where a reviewer could sign it: the row measured nothing (flagged
+    unmeasurable, or a percentage of nothing), its name is the published one (the reviewer must find the row), it is
+    no 满意度 row (every table keeps one), and its reason names a measured row of the table or says what the unit must
+    add (themes.deletion_sound). Rounds 10–11 accepted every such deletion (T056-05, RD12-11)."""
+    from .themes import deletion_sound
+
+    out = []
+    if codes is not None and not codes & {"unmeasurable_value", "unit_mismatch"}:
+        out.append("原行没有被判为不可衡量，建议删除会丢掉一个可考核的指标，需审核人确认")
+    if _nfkc(rw.level3).strip() != _nfkc(RESIDUE_RE.sub("", ind.level3 or "")).strip():
+        out.append("建议删除的行名称与原表不一致，审核人无法对应原行")
+    if (ind.level1 or "").startswith("满意度") or "满意" in (ind.level2 or ""):
+        out.append("满意度指标是每张表必备的维度，不宜删除，需审核人改为可计量的满意度指标")
+    if not deletion_sound(rw.description, project, ind):
+        out.append("删除理由既没有指出本表可考核的同类指标，也没有说明单位应补充什么，需审核人确认")
+    return out
+
+
+# A share meeting criteria that are not said ("符合相关文件要求的…数"): as vague as the row it replaced (T055-04, RD04-02).
+UNSAID_CRITERIA = re.compile(r"计算公式：符合(相关|有关|上级|规定|一定)[^/×]{0,12}?(要求|标准|条件)的")
+
+
+def check_round12(rw: Rewrite) -> list[str]:
+    """Round 12's new rewrite, the share of an output meeting its listed criteria (slogan.criteria_rate), fails where
+    the criteria are not named: the reviewer must say which."""
+    if UNSAID_CRITERIA.search(rw.description or ""):
+        return ["合格率的标准只写了“相关要求”，没有写明是哪些要求或哪份文件，需审核人写明后再考核"]
+    return []
+
+
 def meaning_check(rw: Rewrite, ind: Indicator, project: Project, codes: set[str] | None = None) -> Rewrite:
     """Run every check; set `remaining` (labels the rules still find),
     `reasons` (all failures, Chinese) and `status` (needs_human on any reason).
     `codes`: the labels the original row was flagged with (None: unknown, as for
     a model rewrite judged outside a review — the kind and direction may then change)."""
+    if is_deletion(rw):
+        rw.remaining = []
+        rw.reasons = list(dict.fromkeys(check_numbers(rw, ind, project) + check_deletion(rw, ind, project, codes)))
+        rw.status = "needs_human" if rw.reasons else "ok"
+        return rw
     remaining, rule_reasons = check_rules(rw, ind, project)
     reasons = (check_numbers(rw, ind, project) + check_kind(rw, ind, codes) + check_direction(rw, ind, codes)
                + check_residue(rw, ind, project) + check_wording(rw, ind, codes, project) + check_copy(rw, project, codes)
                + check_table(rw, ind, project) + check_round9(rw, ind, codes) + check_round10(rw) + check_target_kept(rw, ind)
-               + check_round11(rw, ind, project) + check_round12b(rw) + rule_reasons)
+               + check_round11(rw, ind, project) + check_round12(rw) + check_round12b(rw) + rule_reasons)
     rw.remaining = remaining
     rw.reasons = list(dict.fromkeys(reasons))
     rw.status = "needs_human" if rw.reasons else "ok"

@@ -54,6 +54,9 @@ KIND_ZH = {
 # The mark on every number a rewrite proposes that the published row did not give
 # (LABELS.md, "Rewrites"): one spelling for the composer, its fallbacks and the checks.
 PROPOSAL = "（建议值）"
+# The value (and the description's first words) of a rewrite that proposes removing a row which measures nothing
+# (round 12): an answer the reviewer signs, not a row still to be labelled (rules.check_row, meaning.check_deletion).
+DELETION = "建议删除本行"
 REWRITE_STATUS_ZH = {"ok": "已通过自检", "needs_human": "需人工确认"}
 REWRITE_SOURCE_ZH = {"template": "类型模板", "library": "指标库参照", "llm": "模型", "gold": "标注", "reviewer": "审核人"}
 ORIGIN_ZH = {"gold": "标注集改写", "reviewer": "审核人采纳", "table": "已审核表中的合格指标"}

@@ -387,6 +387,13 @@ _TOPIC = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:的)?(宣传|科普|宣讲|知�
 # After 宣传/科普…: a word that makes it the name of a body or a sector ("宣传系统", "宣传文化干部"), not a topic.
 _NOT_A_TOPIC = re.compile(r"(系统|部门|文化|思想|战线|干部|队伍|阵地|工作者|机构|单位)")
 _NO_TOPIC = re.compile(r"提高|提升|加强|开展|群众|公众|社会|工作|全面|广泛|深入|常态")
+# A slogan's verbs and adverbs, which a topic never starts with: "深化宣传普及" cut to the topic "深化" gave "深化相关知识
+# 知晓率" (round 11, T070-06, judged residue). The meaning check refuses such names with the same words (VERB_TOPIC).
+VERB_WORDS = ("深化|加强|推动|提升|提高|促进|营造|确保|保证|推进|强化|加大|做好|开展|围绕|部署|持续|广泛|全面|进一步|大力|积极|"
+              "深入|不断|切实|着力|扎实|有效")
+_VERB_PREFIX = re.compile(rf"^(?:{VERB_WORDS})+")
+# "围绕党的二十大、市第十二次党代会等主题": the topics a publicity row names when its own words name none.
+_THEMES_NAMED = re.compile(r"围绕([\u4e00-\u9fff、“”]{2,24}?)等?(?:重大)?主题")
 
 
 # A stock indicator whose trigger word also names something else: a talent's "学术影响力" is not the project's media
@@ -415,6 +422,11 @@ def _fill(template: str, text: str) -> str:
         # not a topic anyone is asked about (round 7, T047-06: "部机关和相关知识知晓率").
         t = ""
     t = re.sub(r"^(对|将|全市|全省|辖区内?|公众)", "", t)
+    if t and len(_VERB_PREFIX.sub("", t)) < 2:
+        t = ""  # only a verb or an adverb: no topic anyone is asked about
+    named = _THEMES_NAMED.search(text or "")
+    if not t and topic and named:
+        t = named.group(1).strip("、")
     return (template.replace("{who}", who.group(0) if who else "受益对象")
             .replace("{scope_in}", f"{scope.group(0)}范围内" if scope else "")
             .replace("{scope}", scope.group(0) if scope else "")

@@ -54,8 +54,15 @@ _BURDEN = re.compile(r"负担|困难|就学|上学|失学|资助|减负")
 _AID = re.compile(r"资助|助学|补助|补贴|伙食|免费|营养|生活费|救助")
 
 
+# A template that drops the "%" ("安全率 | 100", "稳定率 | 100", RA03): a bare number up to 100 is the share's target.
+_BARE_PCT = re.compile(r"^\s*([≥≤>=＞＜＝]*|大于等于|不低于|不少于)\s*(\d+(?:\.\d+)?)\s*()$")
+
+
 def _percent(value: str) -> str | None:
     pct = _PCT.search(value or "")
+    bare = _BARE_PCT.match(value or "")
+    if not pct and bare and float(bare.group(2)) <= 100:
+        pct = bare
     if not pct:
         return None
     n = float(pct.group(2))
@@ -112,3 +119,31 @@ def slogan_proposal(name: str, value: str, project_title: str = "", description:
         return _count(f"因家庭经济困难辍学的{who}人数",
                       f"统计期内{who}中因家庭经济困难辍学的人数，数据来源为学籍管理系统", value, "＝0人")
     return None
+
+
+# Round 12: a 质量 row that lists the criteria its output must meet ("评审案卷质量 | 真实性、完整性、标准化", T053-02) was
+# kept as published and judged still vague; what a reviewer writes is the share of the output that meets them. Only
+# where the criteria are listed (two or more qualities, or a named document) and the output is a noun the name says —
+# "符合相关文件要求" lists nothing, and gets the row's deletion (themes.deletion_answer).
+_CRITERION = r"[\u4e00-\u9fff]{1,5}(?:性|化|度)"
+CRITERIA_LIST = re.compile(rf"^\s*(?:符合|满足|达到)?\s*({_CRITERION}(?:\s*[、,，和及与]\s*{_CRITERION})+)\s*(?:的?要求|标准)?\s*[。.]?\s*$")
+NAMED_STANDARD = re.compile(r"(?:符合|满足|达到|按照?)\s*(《[^》]{2,40}》)")
+_QUALITY_WORD = re.compile(r"(?:的)?(?:质量|水平|效果|情况|状况|标准|要求)$")
+_PERSON = re.compile(r"(?:人员|人才|干部|董事|监事|教师|学员|学生|医生|代表|委员|专家|员|者|人)$")
+_NOT_AN_OUTPUT = re.compile(r"提升|提高|改善|促进|推动|保障|加强|打造|确保|保证|激发|满足|营造|[，,。；;、\d]")
+
+
+def criteria_rate(name: str, description: str, value: str) -> dict | None:
+    """(level3, description, value, kind, note): "评审案卷合格率 | 计算公式：符合真实性、完整性、标准化要求的评审案卷数/
+    评审案卷总数×100%…| 100%（建议值）"; None where the criteria are not listed or the output is not named."""
+    listed = next((m for m in (CRITERIA_LIST.match(t or "") for t in (value, description)) if m), None)
+    named = next((m for m in (NAMED_STANDARD.search(t or "") for t in (value, description)) if m), None)
+    obj = _QUALITY_WORD.sub("", (name or "").strip())
+    if not (listed or named) or obj == (name or "").strip() or not 2 <= len(obj) <= 10 or _NOT_AN_OUTPUT.search(obj):
+        return None
+    criteria = (re.sub(r"\s*[,，和及与]\s*", "、", listed.group(1)) if listed else named.group(1)) + "要求"
+    person = bool(_PERSON.search(obj))
+    counted, total = (f"{obj}人数", f"{obj}总人数") if person else (f"{obj}数", f"{obj}总数")
+    return {"level3": f"{obj}合格率", "kind": "rate", "value": f"100%{PROPOSAL}",
+            "description": f"计算公式：符合{criteria}的{counted}/{total}×100%，数据来源为{obj}审核（检查）记录",
+            "note": f"原表列明了{obj}应达到的要求，改为符合要求的{obj}所占比例，目标为建议值，需审核人确认"}

@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .models import PROPOSAL
+from .levels import RESIDUE_RE
+from .models import DELETION, PROPOSAL
 from .propose import OFF_SUBJECT
 from .slogan import _count, _rate
 
@@ -435,22 +436,28 @@ def not_an_indicator(name: str, value: str, level2: str = "") -> dict | None:
         return None
     what = re.sub(r"指标$", "", level2 or "") or "该类"
     # The value says the deletion too: a row left as "不涉及" is still a row (round 10, RD12-11).
-    return {"level3": name, "description": f"建议删除本行：原表注明本项目不适用或不涉及{what}指标，本行不是可考核的绩效指标；"
+    return {"level3": name, "description": f"{DELETION}：原表注明本项目不适用或不涉及{what}指标，本行不是可考核的绩效指标；"
                                              f"如需保留{what}维度，由单位补充本项目可计量的指标",
-            "value": "建议删除本行", "kind": "text", "advice": True, "note": "原行注明不适用，建议删除本行，需审核人确认"}
+            "value": DELETION, "kind": "text", "advice": True, "note": "原行注明不适用，建议删除本行，需审核人确认"}
 
 
 def table_taken(rows, mine: int, measure_of, precedence) -> set[str]:
     """The measure names other rows of the table publish, or take before this row: rows with precedence
     (meaning._precedence) are given their first free measure first. `measure_of(row)`: the row's candidate names."""
-    taken = {(r.level3 or "").strip() for i, r in enumerate(rows) if i != mine}
+    return set(table_takers(rows, mine, measure_of, precedence))
+
+
+def table_takers(rows, mine: int, measure_of, precedence) -> dict:
+    """table_taken's names, each with the row that publishes or takes it: a deletion for want of a free measure names
+    the row that has it (round 12: T052-08, RE13-08, RF01-10 repeated a sibling's rewrite, judged duplicates)."""
+    taken = {(r.level3 or "").strip(): r for i, r in enumerate(rows) if i != mine}
     order = sorted((i for i in range(len(rows)) if i != mine and precedence(rows[i], i) < precedence(rows[mine], mine)),
                    key=lambda i: precedence(rows[i], i))
     for i in order:
         names = measure_of(rows[i])
         first = next((n for n in names if n not in taken), None)
         if first:
-            taken.add(first)
+            taken[first] = rows[i]
     return taken
 
 
@@ -459,17 +466,49 @@ def _level_key(level2: str) -> str:
     return re.sub(r"(指标|值)$", "", re.sub(r"[（(].*?[)）]", "", level2 or "")).strip()
 
 
-def measured_sibling(rows, mine, level2: str) -> str | None:
-    """Another row of the table, of the same 二级指标, that already has a number to check ("群众满意度 | ≥90%"): the level
-    is measured without this row. None when this row is the level's only one — then deleting it would leave the level
-    empty, and the unit must write an indicator instead."""
-    key = _level_key(level2)
+def measured_sibling(rows, mine, level2: str, project=None, level1: str = "") -> str | None:
+    """Another row of the table, of the same 二级指标 (or, given `level1`, of the same 一级指标), that already has a
+    number to check ("群众满意度 | ≥90%"): the level is measured without this row. None when this row is the level's
+    only measured one — then deleting it leaves the level empty, and the unit must write an indicator instead.
+    With `project`, a sibling must be a measure the rules accept (is_measured): "学校发展能力 | 100" or another slogan
+    with a percentage ("激发为民办事的热情 | 100%", RF07) is no measure to point a reviewer to."""
+    key = _level_key(level1 if level1 else level2)
     for r in rows or ():
-        if r is mine or getattr(r, "id", None) == getattr(mine, "id", object()) or _level_key(r.level2) != key or not key:
+        if r is mine or getattr(r, "id", None) == getattr(mine, "id", object()) or not key:
+            continue
+        if _level_key(r.level1 if level1 else r.level2) != key:
+            continue
+        if project is not None and not is_measured(r, project):
             continue
         if re.search(r"\d", r.value or "") and not NOT_APPLICABLE.search(f"{r.level3}{r.value}"):
-            return f"{(r.level3 or '').strip()}（{(r.value or '').strip()}）"
+            return f"{RESIDUE_RE.sub('', r.level3 or '').strip()}（{(r.value or '').strip()}）"
     return None
+
+
+# What a row must not be to stand as a deletion's measured sibling: the rules still find its value or level wrong.
+# (A misplaced row still measures: "…品牌数量 | ≥32个" under 质量 was accepted as T056-05's sibling.)
+_SIBLING_FAULTS = {"unmeasurable_value", "unit_mismatch", "implausible_value"}
+# A name that is an aim, not a measure ("提升…", "为民众办好事"): its number counts nothing.
+_AIM_NAME = re.compile(r"^(提升|提高|改善|促进|推动|确保|保证|加强|打造|激发|满足|助力|为民|为|营造|优化|维护|实现)")
+
+
+def is_measured(row, project) -> bool:
+    """The row measures something a year-end check can settle: a number with a unit (or a date), a name that is not
+    an aim, a percentage only on a rate's name, and nothing the rules flag on its value or level."""
+    from .rules import check_row, is_rate_name
+    from .values import parse_value
+
+    v, name = (row.value or "").strip(), RESIDUE_RE.sub("", row.level3 or "").strip()
+    pv = parse_value(v)
+    if not re.search(r"\d", v) or v == DELETION or NOT_APPLICABLE.search(f"{name}{v}") or _AIM_NAME.match(name):
+        return False
+    if pv.unit_class in ("", "none") and not pv.is_date:
+        return False  # "学校发展能力 | 100": a number of nothing
+    if parse_value(name).is_date or not re.search(r"[\u4e00-\u9fff]{2}", re.sub(r"\d+\s*[年月日]|[底末前]|完成", "", name)):
+        return False  # "12月底前完成 | 12月底前完成": a date for a name says no work to check
+    if pv.unit_class == "percent" and not (is_rate_name(name) or re.search(r"满意|率|比例|比重|占比", name)):
+        return False  # "改善了农民生产生活条件 | 100%": a percentage of nothing (LABELS.md)
+    return not {f.code for f in check_row(row, project)} & _SIBLING_FAULTS
 
 
 def deletion(name: str, value: str, level2: str, sibling: str, why: str = "是口号式表述，说不出考核什么、按什么计量") -> dict:
@@ -478,9 +517,57 @@ def deletion(name: str, value: str, level2: str, sibling: str, why: str = "是�
     time; RD12-11's deletion was minor only for keeping "不涉及" as the value). A published number is quoted, not lost."""
     what = _level_key(level2) or "本类"
     said = f"“{name}”" + (f"（原表指标值“{value}”）" if value else "")
-    return {"level3": name, "value": "建议删除本行", "kind": "text", "advice": True,
-            "description": f"建议删除本行：{said}{why}；本表{what}指标已有“{sibling}”可考核，删除本行不影响{what}的考核",
-            "note": "本行不是可考核的绩效指标，建议删除，需审核人确认"}
+    return {"level3": name, "value": DELETION, "kind": "text", "advice": True,
+            "description": f"{DELETION}：{said}{why}；本表{what}指标已有“{sibling}”可考核，删除本行不影响{what}的考核",
+            "note": "本行不是可考核的绩效指标，建议删除"}
+
+
+def deletion_answer(name: str, value: str, level1: str, level2: str, project=None, mine=None,
+                    why: str = "是口号式表述，说不出考核什么、按什么计量", repeats: str = "") -> dict:
+    """The reviewer's answer for a row no sound measure fits (round 12): delete it, and say why that loses nothing —
+    a measured row of the same 二级 (deletion), else of the same 一级 (named), else what the unit must add to keep
+    the dimension ("如需保留经济效益维度，由单位补充本项目可计量的…指标", RD12-11, accepted without a sibling). Never the
+    slogan kept beside a note, never a placeholder for the reviewer to fill (rounds 10–11: wrong every time).
+    `repeats`: the sibling whose rewrite already takes the one measure that fits (one indicator twice in a table is a
+    duplicate: T052-08/09, RE13-06/08, RF01-07/10)."""
+    rows = list(getattr(project, "indicators", None) or [])
+    said = f"“{name}”" + (f"（原表指标值“{value}”）" if value else "")
+    what, upper = _level_key(level2), _level_key(level1)
+    sibling = None if repeats else measured_sibling(rows, mine, level2, project)
+    if sibling:
+        return deletion(name, value, level2, sibling, why)
+    why = why + (f"；能衡量它的指标已由本表{repeats}采用，本行再用即同表重复" if repeats else "")
+    if not what and not upper:
+        # A table without levels (RG02, RE12): any measured row of it stands; the unit names what it wanted to measure.
+        other = next((r for r in rows if r is not mine and getattr(r, "id", None) != getattr(mine, "id", object())
+                      and is_measured(r, project)), None)
+        shown = f"本表已有“{RESIDUE_RE.sub('', other.level3).strip()}（{other.value.strip()}）”等可考核的指标；" if other is not None else ""
+        tail = f"{shown}如需考核本行所说的内容，由单位补充本项目可计量的指标"
+    else:
+        what = what or upper
+        above = measured_sibling(rows, mine, level2, project, level1=level1) if upper and upper != what else None
+        shown = f"{upper}指标已有“{above}”可考核；" if above else ""
+        tail = f"本表{what}指标没有其他可考核的行，{shown}如需保留{what}维度，由单位补充本项目可计量的{what}指标"
+    return {"level3": name, "value": DELETION, "kind": "text", "advice": True,
+            "description": f"{DELETION}：{said}{why}；{tail}", "note": "本行不是可考核的绩效指标，建议删除"}
+
+
+def deletion_sound(description: str, project, mine=None) -> bool:
+    """A deletion proposal whose reason a reviewer can sign: it names a row of the table that is measured (as
+    published), or it says what the unit must add to keep the dimension. (meaning.check_deletion)"""
+    if not (description or "").startswith(DELETION):
+        return False
+    rows = list(getattr(project, "indicators", None) or [])
+    if "由单位补充本项目可计量的" in description:
+        # What to add is said; still, a table left with no checkable row at all is for a human to rebuild.
+        return any(r is not mine and getattr(r, "id", None) != getattr(mine, "id", object()) and is_measured(r, project)
+                   for r in rows)
+    for m in re.finditer(r"已有“(.+?)（([^（）]*)）”", description):
+        name, value = m.group(1), m.group(2)
+        if any(RESIDUE_RE.sub("", r.level3 or "").strip() == name and (r.value or "").strip() == value and r is not mine
+               and is_measured(r, project) for r in rows):
+            return True
+    return False
 
 
 # Measures a sibling row already measures when its name says these words (Measure.same): the meaning check's view.

@@ -132,3 +132,9 @@ def unseen_row(level2: str, level3: str, description: str, value: str, codes: se
     p.indicators = [ind, *siblings]
     rw = suggest_rewrite(ind, p, [Finding(c, "warn", "", round_name, row_id=ind.id) for c in sorted(codes)])
     return p, ind, rw
+
+
+def deleted(rw) -> bool:
+    """The rewrite proposes the row's deletion (round 12: the answer for a row that measures nothing, in the value and
+    the description)."""
+    return rw.value == "建议删除本行" and rw.description.startswith("建议删除本行")

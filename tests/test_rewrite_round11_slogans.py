@@ -61,7 +61,7 @@ def test_a_slogan_no_measure_fits_is_deleted_where_its_level_is_measured_already
     sibling = re.search(r"已有“(.+?)（", rw.description).group(1)
     assert any(r.level3 == sibling and r.level2 == ind.level2 and re.search(r"\d", r.value) for r in p.indicators)
     assert "需审核人补充" not in rw.description and "建议改写" not in rw.description
-    assert rw.status == "needs_human"  # a deletion is the reviewer's decision
+    assert rw.status == "ok", rw.reasons  # round 12: a deletion naming a measured sibling is an answer (accepted)
     assert numbers_kept_by(ind, rw)
 
 
@@ -69,17 +69,19 @@ def test_a_row_that_does_not_apply_is_deleted_not_kept_as_不涉及():
     """RD12-11 该指标不适用本项目 | 不涉及: the judge accepted the deletion but not the value left as "不涉及"."""
     p, ind, rw = judged_rewrite("RD12:RD12-11", *R10, round_name="round 10")
     assert rw.value == "建议删除本行" and rw.description.startswith("建议删除本行")
-    assert rw.status == "needs_human"
+    assert rw.status == "ok", rw.reasons  # round 12: it says what the unit must add (accepted)
 
 
 def test_deletion_needs_a_measured_row_of_the_same_level():
-    """A constructed county table (四川 style): two 社会效益 slogans and no number under 社会效益 — nothing to delete
-    into; with a measured 社会效益 row beside it, the slogan is deleted."""
+    """A constructed county table (四川 style): a 社会效益 slogan and no number under 社会效益 — round 12: still deleted,
+    but saying what the unit must add to keep the level (RD12-11's form, accepted), no sibling claimed; with a measured
+    社会效益 row beside it, the slogan is deleted naming that row."""
     rows = [("产出指标", "数量指标", "慰问困难群众户数", "", "≥120户"),
             ("效益指标", "社会效益指标", "为群众办实事解难题", "", "100%")]
     p, inds = _project("2024年春节走访慰问经费", rows, "SC01")
     alone = compose(inds[1], p, {"unmeasurable_value", "vague_description"})
-    assert alone["value"] != "建议删除本行"
+    assert alone["value"] == "建议删除本行" and "100%" in alone["description"]
+    assert "由单位补充本项目可计量的社会效益指标" in alone["description"] and "已有“慰问" not in alone["description"]
     rows.append(("效益指标", "社会效益指标", "困难群众慰问覆盖率", "慰问户数/建档困难户数×100%", "100%"))
     p, inds = _project("2024年春节走访慰问经费", rows, "SC01")
     found = compose(inds[1], p, {"unmeasurable_value", "vague_description"})

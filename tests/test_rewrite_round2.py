@@ -13,7 +13,7 @@ from classifier.compose import PROPOSAL
 from classifier.meaning import meaning_check
 from classifier.models import Rewrite
 from classifier.values import parse_value
-from helpers import judged_file_of, judged_rewrite, reviewed_offline
+from helpers import deleted, judged_file_of, judged_rewrite, reviewed_offline
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUND1 = ROOT / "eval" / "judged" / "round1.jsonl"
@@ -103,7 +103,8 @@ def test_no_pass_rate_glued_onto_a_slogan(jid):
     """Round 3: the slogan is either a measurable proposal (a survey share, no filler formula) or a human's."""
     p, ind, rw = rewrite(jid)
     assert not rw.level3.endswith("达标率")
-    assert rw.status == "needs_human" or ("的实际数" not in rw.description and parse_value(rw.value.replace(PROPOSAL, "")).measurable)
+    assert rw.status == "needs_human" or ("的实际数" not in rw.description and parse_value(rw.value.replace(PROPOSAL, "")).measurable) \
+        or deleted(rw) and "口号" in rw.description  # round 12: or the row's reasoned deletion
 
 
 @pytest.mark.parametrize("jid", ["RF07:RF07-02", "labelled:T084-03", "RB04:RB04-02"])
@@ -265,6 +266,10 @@ def test_every_flagged_unmeasurable_value_is_measurable_or_needs_human():
             if rw is None or "unmeasurable_value" not in rv.labels(ind.id) or rw.status != "ok":
                 continue
             seen += 1
+            if deleted(rw):  # round 12: an ok deletion is an answer whose reason the meaning check found sound
+                from classifier.themes import deletion_sound
+                assert deletion_sound(rw.description, p, ind), (f, ind.id, rw.description)
+                continue
             assert parse_value(rw.value.replace(PROPOSAL, "")).measurable, (f, ind.id, rw.value)
     assert seen > 0
 

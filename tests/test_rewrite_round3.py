@@ -13,7 +13,7 @@ import pytest
 from classifier.compose import PROPOSAL
 from classifier.meaning import GENERIC_FORMULA
 from classifier.values import parse_value
-from helpers import judged_labels, judged_rewrite, numbers_kept_by, reviewed_offline
+from helpers import deleted, judged_labels, judged_rewrite, numbers_kept_by, reviewed_offline
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUND2 = ROOT / "eval" / "judged" / "round2.jsonl"
@@ -88,7 +88,8 @@ def test_a_rate_no_lexicon_entry_explains_goes_to_a_human(jid):
     judges rejected its "考核事项" formula; round 7 counts the sampled registrations, tests/test_rewrite_round7.py.)"""
     p, ind, rw = rewrite(jid)
     assert rw.status == "needs_human"
-    assert any("统计对象" in r for r in rw.reasons), rw.reasons
+    # Round 12: the row's deletion says it (its table keeps no other checkable row, so a human still decides).
+    assert any("统计对象" in r for r in rw.reasons) or deleted(rw) and "没有写明统计什么" in rw.description, rw.reasons
 
 
 # ---- 1. real target proposals for vague values ------------------------------------------------
@@ -101,9 +102,9 @@ def test_a_vague_benefit_value_gets_a_measurable_proposal(jid):
     (round 4) it is an objective lexicon indicator with a （建议值） target, or a human's."""
     p, ind, rw = rewrite(jid)
     assert "认可度" not in rw.level3 + rw.description
-    if rw.status == "ok":
+    if rw.status == "ok" and not deleted(rw):  # round 12: or the row's reasoned deletion (RE13-08, RG03-06)
         assert PROPOSAL in rw.value and parse_value(rw.value.replace(PROPOSAL, "")).measurable
-    else:
+    elif rw.status != "ok":
         assert rw.reasons
 
 
@@ -116,9 +117,10 @@ def test_a_benefit_proposal_quotes_the_rows_own_words():
 
 
 def test_a_slogan_with_a_percentage_keeps_it():
-    """RF07-05 改善了农民生产生活条件 | 100%: measurable now, and the 100 is still there."""
+    """RF07-05 改善了农民生产生活条件 | 100%: measurable now, and the 100 is still there. Round 12: no measure fits a
+    party secretaries' subsidy's 经济效益 — the row's deletion, quoting the 100%."""
     p, ind, rw = rewrite("RF07:RF07-05")
-    assert "100%" in rw.value and not GENERIC_FORMULA.search(rw.description)
+    assert ("100%" in rw.value or deleted(rw) and "100%" in rw.description) and not GENERIC_FORMULA.search(rw.description)
     assert _kept(ind, rw)
 
 
@@ -143,9 +145,10 @@ def test_all_eligible_becomes_full_coverage():
 
 
 def test_a_not_applicable_row_is_left_to_a_human():
-    """RD12-11 该指标不适用本项目 | 不涉及: no survey about "不适用"."""
+    """RD12-11 该指标不适用本项目 | 不涉及: no survey about "不适用". Round 12: its deletion, saying what the unit must
+    add, is an answer (accepted) — `ok`."""
     p, ind, rw = rewrite("RD12:RD12-11")
-    assert "认可度" not in rw.level3 and rw.status == "needs_human"
+    assert "认可度" not in rw.level3 and deleted(rw) and rw.status == "ok"
 
 
 def test_an_empty_area_is_not_replaced_by_a_survey():

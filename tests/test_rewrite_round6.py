@@ -15,7 +15,7 @@ import pytest
 from classifier.compose import PROPOSAL
 from classifier.models import Finding, Indicator, Project
 from classifier.values import parse_value
-from helpers import judged_rewrite, numbers_kept_by
+from helpers import deleted, judged_rewrite, numbers_kept_by
 
 ROUND5 = ("eval/judged/round5.jsonl", "eval/judged/round5_blind.jsonl")
 
@@ -60,7 +60,8 @@ def test_a_system_that_runs_is_not_measured_by_its_outages_under_benefit(jid):
     p, ind, rw = rewrite(jid)
     assert "故障" not in rw.level3 and "经费保障不足" not in rw.level3 and not rw.level3.endswith("可用率")
     assert rw.level2 == ind.level2 == "社会效益指标"
-    assert rw.status == "needs_human" or ("网上办理" in rw.level3 and PROPOSAL in rw.value), (rw.level3, rw.reasons)
+    # Round 12: or the row's reasoned deletion (a note beside the slogan was judged still vague).
+    assert rw.status == "needs_human" or ("网上办理" in rw.level3 and PROPOSAL in rw.value) or deleted(rw), (rw.level3, rw.reasons)
 
 
 def test_a_copied_row_of_a_system_project_names_its_system():
@@ -87,11 +88,12 @@ def test_the_income_of_no_one_goes_to_a_human():
 def test_the_same_rewrite_on_a_later_row_of_the_table_goes_to_a_human(jid, first):
     """"与RE03-09改写完全相同，造成表内重复指标": the earlier row the composer writes it for keeps it, this row is sent to
     a human naming that row. (RB01-07 no longer repeats RB01-02's 环境卫生检查达标率: it now repeats RB01-06's measure of the residents'
-    living conditions, tested in tests/test_rewrite_round7b.py.)"""
+    living conditions, tested in tests/test_rewrite_round7b.py.) Round 12: the repeat was judged wrong even sent to a
+    human; the later row is now deleted, naming the earlier row that has the measure."""
     p, ind, rw = rewrite(jid)
     p0, ind0, rw0 = rewrite(jid.split(":")[0] + ":" + first)
-    assert p0.id == p.id and (rw0.level3, rw0.description) == (rw.level3, rw.description)  # really the same text
-    _needs_human_for(rw, "同表重复")
+    assert p0.id == p.id and rw0.level3 != rw.level3
+    assert deleted(rw) and rw0.level3 in rw.description and "同表重复" in rw.description
     assert not any("同表重复" in r for r in rw0.reasons), rw0.reasons  # the first row is not blamed for the copy
 
 
@@ -237,8 +239,10 @@ def test_a_rewrite_composed_once_per_table_is_not_a_duplicate_of_itself():
     twin = Indicator("Z07-02", "效益指标", "可持续影响指标", "推动全民健身长效开展", "", "持续")
     p.indicators = [ind, twin]
     rw2 = suggest_rewrite(twin, p, [Finding("unmeasurable_value", "warn", "", "test", row_id="Z07-02")])
-    assert (rw2.level3, rw2.description) == (rw.level3, rw.description)  # both slogans are about 全民健身
-    assert rw2.status == "needs_human" and any("同表重复" in r for r in rw2.reasons), rw2.reasons
+    # Both slogans are about 全民健身: round 12 — the later one is deleted naming the earlier, not given its measure twice;
+    # the table keeping no checkable row without them, a human decides.
+    assert deleted(rw2) and rw.level3 in rw2.description and "丰富群众文体活动" in rw2.description
+    assert rw2.status == "needs_human" and not any("同表重复" in r for r in rw2.reasons), rw2.reasons
 
 
 @pytest.mark.parametrize("name,value,unit,measure", [("化粪池(立方米)", "63", "立方米", "容积"), ("排水沟(米)", "120", "米", "长度"),

@@ -89,7 +89,7 @@ def test_an_off_subject_awareness_rate_is_not_proposed():
     the training the row names, marked as a proposal."""
     p, ind, rw = rewrite("T052-08")
     assert "知晓率" not in rw.level3
-    if rw.status == "ok":
+    if rw.status == "ok" and rw.value != "建议删除本行":  # round 12: or deleted, its sibling T052-09 has the measure
         assert "培训" in rw.level3 and "（建议值）" in rw.value
 
 

@@ -146,7 +146,8 @@ def test_rows_judged_in_round7_outside_these_are_rewritten_as_before():
             if (rw.level3, rw.value) == (old["level3"], old["value"]) and old["description"].startswith("项目各项工作") \
                     and rw.description == f"“{p.title}”{old['description']}":
                 continue  # round 9: a bare 完成时限 names this project's work (tests/test_rewrite_round9.py)
-            if _themed(p, ind, rw) or _round10_change(old, rw) or _round11_change(old, rw) or _round12b_change(ind, rw, old):
+            if _themed(p, ind, rw) or _round10_change(old, rw) or _round11_change(old, rw) or _round12b_change(ind, rw, old) \
+                    or _round12_change(ind, rw):
                 continue  # round 10: a slogan's theme measure or the answer to a row that does not apply
                 # (test_rewrite_round10_slogans.py), or round 10's rules for rates, time and money rows (test_rewrite_round10.py)
             changed.append((r["id"], wp(ind, p, ind.level1, ind.level2, ind.level3)))
@@ -156,7 +157,9 @@ def test_rows_judged_in_round7_outside_these_are_rewritten_as_before():
 def _themed(p, ind, rw) -> bool:
     from classifier.themes import candidates
     if rw.description.startswith(("建议删除本行", "建议改写：")):
-        return rw.status == "needs_human"  # the reviewer's answer where no measure fits, still for a human
+        # the reviewer's answer where no measure fits: for a human, or (round 12) a deletion whose reason is sound
+        from classifier.themes import deletion_sound
+        return rw.status == "needs_human" or deletion_sound(rw.description, p, ind)
     texts = {(ind.level3, ind.value), (ind.value, "")}
     return any(rw.level3 == m.name for n, v in texts for benefit in (True, False)
                for m in candidates(n, v, p.title, ind.description, benefit, rw.level2))
@@ -174,6 +177,14 @@ def _round12b_change(ind, rw, old: dict) -> bool:
             or rw.kind == "count" and units.split_count(ind.value) is not None
             or rw.kind == "count" and rw.level3 != old["level3"]
             and units.count_name(old["level3"], ind.description, parse_value(rw.value).unit) == rw.level3)
+
+
+def _round12_change(ind, rw) -> bool:
+    """Round 12 (tests/test_rewrite_round12_a.py): a perception only a survey measures ("提升群众安全感") stays under its
+    published 满意度 level as that survey, not moved to 质量."""
+    from classifier.compose import PERCEPTION
+    return (rw.level1, rw.level2) == (ind.level1, ind.level2) and ind.level1.startswith("满意度") \
+        and rw.level3.endswith("满意度") and bool(PERCEPTION.search(rw.level3[:-3]))
 
 
 def _round11_change(old: dict, rw) -> bool:

@@ -101,11 +101,11 @@ def test_a_coverage_rate_counts_what_is_covered():
 
 def test_a_lasting_effect_row_does_not_repeat_the_social_effect_rows_measure():
     """T052-08 (可持续影响) and T052-09 (社会效益) both got 参训人员培训后考核达标率. The judges called T052-08 wrong and
-    accepted T052-09: the 可持续影响 row yields, the other keeps it."""
+    accepted T052-09: the 可持续影响 row yields, the other keeps it. Round 12: the yielding row is deleted, naming the
+    row that has the measure (sent to a human with the repeat, it was still judged wrong)."""
     p, ind8, rw8 = on7("T052-08")
     _, ind9, rw9 = blind("T052-09")
-    assert rw8.level3 == rw9.level3  # really the same measure, the composer's own output
-    _needs_human_for(rw8, "同表重复")
+    assert rw8.value == "建议删除本行" and rw9.level3 in rw8.description and "同表重复" in rw8.description
     assert rw9.status == "ok" and not any("同表重复" in r for r in rw9.reasons), rw9.reasons
     assert rw9.value.endswith(PROPOSAL)
 
@@ -114,8 +114,8 @@ def test_the_same_stock_measure_on_two_rows_is_held_on_one():
     """T055-09 (社会效益, accepted/minor) and T055-10 (可持续影响, judged a repeat) both got 检查发现问题整改率."""
     _, _, rw9 = blind("T055-09")
     _, _, rw10 = on7("T055-10")
-    assert rw9.level3 == rw10.level3 == "检查发现问题整改率"
-    _needs_human_for(rw10, "同表重复")
+    assert rw9.level3 == "检查发现问题整改率"  # round 12: T055-10 is deleted, naming T055-09's measure
+    assert rw10.value == "建议删除本行" and rw9.level3 in rw10.description and "同表重复" in rw10.description
     assert not any("同表重复" in r for r in rw9.reasons), rw9.reasons
 
 
@@ -138,8 +138,8 @@ def test_a_new_name_another_row_publishes_is_a_repeat():
     row = Indicator("Z91-02", ind9.level1, ind9.level2, ind9.level3, ind9.description, ind9.value)
     p.indicators = [published, row]
     rw = suggest_rewrite(row, p, [Finding(c, "warn", "", "test", row_id="Z91-02") for c in ("vague_description", "unmeasurable_value")])
-    assert rw.level3 == rw9.level3
-    _needs_human_for(rw, "同名")
+    # Round 12: not the published name again but the row's deletion, naming the row that publishes it.
+    assert rw.level3 != rw9.level3 and rw.value == "建议删除本行" and f"“{rw9.level3}”" in rw.description
 
 
 # ---- 3. a down-going count is not an output ------------------------------------------------------
@@ -177,7 +177,9 @@ def test_a_talents_academic_influence_is_not_media_reach():
     """T063-10 (a talent programme: 提升人选的能力水平、学术影响力…) got 市级及以上主流媒体报道数量增长率."""
     p, ind, rw = blind("T063-10")
     assert "媒体报道" not in rw.level3 + rw.description
-    if rw.status == "ok":
+    if rw.value == "建议删除本行":  # round 12: the row's reasoned deletion (its own test: test_rewrite_round12_a.py)
+        assert rw.description.startswith("建议删除本行")
+    elif rw.status == "ok":
         assert rw.value.endswith(PROPOSAL)
     else:
         assert rw.reasons
