@@ -22,7 +22,7 @@ from .kinds import OPERATOR_DIRECTION, SERVICE_WINDOW, DOWN, DURATION_NAME, MINI
 from .models import PROPOSAL, Indicator, Project
 from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
 from .slogan import OUTPUT_QUALITY, criteria_rate, slogan_proposal
-from .themes import candidates as theme_candidates, deletion_answer, not_an_indicator, table_takers, theme_proposal
+from .themes import candidates as theme_candidates, deletion, deletion_answer, measured_sibling, not_an_indicator, table_takers, theme_proposal
 from .workdone import work_proposal
 from .propose import VAGUE_NAME as VAGUE_NAME_RE, SYSTEM_RUNS, MONEY_OBJECT, all_eligible_proposal, benefit_proposal, rate_formula, satisfaction_description, whether_to_rate
 from .values import parse_value
@@ -1227,7 +1227,7 @@ def values_fix(ind: Indicator, project: Project, l2: str, name: str, codes: set[
     if not codes & (VALUE_CODES | {"vague_description", "wrong_category", "copy_paste"}):
         return None
     v = ind.value or ""
-    sibling = measured_sibling(project.indicators if project is not None else (), ind, ind.level2 or l2)
+    sibling = measured_sibling(project.indicators if project is not None else (), ind, ind.level2 or l2, project)
     return timely.no_work_deletion(name, v, l2, sibling) \
         or timely.service_period(name, v, l2, table_year(project), bool(codes & VALUE_CODES)) \
         or timely.bare_time_limit(v, l2, name) \

@@ -164,7 +164,7 @@ def test_a_published_formula_is_not_turned_into_timeliness():
 
 @pytest.mark.parametrize("name, value", [("专项资金拨付率", "100%"), ("补助资金兑付率", "≥95%"), ("项目资金到位率", "100%")])
 def test_payment_rates_of_other_tables_become_timeliness(name, value):
-    p, ind, rw = built("社会效益指标", name, "", value, {"wrong_category"}, level1="效益指标", title="农村危房改造补助资金")
+    p, ind, rw = built("社会效益指标", name, "", value, {"wrong_category"}, level1="效益指标", title="农村人居环境整治补助资金")
     assert rw.level2 == "时效指标" and "及时率" in rw.level3 and rw.value == value, (rw.level2, rw.level3, rw.value)
     assert rw.status == "ok", rw.reasons
 
