@@ -186,14 +186,14 @@ STORED = re.compile(r"^(.{2,20}?)(科学|绿色)?(?:保粮|储粮)(?:技术)?(?:
 GREEN = re.compile(r"低温|低氧|低剂量|绿色|无公害|环保|节能|气调|充氮|控温")
 
 
-def _works_of_table(project: Project, mine: Indicator) -> tuple[str, str] | None:
-    """("评选产生作品", "≥6部"): the works a 数量 row of the table counts — what a broadcast share is a share of."""
+def _works_of_table(project: Project, mine: Indicator) -> tuple[str, str, str] | None:
+    """("评选产生作品", "评选产生作品数量", "≥6部"): the works a 数量 row of the table counts — what a broadcast share is a share of."""
     for r in project.indicators or []:
         if r is mine or r.id == mine.id or _level_key(r.level2) != "数量":
             continue
         n = (r.level3 or "").strip()
         if WORKS.search(n) and parse_value(r.value).unit_class == "count":
-            return OUTPUT_COUNT.sub("", n).strip("的之"), (r.value or "").strip()
+            return OUTPUT_COUNT.sub("", n).strip("的之"), n, (r.value or "").strip()
     return None
 
 
@@ -218,17 +218,17 @@ def unnamed_rate(ind: Indicator, project: Project | None, out: dict, codes: set[
     if pay:  # "按年度发放绩效奖、文明奖…补贴 | ≥60%": the share of that money paid by the period's end — a payment pace (时效)
         period, verb, what = pay.groups()
         by = f"{_year(project)}年12月31日" if period.startswith("年") else f"每{period}末"
-        return {"level1": "产出指标", "level2": "时效指标", "level3": f"{what}{verb}率", "kind": "rate", "value": v,
+        return {"level1": "产出指标", "level2": "时效指标", "level3": f"{what}{verb}及时率", "kind": "rate", "value": v,
                 "description": f"计算公式：截至{by}已{verb}的{what}金额/应{verb}的{what}总额×100%，数据来源为财务支付记录",
                 "note": f"原表“{name}”是人员经费等资金的{verb}进度，不是产出数量，按{verb}时效移至时效指标"}
     shown = BROADCAST.match(re.sub(r"[（(].*?[)）]", "", name))
     works = _works_of_table(project, ind) if shown else None
     if works:
         where, verb = shown.group(1), shown.group(2)
-        obj, count = works
+        obj, row, count = works
         return {"level3": name, "kind": "rate", "value": v,
-                "description": f"计算公式：在{where}{verb}的{obj}数/{obj}总数（本表“{obj}数量”为{count}）×100%，数据来源为{verb}平台"
-                               f"的{verb}记录"}
+                "description": f"计算公式：在{where}{verb}的{obj}数/{obj}总数×100%，{obj}总数按本表“{row}”（{count}）计，"
+                               f"数据来源为{verb}平台的{verb}记录"}
     stored = STORED.match(re.sub(r"[（(].*?[)）]", "", name))
     if stored:
         method = stored.group(1).strip("、，, 的")
