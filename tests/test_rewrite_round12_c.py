@@ -132,6 +132,7 @@ def test_a_rule_published_under_cost_with_a_text_value_keeps_its_template():
 def test_lent_money_stays_an_output_with_a_floor():
     p, ind, rw = rewrite("RE10:RE10-01")
     assert rw.level2 == ind.level2 and rw.value == "≥4000万元" and "实际支出金额" not in rw.description
+    assert not any("越低越好" in r for r in rw.reasons)  # kinds.UP_MONEY: money lent goes up
 
 
 def test_lent_money_in_another_table():
