@@ -28,6 +28,9 @@ FUND_RULE = re.compile(r"合规|和规|规范|合法|专款专用|专用|专户|
 # Money spent, paid or received on schedule: spending timeliness (LABELS.md: fine under 时效).
 TIMELY_VERB = re.compile(r"(执行|拨付|支付|到位|兑付|拨款|供应)")
 FUND_WORD = re.compile(r"资金|经费|预算|款项?|费用")
+# Outside 成本, a money row that measures the project's spending ("偿还利息金额 | 445.2万元" under 数量) — never money lent
+# to others (RE10-01's 贷款发放额 is no cost of the project).
+SPENT = re.compile(r"支出|成本|费用|经费|资金|预算|利息|金额$")
 # A row of the table that is money: the amount a 成本 dimension is checked by.
 AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿元|万元|元)")
 
@@ -49,7 +52,8 @@ def money_sibling(project: Project | None, mine: Indicator) -> tuple[str, str] |
     """"控制成本（100万元）": another row of the table valued in money, a 成本 row first — the row a deletion names as
     the one that still measures cost. None when the table has no such row."""
     rows = [r for r in (project.indicators if project is not None else []) or []
-            if r is not mine and r.id != mine.id and AMOUNT.search(r.value or "") and not _percent(r.value)]
+            if r is not mine and r.id != mine.id and AMOUNT.search(r.value or "") and not _percent(r.value)
+            and (is_cost_level(r.level2) or SPENT.search(r.level3 or "") and not LENT.search(r.level3 or ""))]
     rows.sort(key=lambda r: not is_cost_level(r.level2))
     return (f"{(rows[0].level3 or '').strip()}（{(rows[0].value or '').strip()}）", rows[0].level2 or "成本指标") if rows else None
 

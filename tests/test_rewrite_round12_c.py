@@ -233,3 +233,12 @@ def test_the_meaning_check_catches_a_money_noun_glued_twice():
     ind = row("质量指标", "资金足额拨付率", "100%", 1)
     bad = Rewrite("产出指标", "时效指标", "资金足额资金拨付及时率", "计算公式：…", "100%", "")
     assert check_round12(bad, ind, None)
+
+
+def test_money_lent_to_others_is_never_the_cost_row_a_deletion_names():
+    """A deletion says the table's cost is measured by another row: money a bank lends (贷款发放额) is no cost of the
+    project, so a table whose only money row is that gets the form without a sibling."""
+    lent = row("数量指标", "创业担保贷款发放额", "3000万元")
+    p, ind, rw = built("成本指标", "资金使用合规率", "", "100%", {"unit_mismatch"}, title="创业担保贷款贴息资金", budget=90,
+                       siblings=(lent,))
+    assert rw.value == "建议删除本行" and "贷款发放额" not in rw.description and "90万元" in rw.description
