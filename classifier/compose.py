@@ -398,7 +398,9 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
             what = earned.group(3) + (earned.group(4) or ("总额" if earned.group(3) in ("收入", "收益") else ""))
             return f"{when}{earned.group(1)}实现的{what}，数据来源为财务决算"
     if kind == "money":
-        obj = _strip(name, r"(总)?(成本|费用|支出|经费|资金|投入|金额)(控制|总额|总量)?$|^(控制|总量控制|成本控制)$")
+        # "项目成本概算 | ≤3584万元": an estimate has no spending of its own — "项目成本概算的实际支出金额" was judged
+        # self-contradictory (RE12-03, r12c); the estimate's project spends
+        obj = _strip(name, r"(总)?(成本|费用|支出|经费|资金|投入|金额)(概算|估算|预算)?(控制|总额|总量)?$|(投资)?(概算|估算)$|^(控制|总量控制|成本控制)$")
         obj = re.sub(r"^(项目)?(实际)?$", "", obj)
         # "支出金额" strips to "支出": the template already says 支出 ("支出的实际支出金额", round 8, T067-08).
         obj = re.sub(r"^(实际)?(总)?(支出|开支)$", "", obj)  # "资金的实际支出金额" reads (accepted, T046-04); "支出的…" does not

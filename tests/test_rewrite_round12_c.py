@@ -242,3 +242,11 @@ def test_money_lent_to_others_is_never_the_cost_row_a_deletion_names():
     p, ind, rw = built("成本指标", "资金使用合规率", "", "100%", {"unit_mismatch"}, title="创业担保贷款贴息资金", budget=90,
                        siblings=(lent,))
     assert rw.value == "建议删除本行" and "贷款发放额" not in rw.description and "90万元" in rw.description
+
+
+def test_an_estimate_is_not_what_is_spent():
+    """RE12-03 项目成本概算 | ≤3584万元: "项目成本概算的实际支出金额" was called self-contradictory; the project spends."""
+    p, ind, rw = rewrite("RE12:RE12-03")
+    assert "概算的实际支出" not in rw.description and f"“{p.title}”" in rw.description and rw.status == "needs_human"
+    p, ind, rw = built("成本值", "工程投资估算", "", "≤120万元", {"vague_description"}, title="农村饮水安全巩固提升工程", budget=120)
+    assert "估算的实际支出" not in rw.description
