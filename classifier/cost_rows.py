@@ -26,7 +26,7 @@ from .values import parse_value
 FUND_RULE = re.compile(r"合规|和规|规范|合法|专款专用|专用|专户|核算|有效使用|使用效益|使用效率|(资金|经费|利息|补贴|补助|费用)[^，,。；;]{0,4}保障"
                        r"|(价格|政策|制度|标准|规定)[^，,。；;]{0,4}(执行|落实)")
 # Money spent, paid or received on schedule: spending timeliness (LABELS.md: fine under 时效).
-TIMELY_VERB = re.compile(r"(执行|拨付|支付|到位|兑付|拨款|供应)")
+TIMELY_VERB = re.compile(r"(执行|拨付|支付|到位|兑付|拨款|供应)|使用率$")  # "运行经费使用率": money used = spent (T093-05)
 FUND_WORD = re.compile(r"资金|经费|预算|款项?|费用")
 # Outside 成本, a money row that measures the project's spending ("偿还利息金额 | 445.2万元" under 数量) — never money lent
 # to others (RE10-01's 贷款发放额 is no cost of the project).
@@ -134,11 +134,11 @@ def spending_timeliness(name: str, value: str, project: Project) -> dict:
 
     year = table_year(project)
     by = f"{year}年12月31日" if year else "年度末"
-    m = re.search(r"^(.*?)(执行|拨付|支付|到位|兑付|拨款|供应)", re.sub(r"[（(].*?[)）]", "", name))
+    m = re.search(r"^(.*?)(执行|拨付|支付|到位|兑付|拨款|供应|使用)", re.sub(r"[（(].*?[)）]", "", name))
     obj = (m.group(1) if m else "").strip("的之") or "项目资金"
     obj = obj if re.search(r"(资金|经费|款项?|费用)$", obj) else obj + "资金"
     verb = m.group(2) if m else "执行"
-    spent = "支出" if verb == "执行" else verb
+    spent = "支出" if verb in ("执行", "使用") else verb
     return {"level1": "产出指标", "level2": "时效指标", "level3": f"{obj}{spent}及时率", "kind": "rate", "value": value,
             "description": f"计算公式：截至{by}已{spent}的{obj}/{obj}总额×100%，数据来源为财务记录",
             "note": f"原表“{name}”是资金{spent}进度，以百分比计不宜列为成本指标，按支出时效移至时效指标"}
