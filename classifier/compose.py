@@ -28,6 +28,7 @@ from .propose import VAGUE_NAME as VAGUE_NAME_RE, SYSTEM_RUNS, MONEY_OBJECT, all
 from .values import parse_value
 from .process_notes import with_notes
 from . import timely, units
+from .cost_rows import cost_row, money_in_count, table_amount, unnamed_rate, zero_unit_cost
 from .rate_terms import UNNAMED_NOTE, BAD_PART, GROWTH, OWN_RATE, QUANTITIES_RATE, activity_coverage, units_coverage, rate_by_structure, rate_parts, unnamed_rate_description
 
 VALUE_CODES = {"unmeasurable_value", "unit_mismatch", "implausible_value"}
@@ -413,7 +414,9 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
             what = earned.group(3) + (earned.group(4) or ("总额" if earned.group(3) in ("收入", "收益") else ""))
             return f"{when}{re.sub(r'实现$', '', earned.group(1))}实现的{what}，数据来源为财务决算"  # "…实现产值": not "实现实现的产值"
     if kind == "money":
-        obj = _strip(name, r"(总)?(成本|费用|支出|经费|资金|投入|金额)(控制|总额|总量)?$|^(控制|总量控制|成本控制)$")
+        # "项目成本概算 | ≤3584万元": an estimate has no spending of its own — "项目成本概算的实际支出金额" was judged
+        # self-contradictory (RE12-03, r12c); the estimate's project spends
+        obj = _strip(name, r"(总)?(成本|费用|支出|经费|资金|投入|金额)(概算|估算|预算)?(控制|总额|总量)?$|(投资)?(概算|估算)$|^(控制|总量控制|成本控制)$")
         obj = re.sub(r"^(项目)?(实际)?$", "", obj)
         # "支出金额" strips to "支出": the template already says 支出 ("支出的实际支出金额", round 8, T067-08).
         obj = re.sub(r"^(实际)?(总)?(支出|开支)$", "", obj)  # "资金的实际支出金额" reads (accepted, T046-04); "支出的…" does not
@@ -496,6 +499,8 @@ def _unit_for(value: str, rest: str) -> str:
     return m.group(1) if m else _count_unit(value + rest)
 
 
+# A standard whose name says it is a floor: "≥" is its meaning, not a wrong direction.
+LOWEST_NAME = re.compile(r"最低|保底|不低于|下限")
 # Per-head standards set by policy (生均公用经费, 定额): the value is the standard itself.
 FIXED_STANDARD = re.compile(r"生均|公用经费|定额|基准|标准$")
 
@@ -629,9 +634,12 @@ def value_for(kind: str, name: str, ind: Indicator, project: Project, codes: set
                 return f"＝{v}", ""
             if kind == "unit_cost" and flagged_direction and pv.operator in ("≥", ">", "＞") and l2_cost(ind) \
                     and (FIXED_STANDARD.search(name) or MINIMUM_NAME.search(name)):
-                # "补贴标准 ≥4000元/人/月" (T032-02): a minimum standard stays a minimum (T023-02); what its label also says —
-                # the standard × people × months exceeds the budget — is said in the description (budget_note)
-                return v, ""
+                # "补贴标准 ≥4000元/人/月" flagged for its direction (T032-02): a standard under 成本 is the standard itself,
+                # "＝" as round 10 made every other one (round 11's judges: "方向错误…没有改为“＝”或“≤”", both wrong). Only a name
+                # that says it is a floor (最低…标准) stays a minimum. The budget check stays in the rationale (budget_note).
+                if LOWEST_NAME.search(name):
+                    return v, ""
+                return f"＝{v.split(pv.number_text, 1)[0].lstrip('≥>＞ ')}{pv.number_text}{v.split(pv.number_text, 1)[1]}", ""
             if unit == "万":
                 unit = "万元"
             if not unit:
@@ -977,7 +985,8 @@ def _composed(ind: Indicator, project: Project, codes: set[str]) -> dict:
     """The template's fields, with a 质量 slogan's theme measure in place of the slogan, or else the reviewer's
     answer where no measure fits (classifier/themes.py)."""
     out = _compose(ind, project, codes)
-    found = quality_slogan(ind, project, codes, out) or percent_slogan(ind, project, codes, out)
+    found = quality_slogan(ind, project, codes, out) or percent_slogan(ind, project, codes, out) \
+        or unnamed_rate(ind, project, out, codes)  # r12c: never the "分子、分母需审核人补充" placeholder as the answer
     if found:
         return {"level1": out["level1"], "level2": out["level2"]} | found
     return out | (reviewer_note(ind, codes, out, project) or {})
@@ -1030,8 +1039,10 @@ def budget_note(kind: str, ind: Indicator, value: str, project: Project, codes: 
         return f"原表数值为0，而本表列有支出（{budget}），{ZERO_CHECK}"
     if not pv.number or new.number != pv.number:
         return ""
-    if pv.operator and OPERATOR_DIRECTION.get(pv.operator) != OPERATOR_DIRECTION.get(new.operator):
-        return ""  # a cost published with "≥" and now capped: the flipped direction was the fix
+    if pv.operator and OPERATOR_DIRECTION.get(pv.operator) != OPERATOR_DIRECTION.get(new.operator) \
+            and OPERATOR_DIRECTION.get(new.operator) == DOWN:
+        return ""  # a cost published with "≥" and now capped: the flipped direction was the fix (a "＝" standard still
+        # multiplies out to more than the budget: the check stays, T032-02)
     if kind == "unit_cost":
         return f"按此标准乘以{standard_multipliers(value)}测算的支出需与{budget}核对，{BUDGET_CHECK}标准"
     return f"本行金额与其他成本指标合计需与{budget}核对，{BUDGET_CHECK}金额"
@@ -1098,9 +1109,16 @@ def cost_percent_as_amount(ind: Indicator, project: Project, l2: str, name: str,
     m = re.search(r"(\d+(?:\.\d+)?)\s*万元", name)
     amount, source = (m.group(1), "指标名称所列") if m else ((_fmt(project.budget), "本表填报的项目预算") if project.budget else ("", ""))
     if not amount:
+        # No budget on the table: its one row that is an amount of spending (RE06-04's "业务工作支出安排金额 | 28.8万元",
+        # r12c) — the table's own number, never one we invent
+        amount, source = table_amount(project, ind) or ("", "")
+        mark = PROPOSAL if amount else ""  # that row's amount as the project's total is our reading: the reviewer's to confirm
+    else:
+        mark = ""
+    if not amount:
         return None
     published = ind.value.strip()
-    return {"level3": "项目总成本", "kind": "money", "value": f"≤{amount}万元",
+    return {"level3": "项目总成本", "kind": "money", "value": f"≤{amount}万元{mark}",
             "description": f"{_scope(project)}的实际支出金额，上限为{source}{amount}万元（原表指标值为“{published}”，即支出控制在"
                            f"该金额以内），数据来源为财务决算"}
 
@@ -1257,6 +1275,12 @@ def _compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     slot = template_slot(ind, l2)
     if slot:
         return {"level1": l1, "level2": l2} | slot
+    # r12c: a 成本 row in %, a fund rule moved to 成本, a money row under 数量 (classifier/cost_rows.py)
+    money = cost_row(ind, project, l1, l2, clean_name(ind.level3, project), codes) \
+        or money_in_count(ind, project, clean_name(ind.level3, project), codes) \
+        or zero_unit_cost(ind, project, clean_name(ind.level3, project), codes)
+    if money:
+        return {"level1": l1, "level2": l2} | money
     amount = cost_percent_as_amount(ind, project, l2, clean_name(ind.level3, project), codes) \
         or date_done_rate(ind, project, l2, clean_name(ind.level3, project), codes) \
         or special_use_rate(ind, project, l2, clean_name(ind.level3, project), codes) \

@@ -34,7 +34,7 @@ DOWN_NAME = re.compile(r"(投诉|差错|事故|失误|出错|故障|违规|违�
 # Durations that should be short (a response, a processing time); a training's length is not one of them.
 SHORT_DURATION = re.compile(r"响应|办结|处理|审批|审核|维修|维护|到场|反馈|答复|时限|周期|用时|等待")
 # Money that should grow (income, profit, savings): every other amount is spending.
-UP_MONEY = re.compile(r"收入|利润|产值|收益|增收|销售|节约|节省|税收|营业额|带动|拉动|投资额")
+UP_MONEY = re.compile(r"收入|利润|产值|收益|增收|销售|节约|节省|税收|营业额|带动|拉动|投资额|贷款|放贷|信贷|授信|融资|担保额|担保金额")  # r12c: money lent goes up (RE10-01)
 OPERATOR_DIRECTION = {"≥": UP, "＞": UP, "≤": DOWN, "＜": DOWN, "＝": EQUAL}
 
 

@@ -646,6 +646,12 @@ def check_round12(rw: Rewrite) -> list[str]:
     return []
 
 
+def check_round12c(rw: Rewrite, ind: Indicator, project: Project | None) -> list[str]:
+    from .cost_rows import check_round12 as costs  # r12c: 成本 rows, money rows, fund rates
+
+    return costs(rw, ind, project)
+
+
 def meaning_check(rw: Rewrite, ind: Indicator, project: Project, codes: set[str] | None = None) -> Rewrite:
     """Run every check; set `remaining` (labels the rules still find),
     `reasons` (all failures, Chinese) and `status` (needs_human on any reason).
@@ -660,7 +666,8 @@ def meaning_check(rw: Rewrite, ind: Indicator, project: Project, codes: set[str]
     reasons = (check_numbers(rw, ind, project) + check_kind(rw, ind, codes) + check_direction(rw, ind, codes)
                + check_residue(rw, ind, project) + check_wording(rw, ind, codes, project) + check_copy(rw, project, codes)
                + check_table(rw, ind, project) + check_round9(rw, ind, codes) + check_round10(rw) + check_target_kept(rw, ind)
-               + check_round11(rw, ind, project) + check_round12(rw) + check_round12b(rw) + rule_reasons)
+               + check_round11(rw, ind, project) + check_round12(rw) + check_round12b(rw) + check_round12c(rw, ind, project)
+               + rule_reasons)
     rw.remaining = remaining
     rw.reasons = list(dict.fromkeys(reasons))
     rw.status = "needs_human" if rw.reasons else "ok"

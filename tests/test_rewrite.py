@@ -221,18 +221,23 @@ def test_kinds_of_seed_rows(seed_read):
 def test_category_fix_keeps_the_rate_and_its_percentage(seed_review):
     """T007-02 资金使用合规率 100% under 质量 (wrong_category). Round 1 replaced it by "项目实际支出≤98万元（建议值）"
     with "（原表填报“100%”）" in the description; both judges called that wrong (meaning_changed, drops_number,
-    eval/judged/round1.jsonl T009-02…T011-02): the rate and its 100% stay, the level is for the reviewer."""
+    eval/judged/round1.jsonl T009-02…T011-02): the rate and its 100% stay, the level is for the reviewer. Moved to 成本
+    in % it was judged wrong again (round 11: "成本指标仍为百分比"); round 12 (r12c) proposes the row's deletion, naming
+    the table's money row and quoting the 100% — never a budget cap in its place."""
     p, ind = _row(seed_review, "T007-02")
     rw = seed_review.rewrites["T007-02"]
-    assert rw.level3 == "资金使用合规率" and rw.value == "100%" and "万元" not in rw.value
-    assert "原表填报" not in rw.description and "合规的" in rw.description
+    assert rw.level3 == "资金使用合规率" and "万元" not in rw.value and "原表填报" not in rw.description
+    assert rw.value == "建议删除本行" and "“100%”" in rw.description and "本表成本指标已有“" in rw.description
 
 
 def test_minimum_standard_stays_a_minimum(seed_review):
-    """T023-02 食宿补贴标准 ≥2000元/人/月: the rule calls the ≥ implausible; the rewrite never flips a
-    minimum subsidy into a cap — it keeps it and leaves the rule's doubt to the reviewer."""
+    """T023-02 食宿补贴标准 ≥2000元/人/月: the rule calls the ≥ implausible; the rewrite never flips a subsidy standard
+    into a cap. Round 12 (r12c): a standard under 成本 is "＝" (T032-02's judges: "没有改为“＝”或“≤”"); only a name that
+    says it is a floor (最低…标准) keeps "≥"."""
     rw = seed_review.rewrites["T023-02"]
-    assert rw.value.startswith("≥2000元/人/月") and rw.status == "needs_human"
+    assert rw.value == "＝2000元/人/月" and "≤" not in rw.value
+    from classifier.compose import LOWEST_NAME
+    assert LOWEST_NAME.search("最低生活保障标准") and not LOWEST_NAME.search("食宿补贴标准")
 
 
 def test_residue_and_glued_titles_are_cleaned_from_a_built_workbook(tmp_path):

@@ -147,7 +147,7 @@ def test_rows_judged_in_round7_outside_these_are_rewritten_as_before():
                     and rw.description == f"“{p.title}”{old['description']}":
                 continue  # round 9: a bare 完成时限 names this project's work (tests/test_rewrite_round9.py)
             if _themed(p, ind, rw) or _round10_change(old, rw) or _round11_change(old, rw) or _round12b_change(ind, rw, old) \
-                    or _round12_change(ind, rw):
+                    or _round12_change(ind, rw) or _round12c_change(old, rw):
                 continue  # round 10: a slogan's theme measure or the answer to a row that does not apply
                 # (test_rewrite_round10_slogans.py), or round 10's rules for rates, time and money rows (test_rewrite_round10.py)
             changed.append((r["id"], wp(ind, p, ind.level1, ind.level2, ind.level3)))
@@ -185,6 +185,18 @@ def _round12_change(ind, rw) -> bool:
     from classifier.compose import PERCEPTION
     return (rw.level1, rw.level2) == (ind.level1, ind.level2) and ind.level1.startswith("满意度") \
         and rw.level3.endswith("满意度") and bool(PERCEPTION.search(rw.level3[:-3]))
+
+
+def _round12c_change(old: dict, rw) -> bool:
+    """What round 12 (r12c) changes on purpose, by property (tests/test_rewrite_round12_c.py): the "分子、分母需审核人补充"
+    gap answered (a formula or the row's deletion); a money row under 数量 as an output or a cost; a zero unit cost given
+    a proposal from the table's own total and count."""
+    from classifier.rate_terms import UNNAMED_NOTE
+    said = f"{rw.description} {rw.rationale}"
+    return (UNNAMED_NOTE in old["description"] and UNNAMED_NOTE not in rw.description
+            or "资金金额是投入" in said or "发放额是本项目带动的产出" in said or "建议值按本表" in said
+            or "储粮技术保管的储备粮数量" in rw.description
+            or rw.level2.startswith("时效") and rw.level3.endswith("及时率") and "截至20" in rw.description and "资金" in rw.level3)
 
 
 def _round11_change(old: dict, rw) -> bool:
