@@ -19,7 +19,7 @@ import unicodedata
 from .levels import RESIDUE_RE, clean_name, in_table_style, name_unit
 from .countable import countable_rate, served_matters
 from .kinds import OPERATOR_DIRECTION, SERVICE_WINDOW, DOWN, DURATION_NAME, MINIMUM_NAME, SHORT_DURATION, UP_MONEY, numbers_of, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
-from .models import PROPOSAL, Indicator, Project
+from .models import DELETION, PROPOSAL, Indicator, Project
 from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
 from .slogan import OUTPUT_QUALITY, criteria_rate, slogan_proposal
 from .themes import candidates as theme_candidates, deletion, deletion_answer, measured_sibling, not_an_indicator, table_takers, theme_proposal
@@ -998,6 +998,10 @@ def _finish(ind: Indicator, project: Project, codes: set[str], out: dict) -> dic
         # An unflagged description that states the criteria is published content: kept, never replaced by a
         # generic "以工作台账统计为准" (round 8, T063-03 lost its five criteria on a level move).
         out = out | {"description": ind.description}
+    if out.get("value") == DELETION:
+        # A row proposed for removal is named as published, levels included: the reviewer and the unit must find the
+        # row to delete, and a move to 成本 before deleting it says nothing (round 12: RB03-04, RE02-05 moved, then deleted).
+        return out | {"level1": ind.level1, "level2": ind.level2}
     l1, l2 = in_table_style(out["level1"], out["level2"], ind, project)  # "产出指标(50分)" stays as published (round 5)
     return out | {"level1": l1, "level2": l2, "value": tidy_units(out["value"], out["kind"], out["level3"])}
 
