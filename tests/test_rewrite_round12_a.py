@@ -16,7 +16,7 @@ from classifier.rate_terms import UNNAMED_NOTE
 from classifier.rewrite import suggest_rewrite
 from classifier.rules import check_row
 from classifier.themes import _level_key, deletion_sound, is_measured
-from helpers import deleted, judged_rewrite, numbers_kept_by
+from helpers import deleted, judged_rewrite, numbers_kept_by, unseen_row
 
 JUDGED = ("eval/judged/round7.jsonl", "eval/judged/round7_blind.jsonl", "eval/judged/round7_newtables.jsonl",
           "eval/judged/round8_on7blind.jsonl", "eval/judged/round8_blind.jsonl", "eval/judged/round10.jsonl",
@@ -144,8 +144,8 @@ def test_listed_criteria_become_the_share_that_meets_them():
     assert rw.status == "ok", rw.reasons
 
 
-@pytest.mark.parametrize("rid", ["labelled:T055-04", "labelled:T056-07", "labelled:T027-05", "RD04:RD04-02",
-                                 "RE12:RE12-02"])
+@pytest.mark.parametrize("rid", ["labelled:T056-07", "labelled:T027-05", "RD04:RD04-02",
+                                 "RE12:RE12-02"])  # T055-04: a qualification, a share since round 12's judging (below)
 def test_a_quality_or_benefit_row_with_nothing_listed_is_deleted_not_kept(rid):
     """外部董事任职资质 | 满足相关管理办法任职条件, 公用经费标准 | 符合相关文件要求, 项目持续期 | 基本建立…: nothing named to
     count against — not "保留原表述。" (judged still vague) but the reasoned deletion."""
@@ -275,3 +275,33 @@ def test_a_perception_in_another_provinces_satisfaction_level():
     rw = _review(inds[1], p)
     assert rw.level1 == "满意度指标(10分)" and "获得感" in rw.level3 and not rw.level3.startswith("增强")
     assert rw.value == "≥85%" and "调查" in rw.description
+
+
+# ---- after round 12's judging: the two wrong rewrites the self-check had passed --------------------------------------
+
+def rewrite(jid: str):
+    return judged_rewrite(jid, "eval/judged/round12.jsonl", round_name="round 12")
+
+
+def built(level2, level3, description, value, codes, **kw):
+    return unseen_row(level2, level3, description, value, codes, round_name="round 12", **kw)
+
+
+def test_a_qualification_with_its_conditions_is_a_share_not_a_slogan_to_delete():
+    """T055-04 外部董事任职资质 | 满足相关管理办法任职条件: round 12 deleted it as a slogan, judged meaning_changed (a
+    qualification checkable against the rules). It is the share of the people who meet the conditions; conditions
+    only "相关…" go to a human to be named. Other templates' qualifications too."""
+    p, ind, rw = rewrite("labelled:T055-04")
+    assert rw.value != DELETION and rw.level3.startswith("外部董事") and rw.level3.endswith("资格符合率")
+    assert "外部董事人数/外部董事总人数×100%" in rw.description and "相关管理办法任职条件" in rw.description
+    assert rw.status == "needs_human"
+    p, ind, rw = built("质量指标（10分）", "驻村工作队员任职资格", "", "满足选派管理规定的任职条件",
+                       {"unmeasurable_value"}, level1="产出指标", title="驻村帮扶工作经费")
+    assert rw.level3 == "驻村工作队员任职资格符合率" and "驻村工作队员人数/驻村工作队员总人数×100%" in rw.description, rw
+
+
+def test_two_awareness_rates_in_one_table_are_one_survey_asked_twice():
+    """T070-07 社会宣传常态化 → 宣传内容知晓率 beside T070-06's topic 知晓率 (round 12: judged a duplicate, passed as ok)."""
+    p, ind, rw = rewrite("labelled:T070-07")
+    if rw.level3.endswith("知晓率"):
+        assert rw.status == "needs_human" and any("知晓率" in r and "重复" in r for r in rw.reasons), rw.reasons

@@ -171,9 +171,11 @@ def test_a_count_per_issue_is_described_per_issue(rid):
 
 def test_a_publicity_project_keeps_its_awareness_rate():
     """T070-07 "社会宣传常态化 | 扩大社会影响力" (重大题材主题社会宣传专项工作经费): both round 7 judges accepted
-    "宣传内容知晓率" — the row speaks of publicity, so the topic rule leaves it as it was."""
+    "宣传内容知晓率" — the row speaks of publicity, so the topic rule leaves it as it was. Round 12's judges called it
+    a duplicate once T070-06 became a 知晓率 too (one survey asked twice): since then it goes to a human
+    (tests/test_rewrite_round12_a.py)."""
     p, ind, rw = judged_rewrite("labelled:T070-07", "eval/judged/round7.jsonl", round_name="round 7")
-    assert rw.level3.endswith("知晓率") and "（建议值）" in rw.value and rw.status == "ok", rw.reasons
+    assert rw.level3.endswith("知晓率") and "（建议值）" in rw.value
 
 
 def test_a_count_keeps_the_published_scope():
