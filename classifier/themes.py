@@ -508,6 +508,9 @@ def is_measured(row, project) -> bool:
         return False  # "12月底前完成 | 12月底前完成": a date for a name says no work to check
     if pv.unit_class == "percent" and not (is_rate_name(name) or re.search(r"满意|率|比例|比重|占比", name)):
         return False  # "改善了农民生产生活条件 | 100%": a percentage of nothing (LABELS.md)
+    from .cost_rows import FUND_RULE  # (here: cost_rows imports this module)
+    if pv.unit_class == "percent" and FUND_RULE.search(name):
+        return False  # a fund or policy rule in % is itself proposed for deletion: RB04-10 and -11 named each other
     return not {f.code for f in check_row(row, project)} & _SIBLING_FAULTS
 
 

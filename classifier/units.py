@@ -31,7 +31,7 @@ UNIT_UNKNOWN = "原表指标值未写计量单位"
 UNIT_PRESUMED = "原表指标值未写单位，按万元理解"
 SENTENCE_KEPT = "原表指标值为一句话"
 NOT_A_COUNT = "是级别或属性，不是数量"
-TASK_TARGET = "以任务下达文件为准"
+TASK_TARGET = "具体数值由单位填写"  # round 12: "（建议值）" on a target with no number was judged misused (RC02)
 
 
 def _nfkc(t: str) -> str:
@@ -206,11 +206,11 @@ def task_count(name: str, value: str, level2: str, description: str, title: str,
     shown = "（空）" if not v else f"“{v}”"
     bare = re.sub(r"[（(][^()（）]*[)）]$", "", name).strip()
     return {"level3": name, "kind": "count",
-            "value": f"≥{task}{measure}{PROPOSAL[:-1]}，以{doc}为准）",
+            "value": f"≥{task}{measure}（以{doc}为准，{TASK_TARGET}）",
             "description": f"{year_when}{bare}{'' if bare.endswith(measure) or measure == '数量' and bare.endswith('数') else '的' + measure}"
                            f"{'（' + unit.group(1) + '）' if unit else ''}，不低于{task}{measure}，以{doc}和工作台账为准；原表指标值为{shown}，"
                            f"未填写目标数",
-            "note": f"原表未填写目标数，改为不低于{task}{measure}，具体数值需审核人按{doc}填写（{TASK_TARGET}）"}
+            "note": f"原表未填写目标数，改为不低于{task}{measure}，以{doc}为准，{TASK_TARGET}"}
 
 
 # A percent sign left in a name by a template's unit column ("新型经营主体实现产值(%) | 8000", RG05-03): residue unless the
