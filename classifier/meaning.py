@@ -514,6 +514,20 @@ def check_round11(rw: Rewrite, ind: Indicator, project: Project | None) -> list[
     return out
 
 
+# Institutions a share may count ("…的学校数/项目覆盖的学校总数"); a unit that is one of them spends on itself alone.
+INSTITUTION = r"学校|中学|小学|幼儿园|医院|卫生院|敬老院|福利院"
+SHARE_OF_INSTITUTIONS = re.compile(rf"计算公式：[^×]*?({INSTITUTION})(总)?数(?:（[^）]*）)?/[^×]*?(?:{INSTITUTION})总数")
+
+
+def check_single_institution(rw: Rewrite, project: Project | None) -> list[str]:
+    """A share over institutions in the budget of one of them ("学校办学条件达标率 | 达标的学校数/项目覆盖的学校总数" for
+    银川市第六中学's 初中公用经费, RD04-06: judged wrong — with one school it is 0 or 100%, and ≥95% means nothing)."""
+    unit = re.sub(r"^[\d\s()（）]+", "", (getattr(project, "unit_name", "") or getattr(project, "unit", "") or "")).strip()
+    if not unit or not re.search(rf"({INSTITUTION})$", unit) or not SHARE_OF_INSTITUTIONS.search(rw.description or ""):
+        return []
+    return [f"本项目单位“{unit}”是一所机构，按机构数计算的比率只有0或100%，需审核人改为本单位自身可计量的指标"]
+
+
 def check_round12b(rw: Rewrite) -> list[str]:
     """Round 12 (r12b): a rewrite that read a unit it was not given, kept a sentence's other words only in the
     description, moved an attribute out of 数量 or left a count's target to the task document says so
@@ -672,6 +686,7 @@ def meaning_check(rw: Rewrite, ind: Indicator, project: Project, codes: set[str]
                + check_residue(rw, ind, project) + check_wording(rw, ind, codes, project) + check_copy(rw, project, codes)
                + check_table(rw, ind, project) + check_round9(rw, ind, codes) + check_round10(rw) + check_target_kept(rw, ind)
                + check_round11(rw, ind, project) + check_round12(rw) + check_round12b(rw) + check_round12c(rw, ind, project)
+               + check_single_institution(rw, project)
                + rule_reasons)
     rw.remaining = remaining
     rw.reasons = list(dict.fromkeys(reasons))

@@ -305,3 +305,19 @@ def test_two_awareness_rates_in_one_table_are_one_survey_asked_twice():
     p, ind, rw = rewrite("labelled:T070-07")
     if rw.level3.endswith("知晓率"):
         assert rw.status == "needs_human" and any("知晓率" in r and "重复" in r for r in rw.reasons), rw.reasons
+
+
+def test_a_share_over_institutions_in_one_institutions_budget_goes_to_a_human():
+    """RD04-06 (银川市第六中学's 初中公用经费 → 学校办学条件达标率 over "项目覆盖的学校总数"): round 10's panel called it wrong, a
+    share of one school is 0 or 100%; it passed the self-check until round 12. A hospital's own budget likewise."""
+    p, ind, rw = judged_rewrite("RD04:RD04-06", "eval/judged/round12.jsonl", "eval/judged/round11.jsonl", round_name="round 12")
+    if "学校总数" in rw.description:
+        assert rw.status == "needs_human" and any("一所机构" in r for r in rw.reasons), rw.reasons
+    q = Project("X010", "医疗设备购置", unit_name="某县人民医院")
+    row = Indicator("X010-01", "效益指标", "社会效益指标", "医疗服务能力", "", "明显提升")
+    q.indicators = [row]
+    share = Rewrite("效益指标", "社会效益指标", "医院服务能力达标率",
+                    "计算公式：达到服务能力标准的医院数/项目覆盖的医院总数×100%，数据来源为卫生健康部门统计", "≥90%（建议值）", "")
+    assert any("一所机构" in r for r in meaning_check(share, row, q, {"unmeasurable_value"}).reasons)
+    q.unit_name = "某县卫生健康局"
+    assert not any("一所机构" in r for r in meaning_check(share, row, q, {"unmeasurable_value"}).reasons)
