@@ -155,7 +155,8 @@ def test_a_slogan_becomes_a_measurable_indicator_of_its_topic(jid, words):
     kind = kind_of(Indicator(ind.id, rw.level1, rw.level2, rw.level3, rw.description, rw.value.replace(PROPOSAL, "")))
     if kind == "rate":
         assert re.search(r"计算公式：[^/]+/[^/]+×100%", rw.description), rw.description
-    assert rw.status == "ok", rw.reasons
+    # (RD04-06 is a one-school project: its share of schools goes to a human since round 12 — test_rewrite_round12_a.py)
+    assert rw.status == "ok" or jid == "RD04:RD04-06" and any("一所机构" in r for r in rw.reasons), rw.reasons
 
 
 def test_the_proposed_direction_fits():
