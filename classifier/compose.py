@@ -133,6 +133,10 @@ def category(ind: Indicator, codes: set[str]) -> tuple[str, str]:
         return "满意度指标", "服务对象满意度指标"
     if l1.startswith("满意度") and is_down_name(name):  # "粮食安全事件发生数 | 0起": an effect, not an output (round 1)
         return "效益指标", "社会效益指标"
+    if l1.startswith("满意度") and re.search(r"(知晓率|知晓度|知晓程度)$", name):
+        # What the public knows of a policy is its effect, not an output's quality (round 12's judges, RE08-08 政策知晓率
+        # moved to 产出/质量: "它反映的是效果，宜放在效益指标/社会效益指标下")
+        return "效益指标", "社会效益指标"
     published_formula = PUBLISHED_FORMULA.fullmatch((ind.description or "").strip().rstrip("。."))
     if pv.unit_class == "percent" and FUND_PAID.search(name) and not re.search(r"合规|规范|专户|专用|足额|全额", name) \
             and not published_formula:  # "实际收到伙食补助金额/2023年伙食补助预算" measures arrival, not timing (RB05-05)
@@ -995,6 +999,28 @@ def _composed(ind: Indicator, project: Project, codes: set[str]) -> dict:
     return out | (reviewer_note(ind, codes, out, project) or {})
 
 
+MONEY_NAME_END = re.compile(r"(成本|费用|经费|资金|金额|支出|预算|投入|费|总额|标准)$")
+
+
+def moved_name(ind: Indicator, project: Project, out: dict) -> dict:
+    """A row moved to another level is named for what it measures there (round 12's judges): budget execution moved to
+    时效 is spending timeliness ("预算执行率" → "预算资金支出及时率", RD13-01: "移到时效后仍叫预算执行率"); a piece of work
+    valued in money and moved to 成本 is that work's cost ("完成校园维修改造及设备购置项目 | ≤800万元", RD03-01: "名称…不是成本名称")."""
+    from .cost_rows import spending_timeliness
+
+    name, l2 = out["level3"], out["level2"]
+    if (ind.level2 or "").startswith(l2[:2]) or out.get("value") == DELETION:
+        return {}
+    if l2.startswith("时效") and re.search(r"执行率$", name) and MONEY_OBJECT.search(name):
+        return {"level3": spending_timeliness(name, out["value"], project)["level3"]}
+    if l2.startswith("成本") and out.get("kind") == "money" and not MONEY_NAME_END.search(name):
+        work = re.sub(r"^(完成|实施|开展|推进|做好)", "", name).strip() or name
+        if re.sub(r"项目$", "", work) in (project.title or ""):
+            return {}  # the work is the whole project: its title glued to 成本 is residue, and 项目总成本 may be another row's
+        return {"level3": f"{work}成本"}
+    return {}
+
+
 def _finish(ind: Indicator, project: Project, codes: set[str], out: dict) -> dict:
     """The published criteria a count states kept; the levels and units in the table's own style."""
     if "vague_description" not in codes and out["kind"] == "count" and out["level3"] == ind.level3 and states_criteria(ind):
@@ -1005,6 +1031,7 @@ def _finish(ind: Indicator, project: Project, codes: set[str], out: dict) -> dic
         # A row proposed for removal is named as published, levels included: the reviewer and the unit must find the
         # row to delete, and a move to 成本 before deleting it says nothing (round 12: RB03-04, RE02-05 moved, then deleted).
         return out | {"level1": ind.level1, "level2": ind.level2}
+    out = out | moved_name(ind, project, out)
     l1, l2 = in_table_style(out["level1"], out["level2"], ind, project)  # "产出指标(50分)" stays as published (round 5)
     return out | {"level1": l1, "level2": l2, "value": tidy_units(out["value"], out["kind"], out["level3"])}
 
@@ -1147,7 +1174,9 @@ def date_done_rate(ind: Indicator, project: Project, l2: str, name: str, codes: 
         mon = int(month) if month and 1 <= int(month) <= 12 else 12
         by = f"{year}年{mon}月{_month_end(mon)}日前"
     else:
-        by = {"当期": "当期期末前", "本期": "本期期末前"}.get(period, "本年12月31日前")
+        # the table's year where it has one: "当期期末前" names no date (round 12's judges, RE01-05)
+        year = table_year(project)
+        by = f"{year}年12月31日前" if year else {"当期": "当期期末前", "本期": "本期期末前"}.get(period, "本年12月31日前")
     verb = re.sub(r"[、,，和及]+", "并", verbs)
     built_work = bool(re.search(r"完工|竣工|投入使用|交付使用", verb))
     obj = "建设内容" if built_work else "工作任务"
@@ -1221,8 +1250,9 @@ def template_slot(ind: Indicator, l2: str) -> dict | None:
         return None
     what = re.sub(r"指标$", "", l2 or ind.level2 or "") or "本类"
     shown = f"指标名称为“{name.strip() or '（空）'}”、指标值为“{(ind.value or '').strip() or '（空）'}”"
-    return {"level3": ind.level3, "value": ind.value, "kind": "text", "advice": True,
-            "description": f"{SLOT_SAID}（{shown}），不是可考核的绩效指标；建议删除本行，或由单位补充本项目可计量的{what}指标",
+    # The value says the deletion too (round 11's judges, RD10-01..03: "指标值仍留“0.00%”…应统一改为“建议删除本行”").
+    return {"level3": ind.level3, "value": DELETION, "kind": "text", "advice": True,
+            "description": f"{DELETION}：{SLOT_SAID}（{shown}），不是可考核的绩效指标；如需保留{what}维度，由单位补充本项目可计量的{what}指标",
             "note": "原行为未填写的模板空位，不宜改写为“≥0%”之类必然达成的目标，需审核人决定删除或由单位补充"}
 
 

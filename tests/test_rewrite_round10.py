@@ -324,7 +324,7 @@ def test_a_length_for_a_name_is_the_projects_length():
 
 # ---- 7. regional templates: a date-named share, a target in the description cell, units in a coverage name ---------
 
-@pytest.mark.parametrize("jid, by", [("RD05:RD05-05", "2020年12月31日前"), ("RE01:RE01-05", "当期期末前"),
+@pytest.mark.parametrize("jid, by", [("RD05:RD05-05", "2020年12月31日前"), ("RE01:RE01-05", "2021年12月31日前"),  # round 12: the year, not "当期期末前"
                                      ("RD03:RD03-04", "2023年12月31日前")])
 def test_a_date_named_share_is_the_work_done_by_that_date(jid, by):
     p, ind, rw = rewrite(jid)

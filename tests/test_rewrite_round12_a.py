@@ -321,3 +321,18 @@ def test_a_share_over_institutions_in_one_institutions_budget_goes_to_a_human():
     assert any("一所机构" in r for r in meaning_check(share, row, q, {"unmeasurable_value"}).reasons)
     q.unit_name = "某县卫生健康局"
     assert not any("一所机构" in r for r in meaning_check(share, row, q, {"unmeasurable_value"}).reasons)
+
+
+def test_a_moved_row_is_named_for_what_it_measures_where_it_goes():
+    """Round 12's minor verdicts: budget execution moved to 时效 keeps the name 预算执行率 (RD13-01), an awareness rate moved
+    out of 满意度 is an effect, not an output's quality (RE08-08)."""
+    p, ind, rw = judged_rewrite("RD13:RD13-01", "eval/judged/round12.jsonl", "eval/judged/round11.jsonl", round_name="round 12")
+    assert rw.level2.startswith("时效") and rw.level3.endswith("支出及时率") and rw.value == ind.value
+    p, ind, rw = judged_rewrite("RE08:RE08-08", "eval/judged/round12.jsonl", "eval/judged/round11.jsonl", round_name="round 12")
+    assert (rw.level1, rw.level2) == ("效益指标", "社会效益指标") and rw.level3 == ind.level3
+    p, ind, rw = built("服务对象满意度", "惠民政策知晓率", "", "≥85%", {"wrong_category"}, level1="满意度指标",
+                       title="城乡低保资金")
+    assert (rw.level1, rw.level2) == ("效益指标", "社会效益指标"), (rw.level1, rw.level2)
+    p, ind, rw = built("数量指标", "专项资金执行率", "", "100%", {"wrong_category"}, title="乡镇污水管网维护", budget=50)
+    if rw.level2.startswith("时效"):
+        assert rw.level3.endswith("支出及时率") and "执行率" not in rw.level3, rw.level3

@@ -211,7 +211,7 @@ def _round11_change(old: dict, rw) -> bool:
             and PROPOSAL not in rw.value and rw.level2.startswith("数量")
             or rw.level3.endswith(("足额发放率", "足额支付率", "足额拨付率")) or rw.level3.endswith("及时率") and "每" in desc
             or "截至20" in desc and "截至计划时间节点" in od
-            or desc.startswith("本行是模板空位")
+            or desc.startswith(("本行是模板空位", "建议删除本行：本行是模板空位"))
             or rw.kind == "satisfaction" and re.search(r"开展“[^”]+”满意度", desc) and re.sub(r"“[^”]+”", "", desc, count=1) == od
             or _round10_change(old, dataclasses.replace(rw, description=f"{desc}；{rw.rationale}")))  # round 10's, note now moved
 
