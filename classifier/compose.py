@@ -789,7 +789,9 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
 
 # Outputs' qualities round 10's judges called wrong_category under 效益 even as a fallback (RG03-06, T013-05): dropped,
 # not kept for the meaning check to send on (the older OUTPUT_QUALITY names still are, as before).
-NOT_AN_EFFECT = re.compile(r"系统故障次数$|因失察被否决或纠正的人数$")
+# Round 12's judges, again: 建成设施正常使用率 (RB02-02) and 设备完好率 (RB04-14) under 效益 are outputs — LABELS.md names
+# "设施正常运行率" as its example of an output measure under 效益.
+NOT_AN_EFFECT = re.compile(r"系统故障次数$|因失察被否决或纠正的人数$|正常使用率$|正常运行率$|设备完好率$")
 
 
 def theme_slogan(ind: Indicator, project: Project, name: str, v: str, l2: str, benefit: bool) -> dict | None:
