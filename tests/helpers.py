@@ -138,3 +138,12 @@ def deleted(rw) -> bool:
     """The rewrite proposes the row's deletion (round 12: the answer for a row that measures nothing, in the value and
     the description)."""
     return rw.value == "建议删除本行" and rw.description.startswith("建议删除本行")
+
+
+LAST_BENEFIT = "删除后本表没有可考核的效益指标"
+
+
+def signed_deletion(rw) -> bool:
+    """A deletion the self-check passes, or one held back only because it would leave the table with no measured 效益
+    row (meaning.check_deletion, round 12d: RB02-02)."""
+    return rw.status == "ok" or bool(rw.reasons) and all(LAST_BENEFIT in r for r in rw.reasons)

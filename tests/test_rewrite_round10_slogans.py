@@ -16,7 +16,7 @@ from classifier.models import Finding, Indicator, Project
 from classifier.rewrite import suggest_rewrite
 from classifier.rules import check_row
 from classifier.themes import candidates, theme_proposal
-from helpers import judged_rewrite, numbers_kept_by, probe_of, reviewed_offline
+from helpers import judged_rewrite, numbers_kept_by, probe_of, reviewed_offline, signed_deletion
 
 R7 = ("eval/judged/round7.jsonl",)
 R7B = ("eval/judged/round7_blind.jsonl",)
@@ -78,7 +78,7 @@ def test_a_row_that_does_not_apply_gets_the_reviewers_answer():
     assert rw.description.startswith("建议删除本行"), rw.description
     assert rw.value == "建议删除本行"  # round 11: the value says it too (RD12-11: "不应保留一行指标值为“不涉及”的指标")
     # Round 12: a deletion that says what the unit must add is an answer a reviewer signs (RD12-11 was accepted).
-    assert "由单位补充" in rw.description and rw.status == "ok", rw.reasons
+    assert "由单位补充" in rw.description and signed_deletion(rw), rw.reasons
 
 
 def test_a_published_percentage_stays_the_target():

@@ -15,7 +15,7 @@ from classifier.meaning import check_round11
 from classifier.models import Finding, Indicator, Project, Rewrite
 from classifier.rewrite import suggest_rewrite
 from classifier.rules import check_row
-from helpers import judged_rewrite, numbers_kept_by, probe_of
+from helpers import judged_rewrite, numbers_kept_by, probe_of, signed_deletion
 
 R10 = ("eval/judged/round10.jsonl",)
 BENEFIT_ONLY_QUALITY = re.compile(r"故障次数|因失察被否决或纠正的人数|可用率|完好率")
@@ -69,7 +69,7 @@ def test_a_row_that_does_not_apply_is_deleted_not_kept_as_不涉及():
     """RD12-11 该指标不适用本项目 | 不涉及: the judge accepted the deletion but not the value left as "不涉及"."""
     p, ind, rw = judged_rewrite("RD12:RD12-11", *R10, round_name="round 10")
     assert rw.value == "建议删除本行" and rw.description.startswith("建议删除本行")
-    assert rw.status == "ok", rw.reasons  # round 12: it says what the unit must add (accepted)
+    assert signed_deletion(rw), rw.reasons  # round 12: it says what the unit must add (accepted)
 
 
 def test_deletion_needs_a_measured_row_of_the_same_level():

@@ -16,7 +16,7 @@ from classifier.rate_terms import UNNAMED_NOTE
 from classifier.rewrite import suggest_rewrite
 from classifier.rules import check_row
 from classifier.themes import _level_key, deletion_sound, is_measured
-from helpers import deleted, judged_rewrite, numbers_kept_by, unseen_row
+from helpers import deleted, judged_rewrite, numbers_kept_by, unseen_row, signed_deletion
 
 JUDGED = ("eval/judged/round7.jsonl", "eval/judged/round7_blind.jsonl", "eval/judged/round7_newtables.jsonl",
           "eval/judged/round8_on7blind.jsonl", "eval/judged/round8_blind.jsonl", "eval/judged/round10.jsonl",
@@ -54,7 +54,7 @@ def _sound_deletion(p, ind, rw):
     key = _level_key(ind.level2) or _level_key(ind.level1)
     if not named or "没有其他可考核的行" in rw.description:
         assert f"由单位补充本项目可计量的{key}指标" in rw.description if key else "由单位补充" in rw.description
-    assert deletion_sound(rw.description, p, ind) == (rw.status == "ok"), rw.reasons
+    assert deletion_sound(rw.description, p, ind) == signed_deletion(rw), rw.reasons
 
 
 # ---- 1. slogans answered with a note: a theme measure or a reasoned deletion ------------------------------
@@ -336,3 +336,21 @@ def test_a_moved_row_is_named_for_what_it_measures_where_it_goes():
     p, ind, rw = built("数量指标", "专项资金执行率", "", "100%", {"wrong_category"}, title="乡镇污水管网维护", budget=50)
     if rw.level2.startswith("时效"):
         assert rw.level3.endswith("支出及时率") and "执行率" not in rw.level3, rw.level3
+
+
+def test_deleting_the_tables_last_measured_benefit_row_goes_to_a_human():
+    """RB02-02 (项目区农村基础设施条件 | 持续改善, the only 效益 row: 实施效果指标 | 产出指标 is an output): its deletion was
+    passed as ok and judged wrong in round 12d ("删除后项目缺少可衡量的效益维度"). A deletion that leaves a 效益 row
+    measured elsewhere in the table still passes."""
+    p, ind, rw = judged_rewrite("RB02:RB02-02", "eval/judged/round12d.jsonl", round_name="round 12d")
+    if rw.value == DELETION:
+        assert rw.status == "needs_human" and any("没有可考核的效益指标" in r for r in rw.reasons), rw.reasons
+    measured = Indicator("X001-02", "效益指标", "社会效益指标", "受益农户户数", "", "≥120户")
+    p, ind, rw = built("社会效益指标", "助力乡村振兴", "", "成效显著", {"unmeasurable_value"}, level1="效益指标",
+                       title="农村供水管网改造", siblings=(measured,))
+    if rw.value == DELETION:
+        assert not any("没有可考核的效益指标" in r for r in rw.reasons), rw.reasons
+    p, ind, rw = built("社会效益指标", "助力乡村振兴", "", "成效显著", {"unmeasurable_value"}, level1="效益指标",
+                       title="农村供水管网改造")
+    if rw.value == DELETION:
+        assert rw.status == "needs_human", rw.reasons

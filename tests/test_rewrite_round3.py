@@ -13,7 +13,7 @@ import pytest
 from classifier.compose import PROPOSAL
 from classifier.meaning import GENERIC_FORMULA
 from classifier.values import parse_value
-from helpers import deleted, judged_labels, judged_rewrite, numbers_kept_by, reviewed_offline
+from helpers import deleted, judged_labels, judged_rewrite, numbers_kept_by, reviewed_offline, signed_deletion
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUND2 = ROOT / "eval" / "judged" / "round2.jsonl"
@@ -148,7 +148,7 @@ def test_a_not_applicable_row_is_left_to_a_human():
     """RD12-11 该指标不适用本项目 | 不涉及: no survey about "不适用". Round 12: its deletion, saying what the unit must
     add, is an answer (accepted) — `ok`."""
     p, ind, rw = rewrite("RD12:RD12-11")
-    assert "认可度" not in rw.level3 and deleted(rw) and rw.status == "ok"
+    assert "认可度" not in rw.level3 and deleted(rw) and signed_deletion(rw)
 
 
 def test_an_empty_area_is_not_replaced_by_a_survey():
