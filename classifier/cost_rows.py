@@ -324,13 +324,13 @@ def zero_unit_cost(ind: Indicator, project: Project, name: str, codes: set[str])
             "note": f"原表指标值“{v}”为零，与本表列有{what}支出矛盾，按本表数额测算建议值，需审核人确认"}
 
 
-# ---- what the meaning check asks of these rewrites (meaning.meaning_check calls it as check_round12c) ----------------------
+# ---- what the meaning check asks of these rewrites (meaning.meaning_check calls it) ----------------------
 
 GLUED_MONEY = re.compile(r"(资金|经费|费用|款项)[^/×，,。；;（）()]{1,4}\1")
 TABLE_QUOTE = re.compile(r"本表(?:[\u4e00-\u9fff]{0,6}指标已有)?“([^”]{2,60}?)(?:（([^）]*)）)?”")
 
 
-def check_round12(rw, ind: Indicator, project: Project | None) -> list[str]:
+def check_cost_rewrite(rw, ind: Indicator, project: Project | None) -> list[str]:
     """Round 12's new rewrites fail in known ways: a money noun glued twice ("资金足额资金拨付及时率"), a row of the table
     quoted as a sibling or a source that the table does not have (a deletion that names a measure nobody wrote)."""
     out = []

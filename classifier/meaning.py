@@ -19,6 +19,7 @@ from .kinds import (DOWN, EQUAL, OPERATOR_DIRECTION, QUALIFICATION_NAME, UNIT_CL
 from .propose import VERB_WORDS, speaks_of_publicity
 from .models import DELETION, KIND_ZH, LABELS_ZH, Indicator, Project, Rewrite
 from .rules import check_row
+from .cost_rows import check_cost_rewrite
 from .slogan import OUTPUT_QUALITY
 from .values import parse_value
 
@@ -529,7 +530,7 @@ def check_single_institution(rw: Rewrite, project: Project | None) -> list[str]:
     return [f"本项目单位“{unit}”是一所机构，按机构数计算的比率只有0或100%，需审核人改为本单位自身可计量的指标"]
 
 
-def check_round12b(rw: Rewrite) -> list[str]:
+def check_unit_said(rw: Rewrite) -> list[str]:
     """Round 12 (r12b): a rewrite that read a unit it was not given, kept a sentence's other words only in the
     description, moved an attribute out of 数量 or left a count's target to the task document says so
     (classifier/units.py, timely.py); such a row is never `ok`."""
@@ -678,7 +679,7 @@ def _benefit_left(ind: Indicator, project: Project) -> bool:
 UNSAID_CRITERIA = re.compile(r"计算公式：符合(相关|有关|上级|规定|一定)[^/×]{0,12}?(要求|标准|条件)的")
 
 
-def check_round12(rw: Rewrite) -> list[str]:
+def check_criteria_named(rw: Rewrite) -> list[str]:
     """Round 12's new rewrite, the share of an output meeting its listed criteria (slogan.criteria_rate), fails where
     the criteria are not named: the reviewer must say which."""
     if UNSAID_CRITERIA.search(rw.description or ""):
@@ -686,10 +687,6 @@ def check_round12(rw: Rewrite) -> list[str]:
     return []
 
 
-def check_round12c(rw: Rewrite, ind: Indicator, project: Project | None) -> list[str]:
-    from .cost_rows import check_round12 as costs  # r12c: 成本 rows, money rows, fund rates
-
-    return costs(rw, ind, project)
 
 
 def meaning_check(rw: Rewrite, ind: Indicator, project: Project, codes: set[str] | None = None) -> Rewrite:
@@ -706,7 +703,7 @@ def meaning_check(rw: Rewrite, ind: Indicator, project: Project, codes: set[str]
     reasons = (check_numbers(rw, ind, project) + check_kind(rw, ind, codes) + check_direction(rw, ind, codes)
                + check_residue(rw, ind, project) + check_wording(rw, ind, codes, project) + check_copy(rw, project, codes)
                + check_table(rw, ind, project) + check_round9(rw, ind, codes) + check_round10(rw) + check_target_kept(rw, ind)
-               + check_round11(rw, ind, project) + check_round12(rw) + check_round12b(rw) + check_round12c(rw, ind, project)
+               + check_round11(rw, ind, project) + check_criteria_named(rw) + check_unit_said(rw) + check_cost_rewrite(rw, ind, project)
                + check_single_institution(rw, project)
                + rule_reasons)
     rw.remaining = remaining

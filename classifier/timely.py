@@ -26,7 +26,7 @@ _ALL_YEAR = re.compile(r"^(全年|常年|全天候|全年度)(服务|开放|运�
 # A name whose work does end: a thing done once ("完成…", "…验收", "…发放"): the deadline template reads.
 _WORK_ENDS = re.compile(r"完成|竣工|完工|验收|印发|发放|支付|拨付|提交|上报|召开|举办|开展|启动|制定|编制|出版|建成|交付|采购|招标|签订")
 
-UNIT_UNREAD = "原表指标值是不带单位的数字"  # meaning.check_round12b: never `ok`
+UNIT_UNREAD = "原表指标值是不带单位的数字"  # meaning.check_unit_said: never `ok`
 ALL_YEAR_SAID = "是全年持续的服务"  # the rationale of a service period (service_period)
 
 

@@ -26,7 +26,7 @@ _MEASURE = "|".join(MEASURE_WORDS)
 # Where the object of a count ends inside a sentence: an adverb, a verb of the work, a particle, punctuation.
 _OBJECT_END = re.compile(r"广泛|开展|实施|宣传|完成|覆盖|参与|参加|接受|享受|得到|进行|以上|以内|左右|的|等|[，,。；;、及和与并]")
 
-# Markers the meaning check finds (meaning.check_round12b): such a rewrite still needs a human.
+# Markers the meaning check finds (meaning.check_unit_said): such a rewrite still needs a human.
 UNIT_UNKNOWN = "原表指标值未写计量单位"
 UNIT_PRESUMED = "原表指标值未写单位，按万元理解"
 SENTENCE_KEPT = "原表指标值为一句话"

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from classifier.compose import BUDGET_CHECK, PROPOSAL
-from classifier.cost_rows import check_round12
+from classifier.cost_rows import check_cost_rewrite
 from classifier.models import Indicator, Rewrite
 from classifier.rate_terms import UNNAMED_NOTE
 from classifier.values import parse_value
@@ -228,13 +228,13 @@ def test_the_meaning_check_catches_a_quoted_row_the_table_does_not_have():
                     siblings=(row("成本指标", "项目总成本", "≤10万元"),))
     ok = Rewrite("产出指标", "成本指标", "资金使用合规率", "建议删除本行：…本表成本指标已有“项目总成本（≤10万元）”可考核", "建议删除本行", "")
     bad = Rewrite("产出指标", "成本指标", "资金使用合规率", "建议删除本行：…本表成本指标已有“设备购置费（≤8万元）”可考核", "建议删除本行", "")
-    assert not check_round12(ok, ind, p) and check_round12(bad, ind, p)
+    assert not check_cost_rewrite(ok, ind, p) and check_cost_rewrite(bad, ind, p)
 
 
 def test_the_meaning_check_catches_a_money_noun_glued_twice():
     ind = row("质量指标", "资金足额拨付率", "100%", 1)
     bad = Rewrite("产出指标", "时效指标", "资金足额资金拨付及时率", "计算公式：…", "100%", "")
-    assert check_round12(bad, ind, None)
+    assert check_cost_rewrite(bad, ind, None)
 
 
 def test_money_lent_to_others_is_never_the_cost_row_a_deletion_names():
