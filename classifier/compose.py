@@ -14,7 +14,6 @@ Pure functions: (row, project, flagged labels) → texts."""
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from .levels import RESIDUE_RE, clean_name, in_table_style, name_unit
 from .countable import countable_rate, served_matters
@@ -22,13 +21,13 @@ from .kinds import OPERATOR_DIRECTION, SERVICE_WINDOW, DOWN, DURATION_NAME, MINI
 from .models import DELETION, PROPOSAL, Indicator, Project
 from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
 from .slogan import OUTPUT_QUALITY, criteria_rate, qualification_rate, slogan_proposal
-from .themes import candidates as theme_candidates, deletion, deletion_answer, measured_sibling, not_an_indicator, table_takers, theme_proposal
+from .themes import candidates as theme_candidates, deletion, deletion_answer, deletion_row, measured_sibling, not_an_indicator, table_takers, theme_proposal
 from .workdone import work_proposal
 from .propose import VAGUE_NAME as VAGUE_NAME_RE, SYSTEM_RUNS, MONEY_OBJECT, all_eligible_proposal, benefit_proposal, rate_formula, satisfaction_description, whether_to_rate
-from .values import parse_value
+from .values import nfkc as _nfkc, parse_value
 from .process_notes import with_notes
 from . import timely, units
-from .cost_rows import cost_row, money_in_count, table_amount, unnamed_rate, zero_unit_cost
+from .cost_rows import cost_row, money_in_count, spending_timeliness, table_amount, unnamed_rate, zero_unit_cost
 from .rate_terms import UNNAMED_NOTE, BAD_PART, GROWTH, OWN_RATE, QUANTITIES_RATE, activity_coverage, units_coverage, rate_by_structure, rate_parts, unnamed_rate_description
 
 VALUE_CODES = {"unmeasurable_value", "unit_mismatch", "implausible_value"}
@@ -62,10 +61,6 @@ def _fmt(n: float) -> str:
 
 def _month_end(m: int) -> int:
     return {2: 28, 4: 30, 6: 30, 9: 30, 11: 30}.get(m, 31)
-
-
-def _nfkc(t: str) -> str:
-    return unicodedata.normalize("NFKC", t or "")
 
 
 # ---------------------------------------------------------------- levels
@@ -1008,8 +1003,6 @@ def moved_name(ind: Indicator, project: Project, out: dict) -> dict:
     """A row moved to another level is named for what it measures there (round 12's judges): budget execution moved to
     时效 is spending timeliness ("预算执行率" → "预算资金支出及时率", RD13-01: "移到时效后仍叫预算执行率"); a piece of work
     valued in money and moved to 成本 is that work's cost ("完成校园维修改造及设备购置项目 | ≤800万元", RD03-01: "名称…不是成本名称")."""
-    from .cost_rows import spending_timeliness
-
     name, l2 = out["level3"], out["level2"]
     if (ind.level2 or "").startswith(l2[:2]) or out.get("value") == DELETION:
         return {}
@@ -1240,11 +1233,9 @@ def continuing_rate(ind: Indicator, project: Project, l2: str, name: str, codes:
 
 # An empty slot of the budget system's template: "经济成本指标 | 0 | … | 0.00%" (round 10, RD10-01..03). "≥0%" was judged
 # worse than the original (trivially met, still no indicator). The honest rewrite says the row is no indicator and
-# leaves its value alone; the meaning check sends it to a human (the unit fills in a real measure or deletes the row).
+# proposes its deletion (round 12: the value says so too); meaning.check_deletion decides its status like any deletion's.
 SLOT_CELL = re.compile(r"\s*([0０](\.0+)?\s*[%％]?|[\-－—/／]|无)?\s*")
-
-
-SLOT_SAID = "本行是模板空位"  # meaning.check_round10 finds it: such a row is never `ok`
+SLOT_SAID = "本行是模板空位"
 
 
 def template_slot(ind: Indicator, l2: str) -> dict | None:
@@ -1254,9 +1245,8 @@ def template_slot(ind: Indicator, l2: str) -> dict | None:
     what = re.sub(r"指标$", "", l2 or ind.level2 or "") or "本类"
     shown = f"指标名称为“{name.strip() or '（空）'}”、指标值为“{(ind.value or '').strip() or '（空）'}”"
     # The value says the deletion too (round 11's judges, RD10-01..03: "指标值仍留“0.00%”…应统一改为“建议删除本行”").
-    return {"level3": ind.level3, "value": DELETION, "kind": "text", "advice": True,
-            "description": f"{DELETION}：{SLOT_SAID}（{shown}），不是可考核的绩效指标；如需保留{what}维度，由单位补充本项目可计量的{what}指标",
-            "note": "原行为未填写的模板空位，不宜改写为“≥0%”之类必然达成的目标，需审核人决定删除或由单位补充"}
+    return deletion_row(ind.level3, f"{SLOT_SAID}（{shown}），不是可考核的绩效指标；如需保留{what}维度，由单位补充本项目可计量的{what}指标",
+                        "原行为未填写的模板空位，不宜改写为“≥0%”之类必然达成的目标，需审核人决定删除或由单位补充")
 
 
 # "保证财政建设补助专款专用 | 专款专用": fund compliance, a share of the money used as approved — never a spending cap
@@ -1285,7 +1275,9 @@ def values_fix(ind: Indicator, project: Project, l2: str, name: str, codes: set[
     if not codes & (VALUE_CODES | {"vague_description", "wrong_category", "copy_paste"}):
         return None
     v = ind.value or ""
-    sibling = measured_sibling(project.indicators if project is not None else (), ind, ind.level2 or l2, project)
+    # (the sibling is looked up only for a name that says no work: it runs the rules on every other row of the table)
+    sibling = measured_sibling(project.indicators if project is not None else (), ind, ind.level2 or l2, project) \
+        if timely.says_no_work(name) else None
     return timely.no_work_deletion(name, v, l2, sibling) \
         or timely.service_period(name, v, l2, table_year(project), bool(codes & VALUE_CODES)) \
         or timely.bare_time_limit(v, l2, name) \
@@ -1315,19 +1307,17 @@ def _compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
     slot = template_slot(ind, l2)
     if slot:
         return {"level1": l1, "level2": l2} | slot
+    cleaned = clean_name(ind.level3, project)
     # r12c: a 成本 row in %, a fund rule moved to 成本, a money row under 数量 (classifier/cost_rows.py)
-    money = cost_row(ind, project, l1, l2, clean_name(ind.level3, project), codes) \
-        or money_in_count(ind, project, clean_name(ind.level3, project), codes) \
-        or zero_unit_cost(ind, project, clean_name(ind.level3, project), codes)
+    money = cost_row(ind, project, l1, l2, cleaned, codes) or money_in_count(ind, project, cleaned, codes) \
+        or zero_unit_cost(ind, project, cleaned, codes)
     if money:
         return {"level1": l1, "level2": l2} | money
-    amount = cost_percent_as_amount(ind, project, l2, clean_name(ind.level3, project), codes) \
-        or date_done_rate(ind, project, l2, clean_name(ind.level3, project), codes) \
-        or special_use_rate(ind, project, l2, clean_name(ind.level3, project), codes) \
-        or continuing_rate(ind, project, l2, clean_name(ind.level3, project), codes)
+    amount = cost_percent_as_amount(ind, project, l2, cleaned, codes) or date_done_rate(ind, project, l2, cleaned, codes) \
+        or special_use_rate(ind, project, l2, cleaned, codes) or continuing_rate(ind, project, l2, cleaned, codes)
     if amount:
         return {"level1": l1, "level2": l2} | amount
-    fixed = values_fix(ind, project, l2, clean_name(ind.level3, project), codes)  # round 12 (r12b): classifier/units.py, timely.py
+    fixed = values_fix(ind, project, l2, cleaned, codes)  # round 12 (r12b): classifier/units.py, timely.py
     if fixed:  # a table without a first level: the output level the second implies ("一级指标为空", RG04-03)
         from .levels import levels
 

@@ -16,10 +16,9 @@ from __future__ import annotations
 import re
 
 from .models import PROPOSAL, Indicator, Project
-from .propose import MONEY_OBJECT
-from .rate_terms import GROWTH
+from .rate_terms import GROWTH, UNNAMED_NOTE
 from .levels import RESIDUE_RE
-from .themes import deletion, deletion_answer
+from .themes import deletion, deletion_answer, deletion_row, level_key
 from .values import parse_value
 
 # The rule a row states about money or a policy, not an amount: compliance, earmarking, accounting, a policy price
@@ -36,12 +35,8 @@ SPENT = re.compile(r"支出|成本|费用|经费|资金|预算|利息|金额$")
 AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿元|万元|元)")
 
 
-def _level_key(level2: str) -> str:
-    return re.sub(r"(指标|值)$", "", re.sub(r"[（(].*?[)）]", "", level2 or "")).strip()
-
-
 def is_cost_level(level2: str) -> bool:
-    return _level_key(level2) == "成本"
+    return level_key(level2) == "成本"
 
 
 def _percent(value: str) -> bool:
@@ -80,9 +75,8 @@ def _delete(name: str, value: str, sibling: tuple[str, str] | None, why: str, bu
     what = "成本"
     said = f"“{name}”" + (f"（原表指标值“{value}”）" if value else "")
     add = f"如“项目总成本≤{budget:g}万元”（本表预算数）" if budget else "按元或万元计"
-    return {"level3": name, "value": "建议删除本行", "kind": "text", "advice": True,
-            "description": f"建议删除本行：{said}{why}；如需保留{what}维度，由单位补充本项目以金额表述的{what}指标，{add}",
-            "note": "本行不是以金额表述的成本指标，建议删除，需审核人确认"}
+    return deletion_row(name, f"{said}{why}；如需保留{what}维度，由单位补充本项目以金额表述的{what}指标，{add}",
+                        "本行不是以金额表述的成本指标，建议删除，需审核人确认")
 
 
 RULE_WHY = "是资金或政策的管理要求，不是本项目的成本，百分比也不是金额"
@@ -172,7 +166,7 @@ LENT = re.compile(r"(贷款|放贷|信贷|授信|融资|担保)[^，,。；;]{0,
 def money_in_count(ind: Indicator, project: Project, name: str, codes: set[str]) -> dict | None:
     """A money row under 数量 (the published level): lent money stays an output with "≥"; the project's own money
     becomes a 成本 cap, a bare number's 万元 said as presumed (RA03-01 工程资金金额 | 43.2: "单位“万元”系推定未说明")."""
-    if _level_key(ind.level2) != "数量" or not codes & {"wrong_category", "unit_mismatch"}:
+    if level_key(ind.level2) != "数量" or not codes & {"wrong_category", "unit_mismatch"}:
         return None
     v = (ind.value or "").strip()
     pv = parse_value(v)
@@ -212,7 +206,7 @@ GREEN = re.compile(r"低温|低氧|低剂量|绿色|无公害|环保|节能|气�
 def _works_of_table(project: Project, mine: Indicator) -> tuple[str, str, str] | None:
     """("评选产生作品", "评选产生作品数量", "≥6部"): the works a 数量 row of the table counts — what a broadcast share is a share of."""
     for r in project.indicators or []:
-        if r is mine or r.id == mine.id or _level_key(r.level2) != "数量":
+        if r is mine or r.id == mine.id or level_key(r.level2) != "数量":
             continue
         n = (r.level3 or "").strip()
         if WORKS.search(n) and parse_value(r.value).unit_class == "count":
@@ -224,8 +218,7 @@ def unnamed_rate(ind: Indicator, project: Project | None, out: dict, codes: set[
     """The answer for a rate whose counted object the templates could not name (UNNAMED_NOTE, or a formula counting
     "日常工作数"): money supplied or paid on time → spending timeliness (时效); a broadcast share → the table's works;
     a fund rule → its deletion; a slogan with a percentage → its deletion. None: the honest gap stays (needs_human)."""
-    from .meaning import UNCOUNTABLE_OBJECT
-    from .rate_terms import UNNAMED_NOTE
+    from .meaning import UNCOUNTABLE_OBJECT  # (here: meaning imports this module)
 
     desc = out.get("description") or ""
     if project is None or not (UNNAMED_NOTE in desc or UNCOUNTABLE_OBJECT.search(desc)):
@@ -263,7 +256,7 @@ def unnamed_rate(ind: Indicator, project: Project | None, out: dict, codes: set[
     level2 = ind.level2 or out.get("level2") or ""
     if FUND_RULE.search(name) and FUND_WORD.search(name):
         return _delete(name, v, money_sibling(project, ind), "是资金管理要求，不是产出或效益，百分比也没有统计对象", project.budget)
-    if SLOGAN_START.search(name) and re.match(r"(数量|质量)", _level_key(ind.level2)):
+    if SLOGAN_START.search(name) and re.match(r"(数量|质量)", level_key(ind.level2)):
         # an output slogan with a percentage (a 效益 or 满意度 slogan has its theme measures, slogan.py/themes.py)
         return _delete_slogan(name, v, level2) | {"level1": ind.level1 or out.get("level1"), "level2": ind.level2}
     return None
@@ -276,11 +269,9 @@ def _year(project: Project) -> str:
 
 
 def _delete_slogan(name: str, value: str, level2: str) -> dict:
-    what = _level_key(level2) or "本类"
-    return {"level3": name, "value": "建议删除本行", "kind": "text", "advice": True,
-            "description": f"建议删除本行：“{name}”（原表指标值“{value}”）是口号式表述，百分比没有可统计的对象；"
-                           f"如需保留{what}维度，由单位补充本项目可计量的{what}指标",
-            "note": "本行不是可考核的绩效指标，建议删除，需审核人确认"}
+    what = level_key(level2) or "本类"
+    return deletion_row(name, f"“{name}”（原表指标值“{value}”）是口号式表述，百分比没有可统计的对象；"
+                              f"如需保留{what}维度，由单位补充本项目可计量的{what}指标", "本行不是可考核的绩效指标，建议删除，需审核人确认")
 
 
 # ---- a zero unit cost in a table that spends ("出差单位成本 | =0万元/人" beside "出差总成本 | =1万元", RA01-07): round 11 kept

@@ -12,16 +12,16 @@ import re
 import unicodedata
 
 from .levels import is_benefit
-from .compose import BARE_YEAR, BUDGET_CHECK, SLOT_SAID, ZERO_CHECK, PROPOSAL, RESIDUE_RE, states_criteria, table_year
+from .compose import BARE_YEAR, BUDGET_CHECK, ZERO_CHECK, PROPOSAL, RESIDUE_RE, states_criteria, table_year
 from .rate_terms import UNNAMED_NOTE
 from .kinds import (DOWN, EQUAL, OPERATOR_DIRECTION, QUALIFICATION_NAME, UNIT_CLASSES, UP, UP_MONEY, YEAR_OR_DATE, expected_direction,
                     grades_defined, kind_of)
 from .propose import VERB_WORDS, speaks_of_publicity
-from .models import DELETION, KIND_ZH, LABELS_ZH, Indicator, Project, Rewrite
+from .models import DELETION, KIND_ZH, LABELS_ZH, Indicator, Project, Rewrite, is_deletion
 from .rules import check_row
 from .cost_rows import check_cost_rewrite
 from .slogan import OUTPUT_QUALITY
-from .values import parse_value
+from .values import nfkc as _nfkc, parse_value
 
 NUM_RE = re.compile(r"\d+(?:\.\d+)?")
 DIRECTION_ZH = {UP: "越高越好（≥）", DOWN: "越低越好（≤）", EQUAL: "等于"}
@@ -86,10 +86,6 @@ def original_text(ind: Indicator) -> str:
     numbering of a name is template residue the rewrite must drop, not a number it must
     keep, and a placeholder description cell states nothing."""
     return " ".join((RESIDUE_RE.sub("", ind.level3 or ""), said_description(ind.description), ind.value))
-
-
-def _nfkc(t: str) -> str:
-    return unicodedata.normalize("NFKC", t or "")
 
 
 def _probe(rw: Rewrite, ind: Indicator) -> Indicator:
@@ -490,8 +486,6 @@ def check_round10(rw: Rewrite) -> list[str]:
     said = f"{rw.description or ''} {rw.rationale or ''}"  # the note lives in the rationale (round 11)
     if BUDGET_CHECK in said or ZERO_CHECK in said:
         return ["原表金额或标准被判为与本表预算不符，改写无法确定正确的数，需审核人与预算核对后核定"]
-    if (rw.description or "").startswith(SLOT_SAID):  # round 11: an empty template slot is no indicator to sign
-        return ["原行是未填写的模板空位，不是可考核的指标，需审核人决定删除本行或由单位补充指标"]
     return []
 
 
@@ -630,11 +624,6 @@ def check_rules(rw: Rewrite, ind: Indicator, project: Project) -> tuple[list[str
     return codes, [f"规则仍判为“{LABELS_ZH[f.code]}”：{f.evidence}" for f in found]
 
 
-def is_deletion(rw: Rewrite) -> bool:
-    """A deletion proposal (themes.deletion_answer, themes.not_an_indicator): the value and the description say so."""
-    return (rw.value or "").strip() == DELETION and (rw.description or "").startswith(DELETION)
-
-
 def check_deletion(rw: Rewrite, ind: Indicator, project: Project | None, codes: set[str] | None) -> list[str]:
     """Round 12: a deletion is an answer, not a row still flagged — the rules and the measurability checks do not apply
     to a row proposed for removal. It passes only where a reviewer could sign it: the row measured nothing (flagged
@@ -685,8 +674,6 @@ def check_criteria_named(rw: Rewrite) -> list[str]:
     if UNSAID_CRITERIA.search(rw.description or ""):
         return ["合格率或符合率的标准只写了“相关要求”，没有写明是哪些要求或哪份文件，需审核人写明后再考核"]
     return []
-
-
 
 
 def meaning_check(rw: Rewrite, ind: Indicator, project: Project, codes: set[str] | None = None) -> Rewrite:

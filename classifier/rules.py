@@ -15,7 +15,7 @@ from dataclasses import replace
 from .identity import ProjectGroups
 from .levels import NAME_UNIT as NAME_UNIT_RE
 from .levels import clean_name, infer_level2, is_cost, levels, name_unit
-from .models import DELETION, Finding, Indicator, Project
+from .models import Finding, Indicator, Project, is_deletion
 from .sanity import usable_budget
 from .values import GRADE_WORDS, ParsedValue, normalize, parse_value
 
@@ -434,7 +434,7 @@ def levels_published(ind: Indicator) -> bool:
 
 
 def check_row(ind: Indicator, project: Project) -> list[Finding]:
-    if (ind.value or "").strip() == DELETION and (ind.description or "").startswith(DELETION):
+    if is_deletion(ind):
         return []  # a row the review proposes to remove (themes.deletion_answer) is an answer, not an indicator to label
     view = check_view(ind)
     out: list[Finding] = []

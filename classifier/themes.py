@@ -23,7 +23,7 @@ import re
 from typing import NamedTuple
 
 from .levels import RESIDUE_RE
-from .models import DELETION, PROPOSAL
+from .models import DELETION
 from .propose import OFF_SUBJECT
 from .slogan import _count, _rate
 
@@ -436,20 +436,15 @@ def not_an_indicator(name: str, value: str, level2: str = "") -> dict | None:
         return None
     what = re.sub(r"指标$", "", level2 or "") or "该类"
     # The value says the deletion too: a row left as "不涉及" is still a row (round 10, RD12-11).
-    return {"level3": name, "description": f"{DELETION}：原表注明本项目不适用或不涉及{what}指标，本行不是可考核的绩效指标；"
-                                             f"如需保留{what}维度，由单位补充本项目可计量的指标",
-            "value": DELETION, "kind": "text", "advice": True, "note": "原行注明不适用，建议删除本行，需审核人确认"}
-
-
-def table_taken(rows, mine: int, measure_of, precedence) -> set[str]:
-    """The measure names other rows of the table publish, or take before this row: rows with precedence
-    (meaning._precedence) are given their first free measure first. `measure_of(row)`: the row's candidate names."""
-    return set(table_takers(rows, mine, measure_of, precedence))
+    return deletion_row(name, f"原表注明本项目不适用或不涉及{what}指标，本行不是可考核的绩效指标；如需保留{what}维度，"
+                              f"由单位补充本项目可计量的指标", "原行注明不适用，建议删除本行，需审核人确认")
 
 
 def table_takers(rows, mine: int, measure_of, precedence) -> dict:
-    """table_taken's names, each with the row that publishes or takes it: a deletion for want of a free measure names
-    the row that has it (round 12: T052-08, RE13-08, RF01-10 repeated a sibling's rewrite, judged duplicates)."""
+    """The measure names other rows of the table publish, or take before this row (rows with precedence,
+    meaning._precedence, are given their first free measure first; `measure_of(row)`: the row's candidate names), each
+    with the row that has it: a deletion for want of a free measure names that row (round 12: T052-08, RE13-08, RF01-10
+    repeated a sibling's rewrite, judged duplicates)."""
     taken = {(r.level3 or "").strip(): r for i, r in enumerate(rows) if i != mine}
     order = sorted((i for i in range(len(rows)) if i != mine and precedence(rows[i], i) < precedence(rows[mine], mine)),
                    key=lambda i: precedence(rows[i], i))
@@ -461,7 +456,7 @@ def table_takers(rows, mine: int, measure_of, precedence) -> dict:
     return taken
 
 
-def _level_key(level2: str) -> str:
+def level_key(level2: str) -> str:
     """"社会效益指标", "社会效益值", "社会效益（10分）" are one level: compare without the suffix and the score."""
     return re.sub(r"(指标|值)$", "", re.sub(r"[（(].*?[)）]", "", level2 or "")).strip()
 
@@ -472,11 +467,11 @@ def measured_sibling(rows, mine, level2: str, project=None, level1: str = "") ->
     only measured one — then deleting it leaves the level empty, and the unit must write an indicator instead.
     With `project`, a sibling must be a measure the rules accept (is_measured): "学校发展能力 | 100" or another slogan
     with a percentage ("激发为民办事的热情 | 100%", RF07) is no measure to point a reviewer to."""
-    key = _level_key(level1 if level1 else level2)
+    key = level_key(level1 if level1 else level2)
     for r in rows or ():
         if r is mine or getattr(r, "id", None) == getattr(mine, "id", object()) or not key:
             continue
-        if _level_key(r.level1 if level1 else r.level2) != key:
+        if level_key(r.level1 if level1 else r.level2) != key:
             continue
         if project is not None and not is_measured(r, project):
             continue
@@ -514,15 +509,20 @@ def is_measured(row, project) -> bool:
     return not {f.code for f in check_row(row, project)} & _SIBLING_FAULTS
 
 
+def deletion_row(name: str, reason: str, note: str = "本行不是可考核的绩效指标，建议删除") -> dict:
+    """The fields of a rewrite that proposes removing the row named `name` (as published): the value and the start of
+    the description say so (models.is_deletion), `reason` is what follows "建议删除本行："."""
+    return {"level3": name, "value": DELETION, "kind": "text", "advice": True, "description": f"{DELETION}：{reason}",
+            "note": note}
+
+
 def deletion(name: str, value: str, level2: str, sibling: str, why: str = "是口号式表述，说不出考核什么、按什么计量") -> dict:
     """The reviewer's answer for a slogan no sound measure fits, where the table measures its level already: remove the
     row, said in the value and the description (round 10: a note beside the slogan kept was judged still vague every
     time; RD12-11's deletion was minor only for keeping "不涉及" as the value). A published number is quoted, not lost."""
-    what = _level_key(level2) or "本类"
+    what = level_key(level2) or "本类"
     said = f"“{name}”" + (f"（原表指标值“{value}”）" if value else "")
-    return {"level3": name, "value": DELETION, "kind": "text", "advice": True,
-            "description": f"{DELETION}：{said}{why}；本表{what}指标已有“{sibling}”可考核，删除本行不影响{what}的考核",
-            "note": "本行不是可考核的绩效指标，建议删除"}
+    return deletion_row(name, f"{said}{why}；本表{what}指标已有“{sibling}”可考核，删除本行不影响{what}的考核")
 
 
 def deletion_answer(name: str, value: str, level1: str, level2: str, project=None, mine=None,
@@ -535,7 +535,7 @@ def deletion_answer(name: str, value: str, level1: str, level2: str, project=Non
     duplicate: T052-08/09, RE13-06/08, RF01-07/10)."""
     rows = list(getattr(project, "indicators", None) or [])
     said = f"“{name}”" + (f"（原表指标值“{value}”）" if value else "")
-    what, upper = _level_key(level2), _level_key(level1)
+    what, upper = level_key(level2), level_key(level1)
     sibling = None if repeats else measured_sibling(rows, mine, level2, project)
     if sibling:
         return deletion(name, value, level2, sibling, why)
@@ -551,8 +551,7 @@ def deletion_answer(name: str, value: str, level1: str, level2: str, project=Non
         above = measured_sibling(rows, mine, level2, project, level1=level1) if upper and upper != what else None
         shown = f"{upper}指标已有“{above}”可考核；" if above else ""
         tail = f"本表{what}指标没有其他可考核的行，{shown}如需保留{what}维度，由单位补充本项目可计量的{what}指标"
-    return {"level3": name, "value": DELETION, "kind": "text", "advice": True,
-            "description": f"{DELETION}：{said}{why}；{tail}", "note": "本行不是可考核的绩效指标，建议删除"}
+    return deletion_row(name, f"{said}{why}；{tail}")
 
 
 def deletion_sound(description: str, project, mine=None) -> bool:

@@ -13,10 +13,9 @@ Pure functions of the published row and its table; the composer calls them, the 
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from .levels import canonical_level2
-from .values import parse_value
+from .values import nfkc as _nfkc, parse_value
 
 # A name that says no work: a slogan, a document's spirit or a requirement, an effect ("…发展", "…运转").
 _SLOGAN_NAME = re.compile(r"^(按照|根据|依据|遵照|贯彻|落实)|精神$|要求$|提升|提高|改善|促进|推动|保障|确保|保证|加强|优化|营造|维护|"
@@ -28,10 +27,6 @@ _WORK_ENDS = re.compile(r"完成|竣工|完工|验收|印发|发放|支付|拨�
 
 UNIT_UNREAD = "原表指标值是不带单位的数字"  # meaning.check_unit_said: never `ok`
 ALL_YEAR_SAID = "是全年持续的服务"  # the rationale of a service period (service_period)
-
-
-def _nfkc(t: str) -> str:
-    return unicodedata.normalize("NFKC", t or "")
 
 
 def _is_timeliness(level2: str, level1: str = "") -> bool:
@@ -86,7 +81,7 @@ def no_work_deletion(name: str, value: str, level2: str, sibling: str | None) ->
     pv = parse_value(value)
     if not _is_timeliness(level2) or not says_no_work(name) or pv.measurable and not (pv.is_date and sibling and _dates_nothing(name)):
         return None
-    from .themes import deletion
+    from .themes import deletion, deletion_row
 
     why = "不是某项工作的完成时间或期限，说不出按什么时间考核"
     if pv.is_date:
@@ -96,9 +91,8 @@ def no_work_deletion(name: str, value: str, level2: str, sibling: str | None) ->
     if sibling:
         return deletion(name, (value or "").strip(), level2, sibling, why)
     said = f"“{name}”" + (f"（原表指标值“{value.strip()}”）" if (value or "").strip() and value.strip() != name.strip() else "")
-    return {"level3": name, "value": "建议删除本行", "kind": "text", "advice": True,
-            "description": f"建议删除本行：{said}{why}；如需保留时效维度，由单位补充本项目某项工作的完成时间（如“××年××月××日前完成××”）",
-            "note": "本行不是可考核的时效指标，建议删除，需审核人确认"}
+    return deletion_row(name, f"{said}{why}；如需保留时效维度，由单位补充本项目某项工作的完成时间（如“××年××月××日前完成××”）",
+                        "本行不是可考核的时效指标，建议删除，需审核人确认")
 
 
 def bare_time_limit(value: str, level2: str, name: str) -> dict | None:

@@ -14,10 +14,9 @@ the markers below, so none of these rows is ever `ok` where a human must still d
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from .levels import canonical_level2
-from .models import PROPOSAL
+from .values import nfkc as _nfkc
 
 # Measure words (量词) a count is written in. Longer first: "人次" before "人".
 MEASURE_WORDS = ("万人次", "人次", "万人", "万户", "万亩", "平方米", "立方米", "公里", "个", "人", "名", "次", "场", "期", "批", "家", "户",
@@ -32,10 +31,6 @@ UNIT_PRESUMED = "原表指标值未写单位，按万元理解"
 SENTENCE_KEPT = "原表指标值为一句话"
 NOT_A_COUNT = "是级别或属性，不是数量"
 TASK_TARGET = "具体数值由单位填写"  # round 12: "（建议值）" on a target with no number was judged misused (RC02)
-
-
-def _nfkc(t: str) -> str:
-    return unicodedata.normalize("NFKC", t or "")
 
 
 def _count_level(level2: str) -> bool:

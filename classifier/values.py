@@ -62,6 +62,12 @@ class ParsedValue:
         return self.number is not None or self.is_date or self.is_state or self.chinese_number
 
 
+def nfkc(text: str) -> str:
+    """Full-width to half-width and compatibility forms folded ("＞" → ">", "１" → "1"): for reading and comparing
+    a cell; what is shown stays as published."""
+    return unicodedata.normalize("NFKC", text or "")
+
+
 # Both functions below are pure and called for the same few texts many times per
 # review (rules, features, clusters, rewrite checks): cached. A ParsedValue is
 # therefore shared between callers — read it, never modify it.

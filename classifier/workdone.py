@@ -59,14 +59,13 @@ def _deletion(name: str, value: str, sib: Indicator) -> dict:
     完成换届的单位数量" beside "班子换届完成率 | 100%", T026-03/T027-03): delete it, naming the row that measures it
     (round 11: a count left without a number was judged still vague; a reasoned deletion was accepted)."""
     from .levels import RESIDUE_RE
-    from .themes import _level_key
+    from .themes import deletion_row, level_key
 
-    level = _level_key(sib.level2) or "本表"
+    level = level_key(sib.level2) or "本表"
     shown = f"（原表指标值“{value}”）" if value and value != name else ("（原表指标值为空）" if not value else "（指标值只重复名称）")
-    return {"level3": name, "value": "建议删除本行", "kind": "text", "advice": True,
-            "description": f"建议删除本行：“{name}”{shown}没有数值，应完成的单位数无从考核；本表{level}指标已有"
-                           f"“{RESIDUE_RE.sub('', sib.level3 or '').strip()}（{(sib.value or '').strip()}）”考核同一项完成情况，删除本行不影响考核",
-            "note": "本行没有数值，同表已有完成率考核同一事项，建议删除，需审核人确认"}
+    return deletion_row(name, f"“{name}”{shown}没有数值，应完成的单位数无从考核；本表{level}指标已有"
+                              f"“{RESIDUE_RE.sub('', sib.level3 or '').strip()}（{(sib.value or '').strip()}）”考核同一项完成情况，删除本行不影响考核",
+                        "本行没有数值，同表已有完成率考核同一事项，建议删除，需审核人确认")
 
 
 def _rate(name: str, num: str, den: str, basis: str, src: str, target: str, note: str) -> dict:

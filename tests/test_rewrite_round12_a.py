@@ -15,7 +15,7 @@ from classifier.models import DELETION, PROPOSAL, Finding, Indicator, Project, R
 from classifier.rate_terms import UNNAMED_NOTE
 from classifier.rewrite import suggest_rewrite
 from classifier.rules import check_row
-from classifier.themes import _level_key, deletion_sound, is_measured
+from classifier.themes import level_key, deletion_sound, is_measured
 from helpers import deleted, judged_rewrite, numbers_kept_by, unseen_row, signed_deletion
 
 JUDGED = ("eval/judged/round7.jsonl", "eval/judged/round7_blind.jsonl", "eval/judged/round7_newtables.jsonl",
@@ -51,7 +51,7 @@ def _sound_deletion(p, ind, rw):
     for name, value in named:  # every sibling named is a row of the table that measures, as published
         sib = next(r for r in p.indicators if RESIDUE_RE.sub("", r.level3).strip() == name and r.value.strip() == value)
         assert sib is not ind and is_measured(sib, p), name
-    key = _level_key(ind.level2) or _level_key(ind.level1)
+    key = level_key(ind.level2) or level_key(ind.level1)
     if not named or "没有其他可考核的行" in rw.description:
         assert f"由单位补充本项目可计量的{key}指标" in rw.description if key else "由单位补充" in rw.description
     assert deletion_sound(rw.description, p, ind) == signed_deletion(rw), rw.reasons
