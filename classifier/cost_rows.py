@@ -310,9 +310,10 @@ def zero_unit_cost(ind: Indicator, project: Project, name: str, codes: set[str])
     unit = f"{'万元' if in_wan else '元'}/{per_unit}"
     shown = f"{each:.4f}".rstrip("0").rstrip(".")
     return {"level3": name, "kind": "unit_cost", "value": f"≤{shown}{unit}{PROPOSAL}",
-            "description": f"{name}＝{total[0]}/{count[0]}，按{unit}计，数据来源为财务决算；建议值按本表“{total[0]}（{total[1]}）”"
-                           f"除以“{count[0]}（{count[1]}）”测算",
-            "note": f"原表指标值“{v}”为零，与本表列有{what}支出矛盾，按本表数额测算建议值，需审核人确认"}
+            # how the proposal was reckoned is a note to the reviewer, not indicator text (RA01-07, judged residue twice)
+            "description": f"{name}＝{total[0]}/{count[0]}，按{unit}计，数据来源为财务决算",
+            "note": f"原表指标值“{v}”为零，与本表列有{what}支出矛盾；建议值按本表“{total[0]}（{total[1]}）”除以"
+                    f"“{count[0]}（{count[1]}）”测算，需审核人确认"}
 
 
 # ---- what the meaning check asks of these rewrites (meaning.meaning_check calls it) ----------------------

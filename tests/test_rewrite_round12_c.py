@@ -166,6 +166,7 @@ def test_a_zero_unit_cost_is_proposed_from_the_tables_total_and_count():
     p, ind, rw = rewrite("RA01:RA01-07")
     assert rw.value == f"≤0.125万元/人{PROPOSAL}" and "出差总成本" in rw.description and "出差人数" in rw.description
     assert "“=0万元/人”" in rw.rationale and rw.status == "needs_human"
+    assert "建议值" not in rw.description and "“出差人数（=8）”" in rw.rationale  # the reckoning is a note, not indicator text
     sibs = (row("成本指标", "培训总成本", "2万元"), row("数量指标", "培训人数", "100人", 3))
     p, ind, rw = built("成本指标", "培训人均成本", "", "0元/人", {"implausible_value"}, title="农民技能培训", budget=2, siblings=sibs)
     assert rw.value == f"≤200元/人{PROPOSAL}"
