@@ -9,7 +9,6 @@ Pure functions over (rewrite, original row, project)."""
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from .levels import is_benefit
 from .compose import BARE_YEAR, BUDGET_CHECK, ZERO_CHECK, PROPOSAL, RESIDUE_RE, states_criteria, table_year
@@ -38,12 +37,12 @@ def stated_numbers(text: str) -> set[str]:
     """The numbers a text states, normalised for comparison (240.00 = 240),
     leaving out a formula's ×100%. One definition for the meaning check and
     for the judged sets' numbers-kept rate (rewrite.numbers_kept)."""
-    return _nums(FORMULA_FACTOR.sub(" ", unicodedata.normalize("NFKC", text or "")))
+    return _nums(FORMULA_FACTOR.sub(" ", _nfkc(text)))
 
 
 def _nums(text: str) -> set[str]:
     out = set()
-    for n in NUM_RE.findall(unicodedata.normalize("NFKC", text or "")):
+    for n in NUM_RE.findall(_nfkc(text)):
         try:
             out.add(f"{float(n):g}")
         except ValueError:
@@ -130,7 +129,7 @@ def check_kind(rw: Rewrite, ind: Indicator, codes: set[str] | None) -> list[str]
     if old == "duration" and new == "deadline" and not BARE_YEAR.fullmatch(ind.value or ""):  # "2020年" is no length of time
         out.append("响应时长被改成了截止日期，应保持为时长（如“≤1天”）")
     pv = parse_value(probe.value)
-    money = new in ("money", "unit_cost") and bool(re.search(r"\d\s*(万|亿|千)?元|\d\s*万(?![\u4e00-\u9fff])", unicodedata.normalize("NFKC", probe.value)))
+    money = new in ("money", "unit_cost") and bool(re.search(r"\d\s*(万|亿|千)?元|\d\s*万(?![\u4e00-\u9fff])", _nfkc(probe.value)))
     if (pv.number is not None or pv.is_date) and pv.unit_class not in UNIT_CLASSES[new] and not (new == "deadline" and pv.is_date) and not money:
         out.append(f"指标值“{rw.value}”的单位与指标类型“{KIND_ZH[new]}”不符")
     if new == "grade" and not grades_defined(rw.description):

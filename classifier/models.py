@@ -62,6 +62,8 @@ DELETION = "建议删除本行"
 def is_deletion(row) -> bool:
     """A rewrite (or a row) that proposes removing the row: its value and the start of its description say so."""
     return (row.value or "").strip() == DELETION and (row.description or "").startswith(DELETION)
+
+
 REWRITE_STATUS_ZH = {"ok": "已通过自检", "needs_human": "需人工确认"}
 REWRITE_SOURCE_ZH = {"template": "类型模板", "library": "指标库参照", "llm": "模型", "gold": "标注", "reviewer": "审核人"}
 ORIGIN_ZH = {"gold": "标注集改写", "reviewer": "审核人采纳", "table": "已审核表中的合格指标"}
