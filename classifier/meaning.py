@@ -20,6 +20,7 @@ from .models import DELETION, KIND_ZH, LABELS_ZH, Indicator, Project, Rewrite, i
 from .rules import check_row
 from .cost_rows import check_cost_rewrite
 from .slogan import OUTPUT_QUALITY
+from .units import TASK_DOC_VALUE
 from .values import nfkc as _nfkc, parse_value
 
 NUM_RE = re.compile(r"\d+(?:\.\d+)?")
@@ -288,7 +289,8 @@ def check_wording(rw: Rewrite, ind: Indicator, codes: set[str] | None, project: 
         out.append("描述只写“判定是否达成”，指标值仍不可衡量：需要给出可核验的目标（比率及公式、数量或日期）")
     flagged = codes is None or bool(codes & {"unmeasurable_value", "unit_mismatch"})
     pv, opv = parse_value(rw.value.replace(PROPOSAL, "")), parse_value(ind.value)
-    if flagged and not pv.measurable and not (kind == "grade" and grades_defined(rw.description)):
+    if flagged and not pv.measurable and not (kind == "grade" and grades_defined(rw.description)) \
+            and not TASK_DOC_VALUE.match(_nfkc(rw.value or "")):  # a task document's number: check_unit_said says a human fills it
         out.append(f"指标值“{rw.value or '（空）'}”仍不可衡量，离线改写无法提出合理目标，需审核人补充")
     if kind == "count" and PROPOSAL in value and pv.number is not None and pv.number <= 1 and pv.operator in ("≥", "＞"):
         out.append(f"建议值“{value}”只是占位数，起不到考核作用")

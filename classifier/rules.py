@@ -16,8 +16,9 @@ from .identity import ProjectGroups
 from .levels import NAME_UNIT as NAME_UNIT_RE
 from .levels import clean_name, infer_level2, is_cost, levels, name_unit
 from .models import Finding, Indicator, Project, is_deletion
+from .units import TASK_DOC_VALUE
 from .sanity import usable_budget
-from .values import GRADE_WORDS, ParsedValue, normalize, parse_value
+from .values import GRADE_WORDS, ParsedValue, nfkc, normalize, parse_value
 
 # Severity per code: block = must be fixed before approval; warn = likely wrong; suggest = improve.
 SEVERITY = {
@@ -189,6 +190,8 @@ def check_measurable(ind: Indicator, project: Project) -> list[Finding]:
         return []
     if pv.is_date:
         return []
+    if TASK_DOC_VALUE.match(nfkc(v)):
+        return []  # "≥（按任务下达文件填写）万亩": checked against the document that sets the task (units.task_count)
     if normalize(v) == normalize(ind.level3) or (normalize(v) and normalize(v) == normalize(ind.description) and not pv.measurable):
         return [_f("unmeasurable_value", "R6", f"指标值“{v}”只是重复了指标名称或描述，没有可核验的目标", ind, project, 0.95)]
     if is_slogan_percent(ind, pv):

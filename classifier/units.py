@@ -184,28 +184,38 @@ def _task_measure(name: str) -> str:
     return "数量"
 
 
+# The unit a count's task is counted in: the name's bracketed unit ("面积(万亩)"), else the one its measure implies.
+_MEASURE_UNIT = {"人数": "人", "户数": "户"}
+
+# A count's target left to the document that sets it ("≥（按任务下达文件填写）万亩", round 13: the judges' own form):
+# a reviewer checks it against that document at year end, so the rules and the meaning check read it as measurable —
+# only this form, which names the document and the unit; a vague value in general stays unmeasurable.
+TASK_DOC_VALUE = re.compile(r"^[≥≤]\s*[（(]按[^()（）]{0,12}(文件|计划)填写[)）]\s*[^\d\s（）()，,。；;]{1,4}$")
+
+
 def task_count(name: str, value: str, level2: str, description: str, title: str, year_when: str) -> dict | None:
     """A count published with no number ("…补助面积(万亩) | （空）"): no number can be known offline, so none is made up.
-    The target a reviewer can check is the task the unit is given for the year — the count stays a count ("≥年度下达任务
-    面积"), its unit the name's, the number left to the task document, and a human fills it in."""
+    The target a reviewer can check is the task the unit is given for the year — the count stays a count, its unit the
+    name's, the number left to the task document, and a human fills it in. Round 13 (RC02-01..05): the value is short
+    and carries the unit ("≥（按任务下达文件填写）万亩"); the description does not repeat the name's bracketed unit."""
     v = (value or "").strip()
     if not _count_level(level2) or re.search(r"\d", v) or v and v != (name or "").strip():
         return None
     if not re.search(r"(数量|个数|次数|人数|人次|户数|面积|数)$|[（(][^()（）]{1,4}[)）]$", name or ""):
         return None
     measure = _task_measure(name)
-    unit = re.search(r"[（(]([^()（）]{1,4})[)）]$", name or "")
+    bracket = re.search(r"[（(]([^()（）]{1,4})[)）]$", name or "")
+    unit = bracket.group(1) if bracket and bracket.group(1) not in ("%", "％") else _MEASURE_UNIT.get(measure, "")
     said = f"{description}{title}"
     task = "上级下达的年度任务" if re.search(r"下达|任务|补助|补贴|工程|专项|转移支付", said + name) else "年度计划"
     doc = "任务下达文件" if task.startswith("上级") else "年度工作计划"
     shown = "（空）" if not v else f"“{v}”"
     bare = re.sub(r"[（(][^()（）]*[)）]$", "", name).strip()
-    return {"level3": name, "kind": "count",
-            "value": f"≥{task}{measure}（以{doc}为准，{TASK_TARGET}）",
+    value = f"≥（按{doc}填写）{unit}" if unit else f"≥{task}{measure}（以{doc}为准，由单位填写）"
+    return {"level3": name, "kind": "count", "value": value,
             "description": f"{year_when}{bare}{'' if bare.endswith(measure) or measure == '数量' and bare.endswith('数') else '的' + measure}"
-                           f"{'（' + unit.group(1) + '）' if unit else ''}，不低于{task}{measure}，以{doc}和工作台账为准；原表指标值为{shown}，"
-                           f"未填写目标数",
-            "note": f"原表未填写目标数，改为不低于{task}{measure}，以{doc}为准，{TASK_TARGET}"}
+                           f"，不低于{task}{measure}，以{doc}和工作台账为准",
+            "note": f"原表指标值为{shown}，未填写目标数；改为不低于{task}{measure}，以{doc}为准，{TASK_TARGET}"}
 
 
 # A percent sign left in a name by a template's unit column ("新型经营主体实现产值(%) | 8000", RG05-03): residue unless the

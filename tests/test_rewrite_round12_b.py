@@ -141,11 +141,13 @@ def test_an_empty_count_is_set_against_its_task_and_never_invented(jid):
     it in."""
     p, ind, rw = rewrite(jid)
     # no （建议值） on a target without a number (round 12's judges: "“建议值”用法不当"); the unit fills in the number
-    assert rw.value.startswith("≥") and PROPOSAL not in rw.value and "由单位填写" in rw.value and not re.search(r"\d", rw.value), rw.value
+    # Round 13 (r13c) changed the form on purpose: the judges asked for a short value carrying the unit,
+    # "≥（按任务下达文件填写）万亩", not "≥上级下达的年度任务面积（…具体数值由单位填写）"; the description says the task.
+    assert rw.value.startswith("≥") and PROPOSAL not in rw.value and "填写" in rw.value and not re.search(r"\d", rw.value), rw.value
     assert rw.level2 == ind.level2 and rw.level3 == ind.level3 and rw.kind == "count"
     assert rw.status == "needs_human" and any("任务下达文件" in r for r in rw.reasons), rw.reasons
     measure = "人数" if "人数" in ind.level3 else "面积"
-    assert measure in rw.value
+    assert measure in rw.description and rw.value.endswith("人" if measure == "人数" else "万亩")
 
 
 @pytest.mark.parametrize("jid", ["labelled:T026-03", "labelled:T027-03"])
@@ -156,7 +158,8 @@ def test_a_count_whose_completion_another_row_measures_is_proposed_for_deletion(
 
 def test_an_empty_count_in_another_template():
     p, ind, rw = built("产出数量", "农村户厕改造户数（户）", "", "", {"unmeasurable_value"}, title="农村户厕改造补助资金")
-    assert "户数" in rw.value and not re.search(r"\d", rw.value) and rw.status == "needs_human", rw.value
+    # round 13 (r13c): the unit of the name ("（户）") carries the value, the description the measure
+    assert rw.value.endswith("户") and "户数" in rw.description and not re.search(r"\d", rw.value) and rw.status == "needs_human", rw.value
 
 
 # ---- 4. 时效 rows that are not a deadline ------------------------------------------------------------------------
