@@ -537,7 +537,7 @@ def check_unit_said(rw: Rewrite) -> list[str]:
            units.UNIT_PRESUMED.replace("万元", "元"): "原表金额未写单位，改写按元理解，需审核人确认单位",
            units.SENTENCE_KEPT: "原表指标值是一句话，改写只保留了其中的数量，其余内容需审核人确认",
            units.NOT_A_COUNT: "原行所写是级别或属性，不是数量，需审核人确认是否保留本行",
-           units.TASK_TARGET: "原表未填写目标数，改写以任务下达文件或年度计划为准，具体数值需单位填写、审核人核对",
+           units.TASK_TARGET: "原表没有可考核的目标数，改写以任务下达文件、年度计划或项目批复文件为准，具体数值需单位填写、审核人核对",
            units.LIST_COUNTED: "原表指标值是任务或对象清单，改写按所列事项计数，需审核人核对项数",
            timely.UNIT_UNREAD: "时效指标的值是不带单位的数字，不能确定是期限还是日期，需审核人确认"}
     return [reason for marker, reason in why.items() if marker in said]

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 
 from .models import PROPOSAL
+from .units import TASK_DOC_VALUE, TASK_TARGET
 
 # Outputs' quality the topic lexicon may propose for a benefit slogan; under 效益 they are the wrong level
 # (round 5: RB01-07, RB02-02, RB04-14, T066-05, T092-06). The meaning check uses the same pattern.
@@ -79,6 +80,9 @@ def _rate(name: str, description: str, value: str, target: str) -> dict:
 def _count(name: str, description: str, value: str, target: str) -> dict | None:
     if re.search(r"\d", value or ""):
         return None  # "≥95%" of a slogan cannot be an incident count's target: the number would be lost
+    if TASK_DOC_VALUE.match(target):  # a number the project's documents state: never a （建议值）, a human fills it in
+        return {"level3": name, "description": description, "value": target, "kind": "count",
+                "note": f"改为可客观计量的“{name}”，目标以项目文件为准，{TASK_TARGET}"}
     return {"level3": name, "description": description, "value": f"{target}{PROPOSAL}", "kind": "count",
             "note": f"改为可客观计量的“{name}”，目标为建议值，需审核人确认"}
 

@@ -60,6 +60,8 @@ class Theme(NamedTuple):
     # its system, its pupils), not of a cause the row did not name ("为民众办好事" of a party secretaries' subsidy)
     title_words: str = ""  # what the title must say for that (default: `words`): "运行保障" in a title is any unit's running costs
     unless: str = ""  # words that make the row another subject: a talent's "学术影响力" is not publicity (T063-10)
+    name_only: bool = False  # only the row's name may say it (a description's "运行安全稳定" of a domain name is no
+    # object's safety, T013-05)
 
 
 # A police or public-order budget: "社会和谐稳定" is then the order it keeps.
@@ -231,6 +233,20 @@ THEMES: tuple[Theme, ...] = (
         Measure("校园安全隐患整改率", "计算公式：已整改到位的校园安全隐患数/排查发现的校园安全隐患总数×100%，数据来源为学校安全隐患排查整改台账",
                 "100%", "rate", "any"),
     )),
+    # Round 13: a row whose subject is an object's safety ("粮食储备设备维护及安全性 | 高", RB04-14) names something real —
+    # the accidents that should not happen to it, counted (the judges' own answer: "储粮安全事故发生次数 ＝0次（建议值）");
+    # its 完好率 under 效益 is an output (round 12). Only where safety is the row's subject, never from the title alone.
+    Theme("safety", r"安全性|安全生产|安全事故|安全运行|储存安全|储粮安全|施工安全|运行安全|使用安全", (
+        Measure("{object}安全事故发生次数", "统计期内{object}设施设备及作业过程中发生的安全事故次数，数据来源为安全生产管理台账和事故报告",
+                "＝0次", "count", "benefit"),
+    ), name_only=True),
+    # Round 13: "项目区农村基础设施条件 | 持续改善" (RB02-02, wrong as a deletion: it was the table's last 效益 row) names the
+    # infrastructure the project builds; what the building achieves is the people it serves, whose number the project's
+    # approval states — left to that document, not made up (the form of units.task_count), and a human fills it in.
+    Theme("infrastructure", r"基础设施|生产生活条件|人居环境|通行条件|灌溉条件|防洪能力|行洪能力", (
+        Measure("项目区直接受益群众人数", "项目建成后直接受益的项目区群众人数，以项目批复（实施方案）和完工统计资料为准",
+                "≥（按项目批复文件填写）人", "count", "benefit"),
+    ), name_only=True),
     # 生态效益: an environmental measure of what the project does to its surroundings (an office's or a unit's energy); a
     # project with no environmental content has none — its row gets the reviewer's answer, never another topic's measure.
     # (An incident count "环境污染事件次数 ＝0次" is read by the rules as a quantity under 效益, so it is not offered.)
@@ -307,6 +323,9 @@ def _fill(m: Measure, said: str, title: str) -> Measure:
     reg = next((r for words, r in ((r"著作权|版权|作品", "作品著作权登记"), (r"商标", "商标注册"), (r"不动产", "不动产登记"),
                                    (r"专利", "专利申请"), (r"市场主体|企业|个体", "市场主体登记")) if re.search(words, text)), "登记")
     school = _school(title)
+    # The object whose safety is meant: the name's words before its equipment or its safety ("粮食储备设备…" → 粮食储备).
+    obj_m = re.match(r"^([\u4e00-\u9fff]{2,8}?)(?:设施设备|设备设施|设备|设施|工程|作业|的)?(?:维护|运行|使用|储存)?(?:及|和|与)?安全", said)
+    obj = obj_m.group(1) if obj_m and not re.search(r"安全|维护|运行", obj_m.group(1)) else "本项目"
     area_m = re.search(r"([\u4e00-\u9fff、]{2,16}?(?:文化旅游带|旅游带|旅游区|度假区|景区|风景区))", title or "")
     area = area_m.group(1) if area_m else ""
     scope = area or "项目所在地区（以文化和旅游部门统计口径为准）"
@@ -314,7 +333,8 @@ def _fill(m: Measure, said: str, title: str) -> Measure:
     payout = paid.group(1) if paid else "补助资金"
     sub = lambda t: (t.replace("{who}", who).replace("{act}", act).replace("{holder}", holder).replace("{pupils}", pupils_s)
                      .replace("{base}", base).replace("{topic}", topic).replace("{reg}", reg).replace("{school}", school)
-                     .replace("{payout}", payout).replace("{area}", area).replace("{scope}", scope))
+                     .replace("{payout}", payout).replace("{area}", area).replace("{scope}", scope)
+                     .replace("{object}", obj))
     if m.name.startswith("{payout}") and re.sub(r"^\d{4}年度?", "", title or "").startswith(payout):
         # The title itself ("党支部书记补贴") glued before a name reads as residue (meaning.check_residue): the name says
         # the kind of payout, the formula says whose.
@@ -379,7 +399,8 @@ def candidates(name: str, value: str, title: str = "", description: str = "", be
     own = POPULATION.sub("", f"{value}，{description or ''}")
     for n, source in enumerate((POPULATION.sub("", name), own, title or "")):
         for theme in THEMES:
-            if not _level_fits(theme, level2) or n == 2 and not theme.by_title or theme.unless and re.search(theme.unless, said):
+            if not _level_fits(theme, level2) or n == 2 and not theme.by_title or theme.unless and re.search(theme.unless, said) \
+                    or theme.name_only and n:
                 continue
             if theme.key == "motivation":
                 found = _motivation(said, title or "") if n == 0 else None
