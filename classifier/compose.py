@@ -23,7 +23,7 @@ from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
 from .slogan import OUTPUT_QUALITY, criteria_rate, qualification_rate, slogan_proposal
 from .themes import candidates as theme_candidates, deletion, deletion_answer, deletion_row, measured_sibling, not_an_indicator, table_takers, theme_proposal
 from .workdone import work_proposal
-from .propose import VAGUE_NAME as VAGUE_NAME_RE, SYSTEM_RUNS, MONEY_OBJECT, all_eligible_proposal, benefit_proposal, rate_formula, satisfaction_description, whether_to_rate
+from .propose import VAGUE_NAME as VAGUE_NAME_RE, SYSTEM_RUNS, MONEY_OBJECT, all_eligible_proposal, benefit_proposal, goods_pass_rate, rate_formula, satisfaction_description, whether_to_rate
 from .values import nfkc as _nfkc, parse_value
 from .process_notes import with_notes
 from . import timely, units
@@ -353,6 +353,7 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
             src = "财务记录" if MONEY_OBJECT.search(name) else growth_source(growth.group(1))
             return f"计算公式：{num}/{den}×100%，数据来源为{src}"
         found = (fund_timeliness(name, table_year(project)) if (ind.level2 or "").startswith("时效") and not re.search(r"及时|按时", ind.level3 or "") else None) \
+            or goods_pass_rate(name, project.title or "") \
             or (None if is_down_name(name) else rate_formula(name, ind.description, standard))
         if found is None:
             num, den = rate_parts(name, standard)
@@ -437,7 +438,14 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         elif not unit and every:
             unit = f"元/{every.group(1)}"  # "每亩300": 元/亩, never "按单位计" (round 2)
         src = "财务决算和发放台账" if what == "发放标准" else "财务决算"
-        return f"{subject}的{what}，按{unit or '元'}计，数据来源为{src}"
+        unit = re.sub(r"(?<=[\u4e00-\u9fff])[.．]\s*每?(?=[\u4e00-\u9fff])", "·", unit or "")  # "元/人.每天" reads 元/人·天
+        # The published description that says what the standard is for ("反映学生每天用餐标准") keeps its meaning: only the
+        # unit and the source are added (round 13, RB05-01: "丢掉了‘伙食/用餐’的含义").
+        said = re.sub(r"^(用于|主要)?(反映|体现|衡量)", "", (ind.description or "").strip().rstrip("。.；;"))
+        said = re.sub(r"(的)?(情况|水平)$", "", said).strip()
+        own = said if re.search(r"(标准|金额|定额)$", said) and 4 <= len(said) <= 24 and not re.search(r"[\d，,；;]", said) \
+            and said not in (name, subject + what) and not SLOGAN_WORDS.search(said) else ""
+        return f"{subject}的{what}{f'，即{own}' if own else ''}，按{unit or '元'}计，数据来源为{src}"
     if kind == "count":
         year = year_of(project)
         when = f"{year}年度" if year else "本年度"

@@ -119,6 +119,27 @@ def rate_core(name: str) -> str:
     return re.sub(r"(?<!代表)性$", "", n)  # "展品具有代表性": the 代表性 is what is assessed (round 5, T087-02)
 
 
+# A pass rate of an aspect of goods ("食品安全指标达标率" of a grain reserve, RB04-13): goods are checked by sampled batches,
+# not by counting "指标" — round 13's judges: "抽检达标的储备粮批次/抽检总批次×100%，数据来源为粮食质检报告". The goods are
+# the name's own ("储备粮质量达标率"), else the ones the project holds by its title; none named, the lexicon answers.
+_GOODS = r"储备粮|成品粮|原粮|粮食|储备油|食用油|食品|药品|农产品|饲料|种子|化肥|肥料|饮用水|蔬菜|肉品|水产品"
+_GOODS_ASPECT = re.compile(rf"^({_GOODS})?(食品安全|质量安全|卫生|理化|质量)(指标|标准)?(抽检|检验|检测|检查)?(达标|合格)$")
+
+
+def goods_pass_rate(name: str, title: str = "") -> tuple[str, str, str] | None:
+    """(numerator, denominator, data source) of a goods' pass rate counted in sampled batches, or None."""
+    m = _GOODS_ASPECT.match(rate_core(name))
+    if not m:
+        return None
+    found = re.search(_GOODS, title or "")
+    goods = m.group(1) or (found.group(0) if found else "")
+    if not goods:
+        return None
+    aspect, passed = m.group(2), m.group(5)
+    source = "粮食质检报告" if "粮" in goods else f"{goods}质量检验报告"
+    return f"抽检{aspect}{passed}的{goods}批次数", f"抽检的{goods}总批次数", source
+
+
 def rate_formula(name: str, description: str = "", standard: str = "") -> tuple[str, str, str] | None:
     """(numerator, denominator, data source) of a rate named `name`, from the
     lexicon of what each kind of rate counts; None when no entry fits (the
@@ -435,6 +456,28 @@ def _fill(template: str, text: str) -> str:
             .replace("{topic}", t or "宣传内容"))
 
 
+# The service items a property or cleaning row names (round 13, RB01-02: "房屋设备、设施的管理到位,环境卫生整洁,车辆停放有序"
+# got 环境卫生检查达标率 for one of its three items, with a 绿化养护 it never named): a measure covering one of several items
+# covers them all, and names no item the row did not.
+_SERVICE_ITEMS = (("设备设施管理", r"设备|设施"), ("环境卫生", r"环境卫生|卫生整洁|环境整洁|保洁"), ("绿化养护", r"绿化"),
+                  ("车辆停放", r"车辆|停放|停车"), ("安全秩序", r"安保|保安|秩序维护|门岗"), ("维修服务", r"维修|报修"))
+_ENVIRONMENT = "环境卫生检查达标率"
+
+
+def _service_items(text: str) -> list[str]:
+    return [item for item, words in _SERVICE_ITEMS if re.search(words, text or "")]
+
+
+def _environment_measure(text: str, desc: str) -> tuple[str, str]:
+    """(name, description) of the cleanliness measure for what the row names: its items, all of them."""
+    items = _service_items(text)
+    if len(items) >= 2:
+        who = "物业服务" if re.search(r"物业|小区|楼宇|后勤", text or "") else "服务"
+        return (f"{who}检查达标率", f"计算公式：{who}检查达标的次数/{who}检查总次数×100%，检查内容为{'、'.join(items)}，"
+                                    f"按服务合同约定的标准进行，数据来源为日常检查记录")
+    return _ENVIRONMENT, desc if "绿化" in (text or "") else desc.replace("（绿化养护）", "")
+
+
 def objective_proposal(text: str, value: str, benefit: bool = True, context: str = "") -> dict | None:
     """The first lexicon outcome the slogan names, as (level3, description, value, kind, note):
     a percentage the row gave is kept as the target, anything else is a （建议值）. None: no entry fits.
@@ -450,6 +493,8 @@ def objective_proposal(text: str, value: str, benefit: bool = True, context: str
             # meaning_changed (round 7, T052-08) — a human sets the indicator.
             continue
         name, desc = _fill(name, text), _fill(desc, text)
+        if name == _ENVIRONMENT:
+            name, desc = _environment_measure((text or "") + context, desc)
         pct = re.search(r"([≥≤>=＞＜＝]*)\s*(\d+(?:\.\d+)?)\s*([%％]|百分比)", value or "")
         if pct and kind == "rate":
             n = float(pct.group(2))
