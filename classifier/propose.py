@@ -123,7 +123,7 @@ def rate_core(name: str) -> str:
 # not by counting "指标" — round 13's judges: "抽检达标的储备粮批次/抽检总批次×100%，数据来源为粮食质检报告". The goods are
 # the name's own ("储备粮质量达标率"), else the ones the project holds by its title; none named, the lexicon answers.
 _GOODS = r"储备粮|成品粮|原粮|粮食|储备油|食用油|食品|药品|农产品|饲料|种子|化肥|肥料|饮用水|蔬菜|肉品|水产品"
-_GOODS_ASPECT = re.compile(rf"^({_GOODS})?(食品安全|质量安全|卫生|理化|质量)(指标|标准)?(抽检|检验|检测|检查)?(达标|合格)$")
+_GOODS_ASPECT = re.compile(rf"^({_GOODS}|产品)?(食品安全|质量安全|卫生|理化|质量)(指标|标准)?(抽检|检验|检测|检查)?(达标|合格)$")
 
 
 def goods_pass_rate(name: str, title: str = "") -> tuple[str, str, str] | None:
@@ -132,7 +132,8 @@ def goods_pass_rate(name: str, title: str = "") -> tuple[str, str, str] | None:
     if not m:
         return None
     found = re.search(_GOODS, title or "")
-    goods = m.group(1) or (found.group(0) if found else "")
+    # "产品质量达标率": the products are the ones the title names, else products as such
+    goods = m.group(1) if m.group(1) and m.group(1) != "产品" else (found.group(0) if found else m.group(1) or "")
     if not goods:
         return None
     aspect, passed = m.group(2), m.group(5)
