@@ -119,7 +119,7 @@ NO_PROPOSAL = [
     "labelled:T079-03",  # 及时租用 (时效): a time stays a date or a period
     "labelled:T014-04",  # 及时保障机关运转 (时效)
     "RE14:RE14-02",      # 确保日常工作正常运行 | 100%: a slogan with a number
-    "RG01:RG01-01",      # 修缮建筑数量 | 完成…日常维护,…测绘: the list is not a count we may make up
+    "RG01:RG01-01",      # 修缮建筑数量 | 完成…日常维护,…测绘: no work rate (round 13 counts the listed items, units.task_list)
     "RG01:RG01-03",      # 修缮级别 | 市级保护单位: a state, no work counted
     "RF07:RF07-02",      # 为民众办好事,办实事
 ]
@@ -147,7 +147,7 @@ def test_rows_judged_in_round7_outside_these_are_rewritten_as_before():
                     and rw.description == f"“{p.title}”{old['description']}":
                 continue  # round 9: a bare 完成时限 names this project's work (tests/test_rewrite_round9.py)
             if _themed(p, ind, rw) or _round10_change(old, rw) or _round11_change(old, rw) or _round12b_change(ind, rw, old) \
-                    or _round12_change(ind, rw) or _round12c_change(old, rw):
+                    or _round12_change(ind, rw) or _round12c_change(old, rw) or _round13c_change(old, rw):
                 continue  # round 10: a slogan's theme measure or the answer to a row that does not apply
                 # (test_rewrite_round10_slogans.py), or round 10's rules for rates, time and money rows (test_rewrite_round10.py)
             changed.append((r["id"], wp(ind, p, ind.level1, ind.level2, ind.level3)))
@@ -197,6 +197,18 @@ def _round12c_change(old: dict, rw) -> bool:
             or "资金金额是投入" in said or "发放额是本项目带动的产出" in said or "建议值按本表" in said
             or "储粮技术保管的储备粮数量" in rw.description
             or rw.level2.startswith("时效") and rw.level3.endswith("及时率") and "截至20" in rw.description and "资金" in rw.level3)
+
+
+def _round13c_change(old: dict, rw) -> bool:
+    """What round 13 (r13c) changes on purpose, by property (tests/test_rewrite_round13_c.py): a list of tasks under 数量
+    counted; a goods' pass rate counted in sampled batches; a cleanliness measure widened to every service item the row
+    lists, or stripped of the 绿化养护 it never named."""
+    from classifier import units
+    said = f"{rw.description} {rw.rationale}"
+    return (units.LIST_COUNTED in said
+            or "达标率" in rw.level3 and "批次" in rw.description and "批次" not in old["description"]
+            or rw.level3.endswith("服务检查达标率") and old["level3"] == "环境卫生检查达标率"
+            or rw.level3 == old["level3"] == "环境卫生检查达标率" and "绿化养护" in old["description"])
 
 
 def _round11_change(old: dict, rw) -> bool:
