@@ -252,8 +252,8 @@ def task_list(name: str, value: str, level2: str, year_when: str) -> dict | None
     return {"level3": name, "kind": "count", "value": f"≥{len(items)}{measure}（建议值）",
             "description": f"{year_when}{bare or '完成数量'}，按原表所列{'对象' if measure == '处' else '任务'}的完成{measure}数计，"
                            f"统计范围为：{listed}，以工作台账和完成资料为准",
-            "note": f"原表指标值是所列{bare or '任务'}的清单，不是数量；改为所列{len(items)}{measure}的完成数量，清单写入描述作为"
-                    f"统计范围，{LIST_COUNTED}，需审核人核对"}
+            "note": f"原表指标值是所列{'对象' if measure == '处' else '任务'}的清单，不是数量；改为所列{len(items)}{measure}的完成数量，"
+                    f"清单写入描述作为统计范围，{LIST_COUNTED}，需审核人核对"}
 
 
 # A percent sign left in a name by a template's unit column ("新型经营主体实现产值(%) | 8000", RG05-03): residue unless the
