@@ -24,7 +24,10 @@ from .values import parse_value
 # The rule a row states about money or a policy, not an amount: compliance, earmarking, accounting, a policy price
 # carried out, "effective use", funds guaranteed. "资金使用和规律" is a garbled 合规 (T088-02): 和规 counts as 合规.
 FUND_RULE = re.compile(r"合规|和规|规范|合法|专款专用|专用|专户|核算|有效使用|使用效益|使用效率|(资金|经费|利息|补贴|补助|费用)[^，,。；;]{0,4}保障"
-                       r"|(价格|政策|制度|标准|规定)[^，,。；;]{0,4}(执行|落实)")
+                       r"|(价格|政策|制度|标准|规定)[^，,。；;]{0,4}(执行|落实)|" + r"|".join(rf"{w}(率|比例|比重|占比)$" for w in (
+                           # how money is spent or paid out, not how fast nor how much (round 12: RD01-05 政府采购率, RE08-04
+                           # 助学金社会化发放率 left in % under 成本): a procedure rule, not a cost — the same deletion
+                           "政府采购", "集中采购", "公开招标", "招标采购", "社会化发放", "一卡通发放", "直接发放")))
 # Money spent, paid or received on schedule: spending timeliness (LABELS.md: fine under 时效).
 TIMELY_VERB = re.compile(r"(执行|拨付|支付|到位|兑付|拨款|供应)|使用率$")  # "运行经费使用率": money used = spent (T093-05)
 FUND_WORD = re.compile(r"资金|经费|预算|款项?|费用")
@@ -143,10 +146,9 @@ def cost_growth_cap(ind: Indicator, project: Project, cost: str, change: str, va
 def spending_timeliness(name: str, value: str, project: Project) -> dict:
     """"资金执行率 | 100%" under 成本 (RE08-05): money spent by the year's end is spending timeliness, under 时效 — named
     as such (RD13-01: "移到时效后仍叫预算执行率…宜改名为资金支出及时率")."""
-    from .compose import table_year
+    from .compose import year_end
 
-    year = table_year(project)
-    by = f"{year}年12月31日" if year else "年度末"
+    by = year_end(project)  # the table's year where it shows one, else 本年度 (an invented year was judged, RE08-05)
     m = re.search(r"^(.*?)(执行|拨付|支付|到位|兑付|拨款|供应|使用)", re.sub(r"[（(].*?[)）]", "", name))
     obj = (m.group(1) if m else "").strip("的之") or "项目资金"
     obj = obj if re.search(r"(资金|经费|款项?|费用)$", obj) else obj + "资金"
@@ -233,7 +235,7 @@ def unnamed_rate(ind: Indicator, project: Project | None, out: dict, codes: set[
     pay = PERIODIC_PAY.match(name)
     if pay:  # "按年度发放绩效奖、文明奖…补贴 | ≥60%": the share of that money paid by the period's end — a payment pace (时效)
         period, verb, what = pay.groups()
-        by = f"{_year(project)}年12月31日" if period.startswith("年") else f"每{period}末"
+        by = _year_end(project) if period.startswith("年") else f"每{period}末"
         return {"level1": "产出指标", "level2": "时效指标", "level3": f"{what}{verb}及时率", "kind": "rate", "value": v,
                 "description": f"计算公式：截至{by}已{verb}的{what}金额/应{verb}的{what}总额×100%，数据来源为财务支付记录",
                 "note": f"原表“{name}”是人员经费等资金的{verb}进度，不是产出数量，按{verb}时效移至时效指标"}
@@ -262,10 +264,10 @@ def unnamed_rate(ind: Indicator, project: Project | None, out: dict, codes: set[
     return None
 
 
-def _year(project: Project) -> str:
-    from .compose import table_year
+def _year_end(project: Project) -> str:
+    from .compose import year_end
 
-    return table_year(project) or "本"
+    return year_end(project)
 
 
 def _delete_slogan(name: str, value: str, level2: str) -> dict:

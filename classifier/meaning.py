@@ -65,9 +65,10 @@ REPLACED_QUOTE = re.compile(r"原(指标|指标值|指标名称)“[^”]*”")
 
 
 def _known(ind: Indicator, project: Project) -> set[str]:
-    # The year the table's own rows name is a fact of the table (round 10: "2022年12月31日前" for "12月底前完成").
+    # The year the table shows (its title or goal, the row's own text) is a fact of the table (round 10: "2022年12月31日前"
+    # for "12月底前完成"); a year only the source's metadata gives is not (round 12, RD13-01).
     budget = f"{project.budget:g}" if project.budget is not None else ""
-    return _nums(" ".join((ind.level3, ind.description, ind.value, project.title, project.goal, budget, table_year(project))))
+    return _nums(" ".join((ind.level3, ind.description, ind.value, project.title, project.goal, budget, table_year(project, ind))))
 
 
 # A description cell holding only "0" or a dash is an empty cell the budget system filled (RD10-04 "举报奖励次数 | 0 |
