@@ -57,19 +57,6 @@ def money_sibling(project: Project | None, mine: Indicator) -> tuple[str, str] |
     return (f"{(rows[0].level3 or '').strip()}（{(rows[0].value or '').strip()}）", rows[0].level2 or "成本指标") if rows else None
 
 
-def table_amount(project: Project | None, mine: Indicator) -> tuple[str, str] | None:
-    """(amount in 万元, where it is from) of the table where the project gives no budget: the one row whose name is an
-    amount of spending ("业务工作支出安排金额 | 28.8万元", RE06-01). None where the table has none or several."""
-    found = []
-    for r in (project.indicators if project is not None else []) or []:
-        if r is mine or r.id == mine.id:
-            continue
-        m = re.search(r"(\d+(?:\.\d+)?)\s*万元", r.value or "")
-        if m and re.search(r"(支出|预算|经费|资金|成本)[^，,。；;]{0,6}(金额|总额|安排|数)?$|总成本$", (r.level3 or "").strip()):
-            found.append((m.group(1), f"本表“{(r.level3 or '').strip()}”所列"))
-    return found[0] if len(found) == 1 else None
-
-
 def _delete(name: str, value: str, sibling: tuple[str, str] | None, why: str, budget: float | None) -> dict:
     """The row's deletion: themes.deletion where the table measures cost with money; else the RD12-11 form (accepted
     without a sibling) — what the unit adds if it keeps the dimension, from the table's own budget where it has one."""
