@@ -76,14 +76,14 @@ def _month_end(m: int) -> int:
 # The unit's own formula as a description ("实际收到伙食补助金额/2023年伙食补助预算"): numerator / denominator.
 PUBLISHED_FORMULA = re.compile(r"[^/，,。；;]{2,40}/[^/，,。；;]{2,40}")
 # A rate of money paid out, disbursed, received or spent: "费用支付率", "预算资金拨款率", "奖补资金兑付率(%)", "预算执行率".
-FUND_PAID = re.compile(r"(资金|经费|费用|预算|补助|补贴|奖补|奖励|救助|款项?|利息|工资|薪酬|债务|支出)[^，,。；;]{0,8}?"
+FUND_PAID = re.compile(r"(资金|经费|费用|预算|补助|补贴|奖补|奖励|救助|款项?|利息|工资|薪酬|债务|支出|慰问金|助学金|津贴|抚恤金)[^，,。；;]{0,8}?"
                        r"(支付|拨付|兑付|发放|拨款|到位|执行|偿还|应发尽发|应拨尽拨|应付尽付)(及时)?(完成)?率([（(][^()（）]*[)）])?$")
 # Money paid in full, not only on time ("资金足额拨付率", "经费应发尽发率"): moved to 时效 it keeps 足额 — the share paid in
 # full by the schedule, "按时足额发放率" (the reference rewrite of RD14-04) — never a 成本 row left in % (RE10-03, judged wrong:
 # "还不如改为时效指标下的资金拨付及时率").
 PAID_IN_FULL = re.compile(r"(按时|及时)?(足额|全额)$|^(应发尽发|应拨尽拨|应付尽付)$")
 IN_FULL_VERB = {"应发尽发": "发放", "应拨尽拨": "拨付", "应付尽付": "支付"}
-MONEY_END = re.compile(r"(资金|经费|费用|款项?|利息|工资|薪酬|债务|支出)$")
+MONEY_END = re.compile(r"(资金|经费|费用|款项?|利息|工资|薪酬|债务|支出|慰问金|助学金|津贴|抚恤金)$")
 
 
 def fund_pace(name: str) -> tuple[str, str, bool, re.Match] | None:
@@ -393,7 +393,9 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
             num, den = rate_by_structure(growth.group(0))
             src = "财务记录" if MONEY_OBJECT.search(name) else growth_source(growth.group(1))
             return f"计算公式：{num}/{den}×100%，数据来源为{src}"
-        found = (fund_timeliness(name, table_year(project, ind)) if (ind.level2 or "").startswith("时效") and not re.search(r"及时|按时", ind.level3 or "") else None) \
+        # (money paid on time and in full — "慰问金按时足额发放率" — is counted in money, not the lexicon's "慰问金数")
+        found = (fund_timeliness(name, table_year(project, ind)) if (ind.level2 or "").startswith("时效")
+                 and (not re.search(r"及时|按时", ind.level3 or "") or "按时足额" in (ind.level3 or "")) else None) \
             or (None if is_down_name(name) else rate_formula(name, ind.description, standard))
         if found is None:
             num, den = rate_parts(name, standard)

@@ -676,6 +676,15 @@ def check_criteria_named(rw: Rewrite) -> list[str]:
     return []
 
 
+def check_cost_percent(rw: Rewrite) -> list[str]:
+    """A percentage under 成本 is never signable, whatever path wrote it (round 12: one judge of every fund rate left in %
+    under 成本 called it wrong_unit, RB05-05, RE10-03…); a deletion is checked by check_deletion instead. The wording is
+    check_round5's, so the two say it once."""
+    if "成本" in (rw.level2 or "") and parse_value((rw.value or "").replace(PROPOSAL, "")).unit_class == "percent":
+        return [f"成本指标或支出金额的指标值写成了比率“{rw.value}”，应为金额"]
+    return []
+
+
 def meaning_check(rw: Rewrite, ind: Indicator, project: Project, codes: set[str] | None = None) -> Rewrite:
     """Run every check; set `remaining` (labels the rules still find),
     `reasons` (all failures, Chinese) and `status` (needs_human on any reason).
@@ -691,7 +700,7 @@ def meaning_check(rw: Rewrite, ind: Indicator, project: Project, codes: set[str]
                + check_residue(rw, ind, project) + check_wording(rw, ind, codes, project) + check_copy(rw, project, codes)
                + check_table(rw, ind, project) + check_round9(rw, ind, codes) + check_round10(rw) + check_target_kept(rw, ind)
                + check_round11(rw, ind, project) + check_criteria_named(rw) + check_unit_said(rw) + check_cost_rewrite(rw, ind, project)
-               + check_single_institution(rw, project)
+               + check_single_institution(rw, project) + check_cost_percent(rw)
                + rule_reasons)
     rw.remaining = remaining
     rw.reasons = list(dict.fromkeys(reasons))
