@@ -316,7 +316,7 @@ DEPARTMENT_WIDE = re.compile(r"部门整体|单位整体|整体支出|整体绩�
 
 
 def scope_of(project: Project) -> str:
-    """How a description names what the table is for: "“X”项目", "本部门2021年度" for a department-wide table, "本项目"."""
+    """How a description names what the table is for: "“X”项目", "本部门" for a department-wide table, "本项目"."""
     if DEPARTMENT_WIDE.search(project.title or ""):
         return "本部门"
     return f"“{project.title}”项目" if project.title else "本项目"
