@@ -24,7 +24,10 @@ from .values import parse_value
 # The rule a row states about money or a policy, not an amount: compliance, earmarking, accounting, a policy price
 # carried out, "effective use", funds guaranteed. "资金使用和规律" is a garbled 合规 (T088-02): 和规 counts as 合规.
 FUND_RULE = re.compile(r"合规|和规|规范|合法|专款专用|专用|专户|核算|有效使用|使用效益|使用效率|(资金|经费|利息|补贴|补助|费用)[^，,。；;]{0,4}保障"
-                       r"|(价格|政策|制度|标准|规定)[^，,。；;]{0,4}(执行|落实)")
+                       r"|(价格|政策|制度|标准|规定)[^，,。；;]{0,4}(执行|落实)|" + r"|".join(rf"{w}(率|比例|比重|占比)$" for w in (
+                           # how money is spent or paid out, not how fast nor how much (round 12: RD01-05 政府采购率, RE08-04
+                           # 助学金社会化发放率 left in % under 成本): a procedure rule, not a cost — the same deletion
+                           "政府采购", "集中采购", "公开招标", "招标采购", "社会化发放", "一卡通发放", "直接发放")))
 # Money spent, paid or received on schedule: spending timeliness (LABELS.md: fine under 时效).
 TIMELY_VERB = re.compile(r"(执行|拨付|支付|到位|兑付|拨款|供应)|使用率$")  # "运行经费使用率": money used = spent (T093-05)
 FUND_WORD = re.compile(r"资金|经费|预算|款项?|费用")
@@ -52,19 +55,6 @@ def money_sibling(project: Project | None, mine: Indicator) -> tuple[str, str] |
             and (is_cost_level(r.level2) or SPENT.search(r.level3 or "") and not LENT.search(r.level3 or ""))]
     rows.sort(key=lambda r: not is_cost_level(r.level2))
     return (f"{(rows[0].level3 or '').strip()}（{(rows[0].value or '').strip()}）", rows[0].level2 or "成本指标") if rows else None
-
-
-def table_amount(project: Project | None, mine: Indicator) -> tuple[str, str] | None:
-    """(amount in 万元, where it is from) of the table where the project gives no budget: the one row whose name is an
-    amount of spending ("业务工作支出安排金额 | 28.8万元", RE06-01). None where the table has none or several."""
-    found = []
-    for r in (project.indicators if project is not None else []) or []:
-        if r is mine or r.id == mine.id:
-            continue
-        m = re.search(r"(\d+(?:\.\d+)?)\s*万元", r.value or "")
-        if m and re.search(r"(支出|预算|经费|资金|成本)[^，,。；;]{0,6}(金额|总额|安排|数)?$|总成本$", (r.level3 or "").strip()):
-            found.append((m.group(1), f"本表“{(r.level3 or '').strip()}”所列"))
-    return found[0] if len(found) == 1 else None
 
 
 def _delete(name: str, value: str, sibling: tuple[str, str] | None, why: str, budget: float | None) -> dict:
@@ -118,11 +108,10 @@ def cost_row(ind: Indicator, project: Project, l1: str, l2: str, name: str, code
                 else deletion_answer(published, v, ind.level1, ind.level2, project, ind, why)
         why = RULE_WHY if _percent(v) else RULE_WHY.replace("，百分比也不是金额", "，也不以金额计量")
         return _delete(published, v, money_sibling(project, ind), why, project.budget)
-    published_formula = re.search(r"[^/，,。；;]{2,40}/[^/，,。；;]{2,40}", ind.description or "")
-    if FUND_WORD.search(name) and TIMELY_VERB.search(name) and _percent(v) and not re.search(r"足额|全额", name) \
-            and not published_formula:
-        # (足额/全额 is how much was paid, not when; a published formula "实际收到…/…预算" measures arrival, RB05-05)
-        return spending_timeliness(name, v, project)
+    if FUND_WORD.search(name) and TIMELY_VERB.search(name) and _percent(v):
+        # (足额/全额 and a published formula "实际收到…/…预算" were left under 成本 in %, judged never signable in round 12 —
+        # RE10-03, RB05-05: paid in full by the schedule, the unit's own formula kept, is still money's pace)
+        return spending_timeliness(name, v, project, ind.description or "", ind.level2 or "成本指标")
     return None
 
 
@@ -140,21 +129,39 @@ def cost_growth_cap(ind: Indicator, project: Project, cost: str, change: str, va
             "note": f"原表以{way}率表述成本，改为金额上限，{way}幅度写入口径；上年金额本表未列，需审核人按上年决算数核对"}
 
 
-def spending_timeliness(name: str, value: str, project: Project) -> dict:
+def spending_timeliness(name: str, value: str, project: Project, published: str = "", level2: str = "成本指标") -> dict:
     """"资金执行率 | 100%" under 成本 (RE08-05): money spent by the year's end is spending timeliness, under 时效 — named
-    as such (RD13-01: "移到时效后仍叫预算执行率…宜改名为资金支出及时率")."""
-    from .compose import table_year
+    as such (RD13-01: "移到时效后仍叫预算执行率…宜改名为资金支出及时率"). Paid in full stays in full ("资金足额拨付率" →
+    资金按时足额拨付率); the unit's own formula (`published`, "实际收到…/…预算") stays the formula. `level2`: the row's
+    published level, which the rationale argues from (RE14-01 under 数量 was told "不宜列为成本指标": residue)."""
+    from .compose import PUBLISHED_FORMULA, year_end
 
-    year = table_year(project)
-    by = f"{year}年12月31日" if year else "年度末"
+    by = year_end(project)  # the table's year where it shows one, else 本年度 (an invented year was judged, RE08-05)
     m = re.search(r"^(.*?)(执行|拨付|支付|到位|兑付|拨款|供应|使用)", re.sub(r"[（(].*?[)）]", "", name))
-    obj = (m.group(1) if m else "").strip("的之") or "项目资金"
+    obj = (m.group(1) if m else "").strip("的之")
+    full = bool(re.search(r"(足额|全额)$", obj))
+    obj = re.sub(r"(按时|及时)?(足额|全额)$", "", obj).strip("的之") or "项目资金"
     obj = obj if re.search(r"(资金|经费|款项?|费用)$", obj) else obj + "资金"
     verb = m.group(2) if m else "执行"
     spent = "支出" if verb in ("执行", "使用") else verb
-    return {"level1": "产出指标", "level2": "时效指标", "level3": f"{obj}{spent}及时率", "kind": "rate", "value": value,
-            "description": f"计算公式：截至{by}已{spent}的{obj}/{obj}总额×100%，数据来源为财务记录",
-            "note": f"原表“{name}”是资金{spent}进度，以百分比计不宜列为成本指标，按支出时效移至时效指标"}
+    formula = (published or "").strip().rstrip("。.")
+    if PUBLISHED_FORMULA.fullmatch(formula):
+        description = f"计算公式：{formula}×100%，{spent}金额按计划时间节点统计，数据来源为财务记录"
+    elif full:
+        description = f"计算公式：截至{by}已足额{spent}的{obj}/应{spent}的{obj}总额×100%，数据来源为财务支付记录"
+    else:
+        description = f"计算公式：截至{by}已{spent}的{obj}/{obj}总额×100%，数据来源为财务记录"
+    return {"level1": "产出指标", "level2": "时效指标", "level3": f"{obj}按时足额{spent}率" if full else f"{obj}{spent}及时率",
+            "kind": "rate", "value": value, "description": description,
+            "note": f"原表“{name}”是资金{spent}进度，{_not_of_level(level2)}，按支出时效移至时效指标"}
+
+
+def _not_of_level(level2: str) -> str:
+    """Why money's pace is no indicator of the level it was published under, in that level's terms."""
+    key = level_key(level2) or "成本"
+    shown = (level2 or "").strip() or f"{key}指标"
+    why = {"成本": "以百分比计", "数量": "不是产出数量，", "质量": "不反映产出的质量，"}.get(key, "是资金投入，不是效益，")
+    return f"{why}不宜列为{shown}"
 
 
 # Money that others receive from the project's work (loans granted, guarantees made): the project's output, a floor —
@@ -228,12 +235,12 @@ def unnamed_rate(ind: Indicator, project: Project | None, out: dict, codes: set[
     if not _percent(v):
         return None
     if FUND_WORD.search(name) and re.search(r"(供应|拨付|支付|到位|兑付|拨款)[^，,。；;]{0,2}(时效|及时)", name):
-        timely = spending_timeliness(re.sub(r"(的)?(时效|及时性|及时)(率)?$", "", name), v, project)
+        timely = spending_timeliness(re.sub(r"(的)?(时效|及时性|及时)(率)?$", "", name), v, project, level2=ind.level2 or "")
         return timely | {"level3": re.sub(r"(的)?(时效|及时性)$", "", name) + "及时率"}
     pay = PERIODIC_PAY.match(name)
     if pay:  # "按年度发放绩效奖、文明奖…补贴 | ≥60%": the share of that money paid by the period's end — a payment pace (时效)
         period, verb, what = pay.groups()
-        by = f"{_year(project)}年12月31日" if period.startswith("年") else f"每{period}末"
+        by = _year_end(project) if period.startswith("年") else f"每{period}末"
         return {"level1": "产出指标", "level2": "时效指标", "level3": f"{what}{verb}及时率", "kind": "rate", "value": v,
                 "description": f"计算公式：截至{by}已{verb}的{what}金额/应{verb}的{what}总额×100%，数据来源为财务支付记录",
                 "note": f"原表“{name}”是人员经费等资金的{verb}进度，不是产出数量，按{verb}时效移至时效指标"}
@@ -262,10 +269,10 @@ def unnamed_rate(ind: Indicator, project: Project | None, out: dict, codes: set[
     return None
 
 
-def _year(project: Project) -> str:
-    from .compose import table_year
+def _year_end(project: Project) -> str:
+    from .compose import year_end
 
-    return table_year(project) or "本"
+    return year_end(project)
 
 
 def _delete_slogan(name: str, value: str, level2: str) -> dict:

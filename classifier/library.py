@@ -33,7 +33,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from .compose import PROPOSAL, category, clean_name, name_for, value_for
+from .compose import PROPOSAL, scope_of, category, clean_name, name_for, value_for
 from .config import data_dir, project_root
 from .embeddings import normalise_numbers
 from .kinds import expected_direction, form_of, kind_of
@@ -371,7 +371,7 @@ def adapt(hit: Hit, ind: Indicator, project: Project, codes: set[str], generic: 
     name = name_for(ind, project, l1, l2, codes)
     desc = e.description
     if e.project and e.project in desc:
-        desc = desc.replace(e.project, f"“{project.title}”项目" if project.title else "本项目")
+        desc = desc.replace(e.project, scope_of(project))
     if e.level3 and e.level3 in desc and e.level3 != name:
         desc = desc.replace(e.level3, name)
     if re.search(r"\d", re.sub(r"×100%|100%", "", desc)):

@@ -66,9 +66,10 @@ REPLACED_QUOTE = re.compile(r"原(指标|指标值|指标名称)“[^”]*”")
 
 
 def _known(ind: Indicator, project: Project) -> set[str]:
-    # The year the table's own rows name is a fact of the table (round 10: "2022年12月31日前" for "12月底前完成").
+    # The year the table shows (its title or goal, the row's own text) is a fact of the table (round 10: "2022年12月31日前"
+    # for "12月底前完成"); a year only the source's metadata gives is not (round 12, RD13-01).
     budget = f"{project.budget:g}" if project.budget is not None else ""
-    return _nums(" ".join((ind.level3, ind.description, ind.value, project.title, project.goal, budget, table_year(project))))
+    return _nums(" ".join((ind.level3, ind.description, ind.value, project.title, project.goal, budget, table_year(project, ind))))
 
 
 # A description cell holding only "0" or a dash is an empty cell the budget system filled (RD10-04 "举报奖励次数 | 0 |
@@ -678,6 +679,15 @@ def check_criteria_named(rw: Rewrite) -> list[str]:
     return []
 
 
+def check_cost_percent(rw: Rewrite) -> list[str]:
+    """A percentage under 成本 is never signable, whatever path wrote it (round 12: one judge of every fund rate left in %
+    under 成本 called it wrong_unit, RB05-05, RE10-03…); a deletion is checked by check_deletion instead. The wording is
+    check_round5's, so the two say it once."""
+    if "成本" in (rw.level2 or "") and parse_value((rw.value or "").replace(PROPOSAL, "")).unit_class == "percent":
+        return [f"成本指标或支出金额的指标值写成了比率“{rw.value}”，应为金额"]
+    return []
+
+
 def meaning_check(rw: Rewrite, ind: Indicator, project: Project, codes: set[str] | None = None) -> Rewrite:
     """Run every check; set `remaining` (labels the rules still find),
     `reasons` (all failures, Chinese) and `status` (needs_human on any reason).
@@ -693,7 +703,7 @@ def meaning_check(rw: Rewrite, ind: Indicator, project: Project, codes: set[str]
                + check_residue(rw, ind, project) + check_wording(rw, ind, codes, project) + check_copy(rw, project, codes)
                + check_table(rw, ind, project) + check_round9(rw, ind, codes) + check_round10(rw) + check_target_kept(rw, ind)
                + check_round11(rw, ind, project) + check_criteria_named(rw) + check_unit_said(rw) + check_cost_rewrite(rw, ind, project)
-               + check_single_institution(rw, project)
+               + check_single_institution(rw, project) + check_cost_percent(rw)
                + rule_reasons)
     rw.remaining = remaining
     rw.reasons = list(dict.fromkeys(reasons))

@@ -283,7 +283,7 @@ def benefit_proposal(name: str, value: str, year: str, benefit: bool = True, con
         # Round 4: "“X机制”…印发并执行的日期" read as a template quote and "机制印发" did not read.
         return {"level3": f"{subject}相关制度文件印发时间",
                 "description": f"{subject}相关制度文件经审定印发并组织执行的日期，以印发的正式文件为准",
-                "value": f"{year or '本'}年12月31日前{PROPOSAL}", "kind": "deadline",
+                "value": f"{year + '年' if year else '本年度'}12月31日前{PROPOSAL}", "kind": "deadline",
                 "note": f"原指标值“{value or '（空）'}”不可衡量，改为制度印发时间并提出建议值"}
     return objective_proposal(name + "，" + (value or ""), value, benefit, context)
 

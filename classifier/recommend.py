@@ -13,7 +13,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from .compose import PROPOSAL, clean_name, description_for
+from .compose import PROPOSAL, scope_of, clean_name, description_for
 from .models import Indicator, Project, Proposal
 
 PER_DIMENSION = 2  # rows proposed per missing dimension
@@ -40,7 +40,7 @@ def _as_proposal_value(value: str) -> str:
 
 def _adapt_description(desc: str, entry_project: str, project: Project) -> str:
     if entry_project and entry_project in desc:
-        desc = desc.replace(entry_project, f"“{project.title}”项目" if project.title else "本项目")
+        desc = desc.replace(entry_project, scope_of(project))
     return desc
 
 

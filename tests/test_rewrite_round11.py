@@ -93,9 +93,10 @@ def test_the_meaning_check_refuses_a_proposal_that_replaces_the_published_target
 
 
 def test_budget_execution_under_timeliness_names_the_year_end():
-    """RD13-01 预算执行率 moved to 时效: "截至计划时间节点" named no date (both judges minor)."""
+    """RD13-01 预算执行率 moved to 时效: "截至计划时间节点" named no date (both judges minor). Round 13 (changed
+    deliberately): its table shows no year — the year-end is 本年度's, never the source metadata's 2021 (invented_fact)."""
     p, ind, rw = rewrite("RD13:RD13-01")
-    assert re.search(r"截至20\d\d年12月31日", rw.description) and "计划时间节点" not in rw.description, rw.description
+    assert re.search(r"截至本年度12月31日", rw.description) and "2021" not in rw.description and "计划时间节点" not in rw.description, rw.description
 
 
 def test_a_growth_rate_source_names_the_record_of_what_is_counted():
@@ -155,9 +156,9 @@ def test_an_empty_template_slot_is_said_to_be_one_and_goes_to_a_human(jid):
 
 def test_a_payment_completion_rate_moved_to_timeliness_stays_a_completion_rate():
     """RE05-03 补贴发放率 | 高龄补贴发放完成率: made "及时率" under 时效, the meaning changed (minor). It stays a completion,
-    counted to the table's year-end."""
+    counted to the table's year-end (round 13: 本年度's where the table shows no year)."""
     p, ind, rw = rewrite("RE05:RE05-03")
-    assert rw.level3.endswith("完成率") and "及时" not in rw.level3 and re.search(r"截至20\d\d年12月31日", rw.description), rw
+    assert rw.level3.endswith("完成率") and "及时" not in rw.level3 and re.search(r"截至(20\d\d年|本年度)12月31日", rw.description), rw
     assert numbers_kept_by(ind, rw)
     p, ind, rw = built("社会效益指标", "救助金兑付率", "困难群众救助金兑付完成率", "≥98%", {"wrong_category"},
                        title="2024年困难群众救助补助资金", level1="效益指标")

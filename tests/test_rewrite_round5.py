@@ -197,7 +197,7 @@ def test_a_date_for_a_name_becomes_the_projects_completion_date(jid):
     and a month-end becomes its day in the table's year."""
     p, ind, rw = rewrite(jid)
     assert rw.level3 == "项目完成时间" and f"“{p.title}”项目" in rw.description
-    assert re.search(r"(20\d\d|本)年(12月31日|底)前", rw.value), rw.value
+    assert re.search(r"(20\d\d年|本年度?)(12月31日|底)前", rw.value), rw.value  # (round 13: 本年度 where no year is shown)
     assert rw.status == "ok", rw.reasons
 
 
@@ -232,6 +232,11 @@ def test_a_misplaced_fund_rate_goes_to_cost_not_quality(jid):
     an amount under 成本, a human decides. (Rates of money paid or received on schedule — 预算资金拨款率, 补贴发放率 —
     go to 时效 since round 10: tests/test_rewrite_round10.py.)"""
     p, ind, rw = rewrite(jid)
+    if rw.level2.startswith("时效"):
+        # round 13 (r13a, changed deliberately): money paid in full is paid on time and in full, under 时效 — under 成本 in %
+        # it was judged wrong (RE10-03)
+        assert "足额" in rw.level3 and numbers_kept_by(ind, rw) and rw.status == "ok", rw.reasons
+        return
     if rw.value == "建议删除本行":
         # round 12 (r12c): a fund rule in % is no cost — its deletion, at the published levels, quoting the number
         assert (rw.level1, rw.level2) == (ind.level1, ind.level2) and ind.value.strip() in rw.description

@@ -147,7 +147,7 @@ def test_rows_judged_in_round7_outside_these_are_rewritten_as_before():
                     and rw.description == f"“{p.title}”{old['description']}":
                 continue  # round 9: a bare 完成时限 names this project's work (tests/test_rewrite_round9.py)
             if _themed(p, ind, rw) or _round10_change(old, rw) or _round11_change(old, rw) or _round12b_change(ind, rw, old) \
-                    or _round12_change(ind, rw) or _round12c_change(old, rw) or _round13c_change(old, rw):
+                    or _round12_change(ind, rw) or _round12c_change(old, rw) or _round13c_change(old, rw) or _round13a_change(old, rw):
                 continue  # round 10: a slogan's theme measure or the answer to a row that does not apply
                 # (test_rewrite_round10_slogans.py), or round 10's rules for rates, time and money rows (test_rewrite_round10.py)
             changed.append((r["id"], wp(ind, p, ind.level1, ind.level2, ind.level3)))
@@ -209,6 +209,19 @@ def _round13c_change(old: dict, rw) -> bool:
             or "达标率" in rw.level3 and "批次" in rw.description and "批次" not in old["description"]
             or rw.level3.endswith("服务检查达标率") and old["level3"] == "环境卫生检查达标率"
             or rw.level3 == old["level3"] == "环境卫生检查达标率" and "绿化养护" in old["description"])
+
+
+def _round13a_change(old: dict, rw) -> bool:
+    """What round 13 (r13a) changes on purpose, by property (tests/test_rewrite_round13_a.py): a year the table does not
+    show becomes 本年度 (本年 → 本年度 too); a total under 成本 is a cap; a money row moved to 成本 is named as money; a
+    department-wide table says 本部门."""
+    def yearless(text: str) -> str:
+        return re.sub(r"20\d\d年(?=\d{1,2}月)|本年度?(?=\d{1,2}月)", "本年度", text)
+    same_but_year = all(yearless(a) == yearless(b) for a, b in ((old["level3"], rw.level3), (old["description"], rw.description),
+                                                                 (old["value"], rw.value)))
+    return same_but_year or old["value"].startswith("﹦") and rw.value.startswith("≤") \
+        or rw.level2.startswith("成本") and rw.level3 in ("项目总成本", "项目实际支出") or "本部门" in rw.description \
+        or rw.level2.startswith("时效") and rw.level3.endswith("及时率") and "截至本年度12月31日" in rw.description  # r12c's, yearless
 
 
 def _round11_change(old: dict, rw) -> bool:
