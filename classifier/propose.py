@@ -237,6 +237,31 @@ def subject_of_slogan(name: str) -> str:
 
 
 INSTITUTION = re.compile(r"制度|机制|办法|规章|体系|规范化|长效")
+# A document a 效益 row can name as its state: a noun phrase ending in what a unit issues (not "工作规范化", a quality).
+DOCUMENT_END = re.compile(r"(制度|机制|办法|规章|体系|规定|细则)$")
+_DOC_VERBS = re.compile(r"^(建立健全|建立完善|健全完善|进一步|建立|健全|完善|形成|制定)+")
+
+
+def document_state(subject: str, said: str, value: str) -> dict | None:
+    """"城乡居民医保参保机制健全性 | 优良中低差", "助学制度 | 进一步完善": the state a document proves — the rules or the
+    mechanism set up and issued, "是（建议值）" — not the date of issue (round 13: RD14-05, RD15-06, RE08-07 judged a
+    deadline under 效益 kind_changed, "宜写为建立并印发××制度（是/否）"; "助学制度相关制度文件" doubled 制度). None where
+    the subject is no document's name (a slogan with a verb in it, a quality such as "规范化"): the old answer stands."""
+    doc = _DOC_VERBS.sub("", subject or "").strip("的之")
+    if not DOCUMENT_END.search(doc) or not 3 <= len(doc) <= 20 or re.search(rf"[，,。；;、]|{VERB_WORDS}", doc):
+        return None
+    revise = "完善" in said and "建立" not in said  # "进一步完善": the rules exist, they are revised
+    if doc.endswith("制度"):
+        core = doc[:-2]
+        doc = doc if "管理" in core or len(core) > 4 else core + "管理制度"  # "助学制度" → "助学管理制度"
+        name = ("修订完善并印发" if revise else "建立并印发") + doc
+    elif re.search(r"(办法|规定|细则|规章)$", doc):
+        name = ("修订完善并印发" if revise else "制定并印发") + doc
+    else:  # a mechanism or a system is set up; what is issued is its rules
+        name = f"{'健全完善' if revise else '建立健全'}{doc}并印发制度文件"
+    return {"level3": name, "kind": "document_state", "value": f"是{PROPOSAL}",
+            "description": f"本年度内{name}的为“是”，否则为“否”，以经审定印发的正式文件为准",
+            "note": f"原指标值“{value or '（空）'}”不可衡量，改为以正式文件证明的制度建立状态，目标为建议值"}
 ALL_ELIGIBLE = re.compile(r"^应(\S)尽\1$|^应(\S\S)尽\2$")
 
 
@@ -258,6 +283,9 @@ def benefit_proposal(name: str, value: str, year: str, benefit: bool = True, con
     said = subject + (value or "")
     subject = re.sub(r"(?<=.{2})(健全性|健全程度|完善程度)$", "", subject)  # not "机制健全性印发执行时间" (round 3)
     if INSTITUTION.search(subject) and re.search(r"建立|健全|完善|形成", said):
+        state = document_state(subject, said, value)
+        if state:
+            return state
         # Round 4: "“X机制”…印发并执行的日期" read as a template quote and "机制印发" did not read.
         return {"level3": f"{subject}相关制度文件印发时间",
                 "description": f"{subject}相关制度文件经审定印发并组织执行的日期，以印发的正式文件为准",
