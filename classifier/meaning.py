@@ -20,7 +20,7 @@ from .models import DELETION, KIND_ZH, LABELS_ZH, Indicator, Project, Rewrite, i
 from .rules import check_row
 from .cost_rows import check_cost_rewrite
 from .slogan import OUTPUT_QUALITY
-from .themes import ECONOMIC_MEASURE
+from .themes import ECONOMIC_MEASURE, INCOME_MEASURE
 from .values import nfkc as _nfkc, parse_value
 
 NUM_RE = re.compile(r"\d+(?:\.\d+)?")
@@ -386,6 +386,9 @@ def check_round5(rw: Rewrite, ind: Indicator, project: Project | None, kind: str
         out.append(f"“{name}”衡量产出的质量，放在“{l2 or l1}”下仍属归类不当，需审核人写出本项目的效益或移至产出质量指标")
     if l2.startswith("经济效益") and not ECONOMIC.search(name):
         out.append(f"“{name}”不反映经济效益，放在“{l2}”下需审核人改为收入、产值或消费等经济指标")  # RF01-07
+    if l2.startswith("社会效益") and INCOME_MEASURE.search(name) and not INCOME_MEASURE.search(ind.level3 or ""):
+        # An income or output measure the rewrite proposed is economic (RD07-04); one the table published stays its own.
+        out.append(f"“{name}”是经济效益指标，放在“{l2}”下不妥，需审核人确认移至经济效益指标或另设社会效益指标")
     if "借阅" in desc and not re.search(r"阅读|书屋|图书|借阅|读书", " ".join((ind.level3, ind.description, ind.value, getattr(project, "title", "") or ""))):
         out.append("数据来源写了“借阅统计”，本项目与图书借阅无关，是模板残留")  # RF01-07/08/10, T068-06
     if NO_ONE in name + desc:

@@ -239,6 +239,7 @@ def subject_of_slogan(name: str) -> str:
 INSTITUTION = re.compile(r"制度|机制|办法|规章|体系|规范化|长效")
 # A document a 效益 row can name as its state: a noun phrase ending in what a unit issues (not "工作规范化", a quality).
 DOCUMENT_END = re.compile(r"(制度|机制|办法|规章|体系|规定|细则)$")
+GENERIC_DOC = re.compile(r"^(工作|管理|相关|有关|各项|内部|长效|规章|工作管理|长效管理)?(制度|机制|办法|规章|体系|规定|细则)$")
 _DOC_VERBS = re.compile(r"^(建立健全|建立完善|健全完善|进一步|建立|健全|完善|形成|制定)+")
 
 
@@ -248,8 +249,9 @@ def document_state(subject: str, said: str, value: str) -> dict | None:
     deadline under 效益 kind_changed, "宜写为建立并印发××制度（是/否）"; "助学制度相关制度文件" doubled 制度). None where
     the subject is no document's name (a slogan with a verb in it, a quality such as "规范化"): the old answer stands."""
     doc = _DOC_VERBS.sub("", subject or "").strip("的之")
-    if not DOCUMENT_END.search(doc) or not 3 <= len(doc) <= 20 or re.search(rf"[，,。；;、]|{VERB_WORDS}", doc):
-        return None
+    if not DOCUMENT_END.search(doc) or not 3 <= len(doc) <= 20 or re.search(rf"[，,。；;、]|{VERB_WORDS}", doc) \
+            or GENERIC_DOC.match(doc):
+        return None  # "建立健全工作机制": whose work, which rules — no document a reviewer could ask for
     revise = "完善" in said and "建立" not in said  # "进一步完善": the rules exist, they are revised
     if doc.endswith("制度"):
         core = doc[:-2]
@@ -463,6 +465,22 @@ def _fill(template: str, text: str) -> str:
             .replace("{topic}", t or "宣传内容"))
 
 
+def _both_incomes(text: str) -> tuple[str, str] | None:
+    """"带动村集体及种植户增收致富": a collective's income and the households' income per head, both named — one measure
+    that names both and a formula for each (round 13, RE13-05: "只衡量种植户收入，漏掉了原指标中的村集体增收"). None
+    unless the slogan names a collective and persons."""
+    persons, collective = _WHO[0].search(text or ""), _WHO[1].search(text or "")
+    if not persons or not collective:
+        return None
+    p, c = persons.group(0), collective.group(0)
+    earned = "经营性收入" if c == "村集体" else "经营收入"
+    first, second = (c, p) if collective.start() < persons.start() else (p, c)
+    source = ("农村集体资产财务报表" if c == "村集体" else f"{c}财务报表") + f"和{p}收入台账或统计部门数据"
+    return (f"{first}及{second}收入增长率",
+            f"计算公式：{c}{earned}增长率＝（本年{c}{earned}－上年{c}{earned}）/上年{c}{earned}×100%，"
+            f"{p}人均收入增长率＝（本年{p}人均收入－上年{p}人均收入）/上年{p}人均收入×100%，两项均达到目标值为完成，数据来源为{source}")
+
+
 def objective_proposal(text: str, value: str, benefit: bool = True, context: str = "") -> dict | None:
     """The first lexicon outcome the slogan names, as (level3, description, value, kind, note):
     a percentage the row gave is kept as the target, anything else is a （建议值）. None: no entry fits.
@@ -477,7 +495,7 @@ def objective_proposal(text: str, value: str, benefit: bool = True, context: str
             # No whole noun phrase of the row to ask about: "宣传内容知晓率" for a cadre-training project was judged
             # meaning_changed (round 7, T052-08) — a human sets the indicator.
             continue
-        name, desc = _fill(name, text), _fill(desc, text)
+        name, desc = _both_incomes(text) if "{who}人均收入" in name and _both_incomes(text) else (_fill(name, text), _fill(desc, text))
         pct = re.search(r"([≥≤>=＞＜＝]*)\s*(\d+(?:\.\d+)?)\s*([%％]|百分比)", value or "")
         if pct and kind == "rate":
             n = float(pct.group(2))

@@ -69,8 +69,10 @@ _VILLAGE = r"村|乡|镇|农村|农业|农民"
 # department's publicity budget has no such cases to count (round 10, T051-11: "可能出现无案可计").
 _CASES = r"行政执法|执法|复议|诉讼|应诉|司法局|政府|法院|检察|政法|市场监|城管|综合行政"
 
-# Whose rights a 权益 row is about, when it says so (themes._HOLDER fills the name): without one, no measure of them.
-HOLDER_WORDS = r"著作权|版权|作品|消费|农民工|欠薪|工资|劳动|妇女|儿童|残疾人|老年人|退役军人"
+# Whose rights a 权益 row is about (the words, the holder named in the measure): without one, no measure of them.
+_HOLDER = ((r"著作权|版权|作品", "著作权人"), (r"消费", "消费者"), (r"农民工|欠薪|工资|劳动", "劳动者"), (r"妇女|儿童", "妇女儿童"),
+           (r"残疾人", "残疾人"), (r"老年人", "老年人"), (r"退役军人", "退役军人"))
+HOLDER_WORDS = "|".join(words for words, _ in _HOLDER)
 
 THEMES: tuple[Theme, ...] = (
     Theme("motivation", "", ()),  # filled per row by _motivation (who is named comes from the row itself)
@@ -173,7 +175,7 @@ THEMES: tuple[Theme, ...] = (
         Measure("{holder}权益受侵害投诉举报件数同比下降率", "计算公式：（上年{holder}权益受侵害投诉举报件数－本年件数）/上年件数×100%，"
                 "数据来源为投诉举报登记台账", "≥5%", "rate", "benefit", HOLDER_WORDS, unless=r"登记"),
         Measure("{holder}投诉举报按期办结率", "计算公式：在规定期限内办结的{holder}投诉举报件数/受理的{holder}投诉举报件数×100%，数据来源为投诉举报登记台账",
-                "≥95%", "rate", "quality", unless=r"登记"),  # a registration budget handles no complaints (T072-06)
+                "≥95%", "rate", "quality", HOLDER_WORDS, unless=r"登记"),  # a registration budget handles no complaints (T072-06)
     )),
     # IT: the work done online, or — for the machine room, network or hosting a budget pays — the work never stopped by it
     # ("造成业务中断的系统故障次数" was accepted under 效益, round 7; 系统可用率 there was judged an output).
@@ -185,7 +187,7 @@ THEMES: tuple[Theme, ...] = (
         Measure("信息系统（网络）运行可用率", "计算公式：信息系统（网络）实际正常运行时长/计划运行总时长×100%，计划停机维护时间不计入，"
                 "数据来源为系统运行日志和运维记录", "≥99%", "rate", "quality", r"机房|服务器|网络|运维|托管|链路|雪亮|监控|数据中心|网站|域名"),
     ), True, r"信息化|信息系统|数字化|平台|机房|服务器|网络|雪亮|视频监控|数据中心|托管|网站|软件"),
-    Theme("economy", r"经济|产业|营商|招商|企业发展", (
+    Theme("economy", r"经济|产业|营商|招商|企业发展|(带动|促进|拉动|推动)[\u4e00-\u9fff]{0,4}消费|体育消费", (
         Measure("村集体经营性收入增长率", "计算公式：（本年村集体经营性收入－上年村集体经营性收入）/上年村集体经营性收入×100%，数据来源为农村集体资产财务报表",
                 "≥5%", "rate", "benefit", _VILLAGE),
         # Whose tourism income: the area the title names (round 10, T060-05: "没有写明统计范围（全市还是文化旅游带沿线）").
@@ -297,8 +299,6 @@ _ECONOMIC_NAME = re.compile("|".join(re.escape(n).replace(re.escape("{area}"), "
 _DRIVE = re.compile(r"(?:激发|调动|提高|提升|增强|激励)([\u4e00-\u9fff（）()]{2,10}?)(?:的)?(?:工作)?(?:积极性|热情|干劲|主动性)")
 _NOT_A_TEAM = re.compile(r"^(工作|干部职工|全体|广大|大家|社会|群众|各方)$")
 _PUPILS = re.compile(r"残疾学生|困难学生|寄宿生|学生|幼儿|儿童")
-_HOLDER = ((r"著作权|版权|作品", "著作权人"), (r"消费", "消费者"), (r"农民工|欠薪|工资|劳动", "劳动者"), (r"妇女|儿童", "妇女儿童"),
-           (r"残疾人", "残疾人"), (r"老年人", "老年人"), (r"退役军人", "退役军人"))
 
 
 # What a budget that pays a team is for: their pay, subsidy or allowance (a fee for an appraisal pays the appraisal).
@@ -390,7 +390,10 @@ def _level_fits(theme: Theme, level2: str) -> bool:
     if "生态" in (level2 or ""):
         return theme.key == "ecology"
     # An environmental measure is for 生态效益 only: under 社会效益 the topic lexicon's own energy measure answers first, and
-    # a second name for it would be one indicator twice (T001-07).
+    # a second name for it would be one indicator twice (T001-07). An economic one is not a 社会效益 (round 13, RD07-04:
+    # "人均收入增长率是经济效益，放在社会效益下不妥").
+    if "社会" in (level2 or ""):
+        return theme.key not in ("ecology", "economy")
     return theme.key != "ecology"
 
 
