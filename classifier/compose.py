@@ -778,8 +778,7 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
                                    level2=l2) \
                 or deletion_answer(RESIDUE_RE.sub("", ind.level3 or "").strip(), v if v != name else "", ind.level1 or l1,
                                    ind.level2 or l2, project, ind, repeats=_repeats(ind, project, found["level3"]))
-        if found is not None and benefit and l2.startswith("经济效益") and found.get("value") != DELETION \
-                and not ECONOMIC_MEASURE.search(found["level3"]):
+        if found is not None and benefit and found.get("value") != DELETION and _economic_misfit(l2, found["level3"]):
             # Round 13 (RB03-07 失误次数, RF01-07 参与人次增长率 under 经济效益): the measure must be economic. The economy
             # theme's measure where one fits the row; else the level stays (it was not flagged) and the meaning check sends
             # the misfit to a human with the reason.
@@ -788,6 +787,11 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
                 or found
         return found | {"benefit": True} if found else None
     return None
+
+
+def _economic_misfit(level2: str, measure: str) -> bool:
+    """A measure that is not economic, for a row under 经济效益 (round 13: RB03-07, RF01-07)."""
+    return (level2 or "").startswith("经济效益") and not ECONOMIC_MEASURE.search(measure)
 
 
 # Outputs' qualities round 10's judges called wrong_category under 效益 even as a fallback (RG03-06, T013-05): dropped,
@@ -933,11 +937,15 @@ def _table_takers(ind: Indicator, project: Project) -> dict:
             # A benefit row the topic lexicon or the people-named measures already answer takes that measure, not a
             # theme's: it is the one to avoid repeating (T049-05 takes 主流媒体报道数量增长率 before T049-06).
             lexicon = benefit_proposal(row.level3, row.value, year_of(project), True, "")
-            if lexicon and not OUTPUT_QUALITY.search(lexicon["level3"]):
-                return [lexicon["level3"]]
             people = slogan_proposal(*said, project.title, row.description)
-            if people:
-                return [people["level3"]]
+            first = lexicon if lexicon and not OUTPUT_QUALITY.search(lexicon["level3"]) else people
+            if first:
+                if _economic_misfit(row.level2, first["level3"]):
+                    # propose() gives such a row the economy theme's measure where one fits (round 13, RF01-07): that
+                    # is the one it takes, not the lexicon's it gave up
+                    return [m.name for m in theme_candidates(*said, project.title, row.description, True, row.level2)] \
+                        + [first["level3"]]
+                return [first["level3"]]
         return [m.name for m in theme_candidates(*said, project.title, row.description, row_benefit, row.level2)]
 
     return table_takers(rows, mine, names, _precedence)

@@ -400,8 +400,10 @@ _OUTCOMES: tuple[tuple[str, str, str, str, str, str], ...] = (
     (r"矛盾纠纷|调解", "矛盾纠纷调解成功率", "计算公式：调解成功的矛盾纠纷件数/受理的矛盾纠纷总件数×100%，数据来源为人民调解案件台账", "≥90%", "rate", "benefit"),
     (r"信访", "信访事项按期办结率", "计算公式：在规定期限内办结的信访事项数/受理的信访事项总数×100%，数据来源为信访信息系统", "≥95%", "rate", "benefit"),
     (r"人才", "引进人才留用率", "计算公式：服务期满仍在本地工作的引进人才人数/引进人才总人数×100%，数据来源为人才服务台账", "≥90%", "rate", "benefit"),
-    (r"知名度|美誉度|影响力|传播力|传播|品牌", "市级及以上主流媒体报道数量增长率",
-     "计算公式：（本年市级及以上主流媒体相关报道篇数－上年篇数）/上年篇数×100%，主流媒体指报刊、广播电视、政府网站及其官方新媒体，数据来源为媒体报道目录及链接",
+    # {reported}: the event or subject the slogan says is reported ("关于金安国际网球公开赛的", as themes' publicity measure
+    # names it, RF01-08 accepted), else "相关".
+    (r"知名度|美誉度|影响力|传播力|传播|品牌", "市级及以上主流媒体{reported_n}报道数量增长率",
+     "计算公式：（本年市级及以上主流媒体{reported}报道篇数－上年篇数）/上年篇数×100%，主流媒体指报刊、广播电视、政府网站及其官方新媒体，数据来源为媒体报道目录及链接",
      "≥10%", "rate", "benefit"),
     (r"服务能力|服务效率|工作效率|办事效率|办理效率", "按时办结率",
      "计算公式：在规定办理时限内办结的事项数/受理事项总数×100%，数据来源为业务办理记录", "≥95%", "rate", "benefit"),
@@ -430,6 +432,9 @@ _THEMES_NAMED = re.compile(r"围绕([\u4e00-\u9fff、“”]{2,24}?)等?(?:重�
 # reach (round 8, T063-10: a talent programme got "主流媒体报道数量增长率"). Such a row is left to a human.
 OFF_SUBJECT = {
     "市级及以上主流媒体报道数量增长率": re.compile(r"学术影响力|个人影响力|人选|人才|干部|学员|专家"),
+    # An event's reputation (知名度, 美誉度) is what the media say of it, not how many come (round 13: with RF01-07's
+    # participants no longer taken under 经济效益, RF01-08's "打造…品牌赛事，提升…知名度和美誉度" is its reports, as accepted).
+    "活动参与人次增长率": re.compile(r"知名度|美誉度"),
 }
 
 
@@ -457,6 +462,12 @@ def _fill(template: str, text: str) -> str:
     named = _THEMES_NAMED.search(text or "")
     if not t and topic and named:
         t = named.group(1).strip("、")
+    if "{reported" in template:
+        from .themes import _topic  # (themes imports this module)
+
+        reported = _topic(text or "", "")
+        reported = "" if reported == "关于本项目的" else reported
+        template = template.replace("{reported_n}", reported).replace("{reported}", reported or "相关")
     return (template.replace("{who}", who.group(0) if who else "受益对象")
             .replace("{scope_in}", f"{scope.group(0)}范围内" if scope else "")
             .replace("{scope}", scope.group(0) if scope else "")
@@ -488,7 +499,7 @@ def objective_proposal(text: str, value: str, benefit: bool = True, context: str
     for words, name, desc, target, kind, where in _OUTCOMES:
         if where == "benefit" and not benefit or not re.search(words, (text or "") + context):
             continue
-        off = OFF_SUBJECT.get(name)
+        off = OFF_SUBJECT.get(re.sub(r"\{reported_n\}", "", name))
         if off and off.search((text or "") + context):
             continue
         if "{topic" in name and not speaks_of_publicity(text):
