@@ -21,7 +21,7 @@ from .kinds import OPERATOR_DIRECTION, SERVICE_WINDOW, DOWN, DURATION_NAME, MINI
 from .models import DELETION, PROPOSAL, Indicator, Project
 from .rules import FUND_HANDLING, INPUT_RE, PAYOUT, UNIT_START, is_rate_name
 from .slogan import OUTPUT_QUALITY, criteria_rate, qualification_rate, slogan_proposal
-from .themes import candidates as theme_candidates, deletion, deletion_answer, deletion_row, measured_sibling, not_an_indicator, table_takers, theme_proposal
+from .themes import ECONOMIC_MEASURE, INCOME_MEASURE, candidates as theme_candidates, deletion, deletion_answer, deletion_row, measured_sibling, not_an_indicator, table_takers, theme_proposal
 from .workdone import work_proposal
 from .propose import VAGUE_NAME as VAGUE_NAME_RE, SYSTEM_RUNS, MONEY_OBJECT, all_eligible_proposal, benefit_proposal, goods_pass_rate, rate_formula, satisfaction_description, whether_to_rate
 from .values import nfkc as _nfkc, parse_value
@@ -831,8 +831,20 @@ def propose(ind: Indicator, project: Project, l1: str, l2: str, name: str, kind:
                                    level2=l2) \
                 or deletion_answer(RESIDUE_RE.sub("", ind.level3 or "").strip(), v if v != name else "", ind.level1 or l1,
                                    ind.level2 or l2, project, ind, repeats=_repeats(ind, project, found["level3"]))
+        if found is not None and benefit and found.get("value") != DELETION and _economic_misfit(l2, found["level3"]):
+            # Round 13 (RB03-07 失误次数, RF01-07 参与人次增长率 under 经济效益): the measure must be economic. The economy
+            # theme's measure where one fits the row; else the level stays (it was not flagged) and the meaning check sends
+            # the misfit to a human with the reason.
+            said = (v, "") if VAGUE_NAME_RE.match(name) and v and not re.search(r"\d", v) else (name, v)
+            found = theme_proposal(*said, project.title, ind.description, True, taken=_table_taken(ind, project), level2=l2) \
+                or found
         return found | {"benefit": True} if found else None
     return None
+
+
+def _economic_misfit(level2: str, measure: str) -> bool:
+    """A measure that is not economic, for a row under 经济效益 (round 13: RB03-07, RF01-07)."""
+    return (level2 or "").startswith("经济效益") and not ECONOMIC_MEASURE.search(measure)
 
 
 # Outputs' qualities round 10's judges called wrong_category under 效益 even as a fallback (RG03-06, T013-05): dropped,
@@ -978,11 +990,15 @@ def _table_takers(ind: Indicator, project: Project) -> dict:
             # A benefit row the topic lexicon or the people-named measures already answer takes that measure, not a
             # theme's: it is the one to avoid repeating (T049-05 takes 主流媒体报道数量增长率 before T049-06).
             lexicon = benefit_proposal(row.level3, row.value, year_of(project), True, "")
-            if lexicon and not OUTPUT_QUALITY.search(lexicon["level3"]):
-                return [lexicon["level3"]]
             people = slogan_proposal(*said, project.title, row.description)
-            if people:
-                return [people["level3"]]
+            first = lexicon if lexicon and not OUTPUT_QUALITY.search(lexicon["level3"]) else people
+            if first:
+                if _economic_misfit(row.level2, first["level3"]):
+                    # propose() gives such a row the economy theme's measure where one fits (round 13, RF01-07): that
+                    # is the one it takes, not the lexicon's it gave up
+                    return [m.name for m in theme_candidates(*said, project.title, row.description, True, row.level2)] \
+                        + [first["level3"]]
+                return [first["level3"]]
         return [m.name for m in theme_candidates(*said, project.title, row.description, row_benefit, row.level2)]
 
     return table_takers(rows, mine, names, _precedence)
@@ -1406,7 +1422,8 @@ def _compose(ind: Indicator, project: Project, codes: set[str]) -> dict:
         l1 = levels(l1, l2)[0] or ("效益指标" if proposed is not None and proposed.get("benefit") else "")
         if l1 == "效益指标" and not l2.strip():
             # An income measure is an economic effect (round 7's judges: "收入增长率…属于经济效益而非社会效益").
-            l2 = "经济效益指标" if proposed is not None and proposed.get("economic") else "社会效益指标"
+            l2 = "经济效益指标" if proposed is not None and (proposed.get("economic") or INCOME_MEASURE.search(proposed["level3"])) \
+                else "社会效益指标"
     if proposed is not None:
         if proposed["kind"] == "rate" and l2.startswith("数量"):
             l2 = "质量指标"  # a rate is not a count (R2)

@@ -29,7 +29,7 @@ TIME_UNITS = ("分钟", "小时", "个工作日", "工作日", "天", "日", "�
 # A minimum standard: a subsidy, allowance or pay scale only ever goes up.
 MINIMUM_NAME = re.compile(r"(补助|补贴|津贴|救助|慰问金?|报酬|工资|生活费|抚恤金?|助学金|发放)(标准|金额|水平)?$")
 # Names of outputs that should fall (complaints, errors, overruns): the rate or count goes down.
-DOWN_NAME = re.compile(r"(投诉|差错|事故|失误|出错|故障|违规|违纪|缺陷|返工|超支|超预算|流失|不合格|失败|空置|损失|逾期|退回|损坏|丢失|漏报|误报|负担)"
+DOWN_NAME = re.compile(r"(投诉|差错|事故|失误|出错|故障|违规|违纪|缺陷|返工|超支|超预算|流失|不合格|失败|空置|损失|逾期|退回|损坏|丢失|漏报|误报|负担|营养不良)"
                        r"(发生)?(率|比率|比例|次数|数|件数|起数|金额|额)$|(成本|费用|支出)(增长|增幅)率?$")
 # Durations that should be short (a response, a processing time); a training's length is not one of them.
 SHORT_DURATION = re.compile(r"响应|办结|处理|审批|审核|维修|维护|到场|反馈|答复|时限|周期|用时|等待")

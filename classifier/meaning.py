@@ -21,6 +21,7 @@ from .rules import check_row
 from .cost_rows import check_cost_rewrite
 from .slogan import OUTPUT_QUALITY
 from .units import TASK_DOC_VALUE
+from .themes import ECONOMIC_MEASURE, INCOME_MEASURE
 from .values import nfkc as _nfkc, parse_value
 
 NUM_RE = re.compile(r"\d+(?:\.\d+)?")
@@ -343,7 +344,24 @@ def check_round4(rw: Rewrite, ind: Indicator, codes: set[str] | None, kind: str)
     benefit_level = (rw.level1 or "").startswith(("效益", "效果")) or "效益" in (rw.level2 or "") or (rw.level2 or "").startswith("可持续")
     if kind == "deadline" and benefit_level and PROPOSAL in value:
         out.append("效益指标被改成了文件印发或完成的截止日期，效益的内容没有了，需审核人确认")  # RD14-05, RD15-06, RE08-07
+    if kind == "document_state" and benefit_level and PROPOSAL in value:
+        out += _document_state_reasons(name, value.replace(PROPOSAL, "").strip(), rw.level2 or rw.level1 or "")
     return out
+
+
+# A document state proposed for a 效益 row (propose.document_state, round 13): the rules or mechanism set up and issued.
+DOCUMENT_STATE_NAME = re.compile(r"^(建立并印发|修订完善并印发|制定并印发|建立健全|健全完善)[\u4e00-\u9fff（）()]{2,20}?"
+                                 r"(制度|机制|办法|规定|细则|规章|体系)(并印发制度文件)?$")
+
+
+def _document_state_reasons(name: str, value: str, level: str) -> list[str]:
+    """A set-up rule or mechanism is a lasting effect (可持续影响); under 社会效益 or 经济效益 it is the work's output. Its
+    state must be one a document proves ("是"), of a document the name says — else the reviewer decides."""
+    if not level.startswith("可持续"):
+        return [f"“{name}”是制度文件的建立和印发（工作产出），放在“{level}”下不反映效益，需审核人确认"]
+    if not DOCUMENT_STATE_NAME.match(name) or not parse_value(value).is_state:
+        return [f"“{name}｜{value}”说不出哪份正式文件能证明，年终无法凭文件判断是否达成，需审核人确认"]
+    return []
 
 
 # Round 5's judges (eval/judged/round5*.jsonl) called these wrong where the check had said `ok`.
@@ -354,7 +372,7 @@ def check_round4(rw: Rewrite, ind: Indicator, codes: set[str] | None, kind: str)
 # A row that says it does not apply (not a bare "无": "安全事故 | 无" means none happened).
 DOES_NOT_APPLY = re.compile(r"不适用|不涉及|无此项")
 OPINION = re.compile(r"认可度|认同度|认同率|认可率|^[^，,。；;]{0,12}认为")
-ECONOMIC = re.compile(r"收入|产值|消费|销售|营业|利润|税收|经济|增收|节约|节省|成本|资金|经费|投资|带动|就业|价格|效益|GDP|招商|产业")
+ECONOMIC = ECONOMIC_MEASURE  # one word list with the composer's choice of measure (themes.ECONOMIC_MEASURE)
 COUNTED_DESC = re.compile(r"的(数量|台数|套数|头数|人数|户数|项数|个数|次数|场次|件数|份数)，")
 PERSONS_OR_COUNTS = re.compile(r"(人数|户数|数量|个数|次数|人次|标准|率)$")
 # A "who" the lexicon could not fill: "受益对象人均收入增长率" counts no one a reviewer can find (RD07-04).
@@ -371,6 +389,9 @@ def check_round5(rw: Rewrite, ind: Indicator, project: Project | None, kind: str
         out.append(f"“{name}”衡量产出的质量，放在“{l2 or l1}”下仍属归类不当，需审核人写出本项目的效益或移至产出质量指标")
     if l2.startswith("经济效益") and not ECONOMIC.search(name):
         out.append(f"“{name}”不反映经济效益，放在“{l2}”下需审核人改为收入、产值或消费等经济指标")  # RF01-07
+    if l2.startswith("社会效益") and INCOME_MEASURE.search(name) and not INCOME_MEASURE.search(ind.level3 or ""):
+        # An income or output measure the rewrite proposed is economic (RD07-04); one the table published stays its own.
+        out.append(f"“{name}”是经济效益指标，放在“{l2}”下不妥，需审核人确认移至经济效益指标或另设社会效益指标")
     if "借阅" in desc and not re.search(r"阅读|书屋|图书|借阅|读书", " ".join((ind.level3, ind.description, ind.value, getattr(project, "title", "") or ""))):
         out.append("数据来源写了“借阅统计”，本项目与图书借阅无关，是模板残留")  # RF01-07/08/10, T068-06
     if NO_ONE in name + desc:

@@ -259,6 +259,33 @@ def subject_of_slogan(name: str) -> str:
 
 
 INSTITUTION = re.compile(r"制度|机制|办法|规章|体系|规范化|长效")
+# A document a 效益 row can name as its state: a noun phrase ending in what a unit issues (not "工作规范化", a quality).
+DOCUMENT_END = re.compile(r"(制度|机制|办法|规章|体系|规定|细则)$")
+GENERIC_DOC = re.compile(r"^(工作|管理|相关|有关|各项|内部|长效|规章|工作管理|长效管理)?(制度|机制|办法|规章|体系|规定|细则)$")
+_DOC_VERBS = re.compile(r"^(建立健全|建立完善|健全完善|进一步|建立|健全|完善|形成|制定)+")
+
+
+def document_state(subject: str, said: str, value: str) -> dict | None:
+    """"城乡居民医保参保机制健全性 | 优良中低差", "助学制度 | 进一步完善": the state a document proves — the rules or the
+    mechanism set up and issued, "是（建议值）" — not the date of issue (round 13: RD14-05, RD15-06, RE08-07 judged a
+    deadline under 效益 kind_changed, "宜写为建立并印发××制度（是/否）"; "助学制度相关制度文件" doubled 制度). None where
+    the subject is no document's name (a slogan with a verb in it, a quality such as "规范化"): the old answer stands."""
+    doc = _DOC_VERBS.sub("", subject or "").strip("的之")
+    if not DOCUMENT_END.search(doc) or not 3 <= len(doc) <= 20 or re.search(rf"[，,。；;、]|{VERB_WORDS}", doc) \
+            or GENERIC_DOC.match(doc):
+        return None  # "建立健全工作机制": whose work, which rules — no document a reviewer could ask for
+    revise = "完善" in said and "建立" not in said  # "进一步完善": the rules exist, they are revised
+    if doc.endswith("制度"):
+        core = doc[:-2]
+        doc = doc if "管理" in core or len(core) > 4 else core + "管理制度"  # "助学制度" → "助学管理制度"
+        name = ("修订完善并印发" if revise else "建立并印发") + doc
+    elif re.search(r"(办法|规定|细则|规章)$", doc):
+        name = ("修订完善并印发" if revise else "制定并印发") + doc
+    else:  # a mechanism or a system is set up; what is issued is its rules
+        name = f"{'健全完善' if revise else '建立健全'}{doc}并印发制度文件"
+    return {"level3": name, "kind": "document_state", "value": f"是{PROPOSAL}",
+            "description": f"本年度内{name}的为“是”，否则为“否”，以经审定印发的正式文件为准",
+            "note": f"原指标值“{value or '（空）'}”不可衡量，改为以正式文件证明的制度建立状态，目标为建议值"}
 ALL_ELIGIBLE = re.compile(r"^应(\S)尽\1$|^应(\S\S)尽\2$")
 
 
@@ -280,6 +307,9 @@ def benefit_proposal(name: str, value: str, year: str, benefit: bool = True, con
     said = subject + (value or "")
     subject = re.sub(r"(?<=.{2})(健全性|健全程度|完善程度)$", "", subject)  # not "机制健全性印发执行时间" (round 3)
     if INSTITUTION.search(subject) and re.search(r"建立|健全|完善|形成", said):
+        state = document_state(subject, said, value)
+        if state:
+            return state
         # Round 4: "“X机制”…印发并执行的日期" read as a template quote and "机制印发" did not read.
         return {"level3": f"{subject}相关制度文件印发时间",
                 "description": f"{subject}相关制度文件经审定印发并组织执行的日期，以印发的正式文件为准",
@@ -392,8 +422,10 @@ _OUTCOMES: tuple[tuple[str, str, str, str, str, str], ...] = (
     (r"矛盾纠纷|调解", "矛盾纠纷调解成功率", "计算公式：调解成功的矛盾纠纷件数/受理的矛盾纠纷总件数×100%，数据来源为人民调解案件台账", "≥90%", "rate", "benefit"),
     (r"信访", "信访事项按期办结率", "计算公式：在规定期限内办结的信访事项数/受理的信访事项总数×100%，数据来源为信访信息系统", "≥95%", "rate", "benefit"),
     (r"人才", "引进人才留用率", "计算公式：服务期满仍在本地工作的引进人才人数/引进人才总人数×100%，数据来源为人才服务台账", "≥90%", "rate", "benefit"),
-    (r"知名度|美誉度|影响力|传播力|传播|品牌", "市级及以上主流媒体报道数量增长率",
-     "计算公式：（本年市级及以上主流媒体相关报道篇数－上年篇数）/上年篇数×100%，主流媒体指报刊、广播电视、政府网站及其官方新媒体，数据来源为媒体报道目录及链接",
+    # {reported}: the event or subject the slogan says is reported ("关于金安国际网球公开赛的", as themes' publicity measure
+    # names it, RF01-08 accepted), else "相关".
+    (r"知名度|美誉度|影响力|传播力|传播|品牌", "市级及以上主流媒体{reported_n}报道数量增长率",
+     "计算公式：（本年市级及以上主流媒体{reported}报道篇数－上年篇数）/上年篇数×100%，主流媒体指报刊、广播电视、政府网站及其官方新媒体，数据来源为媒体报道目录及链接",
      "≥10%", "rate", "benefit"),
     (r"服务能力|服务效率|工作效率|办事效率|办理效率", "按时办结率",
      "计算公式：在规定办理时限内办结的事项数/受理事项总数×100%，数据来源为业务办理记录", "≥95%", "rate", "benefit"),
@@ -422,6 +454,9 @@ _THEMES_NAMED = re.compile(r"围绕([\u4e00-\u9fff、“”]{2,24}?)等?(?:重�
 # reach (round 8, T063-10: a talent programme got "主流媒体报道数量增长率"). Such a row is left to a human.
 OFF_SUBJECT = {
     "市级及以上主流媒体报道数量增长率": re.compile(r"学术影响力|个人影响力|人选|人才|干部|学员|专家"),
+    # An event's reputation (知名度, 美誉度) is what the media say of it, not how many come (round 13: with RF01-07's
+    # participants no longer taken under 经济效益, RF01-08's "打造…品牌赛事，提升…知名度和美誉度" is its reports, as accepted).
+    "活动参与人次增长率": re.compile(r"知名度|美誉度"),
 }
 
 
@@ -449,6 +484,12 @@ def _fill(template: str, text: str) -> str:
     named = _THEMES_NAMED.search(text or "")
     if not t and topic and named:
         t = named.group(1).strip("、")
+    if "{reported" in template:
+        from .themes import _topic  # (themes imports this module)
+
+        reported = _topic(text or "", "")
+        reported = "" if reported == "关于本项目的" else reported
+        template = template.replace("{reported_n}", reported).replace("{reported}", reported or "相关")
     return (template.replace("{who}", who.group(0) if who else "受益对象")
             .replace("{scope_in}", f"{scope.group(0)}范围内" if scope else "")
             .replace("{scope}", scope.group(0) if scope else "")
@@ -479,6 +520,22 @@ def _environment_measure(text: str, desc: str) -> tuple[str, str]:
     return _ENVIRONMENT, desc if "绿化" in (text or "") else desc.replace("（绿化养护）", "")
 
 
+def _both_incomes(text: str) -> tuple[str, str] | None:
+    """"带动村集体及种植户增收致富": a collective's income and the households' income per head, both named — one measure
+    that names both and a formula for each (round 13, RE13-05: "只衡量种植户收入，漏掉了原指标中的村集体增收"). None
+    unless the slogan names a collective and persons."""
+    persons, collective = _WHO[0].search(text or ""), _WHO[1].search(text or "")
+    if not persons or not collective:
+        return None
+    p, c = persons.group(0), collective.group(0)
+    earned = "经营性收入" if c == "村集体" else "经营收入"
+    first, second = (c, p) if collective.start() < persons.start() else (p, c)
+    source = ("农村集体资产财务报表" if c == "村集体" else f"{c}财务报表") + f"和{p}收入台账或统计部门数据"
+    return (f"{first}及{second}收入增长率",
+            f"计算公式：{c}{earned}增长率＝（本年{c}{earned}－上年{c}{earned}）/上年{c}{earned}×100%，"
+            f"{p}人均收入增长率＝（本年{p}人均收入－上年{p}人均收入）/上年{p}人均收入×100%，两项均达到目标值为完成，数据来源为{source}")
+
+
 def objective_proposal(text: str, value: str, benefit: bool = True, context: str = "") -> dict | None:
     """The first lexicon outcome the slogan names, as (level3, description, value, kind, note):
     a percentage the row gave is kept as the target, anything else is a （建议值）. None: no entry fits.
@@ -486,14 +543,14 @@ def objective_proposal(text: str, value: str, benefit: bool = True, context: str
     for words, name, desc, target, kind, where in _OUTCOMES:
         if where == "benefit" and not benefit or not re.search(words, (text or "") + context):
             continue
-        off = OFF_SUBJECT.get(name)
+        off = OFF_SUBJECT.get(re.sub(r"\{reported_n\}", "", name))
         if off and off.search((text or "") + context):
             continue
         if "{topic" in name and not speaks_of_publicity(text):
             # No whole noun phrase of the row to ask about: "宣传内容知晓率" for a cadre-training project was judged
             # meaning_changed (round 7, T052-08) — a human sets the indicator.
             continue
-        name, desc = _fill(name, text), _fill(desc, text)
+        name, desc = _both_incomes(text) if "{who}人均收入" in name and _both_incomes(text) else (_fill(name, text), _fill(desc, text))
         if name == _ENVIRONMENT:
             name, desc = _environment_measure((text or "") + context, desc)
         pct = re.search(r"([≥≤>=＞＜＝]*)\s*(\d+(?:\.\d+)?)\s*([%％]|百分比)", value or "")

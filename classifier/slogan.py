@@ -10,7 +10,7 @@ beneficiaries named:
 - a team's motivation (积极性, 热情, 队伍) of the people a subsidy pays → their 队伍稳定率;
 - an office's working environment → the times work was stopped by the premises (＝0次);
 - residents' living conditions under a property or community service → their repairs and complaints
-  settled in time (按时办结率 was accepted under 效益);
+  solved, as residents confirm on the return visit (round 13: 按时办结率 is the service's timeliness, an output);
 - pupils' families' burden or schooling under an aid project → pupils who drop out for want of money (＝0人,
   accepted in round 5, RE08-06).
 
@@ -112,10 +112,12 @@ def slogan_proposal(name: str, value: str, project_title: str = "", description:
     place = _PLACE.search(said)
     if _LIVING.search(said) and re.search(r"居民|群众|住户|业主", said) and place and _RESIDENTS.search(said + title):
         # The place is the slogan's own: two slogans of one table that do not say where would get one measure twice.
+        # Round 13 (RB01-06): "报修及投诉按时办结率" is the service's timeliness, an output; what changed for the residents
+        # is their problem solved, as they confirm it on the return visit.
         where = place.group(1)
-        return _rate(f"{where}居民报修及投诉按时办结率",
-                     f"计算公式：在规定时限内办结的{where}居民报修、投诉件数/受理的{where}居民报修、投诉总件数×100%，"
-                     "数据来源为物业服务台账和投诉记录", value, "≥95%")
+        return _rate(f"{where}居民报修投诉问题解决率",
+                     f"计算公式：经回访居民确认问题已解决的{where}居民报修、投诉件数/受理的{where}居民报修、投诉总件数×100%，"
+                     "数据来源为物业服务台账和回访记录", value, "≥90%")
     pupils = _PUPILS.search(said) or _PUPILS.search(title)
     if pupils and _BURDEN.search(said) and _AID.search(said + title):
         who = pupils.group(1)

@@ -71,6 +71,11 @@ _VILLAGE = r"村|乡|镇|农村|农业|农民"
 # department's publicity budget has no such cases to count (round 10, T051-11: "可能出现无案可计").
 _CASES = r"行政执法|执法|复议|诉讼|应诉|司法局|政府|法院|检察|政法|市场监|城管|综合行政"
 
+# Whose rights a 权益 row is about (the words, the holder named in the measure): without one, no measure of them.
+_HOLDER = ((r"著作权|版权|作品", "著作权人"), (r"消费", "消费者"), (r"农民工|欠薪|工资|劳动", "劳动者"), (r"妇女|儿童", "妇女儿童"),
+           (r"残疾人", "残疾人"), (r"老年人", "老年人"), (r"退役军人", "退役军人"))
+HOLDER_WORDS = "|".join(words for words, _ in _HOLDER)
+
 THEMES: tuple[Theme, ...] = (
     Theme("motivation", "", ()),  # filled per row by _motivation (who is named comes from the row itself)
     Theme("research", r"调研|调查研究|决策(科学|参考|依据)|掌握[^，,。；;]{0,14}(情况|概况|底数|状况)", (
@@ -166,8 +171,13 @@ THEMES: tuple[Theme, ...] = (
         # (round 10, T072-06: "投诉举报办结不在本项目范围，宜改为登记申请按期办结率").
         Measure("{reg}申请按期办结率", "计算公式：在规定期限内办结的{reg}申请件数/受理的{reg}申请总件数×100%，数据来源为{reg}系统办理记录",
                 "≥95%", "rate", "benefit", r"登记"),
+        # Under 效益 the rights protected, not the complaints handled: round 13's judges called "…投诉举报按期办结率" a
+        # process measure (an output) under 社会效益 (RD07-05). Fewer infringements complained of is the outcome — only
+        # for a holder the row or title names ("群众权益类" says whose rights no reviewer can check, RD07-05).
+        Measure("{holder}权益受侵害投诉举报件数同比下降率", "计算公式：（上年{holder}权益受侵害投诉举报件数－本年件数）/上年件数×100%，"
+                "数据来源为投诉举报登记台账", "≥5%", "rate", "benefit", HOLDER_WORDS, unless=r"登记"),
         Measure("{holder}投诉举报按期办结率", "计算公式：在规定期限内办结的{holder}投诉举报件数/受理的{holder}投诉举报件数×100%，数据来源为投诉举报登记台账",
-                "≥95%", "rate", "benefit", unless=r"登记"),  # a registration budget handles no complaints (T072-06)
+                "≥95%", "rate", "quality", HOLDER_WORDS, unless=r"登记"),  # a registration budget handles no complaints (T072-06)
     )),
     # IT: the work done online, or — for the machine room, network or hosting a budget pays — the work never stopped by it
     # ("造成业务中断的系统故障次数" was accepted under 效益, round 7; 系统可用率 there was judged an output).
@@ -179,7 +189,7 @@ THEMES: tuple[Theme, ...] = (
         Measure("信息系统（网络）运行可用率", "计算公式：信息系统（网络）实际正常运行时长/计划运行总时长×100%，计划停机维护时间不计入，"
                 "数据来源为系统运行日志和运维记录", "≥99%", "rate", "quality", r"机房|服务器|网络|运维|托管|链路|雪亮|监控|数据中心|网站|域名"),
     ), True, r"信息化|信息系统|数字化|平台|机房|服务器|网络|雪亮|视频监控|数据中心|托管|网站|软件"),
-    Theme("economy", r"经济|产业|营商|招商|企业发展", (
+    Theme("economy", r"经济|产业|营商|招商|企业发展|(带动|促进|拉动|推动)[\u4e00-\u9fff]{0,4}消费|体育消费", (
         Measure("村集体经营性收入增长率", "计算公式：（本年村集体经营性收入－上年村集体经营性收入）/上年村集体经营性收入×100%，数据来源为农村集体资产财务报表",
                 "≥5%", "rate", "benefit", _VILLAGE),
         # Whose tourism income: the area the title names (round 10, T060-05: "没有写明统计范围（全市还是文化旅游带沿线）").
@@ -188,6 +198,10 @@ THEMES: tuple[Theme, ...] = (
                 "≥5%", "rate", "benefit", r"旅游|文旅|景区"),
         Measure("企业诉求按期办结率", "计算公式：在规定期限内办结的企业诉求件数/受理的企业诉求总件数×100%，数据来源为企业诉求办理台账",
                 "≥95%", "rate", "benefit", r"企业|营商|招商"),
+        # A sports event's economic effect is the spending it brings to the host place (round 13, RF01-07: "参与人次增长率
+        # 不是经济效益，宜改为带动消费额等"); against the same period of last year, which exists whether or not the event did.
+        Measure("赛事期间举办地住宿餐饮营业额同比增长率", "计算公式：（赛事举办期间举办地住宿餐饮业营业额－上年同期营业额）/上年同期营业额×100%，"
+                "数据来源为商务和统计部门统计", "≥5%", "rate", "benefit", r"赛事|公开赛|运动会|马拉松|联赛|锦标赛|体育消费"),
     )),
     Theme("retirees", r"老干部|离退休|离休|退休", (
         Measure("离退休干部参加文体活动人次增长率", "计算公式：（本年离退休干部参加文体活动人次－上年人次）/上年人次×100%，数据来源为活动签到记录",
@@ -216,8 +230,12 @@ THEMES: tuple[Theme, ...] = (
         # The checks' pass rate is the regulator's output (the rules call it an output under 可持续影响, RE03-10).
         Measure("食品安全监督抽检合格率", "计算公式：监督抽检合格的食品批次数/监督抽检的食品总批次数×100%，数据来源为食品安全抽检监测系统",
                 "≥98%", "rate", "quality"),
+        # Clues handled in time are the regulator's output (round 13: RE03-10 under 可持续影响, "属于产出或时效类工作指标"):
+        # under 效益 the outcome is fewer food-safety problems reported; the handling stays a 质量 measure.
+        Measure("辖区食品安全问题投诉举报件数同比下降率", "计算公式：（上年辖区食品安全问题投诉举报件数－本年件数）/上年件数×100%，"
+                "数据来源为市场监管部门投诉举报平台统计", "≥5%", "rate", "benefit"),
         Measure("食品安全问题线索按期处置率", "计算公式：在规定期限内处置完毕的食品安全投诉举报和抽检不合格线索数/受理的线索总数×100%，"
-                "数据来源为投诉举报和核查处置台账", "≥95%", "rate", "benefit"),
+                "数据来源为投诉举报和核查处置台账", "≥95%", "rate", "quality"),
     ), True),
     # A school's teaching conditions: what its spending on teaching buys is rooms and equipment that can be used, and —
     # as an effect — the lessons that need them held (a share of one school's schools is 0 or 100 %, RD04-06 wrong).
@@ -262,10 +280,11 @@ THEMES: tuple[Theme, ...] = (
         Measure("养老服务设施建设达标率", "计算公式：达到养老服务设施建设标准的设施数/项目建设（改造）的养老服务设施总数×100%，数据来源为设施建设（改造）档案和检查记录",
                 "≥95%", "rate", "quality"),
     ), True),
-    # Meals and nutrition of pupils: the effect of feeding them is their health, which the national test measures.
+    # Meals and nutrition of pupils: the effect of feeding them is their nutrition, which the yearly health check shows.
+    # Not the fitness test (round 13, RB05-10: "体质健康离伙食较远", and pupils of special schools are often exempt from it).
     Theme("meals", r"伙食|营养|膳食|午餐|就餐", (
-        Measure("{pupils}体质健康测试达标率", "计算公式：体质健康测试达到《国家学生体质健康标准》合格及以上的{pupils}人数/参加测试的{pupils}总人数×100%，"
-                "数据来源为学生体质健康测试数据", "≥90%", "rate", "benefit", r"学生|幼儿|儿童"),
+        Measure("{pupils}营养不良发生率", "计算公式：年度健康体检中检出营养不良的{pupils}人数/参加年度健康体检的{pupils}总人数×100%，"
+                "数据来源为学生健康体检记录", "≤5%", "rate", "benefit", r"学生|幼儿|儿童"),
     ), True),
     # A 质量 slogan of a subsidy's budget ("为民众办好事,办实事 | 100%" of 党支部书记补贴, RF07-02): the quality of a payout is
     # that it reached every entitled person at the set standard — what a judge asked for ("应改为足额发放率100%", T078-02).
@@ -279,6 +298,15 @@ THEMES: tuple[Theme, ...] = (
     )),
 )
 
+# What a measure under 经济效益 must count: money earned, produced, spent or saved, investment drawn in, jobs (round 13:
+# "因经费保障不足造成…失误次数" passed the meaning check's old word list on "经费" and was judged not economic, RB03-07).
+# "家庭经济困难" is a pupil's poverty, not an economy.
+ECONOMIC_MEASURE = re.compile(r"收入|产值|消费|销售|营业|利润|税收|增收|节约|节省|投资|带动|拉动|就业|价格|GDP|招商|产业|增加值|交易额|"
+                              r"签约|经营性|(?<!家庭)经济(?!困难)|成本")
+# An income or output measure says its 二级 by itself: a row with no level gets 经济效益 for it (round 13, RD07-04: "人均收入
+# 增长率是经济效益，放在社会效益下不妥"). Jobs stay social there: employment is as often a 社会效益.
+INCOME_MEASURE = re.compile(r"收入|产值|消费额|销售额|营业额|利润|税收|增收|节约|节省|投资|增加值|交易额")
+
 # Measures of an economic effect: a row with no level of its own is put under 经济效益 for them.
 _ECONOMIC = {m.name for t in THEMES if t.key == "economy" for m in t.measures}
 # The same names once their area is filled in ("大运河、海河文化旅游带旅游综合收入增长率").
@@ -287,8 +315,6 @@ _ECONOMIC_NAME = re.compile("|".join(re.escape(n).replace(re.escape("{area}"), "
 _DRIVE = re.compile(r"(?:激发|调动|提高|提升|增强|激励)([\u4e00-\u9fff（）()]{2,10}?)(?:的)?(?:工作)?(?:积极性|热情|干劲|主动性)")
 _NOT_A_TEAM = re.compile(r"^(工作|干部职工|全体|广大|大家|社会|群众|各方)$")
 _PUPILS = re.compile(r"残疾学生|困难学生|寄宿生|学生|幼儿|儿童")
-_HOLDER = ((r"著作权|版权|作品", "著作权人"), (r"消费", "消费者"), (r"农民工|欠薪|工资|劳动", "劳动者"), (r"妇女|儿童", "妇女儿童"),
-           (r"残疾人", "残疾人"), (r"老年人", "老年人"), (r"退役军人", "退役军人"))
 
 
 # What a budget that pays a team is for: their pay, subsidy or allowance (a fee for an appraisal pays the appraisal).
@@ -384,7 +410,10 @@ def _level_fits(theme: Theme, level2: str) -> bool:
     if "生态" in (level2 or ""):
         return theme.key == "ecology"
     # An environmental measure is for 生态效益 only: under 社会效益 the topic lexicon's own energy measure answers first, and
-    # a second name for it would be one indicator twice (T001-07).
+    # a second name for it would be one indicator twice (T001-07). An economic one is not a 社会效益 (round 13, RD07-04:
+    # "人均收入增长率是经济效益，放在社会效益下不妥").
+    if "社会" in (level2 or ""):
+        return theme.key not in ("ecology", "economy")
     return theme.key != "ecology"
 
 

@@ -38,7 +38,8 @@ SLOGANS = [
     ("labelled:T014-01", R7B, "报修"),          # 高质量保障运行 (机关运行保障), 质量
     ("labelled:T022-01", R7B, "整改"),          # 选人用人检查等专项工作完成质量, 质量
     ("RD07:RD07-03", R7, "矛盾纠纷"),           # 促进社会和谐 (a township's budget)
-    ("RD07:RD07-05", R7, "投诉举报"),           # 保障权益
+    # RD07-05 (保障权益) left in round 13: a complaint-handling rate is an output under 效益, and whose rights a
+    # township's "保障权益" means the table does not say — its deletion, tests/test_rewrite_round13_b.py.
     ("RE12:RE12-05", R7, "警情"),               # 促进社会和谐稳定 | 好 (police auxiliaries)
     ("RF06:RF06-01", R7, "养老服务设施"),       # 改善养老服务基础条件 | 改善条件, 质量
 ]

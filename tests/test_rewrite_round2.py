@@ -253,7 +253,8 @@ def test_slogan_values_are_never_ok_and_get_no_boilerplate(jid):
     if rw.status == "ok":
         assert PROPOSAL in rw.value and parse_value(rw.value.replace(PROPOSAL, "")).measurable
     else:
-        assert any("不可衡量" in r for r in rw.reasons), rw.reasons
+        # round 13: RB03-07's measure (ok before) does not fit its unflagged 经济效益 level — the reason says that
+        assert any("不可衡量" in r or "不反映经济效益" in r for r in rw.reasons), rw.reasons
 
 
 def test_every_flagged_unmeasurable_value_is_measurable_or_needs_human():

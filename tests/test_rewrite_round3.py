@@ -133,9 +133,11 @@ def test_satisfaction_is_the_share_of_satisfied_respondents():
 
 
 def test_an_institution_slogan_becomes_the_date_it_is_issued():
-    """RE08-07 助学制度 | 进一步完善: a deadline proposal, not a grade."""
+    """RE08-07 助学制度 | 进一步完善: a measurable proposal, not a grade. Round 13: the state a document proves
+    (修订完善并印发助学管理制度 | 是（建议值）) instead of the date (judged kind_changed under 效益,
+    tests/test_rewrite_round13_b.py)."""
     p, ind, rw = rewrite("RE08:RE08-07")
-    assert parse_value(rw.value.replace(PROPOSAL, "")).is_date and PROPOSAL in rw.value
+    assert parse_value(rw.value.replace(PROPOSAL, "")).is_state and PROPOSAL in rw.value
 
 
 def test_all_eligible_becomes_full_coverage():

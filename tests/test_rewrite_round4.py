@@ -99,7 +99,8 @@ def test_an_institution_date_does_not_glue_the_adequacy_word():
     """RD14-05 城乡居民医保参保机制健全性 | 优良中低差: the date its rules are issued, not "机制健全性印发执行时间"."""
     for jid in ("RD14:RD14-05", "RD15:RD15-06"):  # RD15-06 …安全整治管理机制健全性: a 制度 date, not an accident count
         p, ind, rw = rewrite(jid)
-        assert "健全性印发" not in rw.level3 and rw.level3.endswith("印发时间"), rw.level3  # round 5: "相关制度文件印发时间"
+        # round 5: "相关制度文件印发时间"; round 13: the mechanism set up and its rules issued, a state (tests/test_rewrite_round13_b.py)
+        assert "健全性" not in rw.level3 and rw.level3.endswith("并印发制度文件"), rw.level3
 
 
 # ---- 2. template formulas pasted onto names --------------------------------------------------

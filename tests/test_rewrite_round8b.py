@@ -147,7 +147,8 @@ def test_rows_judged_in_round7_outside_these_are_rewritten_as_before():
                     and rw.description == f"“{p.title}”{old['description']}":
                 continue  # round 9: a bare 完成时限 names this project's work (tests/test_rewrite_round9.py)
             if _themed(p, ind, rw) or _round10_change(old, rw) or _round11_change(old, rw) or _round12b_change(ind, rw, old) \
-                    or _round12_change(ind, rw) or _round12c_change(old, rw) or _round13c_change(old, rw) or _round13a_change(old, rw):
+                    or _round12_change(ind, rw) or _round12c_change(old, rw) or _round13c_change(old, rw) or _round13a_change(old, rw) \
+                    or _round13b_change(ind, rw):
                 continue  # round 10: a slogan's theme measure or the answer to a row that does not apply
                 # (test_rewrite_round10_slogans.py), or round 10's rules for rates, time and money rows (test_rewrite_round10.py)
             changed.append((r["id"], wp(ind, p, ind.level1, ind.level2, ind.level3)))
@@ -185,6 +186,17 @@ def _round12_change(ind, rw) -> bool:
     from classifier.compose import PERCEPTION
     return (rw.level1, rw.level2) == (ind.level1, ind.level2) and ind.level1.startswith("满意度") \
         and rw.level3.endswith("满意度") and bool(PERCEPTION.search(rw.level3[:-3]))
+
+
+def _round13b_change(ind, rw) -> bool:
+    """What round 13 (r13b) changes on purpose, by property (tests/test_rewrite_round13_b.py): a mechanism or rules row
+    under 效益 as the state a document proves; residents' living conditions as their problems solved; an income slogan
+    naming a collective and persons as one measure of both."""
+    from classifier.meaning import DOCUMENT_STATE_NAME
+    both = re.fullmatch(r"(.+?)及(.+)收入增长率", rw.level3)
+    return (rw.kind == "document_state" and bool(DOCUMENT_STATE_NAME.match(rw.level3))
+            or rw.level3.endswith("居民报修投诉问题解决率")
+            or bool(both) and all(w in ind.level3 for w in both.groups()))
 
 
 def _round12c_change(old: dict, rw) -> bool:
