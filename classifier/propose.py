@@ -536,6 +536,21 @@ def _both_incomes(text: str) -> tuple[str, str] | None:
             f"{p}人均收入增长率＝（本年{p}人均收入－上年{p}人均收入）/上年{p}人均收入×100%，两项均达到目标值为完成，数据来源为{source}")
 
 
+def _keep_scope(text: str, name: str, desc: str, value: str) -> str:
+    """The measure's description, naming the original's own scope when the measure would drop a number it gave
+    ("孤儿身份、年满18周岁后就学水平情况" → 因经济困难辍学的受助学生人数 lost the 18 that says whom it counts; round 12,
+    RE08-06): the population or period a number marks is part of what is measured, so it stays, quoted."""
+    said = f"{name}{desc}"
+    lost = [n for n in re.findall(r"\d+(?:\.\d+)?", text or "") if n not in said and n not in (value or "")]
+    if not lost:
+        return desc
+    # only the clauses that carry the lost numbers: the slogan's value ("有所提升") is what the measure replaces
+    clauses = [c for c in re.split(r"[，,；;。]", text or "") if any(n in c for n in lost)]
+    scope = f"，统计对象以原指标“{'，'.join(clauses)}”所指范围为准"
+    head, sep, source = desc.rpartition("，数据来源")
+    return f"{head}{scope}{sep}{source}" if sep else f"{desc}{scope}"
+
+
 def objective_proposal(text: str, value: str, benefit: bool = True, context: str = "") -> dict | None:
     """The first lexicon outcome the slogan names, as (level3, description, value, kind, note):
     a percentage the row gave is kept as the target, anything else is a （建议值）. None: no entry fits.
@@ -553,6 +568,7 @@ def objective_proposal(text: str, value: str, benefit: bool = True, context: str
         name, desc = _both_incomes(text) if "{who}人均收入" in name and _both_incomes(text) else (_fill(name, text), _fill(desc, text))
         if name == _ENVIRONMENT:
             name, desc = _environment_measure((text or "") + context, desc)
+        desc = _keep_scope(text, name, desc, value)  # (a target the value gave is the value's to keep, not the scope's)
         pct = re.search(r"([≥≤>=＞＜＝]*)\s*(\d+(?:\.\d+)?)\s*([%％]|百分比)", value or "")
         if pct and kind == "rate":
             n = float(pct.group(2))
