@@ -97,6 +97,16 @@ def judged_rewrite(judged_id: str, *judged_files: str, round_name: str = "judged
     return p, ind, suggest_rewrite(ind, p, findings)
 
 
+# The judged files that hold every seed and regional row at its latest judged rewrite before round 12, latest first.
+LATEST_JUDGED = ("eval/judged/round11.jsonl", "eval/judged/round10.jsonl", "eval/judged/round8_blind.jsonl",
+                 "eval/judged/round8_on7blind.jsonl", "eval/judged/round7.jsonl")
+
+
+def latest_rewrite(jid: str, round_name: str):
+    """judged_rewrite over LATEST_JUDGED; a bare seed id ("T004-04") means the labelled set's row."""
+    return judged_rewrite(jid if ":" in jid else f"labelled:{jid}", *LATEST_JUDGED, round_name=round_name)
+
+
 def numbers_kept_by(ind, rw) -> bool:
     """Every number of the published row is still in the rewrite's name, description, value or rationale (the
     rationale is part of every rewrite, LABELS.md; round 11 moved the notes to the reviewer there)."""

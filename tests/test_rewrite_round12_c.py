@@ -15,14 +15,10 @@ from classifier.cost_rows import check_cost_rewrite
 from classifier.models import Indicator, Rewrite
 from classifier.rate_terms import UNNAMED_NOTE
 from classifier.values import parse_value
-from helpers import judged_rewrite, numbers_kept_by, unseen_row
-
-LATEST = ("eval/judged/round11.jsonl", "eval/judged/round10.jsonl", "eval/judged/round8_blind.jsonl",
-          "eval/judged/round8_on7blind.jsonl", "eval/judged/round7.jsonl")
-
+from helpers import latest_rewrite, numbers_kept_by, unseen_row
 
 def rewrite(jid: str):
-    return judged_rewrite(jid if ":" in jid else f"labelled:{jid}", *LATEST, round_name="round 11")
+    return latest_rewrite(jid, "round 11")
 
 
 def built(level2: str, level3: str, description: str, value: str, codes: set[str], **kw):

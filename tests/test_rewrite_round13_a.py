@@ -16,14 +16,10 @@ from classifier.meaning import meaning_check
 from classifier.models import Indicator, Rewrite
 from classifier.rules import check_row
 from classifier.values import parse_value
-from helpers import deleted, formula_parts, judged_rewrite, numbers_kept_by, probe_of, unseen_row
-
-LATEST = ("eval/judged/round11.jsonl", "eval/judged/round10.jsonl", "eval/judged/round8_blind.jsonl",
-          "eval/judged/round8_on7blind.jsonl", "eval/judged/round7.jsonl")
-
+from helpers import deleted, formula_parts, latest_rewrite, numbers_kept_by, probe_of, unseen_row
 
 def rewrite(jid: str):
-    return judged_rewrite(jid if ":" in jid else f"labelled:{jid}", *LATEST, round_name="round 12")
+    return latest_rewrite(jid, "round 12")
 
 
 def built(level2: str, level3: str, description: str, value: str, codes: set[str], **kw):
