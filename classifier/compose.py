@@ -81,7 +81,8 @@ FUND_PAID = re.compile(r"(资金|经费|费用|预算|补助|补贴|奖补|奖�
 # Money paid in full, not only on time ("资金足额拨付率", "经费应发尽发率"): moved to 时效 it keeps 足额 — the share paid in
 # full by the schedule, "按时足额发放率" (the reference rewrite of RD14-04) — never a 成本 row left in % (RE10-03, judged wrong:
 # "还不如改为时效指标下的资金拨付及时率").
-PAID_IN_FULL = re.compile(r"(按时|及时)?(足额|全额)$|^(应发尽发|应拨尽拨|应付尽付)$")
+FULL_END = re.compile(r"(按时|及时)?(足额|全额)$")  # also cost_rows.spending_timeliness
+PAID_IN_FULL = re.compile(rf"{FULL_END.pattern}|^(应发尽发|应拨尽拨|应付尽付)$")
 IN_FULL_VERB = {"应发尽发": "发放", "应拨尽拨": "拨付", "应付尽付": "支付"}
 MONEY_END = re.compile(r"(资金|经费|费用|款项?|利息|工资|薪酬|债务|支出|慰问金|助学金|津贴|抚恤金)$")
 
@@ -322,8 +323,6 @@ def scope_of(project: Project) -> str:
     return f"“{project.title}”项目" if project.title else "本项目"
 
 
-_scope = scope_of
-
 
 OUTPUT_MEASURE = re.compile(r"(的)?(数量|个数|次数|场次|人数|人次|篇数|册数|件数|份数|户数|期数|部数|项数|家数|数)$")
 
@@ -421,7 +420,7 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
             what = f"{obj}的时段" if obj.endswith("服务") else f"{obj}提供服务的时段"
             return f"{what}（每周天数×每天小时数），数据来源为值班和服务记录"
         if name == "项目实施期限":
-            return f"{_scope(project)}自启动至全部完成的期限，以项目进度记录为准"
+            return f"{scope_of(project)}自启动至全部完成的期限，以项目进度记录为准"
         if not SHORT_DURATION.search(name):  # a training's or an opening's length: how long it lasts
             obj = _strip(name, r"(时间|时长|天数|时数)$") or name
             return f"{obj}的实际持续时长，以{'培训日程' if '培训' in name else '工作记录'}为据"
@@ -430,7 +429,7 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
     if kind == "deadline":
         # A bare "完成时间" names no work: the project's own work is named, never the bare "项目各项工作" (round 4,
         # T064-03; round 8's judges called it still vague on T049-03, T053-03, T065-03, T067-04).
-        scope_work = f"{_scope(project)}各项工作" if project.title else "项目各项工作"
+        scope_work = f"{scope_of(project)}各项工作" if project.title else "项目各项工作"
         works = table_outputs(project)
         if len(works) >= 2:  # what is to be done by the date, from the table's own output rows (round 9's minors: "未写明具体完成哪项工作");
             # one row alone is rarely all the work ("调研租车" for a whole office's operating budget)
@@ -464,7 +463,7 @@ def description_for(kind: str, name: str, ind: Indicator, project: Project, stan
         # "支出金额" strips to "支出": the template already says 支出 ("支出的实际支出金额", round 8, T067-08).
         obj = re.sub(r"^(实际)?(总)?(支出|开支)$", "", obj)  # "资金的实际支出金额" reads (accepted, T046-04); "支出的…" does not
         if not obj or obj in ("控制", "总量", "保障"):
-            obj = _scope(project)
+            obj = scope_of(project)
         if project.budget and parse_value(ind.value).number is None and (re.search(r"预算|控制", (ind.value or "") + name) or name == "项目总成本"):
             # Where the cap comes from, said (round 2, RG01-08: "未说明其来自预算数").
             return f"{obj}的实际支出金额，上限为本表填报的项目预算{_fmt(project.budget)}万元，数据来源为财务决算"
@@ -1089,7 +1088,7 @@ def moved_name(ind: Indicator, project: Project, out: dict) -> dict:
                         or AMOUNT_NAME.match(clean_name(r.level3, project) or "") or re.search(r"总成本$", r.level3 or ""))
                         for r in project.indicators or [])
             return {"level3": "项目实际支出" if taken else "项目总成本",
-                    "description": re.sub(rf"^{re.escape(work)}", _scope(project), desc)}
+                    "description": re.sub(rf"^{re.escape(work)}", scope_of(project), desc)}
         return {"level3": f"{work}成本", "description": desc}
     return {}
 
@@ -1222,11 +1221,11 @@ def cost_percent_as_amount(ind: Indicator, project: Project, l2: str, name: str,
         # a part, not the total: round 12 took "业务工作支出安排金额 | 28.8万元" as RE06-04's total cost, judged wrong
         # ("把部分支出当作总成本"). The percentage stays out of the value (a % under 成本 is no amount).
         return {"level3": "项目总成本", "kind": "money", "value": "≤批复预算数（万元，按预算批复填列）",
-                "description": f"{_scope(project)}的实际支出金额，上限为批复的预算数（原表指标值为“{published}”，即支出控制在"
+                "description": f"{scope_of(project)}的实际支出金额，上限为批复的预算数（原表指标值为“{published}”，即支出控制在"
                                f"预算以内），数据来源为预算批复和财务决算",
                 "note": "本表未列预算数，上限金额需审核人按预算批复填写"}
     return {"level3": "项目总成本", "kind": "money", "value": f"≤{amount}万元",
-            "description": f"{_scope(project)}的实际支出金额，上限为{source}{amount}万元（原表指标值为“{published}”，即支出控制在"
+            "description": f"{scope_of(project)}的实际支出金额，上限为{source}{amount}万元（原表指标值为“{published}”，即支出控制在"
                            f"该金额以内），数据来源为财务决算"}
 
 
@@ -1262,7 +1261,7 @@ def date_done_rate(ind: Indicator, project: Project, l2: str, name: str, codes: 
 def _plan_of(project: Project, ind: Indicator) -> str:
     """Whose plan a share done by a date counts against: the project's, or the department's for the year (RE01-05:
     "应改为本部门2021年计划完成的重点工作任务总数")."""
-    scope = _scope(project)
+    scope = scope_of(project)
     return f"{scope}{this_year(project, ind)}" if scope == "本部门" else scope
 
 

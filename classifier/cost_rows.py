@@ -134,13 +134,13 @@ def spending_timeliness(name: str, value: str, project: Project, published: str 
     as such (RD13-01: "移到时效后仍叫预算执行率…宜改名为资金支出及时率"). Paid in full stays in full ("资金足额拨付率" →
     资金按时足额拨付率); the unit's own formula (`published`, "实际收到…/…预算") stays the formula. `level2`: the row's
     published level, which the rationale argues from (RE14-01 under 数量 was told "不宜列为成本指标": residue)."""
-    from .compose import PUBLISHED_FORMULA, year_end
+    from .compose import FULL_END, PUBLISHED_FORMULA, year_end
 
     by = year_end(project)  # the table's year where it shows one, else 本年度 (an invented year was judged, RE08-05)
     m = re.search(r"^(.*?)(执行|拨付|支付|到位|兑付|拨款|供应|使用)", re.sub(r"[（(].*?[)）]", "", name))
     obj = (m.group(1) if m else "").strip("的之")
-    full = bool(re.search(r"(足额|全额)$", obj))
-    obj = re.sub(r"(按时|及时)?(足额|全额)$", "", obj).strip("的之") or "项目资金"
+    full = bool(FULL_END.search(obj))
+    obj = FULL_END.sub("", obj).strip("的之") or "项目资金"
     obj = obj if re.search(r"(资金|经费|款项?|费用)$", obj) else obj + "资金"
     verb = m.group(2) if m else "执行"
     spent = "支出" if verb in ("执行", "使用") else verb

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from .levels import canonical_level2
+from .models import PROPOSAL
 from .values import nfkc as _nfkc
 
 # Measure words (量词) a count is written in. Longer first: "人次" before "人".
@@ -249,7 +250,7 @@ def task_list(name: str, value: str, level2: str, year_when: str) -> dict | None
     measure = "处" if all(_PLACE_END.search(x) for x in items) else "项"
     listed = "、".join(items)
     bare = re.sub(r"[（(][^()（）]*[)）]$", "", name or "").strip()
-    return {"level3": name, "kind": "count", "value": f"≥{len(items)}{measure}（建议值）",
+    return {"level3": name, "kind": "count", "value": f"≥{len(items)}{measure}{PROPOSAL}",
             "description": f"{year_when}{bare or '完成数量'}，按原表所列{'对象' if measure == '处' else '任务'}的完成{measure}数计，"
                            f"统计范围为：{listed}，以工作台账和完成资料为准",
             "note": f"原表指标值是所列{'对象' if measure == '处' else '任务'}的清单，不是数量；改为所列{len(items)}{measure}的完成数量，"
